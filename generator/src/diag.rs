@@ -1,0 +1,136 @@
+//! Diagnostics: located, plain-language messages collected across a whole run.
+//!
+//! Every phase pushes into one [`Diagnostics`] accumulator instead of stopping at the first
+//! problem, so a user sees everything wrong with a document at once. A diagnostic's place is
+//! a JSON pointer into the document (`#/components/schemas/Address/properties/zipCode`),
+//! which works the same for YAML and JSON.
+
+use std::fmt;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Accepted with a guess; shown, but the run still succeeds.
+    Warning,
+    /// The run fails and writes nothing.
+    Error,
+}
+
+/// One message about one place in the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// JSON pointer to the place in the document, starting with `#`.
+    pub pointer: String,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// What to do about it, where there is something to say.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// Formats the diagnostic for a terminal, naming the file.
+    pub fn display<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
+        DisplayWithFile { diag: self, file }
+    }
+}
+
+struct DisplayWithFile<'a> {
+    diag: &'a Diagnostic,
+    file: &'a str,
+}
+
+impl fmt::Display for DisplayWithFile<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.diag.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(
+            f,
+            "{level}: {}\n  --> {}{}",
+            self.diag.message, self.file, self.diag.pointer
+        )?;
+        if let Some(help) = &self.diag.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The accumulator every phase writes into.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.push(Severity::Error, pointer.into(), message.into(), None);
+    }
+
+    pub fn error_with_help(
+        &mut self,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.push(
+            Severity::Error,
+            pointer.into(),
+            message.into(),
+            Some(help.into()),
+        );
+    }
+
+    pub fn warning(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.push(Severity::Warning, pointer.into(), message.into(), None);
+    }
+
+    fn push(&mut self, severity: Severity, pointer: String, message: String, help: Option<String>) {
+        self.items.push(Diagnostic {
+            severity,
+            pointer,
+            message,
+            help,
+        });
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// All diagnostics, errors first, each group in the order found (deterministic).
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by_key(|d| std::cmp::Reverse(d.severity));
+        self.items
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+}
+
+/// Escapes one reference token of a JSON pointer (RFC 6901): `~` → `~0`, `/` → `~1`.
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends tokens to a JSON pointer.
+pub fn join(pointer: &str, tokens: &[&str]) -> String {
+    let mut out = String::with_capacity(pointer.len() + 16);
+    out.push_str(pointer);
+    for token in tokens {
+        out.push('/');
+        out.push_str(&escape_token(token));
+    }
+    out
+}

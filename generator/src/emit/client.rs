@@ -1,0 +1,363 @@
+//! `lib.rs` and `client.rs`: the crate root, `Client`, `ClientBuilder`, `Error`, `ErrorBody`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Cx, From, doc_attrs, inner_doc_lines};
+use crate::ir::{ApiKeyLocation, Docs, Operation, Presence, Scalar, SchemeKind, SecurityScheme};
+
+pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
+    let info = &cx.api.info;
+    let mut paragraphs = vec![format!(
+        "A client for the {} API (version {}), generated from its OpenAPI description.",
+        info.title, info.version
+    )];
+    paragraphs.extend(info.description.iter().cloned());
+    paragraphs.push(
+        "Build a [`Client`], call one method per operation, and `.await` the request it returns \
+         (optional parameters are set on the request before awaiting). Data types are in \
+         [`types`]; every call fails with the one [`Error`] type."
+            .to_owned(),
+    );
+    let docs = inner_doc_lines(&paragraphs);
+    let uuid = if cx.api.uses_scalar(Scalar::Uuid) {
+        quote! {
+            /// Re-exported: identifiers in this API are `uuid::Uuid`s.
+            pub use uuid;
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #docs
+
+        mod client;
+        pub mod operations;
+        pub mod types;
+
+        pub use client::{Client, ClientBuilder, Error, ErrorBody};
+        pub use oagen_runtime::{ApiError, DecodeError, Secret};
+        #uuid
+    }
+}
+
+pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
+    let api = cx.api;
+    let uses_types =
+        !api.error_types.is_empty() || api.operations.iter().any(operation_mentions_types);
+    let use_types = if uses_types {
+        quote!(
+            use super::types;
+        )
+    } else {
+        quote!()
+    };
+    let use_operations = if api.operations.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            use super::operations;
+        )
+    };
+
+    let error_variants = api.error_types.iter().map(|id| {
+        let name = format_ident!("{}", api.type_def(*id).rust_name);
+        quote!(#name(types::#name),)
+    });
+    let default_base_url = api.servers.first().map(|s| s.url.as_str()).unwrap_or("");
+    let base_url_doc = match api.servers.first() {
+        Some(_) => " The base URL of the API's first server.".to_owned(),
+        None => " The API description names no server: set one with [`ClientBuilder::base_url`]."
+            .to_owned(),
+    };
+
+    let credentials: Vec<&SecurityScheme> = api
+        .default_credentials
+        .iter()
+        .map(|&i| &api.security_schemes[i])
+        .collect();
+    let new_params = credentials.iter().map(|scheme| {
+        let ident = format_ident!("{}", scheme.rust_name);
+        quote!(#ident: impl Into<oagen_runtime::Secret>)
+    });
+    let new_calls = credentials.iter().map(|scheme| {
+        let ident = format_ident!("{}", scheme.rust_name);
+        quote!(.#ident(#ident))
+    });
+    let new_doc = if credentials.is_empty() {
+        " A client with default settings.".to_owned()
+    } else {
+        let names: Vec<String> = credentials
+            .iter()
+            .map(|s| format!("`{}`", s.wire_name))
+            .collect();
+        format!(
+            " A client with default settings and the credentials every operation needs ({}).",
+            names.join(", ")
+        )
+    };
+    let credential_setters = api.security_schemes.iter().map(credential_setter);
+    let methods = api.operations.iter().map(|op| operation_method(cx, op));
+
+    quote! {
+        #use_operations
+        #use_types
+
+        /// The error bodies that the API declares, decoded. Found in [`Error::Api`] (as
+        /// `typed`) when a response's status declares one and its body matches.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
+        pub enum ErrorBody {
+            #(#error_variants)*
+        }
+
+        /// The error of every call, and of building a [`Client`].
+        pub type Error = oagen_runtime::Error<ErrorBody>;
+
+        /// A client for the API: cheap to clone, and safe to share between tasks.
+        ///
+        /// Credentials never appear in its `Debug` output.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            pub(crate) core: oagen_runtime::ClientCore,
+        }
+
+        impl Client {
+            #[doc = #base_url_doc]
+            pub const DEFAULT_BASE_URL: &'static str = #default_base_url;
+
+            #[doc = #new_doc]
+            ///
+            /// Fails if a credential is not a valid header value; nothing is sent.
+            pub fn new(#(#new_params),*) -> Result<Self, Error> {
+                Self::builder()#(#new_calls)*.build()
+            }
+
+            /// A builder for a client with other settings: base URL, timeouts, user agent,
+            /// extra headers, or your own `reqwest::Client`.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder {
+                    core: oagen_runtime::CoreBuilder::new(
+                        Self::DEFAULT_BASE_URL,
+                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+                    ),
+                }
+            }
+
+            /// The URL that operation paths are appended to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url().as_str()
+            }
+
+            #(#methods)*
+        }
+
+        /// Settings for a [`Client`]; see [`Client::builder`].
+        #[derive(Debug)]
+        pub struct ClientBuilder {
+            core: oagen_runtime::CoreBuilder,
+        }
+
+        impl ClientBuilder {
+            #(#credential_setters)*
+
+            /// Sends requests to another base URL (a sandbox, a proxy, a test server).
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.core.base_url(url);
+                self
+            }
+
+            /// Sends requests through this `reqwest::Client` (proxies, TLS settings, middleware).
+            /// Its own connect timeout and user agent apply instead of this builder's.
+            pub fn http_client(mut self, client: oagen_runtime::reqwest::Client) -> Self {
+                self.core.http_client(client);
+                self
+            }
+
+            /// The timeout for each whole request (60 seconds unless set); `None` waits forever.
+            pub fn timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
+                self.core.timeout(timeout);
+                self
+            }
+
+            /// The timeout for opening a connection (10 seconds unless set).
+            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.core.connect_timeout(timeout);
+                self
+            }
+
+            /// The `User-Agent` header (the crate's name and version unless set).
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+                self.core.user_agent(user_agent);
+                self
+            }
+
+            /// A header sent with every request.
+            pub fn header(
+                mut self,
+                name: impl Into<String>,
+                value: impl Into<String>,
+            ) -> Self {
+                self.core.header(name, value);
+                self
+            }
+
+            /// Checks the settings and builds the client. Nothing is sent.
+            pub fn build(self) -> Result<Client, Error> {
+                Ok(Client {
+                    core: self.core.build()?,
+                })
+            }
+        }
+    }
+}
+
+fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
+    let ident = format_ident!("{}", scheme.rust_name);
+    let wire = &scheme.wire_name;
+    let (location, summary) = match &scheme.kind {
+        SchemeKind::ApiKey { location, name } => match location {
+            ApiKeyLocation::Header => (
+                quote!(Header(#name)),
+                format!("sent in the `{name}` header"),
+            ),
+            ApiKeyLocation::Query => (
+                quote!(Query(#name)),
+                format!("sent as the `{name}` query parameter"),
+            ),
+            ApiKeyLocation::Cookie => (
+                quote!(Cookie(#name)),
+                format!("sent as the `{name}` cookie"),
+            ),
+        },
+        SchemeKind::Bearer => (
+            quote!(Bearer),
+            "sent as `Authorization: Bearer <token>`".to_owned(),
+        ),
+    };
+    let docs = doc_attrs(&Docs {
+        summary: Some(format!(
+            "The credential of security scheme `{wire}`, {summary}."
+        )),
+        description: scheme.docs.description.clone(),
+        ..Docs::default()
+    });
+    quote! {
+        #docs
+        pub fn #ident(mut self, value: impl Into<oagen_runtime::Secret>) -> Self {
+            self.core.credential(#wire, oagen_runtime::AuthLocation::#location, value.into());
+            self
+        }
+    }
+}
+
+fn operation_mentions_types(op: &Operation) -> bool {
+    let named = |ty: &crate::ir::TypeRef| {
+        let mut found = false;
+        visit(ty, &mut |t| {
+            found |= matches!(t, crate::ir::TypeRef::Named(_))
+        });
+        found
+    };
+    op.params
+        .iter()
+        .any(|p| p.presence == Presence::Required && named(&p.ty))
+        || op
+            .body
+            .as_ref()
+            .is_some_and(|b| b.presence == Presence::Required && named(&b.ty))
+}
+
+pub(super) fn visit(ty: &crate::ir::TypeRef, f: &mut impl FnMut(&crate::ir::TypeRef)) {
+    f(ty);
+    match ty {
+        crate::ir::TypeRef::Array(inner)
+        | crate::ir::TypeRef::Map(inner)
+        | crate::ir::TypeRef::Nullable(inner) => visit(inner, f),
+        _ => {}
+    }
+}
+
+/// `pub fn create_customer<'a>(&'a self, body: &'a types::Body) -> operations::CreateCustomer<'a>`:
+/// required parameters and a required body are arguments; the rest are set on the builder.
+fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+    let docs = doc_attrs(&op.docs);
+    let name = format_ident!("{}", op.rust_name);
+    let builder = format_ident!("{}", op.builder_name);
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for param in ordered_required(op) {
+        let ident = format_ident!("{}", param.rust_name);
+        let (ty, conversion) = cx.argument(From::Outside, &param.ty, crate::ir::Boxing::Inline);
+        params.push(quote!(#ident: #ty));
+        inits.push(match conversion {
+            super::Conversion::None => quote!(#ident),
+            other => {
+                let value = other.apply(cx, From::Outside, quote!(#ident));
+                quote!(#ident: #value)
+            }
+        });
+    }
+    for param in op
+        .params
+        .iter()
+        .filter(|p| p.presence == Presence::Optional)
+    {
+        let ident = format_ident!("{}", param.rust_name);
+        inits.push(quote!(#ident: None));
+    }
+    if let Some(body) = &op.body {
+        let ty = cx.ty(From::Outside, &body.ty, crate::ir::Boxing::Inline);
+        match body.presence {
+            Presence::Required => {
+                params.push(quote!(body: &'a #ty));
+                inits.push(quote!(body));
+            }
+            Presence::Optional => inits.push(quote!(body: None)),
+        }
+    }
+    let many_arguments = if params.len() > 6 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        quote!()
+    };
+    quote! {
+        #docs
+        #many_arguments
+        pub fn #name<'a>(&'a self, #(#params),*) -> operations::#builder<'a> {
+            operations::#builder {
+                client: self,
+                #(#inits,)*
+            }
+        }
+    }
+}
+
+/// Required parameters in argument order: path parameters as they appear in the path, then
+/// the others as declared.
+pub(super) fn ordered_required(op: &Operation) -> Vec<&crate::ir::Param> {
+    let ordered: Vec<&crate::ir::Param> = op
+        .segments
+        .iter()
+        .flatten()
+        .filter_map(|part| match part {
+            crate::ir::PathPart::Param(index) => Some(&op.params[*index]),
+            crate::ir::PathPart::Literal(_) => None,
+        })
+        .collect();
+    let mut unique: Vec<&crate::ir::Param> = Vec::with_capacity(ordered.len());
+    for param in ordered {
+        if !unique.iter().any(|p| p.rust_name == param.rust_name) {
+            unique.push(param);
+        }
+    }
+    for param in &op.params {
+        if param.presence == Presence::Required
+            && !unique.iter().any(|p| p.rust_name == param.rust_name)
+        {
+            unique.push(param);
+        }
+    }
+    unique
+}

@@ -1,0 +1,96 @@
+//! The generated crate's `Cargo.toml`. TOML, not Rust, so it is written as text; every value
+//! that comes from the document is escaped.
+
+use crate::ir::{Api, Scalar};
+
+/// How the generated `Cargo.toml` refers to the runtime crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeDependency {
+    /// A path, relative to the generated crate (or absolute).
+    Path(String),
+    /// A version requirement on the registry.
+    Version(String),
+}
+
+/// Whether the generated crate belongs to an enclosing workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManifestKind {
+    /// A member of the workspace around it (like `generated/` in this repository).
+    WorkspaceMember,
+    /// A crate of its own, with an empty `[workspace]` table so that it builds wherever it
+    /// is written.
+    Standalone,
+}
+
+pub fn manifest(
+    api: &Api,
+    crate_name: &str,
+    runtime: &RuntimeDependency,
+    kind: ManifestKind,
+) -> String {
+    let version = crate_version(&api.info.version);
+    let description = format!(
+        "A client for the {} API, generated from its OpenAPI description",
+        api.info.title
+    );
+    let runtime = match runtime {
+        RuntimeDependency::Path(path) => format!("{{ path = {} }}", toml_string(path)),
+        RuntimeDependency::Version(version) => toml_string(version),
+    };
+    let mut out = String::new();
+    out.push_str("[package]\n");
+    out.push_str(&format!("name = {}\n", toml_string(crate_name)));
+    out.push_str(&format!("version = {}\n", toml_string(&version)));
+    out.push_str("edition = \"2024\"\n");
+    out.push_str("rust-version = \"1.85\"\n");
+    out.push_str(&format!("description = {}\n", toml_string(&description)));
+    out.push_str("publish = false\n");
+    out.push_str("\n[lib]\n");
+    out.push_str("# Descriptions from the API document are not Rust examples.\n");
+    out.push_str("doctest = false\n");
+    out.push_str("\n[dependencies]\n");
+    out.push_str(&format!("oagen-runtime = {runtime}\n"));
+    out.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
+    out.push_str("serde_json = \"1\"\n");
+    if api.uses_scalar(Scalar::Uuid) {
+        out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
+    }
+    if kind == ManifestKind::Standalone {
+        out.push_str("\n# A crate of its own, not part of any workspace around it.\n[workspace]\n");
+    }
+    out
+}
+
+/// The API's version when it is a plain `x.y.z`, otherwise `0.1.0`.
+fn crate_version(version: &str) -> String {
+    let parts: Vec<&str> = version.split('.').collect();
+    let plain = parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && (p.len() == 1 || !p.starts_with('0'))
+        });
+    if plain {
+        version.to_owned()
+    } else {
+        "0.1.0".to_owned()
+    }
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

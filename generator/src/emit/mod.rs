@@ -1,0 +1,265 @@
+//! emit: IR → Rust tokens (and the crate's `Cargo.toml`). Reads only the IR, never the
+//! document. Many small functions that each return tokens; branching happens here in Rust,
+//! not inside `quote!` templates.
+//!
+//! The generated crate's files, and what each may name:
+//! - `lib.rs`: crate docs and re-exports.
+//! - `types.rs`: one item per IR type. Refers to sibling types by bare name, so prelude
+//!   types an API type would shadow (`String`, `Option`...) are written out in full there.
+//! - `client.rs`: `Client`, `ClientBuilder`, `Error`, `ErrorBody`.
+//! - `operations.rs`: one request builder per operation.
+//!
+//! Files refer to each other through `super::`, never `crate::`, so a generated crate can
+//! also be compiled as a module of another crate (the fixture tests do that).
+
+mod client;
+mod manifest;
+mod operations;
+mod types;
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::{Api, Boxing, Deprecation, Docs, Scalar, TypeRef};
+use crate::naming::PRELUDE_TYPES;
+
+pub use manifest::{ManifestKind, RuntimeDependency, manifest};
+
+/// One emitted Rust file: its path in the crate and its tokens.
+pub struct RustFile {
+    pub path: &'static str,
+    pub tokens: TokenStream,
+}
+
+/// Emits the Rust files of the crate.
+pub fn emit(api: &Api) -> Vec<RustFile> {
+    let cx = Cx::new(api);
+    vec![
+        RustFile {
+            path: "src/lib.rs",
+            tokens: client::lib_rs(&cx),
+        },
+        RustFile {
+            path: "src/client.rs",
+            tokens: client::client_rs(&cx),
+        },
+        RustFile {
+            path: "src/operations.rs",
+            tokens: operations::operations_rs(&cx),
+        },
+        RustFile {
+            path: "src/types.rs",
+            tokens: types::types_rs(&cx),
+        },
+    ]
+}
+
+/// Where a type is written from: inside `types.rs`, or from another module.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum From {
+    Types,
+    Outside,
+}
+
+struct Cx<'a> {
+    api: &'a Api,
+    /// Prelude type names that an API type takes inside `types.rs`.
+    shadowed: BTreeSet<&'static str>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(api: &'a Api) -> Self {
+        let shadowed = PRELUDE_TYPES
+            .iter()
+            .copied()
+            .filter(|name| api.types.iter().any(|t| t.rust_name == *name))
+            .collect();
+        Cx { api, shadowed }
+    }
+
+    /// A prelude type as it must be written in `types.rs`.
+    fn prelude(&self, from: From, name: &'static str) -> TokenStream {
+        let ident = format_ident!("{}", name);
+        if from == From::Outside || !self.shadowed.contains(name) {
+            return quote!(#ident);
+        }
+        match name {
+            "Box" => quote!(::std::boxed::Box),
+            "Into" => quote!(::std::convert::Into),
+            "Option" => quote!(::std::option::Option),
+            "Result" => quote!(::std::result::Result),
+            "String" => quote!(::std::string::String),
+            "Vec" => quote!(::std::vec::Vec),
+            _ => quote!(#ident),
+        }
+    }
+
+    /// The Rust type for a type reference. `Boxing::Boxed` puts the `Box` around the named
+    /// type itself, inside any `Option`.
+    fn ty(&self, from: From, ty: &TypeRef, boxing: Boxing) -> TokenStream {
+        match ty {
+            TypeRef::Named(id) => {
+                let name = format_ident!("{}", self.api.type_def(*id).rust_name);
+                let path = match from {
+                    From::Types => quote!(#name),
+                    From::Outside => quote!(types::#name),
+                };
+                match boxing {
+                    Boxing::Boxed => {
+                        let boxed = self.prelude(from, "Box");
+                        quote!(#boxed<#path>)
+                    }
+                    Boxing::Inline => path,
+                }
+            }
+            TypeRef::Scalar(scalar) => self.scalar(from, *scalar),
+            TypeRef::Array(item) => {
+                let vec = self.prelude(from, "Vec");
+                let item = self.ty(from, item, Boxing::Inline);
+                quote!(#vec<#item>)
+            }
+            TypeRef::Map(value) => {
+                let string = self.prelude(from, "String");
+                let value = self.ty(from, value, Boxing::Inline);
+                quote!(::std::collections::BTreeMap<#string, #value>)
+            }
+            TypeRef::Nullable(inner) => {
+                let option = self.prelude(from, "Option");
+                let inner = self.ty(from, inner, boxing);
+                quote!(#option<#inner>)
+            }
+            TypeRef::JsonObject => {
+                let string = self.prelude(from, "String");
+                quote!(serde_json::Map<#string, serde_json::Value>)
+            }
+            TypeRef::Any => quote!(serde_json::Value),
+        }
+    }
+
+    fn scalar(&self, from: From, scalar: Scalar) -> TokenStream {
+        match scalar {
+            Scalar::String => self.prelude(from, "String"),
+            Scalar::Bool => quote!(bool),
+            Scalar::I32 => quote!(i32),
+            Scalar::I64 => quote!(i64),
+            Scalar::F32 => quote!(f32),
+            Scalar::F64 => quote!(f64),
+            Scalar::Uuid => quote!(uuid::Uuid),
+        }
+    }
+
+    /// An argument type for a setter or constructor, and how to store the argument: strings
+    /// are taken as `impl Into<String>`.
+    fn argument(&self, from: From, ty: &TypeRef, boxing: Boxing) -> (TokenStream, Conversion) {
+        match (ty, boxing) {
+            (TypeRef::Scalar(Scalar::String), _) => {
+                let string = self.prelude(from, "String");
+                let into = self.prelude(from, "Into");
+                (quote!(impl #into<#string>), Conversion::Into)
+            }
+            (TypeRef::Named(_), Boxing::Boxed) => {
+                (self.ty(from, ty, Boxing::Inline), Conversion::Box)
+            }
+            _ => (self.ty(from, ty, boxing), Conversion::None),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Conversion {
+    None,
+    Into,
+    Box,
+}
+
+impl Conversion {
+    fn apply(self, cx: &Cx<'_>, from: From, value: TokenStream) -> TokenStream {
+        match self {
+            Conversion::None => value,
+            Conversion::Into => quote!(#value.into()),
+            Conversion::Box => {
+                let boxed = cx.prelude(from, "Box");
+                quote!(#boxed::new(#value))
+            }
+        }
+    }
+}
+
+/// `#[doc]` attributes for one item: summary, description, then notes, separated by blank
+/// doc lines. Each line becomes one `#[doc = " line"]`, which prints as `/// line`.
+fn doc_attrs(docs: &Docs) -> TokenStream {
+    let mut paragraphs: Vec<String> = Vec::new();
+    paragraphs.extend(docs.summary.iter().cloned());
+    paragraphs.extend(docs.description.iter().cloned());
+    if !docs.notes.is_empty() {
+        paragraphs.push(docs.notes.join("\n"));
+    }
+    if docs.deprecated == Deprecation::Deprecated {
+        paragraphs.push("**Deprecated** in the API description.".to_owned());
+    }
+    doc_lines(&paragraphs)
+}
+
+fn doc_lines(paragraphs: &[String]) -> TokenStream {
+    let attrs = lines(paragraphs)
+        .into_iter()
+        .map(|line| quote!(#[doc = #line]));
+    quote!(#(#attrs)*)
+}
+
+/// Inner `#![doc]` attributes (module or crate docs), printed as `//! line`.
+fn inner_doc_lines(paragraphs: &[String]) -> TokenStream {
+    let attrs = lines(paragraphs)
+        .into_iter()
+        .map(|line| quote!(#![doc = #line]));
+    quote!(#(#attrs)*)
+}
+
+fn lines(paragraphs: &[String]) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for paragraph in paragraphs {
+        let text = paragraph.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(sanitize_markdown(text));
+    }
+    lines
+        .into_iter()
+        .map(|line| {
+            if line.is_empty() {
+                line
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
+}
+
+/// Lines of Markdown made safe for rustdoc: code fences without a language (or marked
+/// `rust`) are marked `text`, so rustdoc never compiles an API's example as a doctest.
+fn sanitize_markdown(text: &str) -> Vec<String> {
+    let mut in_fence = false;
+    text.lines()
+        .map(|line| {
+            let line = line.trim_end();
+            let trimmed = line.trim_start();
+            if let Some(info) = trimmed.strip_prefix("```") {
+                let opening = !in_fence;
+                in_fence = !in_fence;
+                let info = info.trim();
+                if opening && (info.is_empty() || info.eq_ignore_ascii_case("rust")) {
+                    let indent = &line[..line.len() - trimmed.len()];
+                    let lang = "text";
+                    return format!("{indent}```{lang}");
+                }
+            }
+            line.to_owned()
+        })
+        .collect()
+}

@@ -1,0 +1,324 @@
+//! `operations.rs`: one request builder per operation. A builder holds the client, the
+//! required arguments, and optional parameters set through its methods; `.await` (or
+//! `.send()`) sends it.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::client::{ordered_required, visit};
+use super::{Cx, From, doc_attrs};
+use crate::ir::{
+    Boxing, ErrorResponse, Operation, Param, ParamLocation, PathPart, Presence, StatusMatch,
+    TypeRef,
+};
+
+pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
+    if cx.api.operations.is_empty() {
+        return quote! {
+            //! Request builders: this API has no operations.
+        };
+    }
+    let uses_types = cx.api.operations.iter().any(mentions_types);
+    let uses_error_body = cx
+        .api
+        .operations
+        .iter()
+        .any(|op| op.errors.iter().any(|e| e.body.is_some()));
+    let mut imports = vec![quote!(Client), quote!(Error)];
+    if uses_error_body {
+        imports.push(quote!(ErrorBody));
+    }
+    if uses_types {
+        imports.push(quote!(types));
+    }
+    let builders = cx.api.operations.iter().map(|op| builder(cx, op));
+    quote! {
+        //! Request builders, one per operation, returned by the methods of [`Client`].
+        //! Set optional parameters with their methods, then `.await` the builder (or call
+        //! `.send()`) to send the request.
+
+        use super::{#(#imports),*};
+
+        #(#builders)*
+    }
+}
+
+fn mentions_types(op: &Operation) -> bool {
+    let mut found = false;
+    let mut check = |ty: &TypeRef| visit(ty, &mut |t| found |= matches!(t, TypeRef::Named(_)));
+    op.params.iter().for_each(|p| check(&p.ty));
+    if let Some(body) = &op.body {
+        check(&body.ty);
+    }
+    if let Some(ty) = &op.response.ty {
+        check(ty);
+    }
+    found
+}
+
+fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+    let docs = doc_attrs(&op.docs);
+    let name = format_ident!("{}", op.builder_name);
+
+    let mut fields = Vec::new();
+    for param in ordered_required(op) {
+        let ident = format_ident!("{}", param.rust_name);
+        let ty = cx.ty(From::Outside, &param.ty, Boxing::Inline);
+        fields.push(quote!(#ident: #ty));
+    }
+    for param in op
+        .params
+        .iter()
+        .filter(|p| p.presence == Presence::Optional)
+    {
+        let ident = format_ident!("{}", param.rust_name);
+        let ty = cx.ty(From::Outside, &param.ty, Boxing::Inline);
+        fields.push(quote!(#ident: Option<#ty>));
+    }
+    let mut setters: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.presence == Presence::Optional)
+        .map(|p| param_setter(cx, p))
+        .collect();
+    if let Some(body) = &op.body {
+        let ty = cx.ty(From::Outside, &body.ty, Boxing::Inline);
+        match body.presence {
+            Presence::Required => fields.push(quote!(body: &'a #ty)),
+            Presence::Optional => {
+                fields.push(quote!(body: Option<&'a #ty>));
+                setters.push(quote! {
+                    /// Sets the request body.
+                    pub fn body(mut self, body: &'a #ty) -> Self {
+                        self.body = Some(body);
+                        self
+                    }
+                });
+            }
+        }
+    }
+
+    let output = match &op.response.ty {
+        Some(ty) => cx.ty(From::Outside, ty, Boxing::Inline),
+        None => quote!(()),
+    };
+    let send_body = send_body(cx, op);
+    let must_use = format!(
+        "a request does nothing until it is awaited or sent; see `Client::{}`",
+        op.rust_name
+    );
+    quote! {
+        #docs
+        #[derive(Debug)]
+        #[must_use = #must_use]
+        pub struct #name<'a> {
+            pub(crate) client: &'a Client,
+            #(pub(crate) #fields,)*
+        }
+
+        impl<'a> #name<'a> {
+            #(#setters)*
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> Result<#output, Error> {
+                #send_body
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for #name<'a> {
+            type Output = Result<#output, Error>;
+            type IntoFuture = oagen_runtime::BoxFuture<'a, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn param_setter(cx: &Cx<'_>, param: &Param) -> TokenStream {
+    let ident = format_ident!("{}", param.rust_name);
+    let (ty, conversion) = cx.argument(From::Outside, &param.ty, Boxing::Inline);
+    let value = conversion.apply(cx, From::Outside, quote!(value));
+    let docs = doc_attrs(&param.docs);
+    let summary = format!(
+        " Sets the {} parameter `{}`.",
+        location_name(param.location),
+        param.wire_name
+    );
+    let separator = if param.docs.description.is_some() {
+        quote!(#[doc = ""])
+    } else {
+        quote!()
+    };
+    quote! {
+        #[doc = #summary]
+        #separator
+        #docs
+        pub fn #ident(mut self, value: #ty) -> Self {
+            self.#ident = Some(#value);
+            self
+        }
+    }
+}
+
+fn location_name(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    }
+}
+
+fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.method.as_str());
+    let security = &op.security;
+    let segments = op.segments.iter().map(|parts| segment(op, parts));
+    let params = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(send_param);
+    let body = match op.body.as_ref().map(|b| b.presence) {
+        Some(Presence::Required) => quote!(request.json(self.body);),
+        Some(Presence::Optional) => quote! {
+            if let Some(body) = self.body {
+                request.json(body);
+            }
+        },
+        None => quote!(),
+    };
+    let decode_error = decode_error(cx, &op.errors);
+    let send = match op.response.ty {
+        Some(_) => quote!(request.send(#decode_error).await),
+        None => quote!(request.send_empty(#decode_error).await),
+    };
+    quote! {
+        let mut request = self.client.core.request(
+            oagen_runtime::reqwest::Method::#method,
+            &[#(#security),*],
+        );
+        #(#segments)*
+        #(#params)*
+        #body
+        #send
+    }
+}
+
+fn segment(op: &Operation, parts: &[PathPart]) -> TokenStream {
+    match parts {
+        [PathPart::Literal(text)] => quote!(request.path(#text);),
+        [PathPart::Param(index)] => {
+            let ident = format_ident!("{}", op.params[*index].rust_name);
+            quote!(request.path_param(&self.#ident);)
+        }
+        parts => {
+            let mut format = String::new();
+            let mut args = Vec::new();
+            for part in parts {
+                match part {
+                    PathPart::Literal(text) => {
+                        format.push_str(&text.replace('{', "{{").replace('}', "}}"))
+                    }
+                    PathPart::Param(index) => {
+                        format.push_str("{}");
+                        let ident = format_ident!("{}", op.params[*index].rust_name);
+                        args.push(quote!(self.#ident));
+                    }
+                }
+            }
+            quote!(request.path_param(&format_args!(#format, #(#args),*));)
+        }
+    }
+}
+
+fn send_param(param: &Param) -> TokenStream {
+    let ident = format_ident!("{}", param.rust_name);
+    let wire = &param.wire_name;
+    let call = match param.location {
+        ParamLocation::Header => quote!(header),
+        ParamLocation::Query | ParamLocation::Path => quote!(query),
+    };
+    let put = |value: TokenStream| match &param.ty {
+        TypeRef::Array(_) => quote! {
+            for item in #value {
+                request.#call(#wire, item);
+            }
+        },
+        _ => quote!(request.#call(#wire, #value);),
+    };
+    match param.presence {
+        Presence::Required => put(quote!(&self.#ident)),
+        Presence::Optional => {
+            let inner = put(quote!(value));
+            quote! {
+                if let Some(value) = &self.#ident {
+                    #inner
+                }
+            }
+        }
+    }
+}
+
+/// The closure that decodes a non-success body into `ErrorBody`, by status: exact codes
+/// first, then ranges, then `default`.
+fn decode_error(cx: &Cx<'_>, errors: &[ErrorResponse]) -> TokenStream {
+    if errors.iter().all(|e| e.body.is_none()) {
+        return quote!(|_, _| None);
+    }
+    let mut sorted: Vec<&ErrorResponse> = errors.iter().collect();
+    sorted.sort_by_key(|e| e.status);
+    // An arm without a body matters only when a broader arm after it would decode.
+    let covered_later = |index: usize, status: StatusMatch| {
+        sorted[index + 1..].iter().any(|later| {
+            later.body.is_some()
+                && match (status, later.status) {
+                    (_, StatusMatch::Default) => true,
+                    (StatusMatch::Code(code), StatusMatch::Range(digit)) => code / 100 == digit,
+                    _ => false,
+                }
+        })
+    };
+    let mut has_default = false;
+    let arms: Vec<TokenStream> = sorted
+        .iter()
+        .enumerate()
+        .filter(|(index, error)| error.body.is_some() || covered_later(*index, error.status))
+        .map(|(_, error)| {
+            let pattern = match error.status {
+                StatusMatch::Code(code) => {
+                    let code = Literal::u16_unsuffixed(code);
+                    quote!(#code)
+                }
+                StatusMatch::Range(digit) => {
+                    let low = Literal::u16_unsuffixed(digit * 100);
+                    let high = Literal::u16_unsuffixed(digit * 100 + 99);
+                    quote!(#low..=#high)
+                }
+                StatusMatch::Default => {
+                    has_default = true;
+                    quote!(_)
+                }
+            };
+            let value = match error.body {
+                Some(id) => {
+                    let variant = format_ident!("{}", cx.api.type_def(id).rust_name);
+                    quote!(oagen_runtime::decode_json(body).map(ErrorBody::#variant))
+                }
+                None => quote!(None),
+            };
+            quote!(#pattern => #value,)
+        })
+        .collect();
+    let fallback = if has_default {
+        quote!()
+    } else {
+        quote!(_ => None,)
+    };
+    quote! {
+        |status, body| match status.as_u16() {
+            #(#arms)*
+            #fallback
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! `types.rs`: one item per IR type.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::{Conversion, Cx, From, doc_attrs};
+use crate::ir::{Enum, Field, Presence, Scalar, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::naming::unraw;
+
+pub(super) fn types_rs(cx: &Cx<'_>) -> TokenStream {
+    let items = cx.api.types.iter().map(|def| type_item(cx, def));
+    let defaults = defaults_module(cx);
+    quote! {
+        #(#items)*
+        #defaults
+    }
+}
+
+fn type_item(cx: &Cx<'_>, def: &TypeDef) -> TokenStream {
+    let docs = doc_attrs(&def.docs);
+    let name = format_ident!("{}", def.rust_name);
+    match &def.kind {
+        TypeKind::Struct(s) => struct_item(cx, &docs, &name, s),
+        TypeKind::Enum(e) => enum_item(cx, &docs, &name, e),
+        TypeKind::Union(u) => union_item(cx, &docs, &name, u),
+        TypeKind::Alias(target) => {
+            let target = cx.ty(From::Types, target, crate::ir::Boxing::Inline);
+            quote! {
+                #docs
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+/// The Rust type of a field: presence and nullability together decide the `Option`s.
+fn field_type(cx: &Cx<'_>, field: &Field) -> TokenStream {
+    let ty = cx.ty(From::Types, &field.ty, field.boxing);
+    match field.presence {
+        Presence::Required => ty,
+        Presence::Optional => {
+            let option = cx.prelude(From::Types, "Option");
+            quote!(#option<#ty>)
+        }
+    }
+}
+
+fn field_attrs(field: &Field) -> TokenStream {
+    let mut serde = Vec::new();
+    if unraw(&field.rust_name) != field.wire_name {
+        let wire = &field.wire_name;
+        serde.push(quote!(rename = #wire));
+    }
+    if field.presence == Presence::Optional {
+        match &field.default {
+            Some(default) => {
+                let path = format!("defaults::{}", default.function);
+                serde.push(quote!(default = #path));
+            }
+            None => serde.push(quote!(default)),
+        }
+        serde.push(quote!(
+            skip_serializing_if = "::std::option::Option::is_none"
+        ));
+        if matches!(field.ty, TypeRef::Nullable(_)) {
+            serde.push(quote!(
+                deserialize_with = "oagen_runtime::nullable::deserialize"
+            ));
+        }
+    }
+    if serde.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#serde),*)])
+    }
+}
+
+fn struct_item(
+    cx: &Cx<'_>,
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    s: &Struct,
+) -> TokenStream {
+    let fields = s.fields.iter().map(|field| {
+        let docs = doc_attrs(&field.docs);
+        let attrs = field_attrs(field);
+        let ident = format_ident!("{}", field.rust_name);
+        let ty = field_type(cx, field);
+        quote! {
+            #docs
+            #attrs
+            pub #ident: #ty,
+        }
+    });
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .collect();
+    let derive_default = if required.is_empty() {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+
+    let params = required.iter().map(|field| {
+        let ident = format_ident!("{}", field.rust_name);
+        let (ty, _) = cx.argument(From::Types, &field.ty, field.boxing);
+        quote!(#ident: #ty)
+    });
+    let inits = s.fields.iter().map(|field| {
+        let ident = format_ident!("{}", field.rust_name);
+        match field.presence {
+            Presence::Required => {
+                let (_, conversion) = cx.argument(From::Types, &field.ty, field.boxing);
+                let value = conversion.apply(cx, From::Types, quote!(#ident));
+                if matches!(conversion, Conversion::None) {
+                    quote!(#ident)
+                } else {
+                    quote!(#ident: #value)
+                }
+            }
+            Presence::Optional => {
+                let none = quote!(None);
+                quote!(#ident: #none)
+            }
+        }
+    });
+    let body = if required.is_empty() {
+        quote!(Self::default())
+    } else {
+        quote!(Self { #(#inits,)* })
+    };
+    let many_arguments = if required.len() > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        quote!()
+    };
+    let setters = s.fields.iter().filter_map(|field| setter(cx, field));
+    let constructor_doc = if required.is_empty() {
+        " A value with every field unset."
+    } else {
+        " A value with the required fields; the optional ones start unset."
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #[doc = #constructor_doc]
+            #many_arguments
+            pub fn new(#(#params),*) -> Self {
+                #body
+            }
+
+            #(#setters)*
+        }
+    }
+}
+
+/// `pub fn email(mut self, value: impl Into<String>) -> Self`, for an optional field. A
+/// nullable field's setter sets a value; assign `Some(None)` to the field to send `null`.
+fn setter(cx: &Cx<'_>, field: &Field) -> Option<TokenStream> {
+    let setter = format_ident!("{}", field.setter.as_ref()?);
+    let ident = format_ident!("{}", field.rust_name);
+    let (inner, nullable) = match &field.ty {
+        TypeRef::Nullable(inner) => (&**inner, true),
+        other => (other, false),
+    };
+    let (arg, conversion) = cx.argument(From::Types, inner, field.boxing);
+    let value = conversion.apply(cx, From::Types, quote!(value));
+    let stored = if nullable {
+        quote!(Some(Some(#value)))
+    } else {
+        quote!(Some(#value))
+    };
+    let doc = format!(" Sets `{}`.", field.wire_name);
+    let null_doc = if nullable {
+        let line = format!(
+            " To send `null`, assign `Some(None)` to the `{}` field.",
+            unraw(&field.rust_name)
+        );
+        quote!(#[doc = ""] #[doc = #line])
+    } else {
+        quote!()
+    };
+    Some(quote! {
+        #[doc = #doc]
+        #null_doc
+        pub fn #setter(mut self, value: #arg) -> Self {
+            self.#ident = #stored;
+            self
+        }
+    })
+}
+
+fn enum_item(cx: &Cx<'_>, docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {
+    let string = cx.prelude(From::Types, "String");
+    let fallback = format_ident!("{}", e.fallback);
+    let variants = e.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let doc = format!(" `{}`", v.wire_value.replace('`', "'"));
+        quote!(#[doc = #doc] #ident,)
+    });
+    let as_str = e.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let wire = &v.wire_value;
+        quote!(Self::#ident => #wire,)
+    });
+    let from_str = e.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let wire = &v.wire_value;
+        quote!(#wire => Self::#ident,)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this client does not know (the API added it later), kept as received.
+            #fallback(#string),
+        }
+
+        impl #name {
+            /// The value as it is sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::#fallback(value) => value,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::#fallback(other.to_owned()),
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(&*value))
+            }
+        }
+    }
+}
+
+fn union_item(
+    cx: &Cx<'_>,
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    u: &Union,
+) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let ty = cx.ty(From::Types, &v.ty, v.boxing);
+        quote!(#ident(#ty),)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// Functions that serde calls for fields whose key is absent but which have a default.
+fn defaults_module(cx: &Cx<'_>) -> TokenStream {
+    let functions: Vec<TokenStream> = cx
+        .api
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct(s) => Some(s.fields.iter()),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|field| {
+            let default = field.default.as_ref()?;
+            let function = format_ident!("{}", default.function);
+            let ty = field_type(cx, field);
+            let value = literal(cx, &default.value, field.ty.non_null())?;
+            let value = if matches!(field.ty, TypeRef::Nullable(_)) {
+                quote!(Some(Some(#value)))
+            } else {
+                quote!(Some(#value))
+            };
+            Some(quote! {
+                pub(super) fn #function() -> #ty {
+                    #value
+                }
+            })
+        })
+        .collect();
+    if functions.is_empty() {
+        return quote!();
+    }
+    quote! {
+        /// Defaults that the API description gives for absent fields, applied when decoding.
+        mod defaults {
+            #(#functions)*
+        }
+    }
+}
+
+fn literal(cx: &Cx<'_>, value: &Value, ty: &TypeRef) -> Option<TokenStream> {
+    Some(match (ty, value) {
+        (TypeRef::Scalar(Scalar::Bool), Value::Bool(b)) => quote!(#b),
+        (TypeRef::Scalar(Scalar::String), Value::String(s)) => {
+            let string = cx.prelude(From::Types, "String");
+            quote!(#string::from(#s))
+        }
+        (TypeRef::Scalar(Scalar::I32), Value::Number(n)) => {
+            let n = Literal::i32_unsuffixed(i32::try_from(n.as_i64()?).ok()?);
+            quote!(#n)
+        }
+        (TypeRef::Scalar(Scalar::I64), Value::Number(n)) => {
+            let n = Literal::i64_unsuffixed(n.as_i64()?);
+            quote!(#n)
+        }
+        (TypeRef::Scalar(Scalar::F32), Value::Number(n)) => {
+            let n = Literal::f32_unsuffixed(n.as_f64()? as f32);
+            quote!(#n)
+        }
+        (TypeRef::Scalar(Scalar::F64), Value::Number(n)) => {
+            let n = Literal::f64_unsuffixed(n.as_f64()?);
+            quote!(#n)
+        }
+        _ => return None,
+    })
+}

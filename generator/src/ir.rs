@@ -1,0 +1,368 @@
+//! The intermediate representation: what `lower` decides and `emit` reads.
+//!
+//! Plain owned data, with no `serde_yaml`, `quote` or `proc_macro2` types in it. Invariants
+//! that `lower` establishes and `emit` relies on:
+//!
+//! - every `TypeId` indexes `Api::types`; types are sorted by `rust_name`;
+//! - every `rust_name` is a valid, unique identifier in its scope (types in the crate; fields
+//!   in their struct; variants in their enum; parameters, with the body, in their operation;
+//!   operations among themselves and the client's own methods), already cased and escaped;
+//! - every `wire_name` is exactly as in the document;
+//! - a `Box` is needed exactly where a field's `boxed` is `Boxing::Boxed`;
+//! - all collections are in a deterministic order (document order or sorted).
+//!
+//! `Api` derives `Debug` so the IR of a fixture can be snapshotted: a change that moves the
+//! IR snapshot is in `lower`, one that moves only the code snapshot is in `emit`.
+
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub info: Info,
+    /// Base URLs, in document order; the first is the client's default.
+    pub servers: Vec<Server>,
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Indexes into `security_schemes` of the credentials `Client::new` asks for: those of
+    /// the document's default security requirement (its first alternative).
+    pub default_credentials: Vec<usize>,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    /// Named types that operations declare as error bodies, sorted by name; they become the
+    /// variants of the crate's `ErrorBody`.
+    pub error_types: Vec<TypeId>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Info {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// With `{variables}` replaced by their defaults.
+    pub url: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// The key under `components/securitySchemes`.
+    pub wire_name: String,
+    /// snake_case: the `Client::new` argument and the `ClientBuilder` setter.
+    pub rust_name: String,
+    pub kind: SchemeKind,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemeKind {
+    ApiKey {
+        location: ApiKeyLocation,
+        name: String,
+    },
+    Bearer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// Human text from the document, kept apart so `emit` can lay it out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// A one-line summary (an operation's `summary`, or a schema `title` that says more than
+    /// the name).
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// Facts worth a line each: defaults, formats, constraints.
+    pub notes: Vec<String>,
+    pub deprecated: Deprecation,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Deprecation {
+    #[default]
+    Current,
+    Deprecated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub rust_name: String,
+    /// JSON pointer of the schema this type comes from.
+    pub source: String,
+    pub docs: Docs,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A closed set of string values, with a fallback for values this client does not know.
+    Enum(Enum),
+    /// `oneOf`/`anyOf`: one of several shapes, tried in order.
+    Union(Union),
+    /// A named schema that is not an object: `pub type Name = ...;`.
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub rust_name: String,
+    pub wire_name: String,
+    /// The builder-style setter of an optional field (`.email(..)`), unique among the
+    /// struct's methods. Required fields are set by the constructor instead.
+    pub setter: Option<String>,
+    pub docs: Docs,
+    pub ty: TypeRef,
+    pub presence: Presence,
+    pub boxing: Boxing,
+    /// A value to use when the key is absent on decode.
+    pub default: Option<FieldDefault>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDefault {
+    pub value: Value,
+    /// Name of the generated function that produces it (unique in the crate).
+    pub function: String,
+}
+
+/// Whether a key must be present. Independent of nullability, which lives in the type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Required,
+    Optional,
+}
+
+/// Whether a field's value is stored behind a `Box` (to break a cycle of types that contain
+/// each other by value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Boxing {
+    Inline,
+    Boxed,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    pub variants: Vec<EnumVariant>,
+    /// The name of the variant that holds values not in the document (`Unknown(String)`).
+    pub fallback: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    pub rust_name: String,
+    pub wire_value: String,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub boxing: Boxing,
+}
+
+/// The type of a value in some position (field, item, parameter, body).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    Named(TypeId),
+    Scalar(Scalar),
+    Array(Box<TypeRef>),
+    /// An object with arbitrary keys whose values all have one type.
+    Map(Box<TypeRef>),
+    /// The value may be JSON `null`.
+    Nullable(Box<TypeRef>),
+    /// An object with arbitrary keys and values, kept as JSON.
+    JsonObject,
+    /// Any JSON value.
+    Any,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scalar {
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// snake_case method on `Client`.
+    pub rust_name: String,
+    /// UpperCamelCase request builder in the `operations` module.
+    pub builder_name: String,
+    pub operation_id: Option<String>,
+    pub method: HttpMethod,
+    /// The path template exactly as in the document.
+    pub path: String,
+    /// The path split into segments, each made of literal text and parameters.
+    pub segments: Vec<Vec<PathPart>>,
+    pub source: String,
+    pub docs: Docs,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub response: SuccessResponse,
+    pub errors: Vec<ErrorResponse>,
+    /// Wire names of the security schemes whose credentials this operation sends.
+    pub security: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub const ALL: [(&'static str, HttpMethod); 8] = [
+        ("get", HttpMethod::Get),
+        ("put", HttpMethod::Put),
+        ("post", HttpMethod::Post),
+        ("delete", HttpMethod::Delete),
+        ("options", HttpMethod::Options),
+        ("head", HttpMethod::Head),
+        ("patch", HttpMethod::Patch),
+        ("trace", HttpMethod::Trace),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPart {
+    Literal(String),
+    /// Index into the operation's `params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub rust_name: String,
+    pub wire_name: String,
+    pub location: ParamLocation,
+    /// Never `Nullable`: a parameter is either sent or not.
+    pub ty: TypeRef,
+    pub presence: Presence,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub ty: TypeRef,
+    pub presence: Presence,
+    pub media_type: String,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessResponse {
+    /// `None`: no body is expected (or it is ignored).
+    pub ty: Option<TypeRef>,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    pub status: StatusMatch,
+    /// The declared error body, where it is a named type (a variant of `ErrorBody`).
+    pub body: Option<TypeId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `4XX`: the first digit.
+    Range(u16),
+    Default,
+}
+
+impl Api {
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// Whether any type or parameter uses `Scalar::Uuid` (the generated crate then depends
+    /// on `uuid`).
+    pub fn uses_scalar(&self, scalar: Scalar) -> bool {
+        let in_types = self.types.iter().any(|def| match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().any(|f| f.ty.mentions(scalar)),
+            TypeKind::Union(u) => u.variants.iter().any(|v| v.ty.mentions(scalar)),
+            TypeKind::Alias(ty) => ty.mentions(scalar),
+            TypeKind::Enum(_) => false,
+        });
+        let in_operations = self.operations.iter().any(|op| {
+            op.params.iter().any(|p| p.ty.mentions(scalar))
+                || op.body.as_ref().is_some_and(|b| b.ty.mentions(scalar))
+                || op.response.ty.as_ref().is_some_and(|t| t.mentions(scalar))
+        });
+        in_types || in_operations
+    }
+}
+
+impl TypeRef {
+    pub fn mentions(&self, scalar: Scalar) -> bool {
+        match self {
+            TypeRef::Scalar(s) => *s == scalar,
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.mentions(scalar)
+            }
+            TypeRef::Named(_) | TypeRef::JsonObject | TypeRef::Any => false,
+        }
+    }
+
+    /// The type without any `Nullable` wrapper.
+    pub fn non_null(&self) -> &TypeRef {
+        match self {
+            TypeRef::Nullable(inner) => inner.non_null(),
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,372 @@
+//! load: bytes → a document value, for YAML or JSON, OpenAPI 3.0.x or 3.1.x.
+//!
+//! The whole document is read into one ordered [`serde_json::Value`] (key order is kept, so
+//! struct fields come out in the order the author wrote them). Reading goes through our own
+//! serde visitor rather than straight into `serde_json::Value` or an `openapiv3` model,
+//! because real documents hold things those cannot: integers beyond 64 bits (a `minimum`
+//! below `i64::MIN`), YAML keys that are numbers (`200:`), YAML tags, and — in 3.1 — schema
+//! shapes (`type: [string, 'null']`, `const`, `{type: 'null'}`) that the 3.0-only `openapiv3`
+//! types reject. Duplicate keys are an error here, where the parser still knows the line.
+
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
+};
+use serde_json::{Map, Number, Value};
+
+use crate::diag::Diagnostics;
+
+/// Which OpenAPI minor version a document declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecVersion {
+    V3_0,
+    V3_1,
+}
+
+/// A parsed document whose version has been checked.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub root: Value,
+    pub version: SpecVersion,
+}
+
+/// Parses and checks a document. `bytes` may be YAML or JSON.
+pub fn load(bytes: &[u8], diags: &mut Diagnostics) -> Option<Document> {
+    let root = parse(bytes, diags)?;
+    let version = check_version(&root, diags)?;
+    Some(Document { root, version })
+}
+
+/// Parses YAML or JSON into a value, reporting problems with their line and column.
+pub fn parse(bytes: &[u8], diags: &mut Diagnostics) -> Option<Value> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let (line, column) = line_column(bytes, err.valid_up_to());
+            diags.error_with_help(
+                "#",
+                format!(
+                    "the file is not valid UTF-8 (first bad byte at line {line}, column {column})"
+                ),
+                "OpenAPI documents must be UTF-8 text; re-save the file as UTF-8",
+            );
+            return None;
+        }
+    };
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        diags.error("#", "the file is empty");
+        return None;
+    }
+    let parsed = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        let mut de = serde_json::Deserializer::from_str(text);
+        NodeSeed
+            .deserialize(&mut de)
+            .and_then(|value| de.end().map(|()| value))
+            .map_err(|err| {
+                format!(
+                    "invalid JSON at line {}, column {}: {}",
+                    err.line(),
+                    err.column(),
+                    json_message(&err)
+                )
+            })
+    } else {
+        NodeSeed
+            .deserialize(serde_yaml::Deserializer::from_str(text))
+            .map_err(|err| format!("invalid YAML: {err}"))
+    };
+    match parsed {
+        Ok(value) => Some(value),
+        Err(message) => {
+            diags.error("#", message);
+            None
+        }
+    }
+}
+
+/// serde_json appends " at line L column C" to its messages; we print the place ourselves.
+fn json_message(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(index) => text[..index].to_owned(),
+        None => text,
+    }
+}
+
+fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, column)
+}
+
+fn check_version(root: &Value, diags: &mut Diagnostics) -> Option<SpecVersion> {
+    let Some(object) = root.as_object() else {
+        diags.error(
+            "#",
+            format!("the document is {}, not an OpenAPI object", describe(root)),
+        );
+        return None;
+    };
+    if object.contains_key("swagger") {
+        diags.error_with_help(
+            "#/swagger",
+            "this is a Swagger 2.0 document; only OpenAPI 3.0.x and 3.1.x are supported",
+            "convert it to OpenAPI 3 first, for example with `swagger2openapi`",
+        );
+        return None;
+    }
+    let version = match object.get("openapi") {
+        None => {
+            diags.error_with_help(
+                "#",
+                "the document has no `openapi` field, so it is not an OpenAPI document",
+                "add `openapi: 3.1.0` (or the 3.0.x version it was written for) at the top",
+            );
+            return None;
+        }
+        Some(Value::String(version)) => version.as_str(),
+        Some(other) => {
+            diags.error(
+                "#/openapi",
+                format!(
+                    "`openapi` must be a version string such as \"3.1.0\", found {}",
+                    describe(other)
+                ),
+            );
+            return None;
+        }
+    };
+    let spec_version = if is_minor(version, "3.0") {
+        SpecVersion::V3_0
+    } else if is_minor(version, "3.1") {
+        SpecVersion::V3_1
+    } else {
+        diags.error(
+            "#/openapi",
+            format!(
+                "unsupported OpenAPI version `{version}`; this generator reads 3.0.x and 3.1.x"
+            ),
+        );
+        return None;
+    };
+    let mut ok = true;
+    match object.get("info") {
+        Some(Value::Object(_)) => {}
+        Some(other) => {
+            diags.error(
+                "#/info",
+                format!("`info` must be an object, found {}", describe(other)),
+            );
+            ok = false;
+        }
+        None => {
+            diags.error_with_help(
+                "#",
+                "the document has no `info` object",
+                "add `info` with at least `title` and `version`",
+            );
+            ok = false;
+        }
+    }
+    let has_paths = object.contains_key("paths");
+    if !has_paths && spec_version == SpecVersion::V3_0 {
+        diags.error_with_help(
+            "#",
+            "the document has no `paths` object, which OpenAPI 3.0 requires",
+            "add `paths: {}` if the document really has no operations",
+        );
+        ok = false;
+    }
+    if let Some(paths) = object.get("paths").filter(|paths| !paths.is_object()) {
+        diags.error(
+            "#/paths",
+            format!("`paths` must be an object, found {}", describe(paths)),
+        );
+        ok = false;
+    }
+    ok.then_some(spec_version)
+}
+
+fn is_minor(version: &str, minor: &str) -> bool {
+    version
+        .strip_prefix(minor)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// A short description of a value's kind, for messages.
+pub fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Builds a `Value` from any serde data format.
+struct NodeSeed;
+
+impl<'de> DeserializeSeed<'de> for NodeSeed {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML or JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    // Integers beyond 64 bits occur in real documents (bounds of 128-bit types); they are kept
+    // as the nearest float, which is all a JSON Schema bound needs.
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(float(v as f64))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(float(v as f64))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        NodeSeed.deserialize(deserializer)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Value, D::Error> {
+        NodeSeed.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element_seed(NodeSeed)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key_seed(KeySeed)? {
+            if map.contains_key(&key) {
+                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+            }
+            let value = access.next_value_seed(NodeSeed)?;
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    }
+
+    // A YAML tag (`!foo value`): the tag carries no meaning in OpenAPI; keep the value.
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        let (_tag, variant): (de::IgnoredAny, _) = data.variant()?;
+        variant.newtype_variant_seed(NodeSeed)
+    }
+}
+
+fn float(v: f64) -> Value {
+    Number::from_f64(v).map_or_else(|| Value::String(v.to_string()), Value::Number)
+}
+
+/// Map keys: YAML allows numbers and booleans as keys (`200:` for a status code); OpenAPI
+/// means their text.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_any(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string, number or boolean key")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_unit<E>(self) -> Result<String, E> {
+        Ok("null".to_owned())
+    }
+}

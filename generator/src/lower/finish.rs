@@ -1,0 +1,234 @@
+//! The last step of `lower`: decide which fields need a `Box`, reject recursion Rust cannot
+//! express, and sort the type table by name (renumbering every reference).
+
+use crate::diag::Diagnostics;
+use crate::ir::{Api, Boxing, TypeId, TypeKind, TypeRef};
+
+pub(super) fn finish(mut api: Api, diags: &mut Diagnostics) -> Api {
+    box_cycles(&mut api);
+    check_alias_cycles(&api, diags);
+    sort_types(&mut api);
+    api
+}
+
+/// The types a type contains by value (not behind a `Vec` or map): those that make its size.
+fn by_value(ty: &TypeRef, out: &mut Vec<TypeId>) {
+    match ty {
+        TypeRef::Named(id) => out.push(*id),
+        TypeRef::Nullable(inner) => by_value(inner, out),
+        TypeRef::Array(_)
+        | TypeRef::Map(_)
+        | TypeRef::Scalar(_)
+        | TypeRef::JsonObject
+        | TypeRef::Any => {}
+    }
+}
+
+fn edges(kind: &TypeKind) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    match kind {
+        TypeKind::Struct(s) => s.fields.iter().for_each(|f| by_value(&f.ty, &mut out)),
+        TypeKind::Union(u) => u.variants.iter().for_each(|v| by_value(&v.ty, &mut out)),
+        TypeKind::Alias(ty) => by_value(ty, &mut out),
+        TypeKind::Enum(_) => {}
+    }
+    out
+}
+
+/// A field or variant is boxed when the type it holds by value is in the same strongly
+/// connected component as its owner: exactly the edges that close a cycle of sizes.
+fn box_cycles(api: &mut Api) {
+    let graph: Vec<Vec<TypeId>> = api.types.iter().map(|t| edges(&t.kind)).collect();
+    let component = strongly_connected(&graph);
+    let recursive = |owner: usize, ty: &TypeRef| {
+        let mut targets = Vec::new();
+        by_value(ty, &mut targets);
+        targets.iter().any(|t| component[t.0] == component[owner])
+    };
+    for (owner, def) in api.types.iter_mut().enumerate() {
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    if recursive(owner, &field.ty) {
+                        field.boxing = Boxing::Boxed;
+                    }
+                }
+            }
+            TypeKind::Union(u) => {
+                for variant in &mut u.variants {
+                    if recursive(owner, &variant.ty) {
+                        variant.boxing = Boxing::Boxed;
+                    }
+                }
+            }
+            TypeKind::Alias(_) | TypeKind::Enum(_) => {}
+        }
+    }
+}
+
+/// Tarjan's algorithm, iterative so that deep type graphs cannot overflow the stack.
+/// Returns a component number per node.
+fn strongly_connected(graph: &[Vec<TypeId>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = graph.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut component = vec![UNSEEN; n];
+    let mut stack = Vec::new();
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for start in 0..n {
+        if index[start] != UNSEEN {
+            continue;
+        }
+        // (node, position of the next edge to look at)
+        let mut work = vec![(start, 0usize)];
+        index[start] = next_index;
+        low[start] = next_index;
+        next_index += 1;
+        stack.push(start);
+        on_stack[start] = true;
+        while let Some(&mut (node, ref mut edge)) = work.last_mut() {
+            if let Some(&TypeId(next)) = graph[node].get(*edge) {
+                *edge += 1;
+                if index[next] == UNSEEN {
+                    index[next] = next_index;
+                    low[next] = next_index;
+                    next_index += 1;
+                    stack.push(next);
+                    on_stack[next] = true;
+                    work.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+/// `type A = Vec<A>` is not valid Rust: an alias may not reach itself through aliases alone.
+fn check_alias_cycles(api: &Api, diags: &mut Diagnostics) {
+    fn alias_targets(ty: &TypeRef, out: &mut Vec<TypeId>) {
+        match ty {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Nullable(inner) | TypeRef::Array(inner) | TypeRef::Map(inner) => {
+                alias_targets(inner, out)
+            }
+            TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => {}
+        }
+    }
+    for (start, def) in api.types.iter().enumerate() {
+        let TypeKind::Alias(ty) = &def.kind else {
+            continue;
+        };
+        let mut pending = Vec::new();
+        alias_targets(ty, &mut pending);
+        let mut seen = vec![false; api.types.len()];
+        while let Some(TypeId(next)) = pending.pop() {
+            if next == start {
+                diags.error(
+                    &def.source,
+                    format!("`{}` contains itself only through lists or maps of itself, which is not supported yet", def.rust_name),
+                );
+                break;
+            }
+            if std::mem::replace(&mut seen[next], true) {
+                continue;
+            }
+            if let TypeKind::Alias(inner) = &api.types[next].kind {
+                alias_targets(inner, &mut pending);
+            }
+        }
+    }
+}
+
+fn sort_types(api: &mut Api) {
+    let mut order: Vec<usize> = (0..api.types.len()).collect();
+    order.sort_by(|&a, &b| api.types[a].rust_name.cmp(&api.types[b].rust_name));
+    let mut new_id = vec![0; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_id[old] = new;
+    }
+    let remap = |ty: &mut TypeRef| remap_ref(ty, &new_id);
+
+    let mut slots: Vec<Option<crate::ir::TypeDef>> = std::mem::take(&mut api.types)
+        .into_iter()
+        .map(Some)
+        .collect();
+    api.types = order.iter().filter_map(|&old| slots[old].take()).collect();
+    for def in &mut api.types {
+        match &mut def.kind {
+            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| remap(&mut f.ty)),
+            TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| remap(&mut v.ty)),
+            TypeKind::Alias(ty) => remap(ty),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    for op in &mut api.operations {
+        op.params.iter_mut().for_each(|p| remap(&mut p.ty));
+        if let Some(body) = &mut op.body {
+            remap(&mut body.ty);
+        }
+        if let Some(ty) = &mut op.response.ty {
+            remap(ty);
+        }
+        for error in &mut op.errors {
+            if let Some(id) = &mut error.body {
+                *id = TypeId(new_id[id.0]);
+            }
+        }
+    }
+    for id in &mut api.error_types {
+        *id = TypeId(new_id[id.0]);
+    }
+    api.error_types.sort();
+}
+
+fn remap_ref(ty: &mut TypeRef, new_id: &[usize]) {
+    match ty {
+        TypeRef::Named(id) => *id = TypeId(new_id[id.0]),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            remap_ref(inner, new_id)
+        }
+        TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_of_a_cycle_and_a_self_loop() {
+        // 0 → 1 → 2 → 0, 3 → 3, 4 alone
+        let graph = vec![
+            vec![TypeId(1)],
+            vec![TypeId(2)],
+            vec![TypeId(0)],
+            vec![TypeId(3)],
+            vec![],
+        ];
+        let c = strongly_connected(&graph);
+        assert_eq!(c[0], c[1]);
+        assert_eq!(c[1], c[2]);
+        assert_ne!(c[0], c[3]);
+        assert_ne!(c[3], c[4]);
+    }
+}

@@ -1,0 +1,769 @@
+//! Schemas → types. Handles 3.0 and 3.1 spellings alike: `nullable: true`, `type: [T, 'null']`,
+//! `anyOf`/`oneOf` with a `{type: 'null'}` branch and `enum` with `null` all become
+//! `TypeRef::Nullable`; `$ref` targets under `#/components/schemas` have ids reserved before
+//! any schema is converted, so references (and cycles) resolve to them.
+
+use serde_json::{Map, Value};
+
+use super::{Lowerer, Slot};
+use crate::diag::join;
+use crate::ir::{
+    Boxing, Deprecation, Docs, Enum, EnumVariant, Field, FieldDefault, Presence, Scalar, Struct,
+    TypeId, TypeKind, TypeRef, Union, UnionVariant,
+};
+use crate::load::describe;
+use crate::naming::{self, Scope};
+
+/// Methods every generated struct has, or inherits from derived traits, which a setter must
+/// not shadow.
+const STRUCT_METHODS: &[&str] = &[
+    "new",
+    "clone",
+    "clone_from",
+    "fmt",
+    "eq",
+    "ne",
+    "serialize",
+    "deserialize",
+    "to_owned",
+    "into",
+    "from",
+    "try_into",
+    "try_from",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+];
+
+/// The keywords of one schema, read once. `nullable` gathers every way of saying "may be null".
+struct View<'a> {
+    obj: &'a Map<String, Value>,
+    /// `type`, without `"null"`.
+    types: Vec<&'a str>,
+    nullable: bool,
+    /// `oneOf` or `anyOf` branches other than `{type: 'null'}`, with their position.
+    branches: Vec<(usize, &'a Value)>,
+    branch_keyword: &'static str,
+    /// `enum` values other than `null`.
+    enum_values: Option<Vec<&'a Value>>,
+}
+
+impl<'a> View<'a> {
+    fn new(obj: &'a Map<String, Value>) -> Self {
+        let mut nullable = obj
+            .get("nullable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let mut types = Vec::new();
+        match obj.get("type") {
+            Some(Value::String(t)) if t == "null" => nullable = true,
+            Some(Value::String(t)) => types.push(t.as_str()),
+            Some(Value::Array(list)) => {
+                for t in list.iter().filter_map(Value::as_str) {
+                    if t == "null" {
+                        nullable = true;
+                    } else if !types.contains(&t) {
+                        types.push(t);
+                    }
+                }
+            }
+            _ => {}
+        }
+        let (branch_keyword, list) = match (obj.get("oneOf"), obj.get("anyOf")) {
+            (Some(Value::Array(list)), _) => ("oneOf", Some(list)),
+            (_, Some(Value::Array(list))) => ("anyOf", Some(list)),
+            _ => ("anyOf", None),
+        };
+        let mut branches = Vec::new();
+        for (index, branch) in list.into_iter().flatten().enumerate() {
+            if is_null_schema(branch) {
+                nullable = true;
+            } else {
+                branches.push((index, branch));
+            }
+        }
+        let enum_values = obj.get("enum").and_then(Value::as_array).map(|values| {
+            let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            if non_null.len() < values.len() {
+                nullable = true;
+            }
+            non_null
+        });
+        View {
+            obj,
+            types,
+            nullable,
+            branches,
+            branch_keyword,
+            enum_values,
+        }
+    }
+
+    fn str(&self, key: &str) -> Option<&'a str> {
+        self.obj.get(key).and_then(Value::as_str)
+    }
+
+    fn properties(&self) -> Option<&'a Map<String, Value>> {
+        self.obj.get("properties").and_then(Value::as_object)
+    }
+
+    fn is_object_like(&self) -> bool {
+        self.types == ["object"]
+            || (self.types.is_empty()
+                && (self.obj.contains_key("properties")
+                    || self.obj.contains_key("additionalProperties")))
+    }
+}
+
+/// `{type: 'null'}` (or `{enum: [null]}`), possibly with a title or description.
+fn is_null_schema(schema: &Value) -> bool {
+    match schema.as_object() {
+        Some(obj) => {
+            obj.get("type").and_then(Value::as_str) == Some("null")
+                || obj
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|v| v.len() == 1 && v[0].is_null())
+        }
+        None => false,
+    }
+}
+
+/// Whether a title adds anything to a name: FastAPI titles are usually the name re-cased.
+fn title_is_redundant(title: &str, name: &str) -> bool {
+    let squash = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<String>()
+    };
+    squash(title) == squash(name)
+}
+
+/// Docs from a schema's `title`, `description` and `deprecated`.
+pub(super) fn schema_docs(obj: &Map<String, Value>, name: &str) -> Docs {
+    let title = obj
+        .get("title")
+        .and_then(Value::as_str)
+        .filter(|t| !title_is_redundant(t, name))
+        .map(str::to_owned);
+    let description = obj
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    Docs {
+        summary: title,
+        description,
+        notes: Vec::new(),
+        deprecated: deprecation(obj),
+    }
+}
+
+fn deprecation(obj: &Map<String, Value>) -> Deprecation {
+    if obj.get("deprecated").and_then(Value::as_bool) == Some(true) {
+        Deprecation::Deprecated
+    } else {
+        Deprecation::Current
+    }
+}
+
+impl Lowerer<'_> {
+    /// Whether the schema at `pointer` (a component) is nullable at its top level, so that
+    /// every `$ref` to it is.
+    pub(super) fn component_nullable(schema: &Value) -> bool {
+        schema
+            .as_object()
+            .is_some_and(|obj| View::new(obj).nullable)
+    }
+
+    /// Converts the schema at `ptr` into a type reference. Shapes that need a named Rust type
+    /// (objects with properties, enums, unions, `allOf` merges) become a new type named from
+    /// `hint`, or fill `slot` when one is given (a component's reserved id).
+    pub(super) fn lower_schema(
+        &mut self,
+        schema: &Value,
+        ptr: &str,
+        hint: &str,
+        slot: Option<TypeId>,
+    ) -> TypeRef {
+        let ty = self.lower_schema_inner(schema, ptr, hint, slot);
+        match slot {
+            // A component that is not itself a struct, enum or union becomes an alias.
+            Some(id) if self.types[id.0].def.is_none() => {
+                let target = match &ty {
+                    TypeRef::Nullable(inner) if self.types[id.0].nullable => (**inner).clone(),
+                    other => other.clone(),
+                };
+                let empty = Map::new();
+                self.fill(
+                    id,
+                    TypeKind::Alias(target),
+                    schema.as_object().unwrap_or(&empty),
+                );
+                TypeRef::Named(id)
+            }
+            _ => ty,
+        }
+    }
+
+    fn lower_schema_inner(
+        &mut self,
+        schema: &Value,
+        ptr: &str,
+        hint: &str,
+        slot: Option<TypeId>,
+    ) -> TypeRef {
+        let obj = match schema {
+            Value::Object(obj) => obj,
+            // 3.1 boolean schemas: `true` accepts anything.
+            Value::Bool(true) => return TypeRef::Any,
+            Value::Bool(false) => {
+                self.diags.warning(
+                    ptr,
+                    "the schema `false` accepts no value; it is treated as any JSON value",
+                );
+                return TypeRef::Any;
+            }
+            other => {
+                self.diags.error(
+                    ptr,
+                    format!("a schema must be an object, found {}", describe(other)),
+                );
+                return TypeRef::Any;
+            }
+        };
+
+        if let Some(reference) = obj.get("$ref") {
+            return self.lower_ref(reference, ptr, hint);
+        }
+        // The same schema reached twice (inline, and through a `$ref` into it) is one type.
+        if slot.is_none() {
+            if let Some(&id) = self.by_pointer.get(ptr) {
+                return self.named(id);
+            }
+        }
+
+        let view = View::new(obj);
+        let ty = self.lower_view(&view, ptr, hint, slot);
+        if view.nullable && !matches!(ty, TypeRef::Nullable(_)) {
+            TypeRef::Nullable(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    fn lower_ref(&mut self, reference: &Value, ptr: &str, hint: &str) -> TypeRef {
+        let ref_ptr = join(ptr, &["$ref"]);
+        let Some(target) = reference.as_str() else {
+            self.diags.error(ref_ptr, "`$ref` must be a string");
+            return TypeRef::Any;
+        };
+        let Some((target_ptr, target_schema)) = self.resolve(target, &ref_ptr) else {
+            return TypeRef::Any;
+        };
+        if let Some(&id) = self.by_pointer.get(&target_ptr) {
+            return self.named(id);
+        }
+        if self.ref_stack.contains(&target_ptr) {
+            self.diags.error(
+                &ref_ptr,
+                format!("`{target}` is part of a cycle of references with no schema in it"),
+            );
+            return TypeRef::Any;
+        }
+        self.ref_stack.push(target_ptr.clone());
+        let last = target_ptr.rsplit('/').next().unwrap_or(hint).to_owned();
+        let hint = naming::camel(&last, hint);
+        let ty = self.lower_schema(target_schema, &target_ptr, &hint, None);
+        self.ref_stack.pop();
+        ty
+    }
+
+    /// A reference to a reserved type, nullable when the type's schema is.
+    pub(super) fn named(&self, id: TypeId) -> TypeRef {
+        if self.types[id.0].nullable {
+            TypeRef::Nullable(Box::new(TypeRef::Named(id)))
+        } else {
+            TypeRef::Named(id)
+        }
+    }
+
+    fn lower_view(
+        &mut self,
+        view: &View<'_>,
+        ptr: &str,
+        hint: &str,
+        slot: Option<TypeId>,
+    ) -> TypeRef {
+        if let Some(all_of) = view.obj.get("allOf") {
+            return self.lower_all_of(view, all_of, ptr, hint, slot);
+        }
+        match view.branches.len() {
+            0 if view.obj.contains_key("oneOf") || view.obj.contains_key("anyOf") => {
+                return TypeRef::Any;
+            }
+            0 => {}
+            1 if !view.is_object_like() => {
+                let (index, branch) = view.branches[0];
+                let branch_ptr = join(ptr, &[view.branch_keyword, &index.to_string()]);
+                return self.lower_schema(branch, &branch_ptr, hint, slot);
+            }
+            _ if !view.is_object_like() => return self.lower_union(view, ptr, hint, slot),
+            _ => {
+                self.diags.warning(
+                    ptr,
+                    format!("`{}` beside `properties` is not supported yet; only the properties are used", view.branch_keyword),
+                );
+            }
+        }
+        if view.obj.contains_key("not") {
+            self.diags
+                .warning(join(ptr, &["not"]), "`not` is not supported; it is ignored");
+        }
+        if let Some(values) = &view.enum_values {
+            if !values.is_empty() && values.iter().all(|v| v.is_string()) {
+                return self.lower_enum(view, values, ptr, hint, slot);
+            }
+        }
+        if view.types.len() > 1 {
+            return self.lower_union(view, ptr, hint, slot);
+        }
+        match view.types.first().copied() {
+            Some("string") => TypeRef::Scalar(self.string_scalar(view)),
+            Some("integer") => TypeRef::Scalar(match view.str("format") {
+                Some("int32") => Scalar::I32,
+                _ => Scalar::I64,
+            }),
+            Some("number") => TypeRef::Scalar(match view.str("format") {
+                Some("float") => Scalar::F32,
+                _ => Scalar::F64,
+            }),
+            Some("boolean") => TypeRef::Scalar(Scalar::Bool),
+            Some("array") => self.lower_items(view, ptr, hint),
+            Some("object") => self.lower_object(view, ptr, hint, slot),
+            Some(other) => {
+                self.diags
+                    .error(join(ptr, &["type"]), format!("unknown type `{other}`"));
+                TypeRef::Any
+            }
+            None if view.obj.contains_key("items") => self.lower_items(view, ptr, hint),
+            None if view.is_object_like() => self.lower_object(view, ptr, hint, slot),
+            None => match view.obj.get("const") {
+                Some(Value::String(_)) => TypeRef::Scalar(Scalar::String),
+                Some(Value::Bool(_)) => TypeRef::Scalar(Scalar::Bool),
+                _ => TypeRef::Any,
+            },
+        }
+    }
+
+    fn string_scalar(&self, view: &View<'_>) -> Scalar {
+        match view.str("format") {
+            Some("uuid") => Scalar::Uuid,
+            _ => Scalar::String,
+        }
+    }
+
+    fn lower_items(&mut self, view: &View<'_>, ptr: &str, hint: &str) -> TypeRef {
+        let item = match view.obj.get("items") {
+            Some(items) => {
+                self.lower_schema(items, &join(ptr, &["items"]), &format!("{hint}Item"), None)
+            }
+            None => TypeRef::Any,
+        };
+        TypeRef::Array(Box::new(item))
+    }
+
+    fn lower_object(
+        &mut self,
+        view: &View<'_>,
+        ptr: &str,
+        hint: &str,
+        slot: Option<TypeId>,
+    ) -> TypeRef {
+        let has_properties = view.properties().is_some_and(|p| !p.is_empty());
+        if has_properties {
+            let id = self.slot_for(ptr, hint, slot);
+            let fields = self.lower_fields(&[(view.obj, ptr.to_owned())], id);
+            self.fill(id, TypeKind::Struct(Struct { fields }), view.obj);
+            return TypeRef::Named(id);
+        }
+        match view.obj.get("additionalProperties") {
+            Some(Value::Object(schema)) if !schema.is_empty() => {
+                let value = self.lower_schema(
+                    &Value::Object(schema.clone()),
+                    &join(ptr, &["additionalProperties"]),
+                    &format!("{hint}Value"),
+                    None,
+                );
+                TypeRef::Map(Box::new(value))
+            }
+            _ => TypeRef::JsonObject,
+        }
+    }
+
+    /// `allOf`: one part (often `$ref` plus a description) is that part; several parts that
+    /// are objects merge into one struct.
+    fn lower_all_of(
+        &mut self,
+        view: &View<'_>,
+        all_of: &Value,
+        ptr: &str,
+        hint: &str,
+        slot: Option<TypeId>,
+    ) -> TypeRef {
+        let all_of_ptr = join(ptr, &["allOf"]);
+        let Some(parts) = all_of.as_array() else {
+            self.diags
+                .error(all_of_ptr, "`allOf` must be a list of schemas");
+            return TypeRef::Any;
+        };
+        let own_properties = view.properties().is_some_and(|p| !p.is_empty());
+        if parts.len() == 1 && !own_properties {
+            return self.lower_schema(&parts[0], &join(&all_of_ptr, &["0"]), hint, slot);
+        }
+        // Gather the object schemas to merge, following references.
+        let mut sources: Vec<(&Map<String, Value>, String)> = Vec::new();
+        let mut pending: Vec<(&Value, String)> = parts
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, part)| (part, join(&all_of_ptr, &[&i.to_string()])))
+            .collect();
+        let mut seen = Vec::new();
+        while let Some((part, part_ptr)) = pending.pop() {
+            let Some(obj) = part.as_object() else {
+                continue;
+            };
+            if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
+                let Some((target_ptr, target)) =
+                    self.resolve(reference, &join(&part_ptr, &["$ref"]))
+                else {
+                    continue;
+                };
+                if seen.contains(&target_ptr) {
+                    continue;
+                }
+                seen.push(target_ptr.clone());
+                pending.push((target, target_ptr));
+                continue;
+            }
+            if let Some(nested) = obj.get("allOf").and_then(Value::as_array) {
+                let nested_ptr = join(&part_ptr, &["allOf"]);
+                for (i, inner) in nested.iter().enumerate().rev() {
+                    pending.push((inner, join(&nested_ptr, &[&i.to_string()])));
+                }
+            }
+            let part_view = View::new(obj);
+            if !part_view.branches.is_empty() {
+                self.diags.warning(
+                    &part_ptr,
+                    format!(
+                        "`{}` inside `allOf` is not supported yet; its branches are not merged",
+                        part_view.branch_keyword
+                    ),
+                );
+            }
+            if obj.contains_key("properties") || obj.contains_key("required") {
+                sources.push((obj, part_ptr));
+            }
+        }
+        if own_properties || view.obj.contains_key("required") {
+            sources.push((view.obj, ptr.to_owned()));
+        }
+        if sources.is_empty() {
+            return TypeRef::JsonObject;
+        }
+        let id = self.slot_for(ptr, hint, slot);
+        let fields = self.lower_fields(&sources, id);
+        self.fill(id, TypeKind::Struct(Struct { fields }), view.obj);
+        TypeRef::Named(id)
+    }
+
+    /// Fields from one or more object schemas (several for `allOf`); a property defined again
+    /// by a later schema replaces the earlier one.
+    fn lower_fields(
+        &mut self,
+        sources: &[(&Map<String, Value>, String)],
+        owner: TypeId,
+    ) -> Vec<Field> {
+        let owner_name = self.types[owner.0].rust_name.clone();
+        let mut required: Vec<&str> = Vec::new();
+        let mut properties: Vec<(&str, &Value, String)> = Vec::new();
+        for (obj, ptr) in sources {
+            if let Some(list) = obj.get("required").and_then(Value::as_array) {
+                required.extend(list.iter().filter_map(Value::as_str));
+            }
+            if let Some(props) = obj.get("properties").and_then(Value::as_object) {
+                for (name, schema) in props {
+                    let prop_ptr = join(ptr, &["properties", name]);
+                    match properties
+                        .iter_mut()
+                        .find(|(existing, _, _)| *existing == name)
+                    {
+                        Some(slot) => *slot = (name.as_str(), schema, prop_ptr),
+                        None => properties.push((name.as_str(), schema, prop_ptr)),
+                    }
+                }
+            }
+        }
+
+        let mut field_names = Scope::new();
+        let mut setters = Scope::with_reserved(STRUCT_METHODS);
+        let mut fields = Vec::with_capacity(properties.len());
+        for (wire_name, schema, prop_ptr) in properties {
+            let rust_name = field_names.claim_snake(&naming::snake(wire_name, "field"));
+            let hint = format!("{owner_name}{}", naming::camel(wire_name, "Field"));
+            let ty = self.lower_schema(schema, &prop_ptr, &hint, None);
+            let presence = if required.contains(&wire_name) {
+                Presence::Required
+            } else {
+                Presence::Optional
+            };
+            let setter = match presence {
+                Presence::Optional => Some(setters.claim_snake(&rust_name)),
+                Presence::Required => None,
+            };
+            let obj = schema.as_object();
+            let mut docs = obj.map(|o| schema_docs(o, wire_name)).unwrap_or_default();
+            if let Some(obj) = obj {
+                docs.notes = self.field_notes(obj);
+            }
+            let default = match (obj.and_then(|o| o.get("default")), presence) {
+                (Some(value), Presence::Optional) => {
+                    self.field_default(value, &ty, &owner_name, &rust_name, &prop_ptr)
+                }
+                _ => None,
+            };
+            fields.push(Field {
+                rust_name,
+                wire_name: wire_name.to_owned(),
+                setter,
+                docs,
+                ty,
+                presence,
+                boxing: Boxing::Inline,
+                default,
+            });
+        }
+        for name in required {
+            if !fields.iter().any(|f| f.wire_name == name) {
+                // Listed as required but never described: nothing to generate for it.
+                let ptr = sources
+                    .last()
+                    .map(|(_, p)| join(p, &["required"]))
+                    .unwrap_or_default();
+                self.diags.warning(
+                    ptr,
+                    format!(
+                        "`{name}` is required but has no schema in `properties`; it is ignored"
+                    ),
+                );
+            }
+        }
+        fields
+    }
+
+    /// One-line facts about a field that its Rust type does not say.
+    fn field_notes(&self, obj: &Map<String, Value>) -> Vec<String> {
+        let mut notes = Vec::new();
+        let mut collect = |obj: &Map<String, Value>| {
+            if let Some(format) = obj.get("format").and_then(Value::as_str) {
+                if !matches!(format, "uuid" | "int32" | "int64" | "float" | "double") {
+                    notes.push(format!("Format: `{format}`."));
+                }
+            }
+            if let Some(n) = obj.get("maxLength") {
+                notes.push(format!("Maximum length: {n}."));
+            }
+            if let Some(n) = obj.get("minLength") {
+                notes.push(format!("Minimum length: {n}."));
+            }
+            if let Some(p) = obj.get("pattern").and_then(Value::as_str) {
+                notes.push(format!("Pattern: `{p}`."));
+            }
+            if let Some(n) = obj.get("minimum") {
+                notes.push(format!("Minimum: {n}."));
+            }
+            if let Some(n) = obj.get("maximum") {
+                notes.push(format!("Maximum: {n}."));
+            }
+        };
+        collect(obj);
+        // Constraints of a nullable field sit inside its non-null branch.
+        for keyword in ["anyOf", "oneOf"] {
+            if let Some(branches) = obj.get(keyword).and_then(Value::as_array) {
+                let non_null: Vec<&Map<String, Value>> = branches
+                    .iter()
+                    .filter(|b| !is_null_schema(b))
+                    .filter_map(Value::as_object)
+                    .collect();
+                if let [single] = non_null.as_slice() {
+                    collect(single);
+                }
+            }
+        }
+        if let Some(default) = obj.get("default") {
+            notes.push(format!("Defaults to `{default}`."));
+        }
+        notes
+    }
+
+    /// A default the generated code can apply when decoding: a scalar matching the type.
+    fn field_default(
+        &mut self,
+        value: &Value,
+        ty: &TypeRef,
+        owner: &str,
+        field: &str,
+        ptr: &str,
+    ) -> Option<FieldDefault> {
+        let fits = match (ty.non_null(), value) {
+            (TypeRef::Scalar(Scalar::Bool), Value::Bool(_)) => true,
+            (TypeRef::Scalar(Scalar::String), Value::String(_)) => true,
+            (TypeRef::Scalar(Scalar::I32), Value::Number(n)) => {
+                n.as_i64().is_some_and(|v| i32::try_from(v).is_ok())
+            }
+            (TypeRef::Scalar(Scalar::I64), Value::Number(n)) => n.is_i64(),
+            (TypeRef::Scalar(Scalar::F32 | Scalar::F64), Value::Number(n)) => {
+                n.as_f64().is_some_and(f64::is_finite)
+            }
+            (_, Value::Null) => return None,
+            (TypeRef::Scalar(_), _) => {
+                self.diags.warning(
+                    join(ptr, &["default"]),
+                    format!(
+                        "the default `{value}` does not match the field's type; it is not applied"
+                    ),
+                );
+                return None;
+            }
+            // Defaults of other shapes are documented but not applied yet.
+            _ => false,
+        };
+        fits.then(|| FieldDefault {
+            value: value.clone(),
+            function: self.default_fns.claim_snake(&naming::snake(
+                &format!("{owner}_{}", naming::unraw(field)),
+                "default",
+            )),
+        })
+    }
+
+    fn lower_enum(
+        &mut self,
+        view: &View<'_>,
+        values: &[&Value],
+        ptr: &str,
+        hint: &str,
+        slot: Option<TypeId>,
+    ) -> TypeRef {
+        let id = self.slot_for(ptr, hint, slot);
+        let mut names = Scope::new();
+        let mut variants = Vec::new();
+        for value in values {
+            let Some(text) = value.as_str() else { continue };
+            if variants.iter().any(|v: &EnumVariant| v.wire_value == text) {
+                continue;
+            }
+            let rust_name = names.claim_camel(&naming::camel(text, "Empty"));
+            variants.push(EnumVariant {
+                rust_name,
+                wire_value: text.to_owned(),
+                docs: Docs::default(),
+            });
+        }
+        let fallback = names.claim_camel("Unknown");
+        self.fill(id, TypeKind::Enum(Enum { variants, fallback }), view.obj);
+        TypeRef::Named(id)
+    }
+
+    /// `oneOf`/`anyOf` with several non-null branches, or `type` with several types.
+    fn lower_union(
+        &mut self,
+        view: &View<'_>,
+        ptr: &str,
+        hint: &str,
+        slot: Option<TypeId>,
+    ) -> TypeRef {
+        let id = self.slot_for(ptr, hint, slot);
+        let mut tys = Vec::new();
+        if view.branches.is_empty() {
+            for t in &view.types {
+                let mut single = view.obj.clone();
+                single.insert("type".into(), Value::String((*t).to_owned()));
+                single.remove("enum");
+                tys.push(self.lower_schema(
+                    &Value::Object(single),
+                    ptr,
+                    &format!("{hint}{}", naming::camel(t, "Variant")),
+                    None,
+                ));
+            }
+        } else {
+            for (index, branch) in &view.branches {
+                let branch_ptr = join(ptr, &[view.branch_keyword, &index.to_string()]);
+                tys.push(self.lower_schema(
+                    branch,
+                    &branch_ptr,
+                    &format!("{hint}Variant{index}"),
+                    None,
+                ));
+            }
+        }
+        let mut names = Scope::new();
+        let variants = tys
+            .into_iter()
+            .map(|ty| UnionVariant {
+                rust_name: names.claim_camel(&self.variant_name(&ty)),
+                ty,
+                boxing: Boxing::Inline,
+            })
+            .collect();
+        self.fill(id, TypeKind::Union(Union { variants }), view.obj);
+        TypeRef::Named(id)
+    }
+
+    fn variant_name(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Named(id) => self.types[id.0].rust_name.clone(),
+            TypeRef::Scalar(Scalar::String) => "String".into(),
+            TypeRef::Scalar(Scalar::Bool) => "Boolean".into(),
+            TypeRef::Scalar(Scalar::I32 | Scalar::I64) => "Integer".into(),
+            TypeRef::Scalar(Scalar::F32 | Scalar::F64) => "Number".into(),
+            TypeRef::Scalar(Scalar::Uuid) => "Uuid".into(),
+            TypeRef::Array(inner) => format!("{}List", self.variant_name(inner)),
+            TypeRef::Map(inner) => format!("{}Map", self.variant_name(inner)),
+            TypeRef::Nullable(inner) => self.variant_name(inner),
+            TypeRef::JsonObject => "Object".into(),
+            TypeRef::Any => "Value".into(),
+        }
+    }
+
+    /// The id for a named shape at `ptr`: the component's reserved slot, or a new type.
+    fn slot_for(&mut self, ptr: &str, hint: &str, slot: Option<TypeId>) -> TypeId {
+        if let Some(id) = slot {
+            return id;
+        }
+        let rust_name = self.type_names.claim_camel(&naming::camel(hint, "Type"));
+        let id = TypeId(self.types.len());
+        self.types.push(Slot {
+            rust_name,
+            source: ptr.to_owned(),
+            nullable: false,
+            def: None,
+        });
+        self.by_pointer.insert(ptr.to_owned(), id);
+        id
+    }
+
+    pub(super) fn fill(&mut self, id: TypeId, kind: TypeKind, schema: &Map<String, Value>) {
+        let slot = &mut self.types[id.0];
+        let docs = schema_docs(schema, &slot.rust_name);
+        slot.def = Some(crate::ir::TypeDef {
+            rust_name: slot.rust_name.clone(),
+            source: slot.source.clone(),
+            docs,
+            kind,
+        });
+    }
+}

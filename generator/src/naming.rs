@@ -1,0 +1,164 @@
+//! Every identifier the generator emits is decided here: casing (via `heck`), keyword
+//! escaping, sanitising of characters Rust does not accept, and de-duplication within a scope.
+//!
+//! Generated names are ASCII only, so they never trip `non_ascii_idents`-style lints or
+//! confusable-character warnings.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords of every edition up to 2024, strict and reserved.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers (`r#self` is not allowed).
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Type names that generated code refers to unqualified; a type of the API with one of these
+/// names would shadow them.
+pub const PRELUDE_TYPES: &[&str] = &["Box", "Into", "Option", "Result", "String", "Vec"];
+
+/// Replaces everything but ASCII letters and digits by word breaks, keeping case changes
+/// (which `heck` reads as word breaks too).
+fn ascii_words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// A snake_case identifier for `raw`, or `fallback` when `raw` has no letters or digits.
+/// Keywords become raw identifiers (`r#type`) or get a trailing `_` where that is not
+/// allowed (`self_`).
+pub fn snake(raw: &str, fallback: &str) -> String {
+    let mut name = ascii_words(raw).to_snake_case();
+    if name.is_empty() {
+        name = fallback.to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    escape_keyword(name)
+}
+
+/// An UpperCamelCase identifier for `raw`, or `fallback` when `raw` has no letters or digits.
+pub fn camel(raw: &str, fallback: &str) -> String {
+    let mut name = ascii_words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = fallback.to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'N');
+    }
+    if name == "Self" {
+        name.push_str("Value");
+    }
+    name
+}
+
+fn escape_keyword(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// The name without a raw-identifier prefix: what serde sees as the field's name.
+pub fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// A set of names already used in one scope. Claiming a taken name yields the first free
+/// numbered variant (`name_2`, `Name2`), so results depend only on the order of claims, which
+/// callers keep deterministic.
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn new() -> Self {
+        Scope::default()
+    }
+
+    pub fn with_reserved(names: &[&str]) -> Self {
+        let mut scope = Scope::new();
+        for name in names {
+            scope.taken.insert((*name).to_owned());
+        }
+        scope
+    }
+
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    /// Claims a snake_case name, numbering it `_2`, `_3`, … if taken.
+    pub fn claim_snake(&mut self, base: &str) -> String {
+        self.claim(base, "_")
+    }
+
+    /// Claims an UpperCamelCase name, numbering it `2`, `3`, … if taken.
+    pub fn claim_camel(&mut self, base: &str) -> String {
+        self.claim(base, "")
+    }
+
+    fn claim(&mut self, base: &str, separator: &str) -> String {
+        if self.taken.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        let stem = unraw(base);
+        let mut n = 2usize;
+        loop {
+            let candidate = format!("{stem}{separator}{n}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cases_and_escapes() {
+        assert_eq!(snake("zipCode", "field"), "zip_code");
+        assert_eq!(snake("id__in", "field"), "id_in");
+        assert_eq!(snake("type", "field"), "r#type");
+        assert_eq!(snake("self", "field"), "self_");
+        assert_eq!(snake("$ref", "field"), "r#ref");
+        assert_eq!(snake("123abc", "field"), "_123abc");
+        assert_eq!(snake("foo-bar", "field"), "foo_bar");
+        assert_eq!(snake("名前", "field"), "field");
+        assert_eq!(snake("Get-customer-by-ID", "op"), "get_customer_by_id");
+        assert_eq!(camel("HTTPValidationError", "Type"), "HttpValidationError");
+        assert_eq!(camel("a-b", "Type"), "AB");
+        assert_eq!(camel("1st", "Type"), "N1st");
+        assert_eq!(camel("", "Empty"), "Empty");
+        assert_eq!(camel("self", "Type"), "SelfValue");
+    }
+
+    #[test]
+    fn scopes_number_collisions() {
+        let mut scope = Scope::with_reserved(&["new"]);
+        assert_eq!(scope.claim_snake("new"), "new_2");
+        assert_eq!(scope.claim_snake("foo_bar"), "foo_bar");
+        assert_eq!(scope.claim_snake("foo_bar"), "foo_bar_2");
+        assert_eq!(scope.claim_snake("r#type"), "r#type");
+        assert_eq!(scope.claim_snake("r#type"), "type_2");
+        let mut types = Scope::new();
+        assert_eq!(types.claim_camel("FooBar"), "FooBar");
+        assert_eq!(types.claim_camel("FooBar"), "FooBar2");
+    }
+}

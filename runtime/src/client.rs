@@ -1,0 +1,265 @@
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, Url};
+
+use crate::error::ConfigError;
+use crate::request::Request;
+use crate::secret::Secret;
+
+/// Where a credential goes on each request, as the API's `securitySchemes` say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthLocation {
+    /// An API key in the named request header.
+    Header(&'static str),
+    /// An API key in the named query parameter.
+    Query(&'static str),
+    /// An API key in the named cookie.
+    Cookie(&'static str),
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+}
+
+/// A credential after validation: ready to be attached to a request.
+#[derive(Clone)]
+pub(crate) struct Credential {
+    pub(crate) scheme: &'static str,
+    pub(crate) placement: Placement,
+}
+
+#[derive(Clone)]
+pub(crate) enum Placement {
+    /// Header name and a value already marked sensitive.
+    Header(HeaderName, HeaderValue),
+    Query(&'static str, Secret),
+}
+
+/// Builds a [`ClientCore`]. Generated `ClientBuilder`s wrap this and add one setter per
+/// credential of their API.
+pub struct CoreBuilder {
+    base_url: String,
+    http: Option<reqwest::Client>,
+    timeout: Option<Duration>,
+    connect_timeout: Duration,
+    user_agent: String,
+    credentials: Vec<(&'static str, AuthLocation, Secret)>,
+    headers: Vec<(String, String)>,
+}
+
+impl fmt::Debug for CoreBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let schemes: Vec<&str> = self
+            .credentials
+            .iter()
+            .map(|(scheme, _, _)| *scheme)
+            .collect();
+        f.debug_struct("CoreBuilder")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("credentials", &schemes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CoreBuilder {
+    /// The timeout for one whole request (connect, send, and read the response) unless
+    /// the user sets another.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+    /// The timeout for opening a connection unless the user sets another.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// A builder with the API's default base URL and a user agent naming the generated crate.
+    pub fn new(default_base_url: &str, user_agent: &str) -> Self {
+        CoreBuilder {
+            base_url: default_base_url.to_owned(),
+            http: None,
+            timeout: Some(Self::DEFAULT_TIMEOUT),
+            connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
+            user_agent: user_agent.to_owned(),
+            credentials: Vec::new(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// Sends requests to another base URL (a sandbox, a proxy, a test server).
+    pub fn base_url(&mut self, url: impl Into<String>) {
+        self.base_url = url.into();
+    }
+
+    /// Sends requests through this `reqwest::Client` (for proxies, TLS settings, middleware).
+    /// Its own settings apply; the connect timeout and user agent of this builder do not.
+    pub fn http_client(&mut self, client: reqwest::Client) {
+        self.http = Some(client);
+    }
+
+    /// The timeout for each whole request; `None` waits forever.
+    pub fn timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+
+    /// The timeout for opening a connection.
+    pub fn connect_timeout(&mut self, timeout: Duration) {
+        self.connect_timeout = timeout;
+    }
+
+    /// The `User-Agent` header sent with every request.
+    pub fn user_agent(&mut self, user_agent: impl Into<String>) {
+        self.user_agent = user_agent.into();
+    }
+
+    /// A header sent with every request.
+    pub fn header(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.headers.push((name.into(), value.into()));
+    }
+
+    /// A credential for the security scheme `scheme`, replacing any earlier one.
+    pub fn credential(&mut self, scheme: &'static str, location: AuthLocation, secret: Secret) {
+        self.credentials
+            .retain(|(existing, _, _)| *existing != scheme);
+        self.credentials.push((scheme, location, secret));
+    }
+
+    /// Validates everything and builds the client. Nothing is sent.
+    pub fn build(self) -> Result<ClientCore, ConfigError> {
+        let base_url = parse_base_url(&self.base_url)?;
+
+        let mut credentials = Vec::with_capacity(self.credentials.len());
+        for (scheme, location, secret) in self.credentials {
+            credentials.push(Credential {
+                scheme,
+                placement: placement(scheme, location, secret)?,
+            });
+        }
+
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            let header_name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| ConfigError::new(format!("`{name}` is not a valid header name")))?;
+            let header_value = HeaderValue::from_str(value).map_err(|_| {
+                ConfigError::new(format!(
+                    "the value of header `{name}` is not a valid header value"
+                ))
+            })?;
+            headers.append(header_name, header_value);
+        }
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| ConfigError::new("the user agent is not a valid header value"))?;
+        headers.insert(reqwest::header::USER_AGENT, user_agent);
+
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|err| {
+                    ConfigError::new(format!("could not build the HTTP client: {err}"))
+                })?,
+        };
+
+        Ok(ClientCore {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                credentials,
+                headers,
+                timeout: self.timeout,
+            }),
+        })
+    }
+}
+
+fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(raw)
+        .map_err(|err| ConfigError::new(format!("`{raw}` is not a valid base URL: {err}")))?;
+    if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https") {
+        return Err(ConfigError::new(format!(
+            "`{raw}` is not a valid base URL: it must be an http:// or https:// URL"
+        )));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ConfigError::new(format!(
+            "`{raw}` is not a valid base URL: it must not have a query or fragment"
+        )));
+    }
+    Ok(url)
+}
+
+fn placement(
+    scheme: &'static str,
+    location: AuthLocation,
+    secret: Secret,
+) -> Result<Placement, ConfigError> {
+    let invalid = || {
+        ConfigError::new(format!(
+            "the credential for `{scheme}` is not a valid HTTP header value \
+             (it must be visible ASCII, without line breaks)"
+        ))
+    };
+    let sensitive = |value: &str| {
+        HeaderValue::from_str(value).map(|mut value| {
+            value.set_sensitive(true);
+            value
+        })
+    };
+    Ok(match location {
+        AuthLocation::Header(name) => {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                ConfigError::new(format!(
+                    "`{name}` of scheme `{scheme}` is not a valid header name"
+                ))
+            })?;
+            Placement::Header(name, sensitive(secret.expose()).map_err(|_| invalid())?)
+        }
+        AuthLocation::Bearer => Placement::Header(
+            reqwest::header::AUTHORIZATION,
+            sensitive(&format!("Bearer {}", secret.expose())).map_err(|_| invalid())?,
+        ),
+        AuthLocation::Cookie(name) => Placement::Header(
+            reqwest::header::COOKIE,
+            sensitive(&format!("{name}={}", secret.expose())).map_err(|_| invalid())?,
+        ),
+        AuthLocation::Query(name) => Placement::Query(name, secret),
+    })
+}
+
+/// What every generated client holds: the HTTP client, base URL, credentials and defaults.
+/// Cheap to clone (one `Arc`).
+#[derive(Clone)]
+pub struct ClientCore {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: Url,
+    pub(crate) credentials: Vec<Credential>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) timeout: Option<Duration>,
+}
+
+impl fmt::Debug for ClientCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let schemes: Vec<&str> = self.inner.credentials.iter().map(|c| c.scheme).collect();
+        f.debug_struct("ClientCore")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("credentials", &schemes)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientCore {
+    /// The URL that operation paths are appended to.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// Starts a request. `security` names the schemes whose credentials this operation takes.
+    pub fn request(&self, method: Method, security: &'static [&'static str]) -> Request<'_> {
+        Request::new(self, method, security)
+    }
+}

@@ -1,0 +1,214 @@
+use std::fmt::{self, Display};
+use std::future::Future;
+use std::pin::Pin;
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::client::{ClientCore, Placement};
+use crate::error::{ApiError, DecodeError, Error};
+
+/// The future returned when a generated request builder is awaited.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One request being built by generated code: path segments, query, headers and body are
+/// added in order, then [`Request::send`] sends it and decodes the answer.
+///
+/// Encoding problems (a header value that is not valid, a body that does not serialize) are
+/// kept and reported by `send` as [`Error::InvalidRequest`], so building never fails halfway.
+pub struct Request<'a> {
+    core: &'a ClientCore,
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    body: Option<(Vec<u8>, &'static str)>,
+    security: &'static [&'static str],
+    problem: Option<String>,
+}
+
+impl fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.url.path())
+            .field("security", &self.security)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Request<'a> {
+    pub(crate) fn new(
+        core: &'a ClientCore,
+        method: Method,
+        security: &'static [&'static str],
+    ) -> Self {
+        let mut url = core.inner.base_url.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop_if_empty();
+        }
+        Request {
+            core,
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body: None,
+            security,
+            problem: None,
+        }
+    }
+
+    fn fail(&mut self, problem: String) {
+        self.problem.get_or_insert(problem);
+    }
+
+    /// Appends a literal path segment from the path template.
+    pub fn path(&mut self, literal: &str) -> &mut Self {
+        self.path_param(&literal)
+    }
+
+    /// Appends one path segment made from a parameter (or from text and parameters). The value
+    /// is percent-encoded, so a `/` in it stays inside its segment, and `.` or `..` cannot
+    /// climb the path.
+    pub fn path_param(&mut self, segment: &dyn Display) -> &mut Self {
+        let segment = segment.to_string();
+        let segment = match segment.as_str() {
+            "." => "%2E".to_owned(),
+            ".." => "%2E%2E".to_owned(),
+            _ => segment,
+        };
+        if let Ok(mut segments) = self.url.path_segments_mut() {
+            segments.push(&segment);
+        }
+        self
+    }
+
+    /// Appends one `name=value` query pair (percent-encoded).
+    pub fn query(&mut self, name: &str, value: &dyn Display) -> &mut Self {
+        self.url
+            .query_pairs_mut()
+            .append_pair(name, &value.to_string());
+        self
+    }
+
+    /// Adds a header parameter.
+    pub fn header(&mut self, name: &'static str, value: &dyn Display) -> &mut Self {
+        let value = value.to_string();
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            (Ok(name), Ok(value)) => {
+                self.headers.append(name, value);
+            }
+            (Err(_), _) => self.fail(format!("`{name}` is not a valid header name")),
+            (_, Err(_)) => self.fail(format!(
+                "the value of header `{name}` is not a valid header value"
+            )),
+        }
+        self
+    }
+
+    /// Sets a JSON body.
+    pub fn json(&mut self, body: &impl Serialize) -> &mut Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((bytes, "application/json")),
+            Err(err) => self.fail(format!("the body could not be encoded as JSON: {err}")),
+        }
+        self
+    }
+
+    /// Sends the request and decodes a success body as JSON into `T`.
+    ///
+    /// `decode_error` turns the body of a non-success response into the API's typed error,
+    /// where the API declares one for that status.
+    pub async fn send<T, B>(
+        mut self,
+        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
+    ) -> Result<T, Error<B>>
+    where
+        T: DeserializeOwned,
+    {
+        self.headers
+            .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let (status, headers, body) = self.exchange(decode_error).await?;
+        serde_json::from_slice(&body).map_err(|source| {
+            Error::Decode(Box::new(DecodeError {
+                status,
+                headers,
+                body,
+                source,
+            }))
+        })
+    }
+
+    /// Sends the request; a success body, if any, is ignored.
+    pub async fn send_empty<B>(
+        self,
+        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
+    ) -> Result<(), Error<B>> {
+        self.exchange(decode_error).await.map(|_| ())
+    }
+
+    async fn exchange<B>(
+        self,
+        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
+    ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), Error<B>> {
+        if let Some(problem) = self.problem {
+            return Err(Error::InvalidRequest(problem));
+        }
+        let inner = &self.core.inner;
+        let mut url = self.url;
+        let mut headers = inner.headers.clone();
+        for (name, value) in self.headers.iter() {
+            headers.append(name.clone(), value.clone());
+        }
+        for credential in &inner.credentials {
+            if !self.security.contains(&credential.scheme) {
+                continue;
+            }
+            match &credential.placement {
+                Placement::Header(name, value) if *name == COOKIE => {
+                    headers.append(name.clone(), value.clone());
+                }
+                Placement::Header(name, value) => {
+                    headers.insert(name.clone(), value.clone());
+                }
+                Placement::Query(name, secret) => {
+                    url.query_pairs_mut().append_pair(name, secret.expose());
+                }
+            }
+        }
+
+        let mut builder = inner.http.request(self.method, url).headers(headers);
+        if let Some(timeout) = inner.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some((bytes, content_type)) = self.body {
+            builder = builder.header(CONTENT_TYPE, content_type).body(bytes);
+        }
+
+        let response = builder.send().await.map_err(Error::transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(Error::transport)?;
+        if status.is_success() {
+            Ok((status, headers, body))
+        } else {
+            let typed = decode_error(status, &body);
+            Err(Error::Api(Box::new(ApiError {
+                status,
+                headers,
+                body,
+                typed,
+            })))
+        }
+    }
+}
+
+/// Decodes a JSON error body into `T`; `None` when it does not match (the raw body is kept
+/// in the error either way).
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    serde_json::from_slice(body).ok()
+}

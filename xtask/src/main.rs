@@ -1,0 +1,148 @@
+//! `cargo xtask codegen [--check]` and `cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--check]`.
+//!
+//! Exit codes: 0 success; 1 the document has errors (diagnostics printed); 2 usage or I/O
+//! error; 3 `--check` found stale files (each one named).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use oagen::write::Staleness;
+use xtask::{Job, Mode, Outcome, RunError};
+
+const USAGE: &str = "\
+usage:
+  cargo xtask codegen [--check]
+      Regenerate generated/ from spec/openapi.yaml (--check: fail, naming each stale file, if it differs).
+  cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--check]
+      Generate a standalone client crate for any OpenAPI 3.0/3.1 document (YAML or JSON).";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let parsed = match args.first().map(String::as_str) {
+        Some("codegen") => parse_codegen(&args[1..]),
+        Some("generate") => parse_generate(&args[1..]),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown task `{other}`")),
+        None => Err("no task given".to_owned()),
+    };
+    let (job, mode) = match parsed {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    report(&job, mode, xtask::run(&job, mode))
+}
+
+fn parse_codegen(args: &[String]) -> Result<(Job, Mode), String> {
+    let mut mode = Mode::Write;
+    for arg in args {
+        match arg.as_str() {
+            "--check" => mode = Mode::Check,
+            other => return Err(format!("unexpected argument `{other}` for `codegen`")),
+        }
+    }
+    Ok((xtask::codegen_job(), mode))
+}
+
+fn parse_generate(args: &[String]) -> Result<(Job, Mode), String> {
+    let mut spec = None;
+    let mut out = None;
+    let mut name = None;
+    let mut mode = Mode::Write;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--check" => mode = Mode::Check,
+            "--out" => {
+                out = Some(PathBuf::from(
+                    iter.next().ok_or("`--out` needs a directory")?,
+                ))
+            }
+            "--name" => name = Some(iter.next().ok_or("`--name` needs a crate name")?.clone()),
+            flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
+            path if spec.is_none() => spec = Some(PathBuf::from(path)),
+            extra => return Err(format!("unexpected argument `{extra}`")),
+        }
+    }
+    let spec = spec.ok_or("`generate` needs the path of an OpenAPI document")?;
+    let out = out.ok_or("`generate` needs `--out <DIR>`")?;
+    if let Some(name) = &name {
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && name.starts_with(|c: char| c.is_ascii_alphabetic());
+        if !valid {
+            return Err(format!("`{name}` is not a valid crate name"));
+        }
+    }
+    Ok((xtask::generate_job(&spec, &out, name), mode))
+}
+
+fn report(job: &Job, mode: Mode, result: Result<Outcome, RunError>) -> ExitCode {
+    match result {
+        Ok(Outcome::Written {
+            crate_name,
+            files,
+            warnings,
+        }) => {
+            print_warnings(&warnings);
+            if files.is_empty() {
+                eprintln!("{}: crate `{crate_name}` is up to date", job.out.display());
+            } else {
+                for file in &files {
+                    eprintln!("wrote {}", file.display());
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Outcome::UpToDate { warnings }) => {
+            print_warnings(&warnings);
+            eprintln!(
+                "{} is up to date with {}",
+                job.out.display(),
+                job.spec.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(Outcome::Stale(files)) => {
+            for (path, staleness) in &files {
+                let what = match staleness {
+                    Staleness::Missing => "is missing",
+                    Staleness::Differs => "differs from what the document produces",
+                };
+                eprintln!("stale: {} {what}", path.display());
+            }
+            let rerun = if mode == Mode::Check {
+                job.config.command.as_str()
+            } else {
+                ""
+            };
+            eprintln!("run `{rerun}` to regenerate");
+            ExitCode::from(3)
+        }
+        Err(err @ RunError::Invalid(_)) => {
+            eprintln!("{err}");
+            eprintln!(
+                "error: {} has errors; nothing was written",
+                job.spec.display()
+            );
+            ExitCode::from(1)
+        }
+        Err(err @ RunError::Io(_)) => {
+            eprintln!("{err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_warnings(warnings: &str) {
+    if !warnings.is_empty() {
+        eprintln!("{warnings}");
+    }
+}
