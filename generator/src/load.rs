@@ -8,6 +8,7 @@
 //! shapes (`type: [string, 'null']`, `const`, `{type: 'null'}`) that the 3.0-only `openapiv3`
 //! types reject. Duplicate keys are an error here, where the parser still knows the line.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{
@@ -60,10 +61,13 @@ pub fn parse(bytes: &[u8], diags: &mut Diagnostics) -> Option<Value> {
         diags.error("#", "the file is empty");
         return None;
     }
+    // Where an error raised inside the value happened: filled in, innermost key first, only
+    // while an error unwinds, so reading a valid document costs nothing extra.
+    let trail = RefCell::new(Vec::new());
+    let seed = NodeSeed { trail: &trail };
     let parsed = if trimmed.starts_with('{') || trimmed.starts_with('[') {
         let mut de = serde_json::Deserializer::from_str(text);
-        NodeSeed
-            .deserialize(&mut de)
+        seed.deserialize(&mut de)
             .and_then(|value| de.end().map(|()| value))
             .map_err(|err| {
                 format!(
@@ -74,14 +78,15 @@ pub fn parse(bytes: &[u8], diags: &mut Diagnostics) -> Option<Value> {
                 )
             })
     } else {
-        NodeSeed
-            .deserialize(serde_yaml::Deserializer::from_str(text))
+        seed.deserialize(serde_yaml::Deserializer::from_str(text))
             .map_err(|err| format!("invalid YAML: {err}"))
     };
     match parsed {
         Ok(value) => Some(value),
         Err(message) => {
-            diags.error("#", message);
+            let tokens: Vec<String> = trail.into_inner().into_iter().rev().collect();
+            let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+            diags.error(crate::diag::join("#", &tokens), message);
             None
         }
     }
@@ -210,19 +215,38 @@ pub fn describe(value: &Value) -> &'static str {
 }
 
 /// Builds a `Value` from any serde data format.
-struct NodeSeed;
+#[derive(Clone, Copy)]
+struct NodeSeed<'t> {
+    trail: &'t RefCell<Vec<String>>,
+}
 
-impl<'de> DeserializeSeed<'de> for NodeSeed {
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
+        deserializer.deserialize_any(NodeVisitor { trail: self.trail })
     }
 }
 
-struct NodeVisitor;
+struct NodeVisitor<'t> {
+    trail: &'t RefCell<Vec<String>>,
+}
 
-impl<'de> Visitor<'de> for NodeVisitor {
+impl NodeVisitor<'_> {
+    fn seed(&self) -> NodeSeed<'_> {
+        NodeSeed { trail: self.trail }
+    }
+
+    /// Records one step of the path to an error that is unwinding.
+    fn at<T, E>(&self, token: impl FnOnce() -> String, result: Result<T, E>) -> Result<T, E> {
+        if result.is_err() {
+            self.trail.borrow_mut().push(token());
+        }
+        result
+    }
+}
+
+impl<'de> Visitor<'de> for NodeVisitor<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -272,20 +296,24 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        NodeSeed.deserialize(deserializer)
+        self.seed().deserialize(deserializer)
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(
         self,
         deserializer: D,
     ) -> Result<Value, D::Error> {
-        NodeSeed.deserialize(deserializer)
+        self.seed().deserialize(deserializer)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(item) = seq.next_element_seed(NodeSeed)? {
-            items.push(item);
+        loop {
+            let index = items.len();
+            match self.at(|| index.to_string(), seq.next_element_seed(self.seed()))? {
+                Some(item) => items.push(item),
+                None => break,
+            }
         }
         Ok(Value::Array(items))
     }
@@ -294,9 +322,10 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let mut map = Map::new();
         while let Some(key) = access.next_key_seed(KeySeed)? {
             if map.contains_key(&key) {
+                self.trail.borrow_mut().push(key.clone());
                 return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
             }
-            let value = access.next_value_seed(NodeSeed)?;
+            let value = self.at(|| key.clone(), access.next_value_seed(self.seed()))?;
             map.insert(key, value);
         }
         Ok(Value::Object(map))
@@ -305,7 +334,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
     // A YAML tag (`!foo value`): the tag carries no meaning in OpenAPI; keep the value.
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
         let (_tag, variant): (de::IgnoredAny, _) = data.variant()?;
-        variant.newtype_variant_seed(NodeSeed)
+        variant.newtype_variant_seed(self.seed())
     }
 }
 

@@ -204,7 +204,11 @@ fn enum_item(cx: &Cx<'_>, docs: &TokenStream, name: &proc_macro2::Ident, e: &Enu
     let fallback = format_ident!("{}", e.fallback);
     let variants = e.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
-        let doc = format!(" `{}`", v.wire_value.replace('`', "'"));
+        let doc = if v.wire_value.is_empty() {
+            " The empty string.".to_owned()
+        } else {
+            format!(" `{}`", v.wire_value.replace('`', "'"))
+        };
         quote!(#[doc = #doc] #ident,)
     });
     let as_str = e.variants.iter().map(|v| {
@@ -259,8 +263,8 @@ fn enum_item(cx: &Cx<'_>, docs: &TokenStream, name: &proc_macro2::Ident, e: &Enu
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(&*value))
+                let value = <#string as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
             }
         }
     }

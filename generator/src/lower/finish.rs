@@ -123,38 +123,60 @@ fn strongly_connected(graph: &[Vec<TypeId>]) -> Vec<usize> {
     component
 }
 
-/// `type A = Vec<A>` is not valid Rust: an alias may not reach itself through aliases alone.
+/// An alias that reaches itself through aliases alone is not valid Rust: through `$ref`s only
+/// (`A: {$ref: B}`, `B: {$ref: A}`: no schema at all), or through lists (`type A = Vec<A>`).
+/// An alias names at most one other type, so aliases form chains; each cycle is reported
+/// once, at its first member.
 fn check_alias_cycles(api: &Api, diags: &mut Diagnostics) {
-    fn alias_targets(ty: &TypeRef, out: &mut Vec<TypeId>) {
+    /// The type an alias refers to, and whether a list or map lies on the way.
+    fn target(ty: &TypeRef, through_container: bool) -> Option<(usize, bool)> {
         match ty {
-            TypeRef::Named(id) => out.push(*id),
-            TypeRef::Nullable(inner) | TypeRef::Array(inner) | TypeRef::Map(inner) => {
-                alias_targets(inner, out)
-            }
-            TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => {}
+            TypeRef::Named(id) => Some((id.0, through_container)),
+            TypeRef::Nullable(inner) => target(inner, through_container),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => target(inner, true),
+            TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => None,
         }
     }
+    let mut reported = vec![false; api.types.len()];
     for (start, def) in api.types.iter().enumerate() {
-        let TypeKind::Alias(ty) = &def.kind else {
-            continue;
-        };
-        let mut pending = Vec::new();
-        alias_targets(ty, &mut pending);
-        let mut seen = vec![false; api.types.len()];
-        while let Some(TypeId(next)) = pending.pop() {
+        let mut chain = vec![start];
+        let mut container = false;
+        let mut current = start;
+        while let TypeKind::Alias(ty) = &api.types[current].kind {
+            let Some((next, through)) = target(ty, false) else {
+                break;
+            };
+            container |= through;
             if next == start {
-                diags.error(
-                    &def.source,
-                    format!("`{}` contains itself only through lists or maps of itself, which is not supported yet", def.rust_name),
-                );
+                if !chain.iter().any(|&member| reported[member]) {
+                    let names: Vec<&str> = chain
+                        .iter()
+                        .chain(std::iter::once(&start))
+                        .map(|&member| api.types[member].rust_name.as_str())
+                        .collect();
+                    let message = if container {
+                        format!(
+                            "`{}` contains itself only through lists or maps of itself ({}), which is not supported yet",
+                            def.rust_name,
+                            names.join(" → ")
+                        )
+                    } else {
+                        format!(
+                            "`{}` is defined only by references that lead back to it ({}); no schema says what it is",
+                            def.rust_name,
+                            names.join(" → ")
+                        )
+                    };
+                    diags.error(&def.source, message);
+                    chain.iter().for_each(|&member| reported[member] = true);
+                }
                 break;
             }
-            if std::mem::replace(&mut seen[next], true) {
-                continue;
+            if chain.contains(&next) {
+                break;
             }
-            if let TypeKind::Alias(inner) = &api.types[next].kind {
-                alias_targets(inner, &mut pending);
-            }
+            chain.push(next);
+            current = next;
         }
     }
 }

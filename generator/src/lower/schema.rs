@@ -245,7 +245,8 @@ impl Lowerer<'_> {
 
         let view = View::new(obj);
         let ty = self.lower_view(&view, ptr, hint, slot);
-        if view.nullable && !matches!(ty, TypeRef::Nullable(_)) {
+        // Any JSON value already includes `null`.
+        if view.nullable && !matches!(ty, TypeRef::Nullable(_) | TypeRef::Any) {
             TypeRef::Nullable(Box::new(ty))
         } else {
             ty
@@ -688,13 +689,13 @@ impl Lowerer<'_> {
         let id = self.slot_for(ptr, hint, slot);
         let mut tys = Vec::new();
         if view.branches.is_empty() {
-            for t in &view.types {
+            for (index, t) in view.types.iter().enumerate() {
                 let mut single = view.obj.clone();
                 single.insert("type".into(), Value::String((*t).to_owned()));
                 single.remove("enum");
                 tys.push(self.lower_schema(
                     &Value::Object(single),
-                    ptr,
+                    &join(ptr, &["type", &index.to_string()]),
                     &format!("{hint}{}", naming::camel(t, "Variant")),
                     None,
                 ));
@@ -710,6 +711,10 @@ impl Lowerer<'_> {
                 ));
             }
         }
+        // Untagged variants are tried in order and the first that decodes wins, so the most
+        // specific shapes go first: objects with more required fields, then more properties;
+        // shapes that accept anything go last. The sort is stable: ties keep document order.
+        tys.sort_by_key(|ty| std::cmp::Reverse(self.specificity(ty)));
         let mut names = Scope::new();
         let variants = tys
             .into_iter()
@@ -721,6 +726,28 @@ impl Lowerer<'_> {
             .collect();
         self.fill(id, TypeKind::Union(Union { variants }), view.obj);
         TypeRef::Named(id)
+    }
+
+    /// How much a value must have to decode as `ty`: (accepts less than anything, required
+    /// fields, properties). Only the order matters.
+    fn specificity(&self, ty: &TypeRef) -> (u8, usize, usize) {
+        match ty {
+            TypeRef::Any | TypeRef::JsonObject | TypeRef::Map(_) => (0, 0, 0),
+            TypeRef::Named(id) => match self.types[id.0].def.as_ref().map(|d| &d.kind) {
+                Some(TypeKind::Struct(s)) => {
+                    let required = s
+                        .fields
+                        .iter()
+                        .filter(|f| f.presence == Presence::Required)
+                        .count();
+                    (1, required, s.fields.len())
+                }
+                Some(TypeKind::Alias(target)) => self.specificity(target),
+                _ => (1, 0, 0),
+            },
+            TypeRef::Nullable(inner) => self.specificity(inner),
+            TypeRef::Scalar(_) | TypeRef::Array(_) => (1, 0, 0),
+        }
     }
 
     fn variant_name(&self, ty: &TypeRef) -> String {

@@ -1,0 +1,83 @@
+//! Snapshots of every fixture under `fixtures/`: the IR (what `lower` decided) and the code
+//! (what `emit` and `render` made of it), or, for documents the generator rejects, the
+//! diagnostics. A change that moves the IR snapshot is in `lower`; one that moves only the
+//! code snapshot is in `emit`.
+
+use std::fs;
+
+fn config(name: &str) -> oagen::Config {
+    oagen::Config {
+        crate_name: Some(name.replace('_', "-")),
+        runtime: oagen::RuntimeDependency::Version("0.1".to_owned()),
+        manifest: oagen::ManifestKind::Standalone,
+        command: "cargo test -p oagen-tests".to_owned(),
+        spec_name: format!("tests/fixtures/{name}.yaml"),
+    }
+}
+
+/// All generated files of a crate in one text, each under a line naming it.
+fn code(output: &oagen::Output) -> String {
+    let mut text = String::new();
+    for file in &output.files {
+        text.push_str(&format!(
+            "======== {} ========\n{}\n",
+            file.path, file.contents
+        ));
+    }
+    text
+}
+
+#[test]
+fn fixtures() {
+    insta::glob!("../fixtures", "*.yaml", |path: &std::path::Path| {
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = fs::read(path).expect("fixture is readable");
+        let config = config(&name);
+        match oagen::lower_document(&bytes) {
+            Ok((api, diags)) => {
+                let warnings = oagen::render_diagnostics(&diags.into_sorted(), &config.spec_name);
+                insta::assert_snapshot!("ir", format!("warnings:\n{warnings}\n\n{api:#?}"));
+                let output = oagen::generate(&bytes, &config)
+                    .expect("a document that lowers also generates");
+                insta::assert_snapshot!("code", code(&output));
+            }
+            Err(failure) => {
+                assert!(
+                    name.starts_with("error_"),
+                    "{name} was expected to generate:\n{}",
+                    failure.render(&config.spec_name)
+                );
+                insta::assert_snapshot!("diagnostics", failure.render(&config.spec_name));
+            }
+        }
+        if name.starts_with("error_") {
+            assert!(
+                oagen::generate(&bytes, &config).is_err(),
+                "{name} was expected to be rejected"
+            );
+        }
+    });
+}
+
+#[test]
+fn generation_is_deterministic() {
+    insta::glob!("../fixtures", "*.yaml", |path: &std::path::Path| {
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = fs::read(path).expect("fixture is readable");
+        let first = oagen::generate(&bytes, &config(&name))
+            .map(|o| code(&o))
+            .map_err(|f| f.render(&name));
+        let second = oagen::generate(&bytes, &config(&name))
+            .map(|o| code(&o))
+            .map_err(|f| f.render(&name));
+        assert_eq!(first, second, "{name}: two runs differ");
+    });
+}
