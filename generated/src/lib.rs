@@ -5,8 +5,11 @@
 //!
 //! Build a [`Client`], call one method per operation, and `.await` the request it returns (optional parameters are set on the request before awaiting). Data types are in [`types`]; every call fails with the one [`Error`] type.
 
+#[rustfmt::skip]
 mod client;
+#[rustfmt::skip]
 pub mod operations;
+#[rustfmt::skip]
 pub mod types;
 
 pub use client::{Client, ClientBuilder, Error, ErrorBody};

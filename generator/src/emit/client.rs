@@ -31,8 +31,13 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
     quote! {
         #docs
 
+        // The generator formats these files itself (deterministically, with prettyplease);
+        // rustfmt must not reformat them, or `cargo xtask codegen --check` would see drift.
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         pub mod operations;
+        #[rustfmt::skip]
         pub mod types;
 
         pub use client::{Client, ClientBuilder, Error, ErrorBody};
