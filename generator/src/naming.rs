@@ -141,7 +141,7 @@ mod tests {
         assert_eq!(snake("123abc", "field"), "_123abc");
         assert_eq!(snake("foo-bar", "field"), "foo_bar");
         assert_eq!(snake("名前", "field"), "field");
-        assert_eq!(snake("Get-customer-by-ID", "op"), "get_customer_by_id");
+        assert_eq!(snake("Get-order-by-ID", "op"), "get_order_by_id");
         assert_eq!(camel("HTTPValidationError", "Type"), "HttpValidationError");
         assert_eq!(camel("a-b", "Type"), "AB");
         assert_eq!(camel("1st", "Type"), "N1st");

@@ -152,7 +152,12 @@ fn normal_components(path: &Path) -> Option<Vec<Component<'_>>> {
 fn relative_path(from: &Path, to: &Path) -> Option<PathBuf> {
     let (from, to) = (normal_components(from)?, normal_components(to)?);
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    if common == 0 {
+    // Sharing only the root (or nothing): an absolute path says more than `../../..`.
+    let shared_root_only = common <= 1
+        && from
+            .first()
+            .is_some_and(|c| matches!(c, Component::RootDir | Component::Prefix(_)));
+    if common == 0 || shared_root_only {
         return None;
     }
     let mut path = PathBuf::new();
@@ -178,6 +183,10 @@ mod tests {
         assert_eq!(
             relative_path(Path::new("/w/main/generated"), Path::new("/w/main/runtime")),
             Some(PathBuf::from("../runtime"))
+        );
+        assert_eq!(
+            relative_path(Path::new("/tmp/out"), Path::new("/w/main/runtime")),
+            None
         );
     }
 }

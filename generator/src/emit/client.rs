@@ -101,6 +101,11 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
             names.join(", ")
         )
     };
+    let new_failure = if credentials.is_empty() {
+        " Fails only if the HTTP client cannot be set up; nothing is sent."
+    } else {
+        " Fails if a credential is not a valid header value; nothing is sent."
+    };
     let credential_setters = api.security_schemes.iter().map(credential_setter);
     let methods = api.operations.iter().map(|op| operation_method(cx, op));
 
@@ -134,7 +139,7 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
 
             #[doc = #new_doc]
             ///
-            /// Fails if a credential is not a valid header value; nothing is sent.
+            #[doc = #new_failure]
             pub fn new(#(#new_params),*) -> Result<Self, Error> {
                 Self::builder()#(#new_calls)*.build()
             }
@@ -284,7 +289,7 @@ pub(super) fn visit(ty: &crate::ir::TypeRef, f: &mut impl FnMut(&crate::ir::Type
     }
 }
 
-/// `pub fn create_customer<'a>(&'a self, body: &'a types::Body) -> operations::CreateCustomer<'a>`:
+/// `pub fn create_pet<'a>(&'a self, body: &'a types::NewPet) -> operations::CreatePet<'a>`:
 /// required parameters and a required body are arguments; the rest are set on the builder.
 fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let docs = doc_attrs(&op.docs);

@@ -310,6 +310,13 @@ fn decode_error(cx: &Cx<'_>, errors: &[ErrorResponse]) -> TokenStream {
             quote!(#pattern => #value,)
         })
         .collect();
+    // Only `default` declares a body: no status to tell apart.
+    if let [only] = sorted.as_slice() {
+        if let (StatusMatch::Default, Some(id)) = (only.status, only.body) {
+            let variant = format_ident!("{}", cx.api.type_def(id).rust_name);
+            return quote!(|_, body| oagen_runtime::decode_json(body).map(ErrorBody::#variant));
+        }
+    }
     let fallback = if has_default {
         quote!()
     } else {
