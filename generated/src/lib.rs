@@ -13,6 +13,9 @@ pub mod operations;
 pub mod types;
 
 pub use client::{Client, ClientBuilder, Error, ErrorBody};
-pub use oagen_runtime::{ApiError, DecodeError, Secret};
+/// Re-exported so that a `reqwest::Client` for [`ClientBuilder::http_client`] comes from
+/// the same version.
+pub use oagen_runtime::reqwest;
+pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Secret};
 /// Re-exported: identifiers in this API are `uuid::Uuid`s.
 pub use uuid;

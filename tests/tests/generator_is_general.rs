@@ -85,3 +85,18 @@ fn generate_writes_a_standalone_crate_through_the_codegen_path() {
         Ok(xtask::Outcome::UpToDate { .. })
     ));
 }
+
+#[test]
+fn readme_example_is_the_compiled_quickstart() {
+    let root = xtask::workspace_root();
+    let readme = fs::read_to_string(root.join("README.md")).expect("README.md");
+    let example =
+        fs::read_to_string(root.join("tests/examples/quickstart.rs")).expect("quickstart.rs");
+    let code = &example[example
+        .find("use zenskar")
+        .expect("the example starts with its imports")..];
+    assert!(
+        readme.contains(code),
+        "README.md's Rust block must be tests/examples/quickstart.rs from its first `use`"
+    );
+}

@@ -41,7 +41,10 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         pub mod types;
 
         pub use client::{Client, ClientBuilder, Error, ErrorBody};
-        pub use oagen_runtime::{ApiError, DecodeError, Secret};
+        pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Secret};
+        /// Re-exported so that a `reqwest::Client` for [`ClientBuilder::http_client`] comes from
+        /// the same version.
+        pub use oagen_runtime::reqwest;
         #uuid
     }
 }
