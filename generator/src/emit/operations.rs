@@ -173,12 +173,13 @@ fn location_name(location: ParamLocation) -> &'static str {
 fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
     let security = &op.security;
-    let segments = op.segments.iter().map(|parts| segment(op, parts));
-    let params = op
+    let segments: Vec<TokenStream> = op.segments.iter().map(|parts| segment(op, parts)).collect();
+    let params: Vec<TokenStream> = op
         .params
         .iter()
         .filter(|p| p.location != ParamLocation::Path)
-        .map(send_param);
+        .map(send_param)
+        .collect();
     let body = match op.body.as_ref().map(|b| b.presence) {
         Some(Presence::Required) => quote!(request.json(self.body);),
         Some(Presence::Optional) => quote! {
@@ -193,8 +194,14 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         Some(_) => quote!(request.send(#decode_error).await),
         None => quote!(request.send_empty(#decode_error).await),
     };
+    // `mut` only when something is added to the request (not for `GET /` without parameters).
+    let binding = if segments.is_empty() && params.is_empty() && op.body.is_none() {
+        quote!(request)
+    } else {
+        quote!(mut request)
+    };
     quote! {
-        let mut request = self.client.core.request(
+        let #binding = self.client.core.request(
             oagen_runtime::reqwest::Method::#method,
             &[#(#security),*],
         );

@@ -18,6 +18,7 @@ use crate::naming::{self, Scope};
 /// not shadow.
 const STRUCT_METHODS: &[&str] = &[
     "new",
+    "default",
     "clone",
     "clone_from",
     "fmt",
@@ -521,7 +522,16 @@ impl Lowerer<'_> {
                 Presence::Optional
             };
             let setter = match presence {
-                Presence::Optional => Some(setters.claim_snake(&rust_name)),
+                Presence::Optional => {
+                    // `.with_default(..)` reads better than `.default_2(..)`.
+                    let plain = naming::unraw(&rust_name);
+                    let base = if STRUCT_METHODS.contains(&plain) {
+                        format!("with_{plain}")
+                    } else {
+                        rust_name.clone()
+                    };
+                    Some(setters.claim_snake(&base))
+                }
                 Presence::Required => None,
             };
             let obj = schema.as_object();
