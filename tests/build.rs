@@ -1,64 +1,115 @@
-//! Generates the code of every fixture in `fixtures/` that the generator accepts, into
-//! `OUT_DIR`, so that `src/lib.rs` compiles each one as a module: generated code that does
-//! not compile (or that warns, under `-D warnings`) fails the build of the tests.
+//! Generates code into `OUT_DIR` for `src/lib.rs` to compile as modules, so that generated
+//! code that does not compile (or that warns, under clippy's `-D warnings`) fails the build of
+//! the tests:
+//!
+//! - every fixture in `fixtures/` that the generator accepts (`fixture_*` modules);
+//! - the small documents of the shared corpus, `../../shared/specs/*` under 30 KB
+//!   (`corpus_*` modules). The full corpus is `cargo xtask corpus`.
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The corpus documents small enough to compile on every test run.
+const SMALL: u64 = 30 * 1024;
 
 fn main() {
-    let fixtures = Path::new("fixtures");
+    let out_dir =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts"));
+    let corpus_dir = Path::new("../../shared/specs");
     println!("cargo:rerun-if-changed=fixtures");
-    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
-    let out_dir = Path::new(&out_dir);
-
-    let mut entries: Vec<_> = fs::read_dir(fixtures)
-        .expect("tests/fixtures exists")
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| {
-            matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "json")
-            )
-        })
-        .collect();
-    entries.sort();
+    println!("cargo:rerun-if-changed={}", corpus_dir.display());
 
     let mut modules = String::new();
-    for path in entries {
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        let bytes = fs::read(&path).expect("fixture is readable");
-        let config = oagen::Config {
-            crate_name: Some(stem.replace('_', "-")),
-            runtime: oagen::RuntimeDependency::Version("0.1".to_owned()),
-            manifest: oagen::ManifestKind::Standalone,
-            command: "cargo test -p oagen-tests".to_owned(),
-            spec_name: format!(
-                "tests/fixtures/{}",
-                path.file_name().unwrap_or_default().to_string_lossy()
-            ),
-        };
+    for path in documents(Path::new("fixtures"), u64::MAX) {
         // Documents the generator rejects are covered by their diagnostic snapshots.
-        let Ok(output) = oagen::generate(&bytes, &config) else {
-            continue;
-        };
-        let dir = out_dir.join("fixtures").join(&stem);
-        fs::create_dir_all(dir.join("src")).expect("OUT_DIR is writable");
-        for file in output.files.iter().filter(|f| f.path.ends_with(".rs")) {
-            fs::write(dir.join(&file.path), &file.contents).expect("OUT_DIR is writable");
-        }
-        let lib = dir.join("src/lib.rs");
-        writeln!(
-            modules,
-            "#[path = {:?}]\npub mod {stem};",
-            lib.display().to_string()
-        )
-        .ok();
+        let _ = emit_module(&path, "fixture", &out_dir, &mut modules);
     }
-    fs::write(out_dir.join("fixtures.rs"), modules).expect("OUT_DIR is writable");
+
+    let mut compiled = Vec::new();
+    let mut failed = Vec::new();
+    if corpus_dir.is_dir() {
+        for path in documents(corpus_dir, SMALL) {
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            match emit_module(&path, "corpus", &out_dir, &mut modules) {
+                Ok(()) => compiled.push(name),
+                Err(message) => failed.push(format!("{name}: {message}")),
+            }
+        }
+    } else {
+        println!("cargo:warning=../shared/specs not found: the corpus documents are not compiled");
+    }
+    let _ = writeln!(
+        modules,
+        "/// Corpus documents whose generated code is compiled as modules of this crate."
+    );
+    let _ = writeln!(
+        modules,
+        "pub const CORPUS_COMPILED: &[&str] = &{compiled:?};"
+    );
+    let _ = writeln!(
+        modules,
+        "/// Corpus documents the generator rejected, with its diagnostics."
+    );
+    let _ = writeln!(modules, "pub const CORPUS_FAILED: &[&str] = &{failed:?};");
+    fs::write(out_dir.join("generated_modules.rs"), modules).expect("OUT_DIR is writable");
+}
+
+/// `.yaml`, `.yml` and `.json` files of at most `max_size` bytes, sorted.
+fn documents(dir: &Path, max_size: u64) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    found.retain(|path| {
+        matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) && fs::metadata(path).is_ok_and(|m| m.len() <= max_size)
+    });
+    found.sort();
+    found
+}
+
+/// Generates one document into `OUT_DIR/<prefix>_<name>/src` and declares it as a module.
+fn emit_module(
+    path: &Path,
+    prefix: &str,
+    out_dir: &Path,
+    modules: &mut String,
+) -> Result<(), String> {
+    let stem = path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let module = format!(
+        "{prefix}_{}",
+        oagen::naming::snake(&stem, "document").trim_start_matches("r#")
+    );
+    let bytes = fs::read(path).map_err(|err| err.to_string())?;
+    let config = oagen::Config {
+        crate_name: Some(module.replace('_', "-")),
+        runtime: oagen::RuntimeDependency::Version("0.1".to_owned()),
+        manifest: oagen::ManifestKind::Standalone,
+        command: "cargo test -p oagen-tests".to_owned(),
+        spec_name: path.display().to_string(),
+    };
+    let output =
+        oagen::generate(&bytes, &config).map_err(|failure| failure.render(&config.spec_name))?;
+    let dir = out_dir.join(&module);
+    fs::create_dir_all(dir.join("src")).expect("OUT_DIR is writable");
+    for file in output.files.iter().filter(|f| f.path.ends_with(".rs")) {
+        fs::write(dir.join(&file.path), &file.contents).expect("OUT_DIR is writable");
+    }
+    let lib = dir.join("src/lib.rs");
+    let _ = writeln!(
+        modules,
+        "#[path = {:?}]\npub mod {module};",
+        lib.display().to_string()
+    );
+    Ok(())
 }

@@ -100,3 +100,20 @@ fn readme_example_is_the_compiled_quickstart() {
         "README.md's Rust block must be tests/examples/quickstart.rs from its first `use`"
     );
 }
+
+#[test]
+fn small_corpus_documents_generate_and_compile() {
+    // Compiling them is the build of this crate (see build.rs); here we check they were there.
+    assert!(
+        oagen_tests::CORPUS_FAILED.is_empty(),
+        "rejected: {:#?}",
+        oagen_tests::CORPUS_FAILED
+    );
+    if xtask::workspace_root().join("../shared/specs").is_dir() {
+        assert!(
+            oagen_tests::CORPUS_COMPILED.len() >= 10,
+            "expected the petstore-sized corpus documents, compiled only {:?}",
+            oagen_tests::CORPUS_COMPILED
+        );
+    }
+}

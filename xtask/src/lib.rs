@@ -4,6 +4,8 @@
 //! `codegen` is this repository's own job (`spec/openapi.yaml` → `generated/`, a member of
 //! the workspace), `generate` writes a standalone crate for any document.
 
+pub mod corpus;
+
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 

@@ -14,13 +14,16 @@ usage:
   cargo xtask codegen [--check]
       Regenerate generated/ from spec/openapi.yaml (--check: fail, naming each stale file, if it differs).
   cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--check]
-      Generate a standalone client crate for any OpenAPI 3.0/3.1 document (YAML or JSON).";
+      Generate a standalone client crate for any OpenAPI 3.0/3.1 document (YAML or JSON).
+  cargo xtask corpus [--filter NAME] [--dir DIR]
+      Generate and `cargo check` a crate for every document in ../shared/specs (slow).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let parsed = match args.first().map(String::as_str) {
         Some("codegen") => parse_codegen(&args[1..]),
         Some("generate") => parse_generate(&args[1..]),
+        Some("corpus") => return corpus(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -144,5 +147,66 @@ fn report(job: &Job, mode: Mode, result: Result<Outcome, RunError>) -> ExitCode 
 fn print_warnings(warnings: &str) {
     if !warnings.is_empty() {
         eprintln!("{warnings}");
+    }
+}
+
+fn corpus(args: &[String]) -> ExitCode {
+    let mut filter = None;
+    let mut dir = xtask::corpus::default_dir();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match (arg.as_str(), iter.next()) {
+            ("--filter", Some(value)) => filter = Some(value.clone()),
+            ("--dir", Some(value)) => dir = PathBuf::from(value),
+            (other, _) => {
+                eprintln!("error: unexpected argument `{other}` for `corpus`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let documents = match xtask::corpus::documents(&dir, filter.as_deref()) {
+        Ok(documents) if !documents.is_empty() => documents,
+        Ok(_) => {
+            eprintln!("error: no documents in {} match", dir.display());
+            return ExitCode::from(2);
+        }
+        Err(err) => {
+            eprintln!("error: {}: {err}", dir.display());
+            return ExitCode::from(2);
+        }
+    };
+    let root = xtask::workspace_root();
+    let scratch = root.join("target/corpus/crates");
+    let target_dir = root.join("target/corpus/target");
+    let mut rows = Vec::new();
+    for document in &documents {
+        let row = xtask::corpus::run_one(document, &scratch, &target_dir);
+        eprintln!(
+            "{}: generate {:?}, check {:?} ({:.1}s)",
+            row.document,
+            row.generated,
+            row.checked,
+            row.generate_time.as_secs_f64() + row.check_time.as_secs_f64()
+        );
+        rows.push(row);
+    }
+    println!("{}", xtask::corpus::table(&rows));
+    let failed: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.failed())
+        .map(|r| r.document.as_str())
+        .collect();
+    if failed.is_empty() {
+        println!(
+            "{} documents: no panic, every generated crate compiles without errors or warnings",
+            rows.len()
+        );
+        ExitCode::SUCCESS
+    } else {
+        println!(
+            "failed: {} (logs: target/corpus/crates/*/check.log)",
+            failed.join(", ")
+        );
+        ExitCode::from(1)
     }
 }

@@ -1,0 +1,272 @@
+//! `cargo xtask corpus [--filter NAME] [--dir DIR]`: generate a standalone crate for every
+//! document of the corpus (`../shared/specs` by default), `cargo check` each one (all sharing
+//! one target directory), and print a table. Fails if any document makes the generator panic,
+//! or if any generated crate has a compile error or warning.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use oagen::{Config, ManifestKind, RuntimeDependency};
+
+/// How generating one document went.
+#[derive(Debug)]
+pub enum Generated {
+    /// Generated, with this many warnings.
+    Ok { warnings: usize },
+    /// The generator reported errors (located diagnostics), and wrote nothing.
+    Diagnostics { errors: usize },
+    /// The generator panicked: always a bug.
+    Panic(String),
+}
+
+/// How `cargo check` of the generated crate went.
+#[derive(Debug)]
+pub enum Checked {
+    Ok,
+    Failed { errors: usize, warnings: usize },
+    NotRun,
+}
+
+#[derive(Debug)]
+pub struct Row {
+    pub document: String,
+    pub version: String,
+    pub operations: usize,
+    pub types: usize,
+    pub generated: Generated,
+    pub generate_time: Duration,
+    pub checked: Checked,
+    pub check_time: Duration,
+    pub lines: usize,
+}
+
+impl Row {
+    pub fn failed(&self) -> bool {
+        matches!(self.generated, Generated::Panic(_))
+            || matches!(self.checked, Checked::Failed { .. })
+    }
+}
+
+pub fn default_dir() -> PathBuf {
+    crate::workspace_root().join("../shared/specs")
+}
+
+/// Every `.yaml`, `.yml` and `.json` document under `dir` whose name contains `filter`,
+/// sorted by name.
+pub fn documents(dir: &Path, filter: Option<&str>) -> std::io::Result<Vec<PathBuf>> {
+    let mut documents: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
+        .filter(|path| {
+            filter.is_none_or(|f| {
+                path.file_name()
+                    .is_some_and(|n| n.to_string_lossy().contains(f))
+            })
+        })
+        .collect();
+    documents.sort();
+    Ok(documents)
+}
+
+/// Generates and checks one document.
+pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Row {
+    let document = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let crate_name = oagen::naming::snake(&stem, "api")
+        .trim_start_matches("r#")
+        .replace('_', "-");
+    let out = scratch.join(&crate_name);
+    let mut row = Row {
+        document,
+        version: String::from("?"),
+        operations: 0,
+        types: 0,
+        generated: Generated::Ok { warnings: 0 },
+        generate_time: Duration::ZERO,
+        checked: Checked::NotRun,
+        check_time: Duration::ZERO,
+        lines: 0,
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            row.generated = Generated::Panic(format!("cannot read: {err}"));
+            return row;
+        }
+    };
+    let config = Config {
+        crate_name: Some(crate_name),
+        runtime: RuntimeDependency::Path(
+            crate::workspace_root()
+                .join("runtime")
+                .display()
+                .to_string(),
+        ),
+        manifest: ManifestKind::Standalone,
+        command: "cargo xtask corpus".to_owned(),
+        spec_name: row.document.clone(),
+    };
+
+    let result = std::panic::catch_unwind(|| {
+        let started = Instant::now();
+        let output = oagen::generate(&bytes, &config);
+        let elapsed = started.elapsed();
+        let lowered =
+            oagen::lower_document(&bytes).map(|(api, _)| (api.operations.len(), api.types.len()));
+        (lowered, output, elapsed)
+    });
+    row.version = version_of(&bytes);
+    let output = match result {
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            row.generated = Generated::Panic(message);
+            return row;
+        }
+        Ok((_, Err(failure), elapsed)) => {
+            row.generate_time = elapsed;
+            let _ = std::fs::create_dir_all(&out);
+            let _ = std::fs::write(out.join("generate.log"), failure.render(&row.document));
+            let errors = failure
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == oagen::Severity::Error)
+                .count();
+            row.generated = Generated::Diagnostics { errors };
+            return row;
+        }
+        Ok((lowered, Ok(output), elapsed)) => {
+            row.generate_time = elapsed;
+            if let Ok((operations, types)) = lowered {
+                row.operations = operations;
+                row.types = types;
+            }
+            row.generated = Generated::Ok {
+                warnings: output.warnings.len(),
+            };
+            output
+        }
+    };
+    row.lines = output
+        .files
+        .iter()
+        .map(|f| f.contents.lines().count())
+        .sum();
+    let _ = std::fs::create_dir_all(&out);
+    let _ = std::fs::write(
+        out.join("generate.log"),
+        oagen::render_diagnostics(&output.warnings, &row.document),
+    );
+    if let Err(err) = oagen::write::write(&out, &output.files) {
+        row.checked = Checked::Failed {
+            errors: 1,
+            warnings: 0,
+        };
+        eprintln!("{}: {err}", row.document);
+        return row;
+    }
+
+    let started = Instant::now();
+    let checked = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["check", "--quiet", "--message-format=short"])
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .output();
+    row.check_time = started.elapsed();
+    row.checked = match checked {
+        Ok(result) => {
+            let text = String::from_utf8_lossy(&result.stderr);
+            let errors = text
+                .lines()
+                .filter(|l| l.contains("error[") || l.contains(": error:"))
+                .count();
+            let warnings = text.lines().filter(|l| l.contains(": warning:")).count();
+            if result.status.success() && errors == 0 && warnings == 0 {
+                Checked::Ok
+            } else {
+                let log = out.join("check.log");
+                let _ = std::fs::write(&log, text.as_bytes());
+                Checked::Failed {
+                    errors: errors.max(usize::from(!result.status.success())),
+                    warnings,
+                }
+            }
+        }
+        Err(err) => {
+            eprintln!("{}: cannot run cargo: {err}", row.document);
+            Checked::Failed {
+                errors: 1,
+                warnings: 0,
+            }
+        }
+    };
+    row
+}
+
+/// The `openapi` (or `swagger`) version string, read leniently for the table.
+fn version_of(bytes: &[u8]) -> String {
+    let mut diags = oagen::Diagnostics::default();
+    oagen::load::parse(bytes, &mut diags)
+        .and_then(|root| {
+            root.get("openapi")
+                .or_else(|| root.get("swagger"))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "?".to_owned())
+}
+
+pub fn table(rows: &[Row]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| document | openapi | ops | types | generate | gen time | lines | cargo check | check time |"
+    );
+    let _ = writeln!(out, "|---|---|---:|---:|---|---:|---:|---|---:|");
+    for row in rows {
+        let generated = match &row.generated {
+            Generated::Ok { warnings: 0 } => "ok".to_owned(),
+            Generated::Ok { warnings } => format!("ok ({warnings} warnings)"),
+            Generated::Diagnostics { errors } => format!("{errors} located errors"),
+            Generated::Panic(message) => format!("PANIC: {message}"),
+        };
+        let checked = match &row.checked {
+            Checked::Ok => "ok (0 errors, 0 warnings)".to_owned(),
+            Checked::Failed { errors, warnings } => {
+                format!("FAILED ({errors} errors, {warnings} warnings)")
+            }
+            Checked::NotRun => "-".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {:.2}s | {} | {} | {:.1}s |",
+            row.document,
+            row.version,
+            row.operations,
+            row.types,
+            generated,
+            row.generate_time.as_secs_f64(),
+            row.lines,
+            checked,
+            row.check_time.as_secs_f64()
+        );
+    }
+    out
+}
