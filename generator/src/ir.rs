@@ -292,21 +292,80 @@ pub enum ParamLocation {
     Path,
     Query,
     Header,
+    Cookie,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestBody {
-    pub ty: TypeRef,
+    pub kind: BodyKind,
     pub presence: Presence,
+    /// Sent as `Content-Type`.
     pub media_type: String,
     pub docs: Docs,
 }
 
+/// How a request body is encoded, chosen from the operation's media types (JSON first, then
+/// form, text, binary).
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    Json(TypeRef),
+    /// `application/x-www-form-urlencoded`. `deep_object` lists the properties whose `encoding`
+    /// says `style: deepObject` (lists written `key[0]`).
+    Form {
+        ty: TypeRef,
+        deep_object: Vec<String>,
+    },
+    /// `text/*` (and XML): the body is a `&str`.
+    Text,
+    /// Anything else (`application/octet-stream`, images...): the body is bytes.
+    Binary,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SuccessResponse {
-    /// `None`: no body is expected (or it is ignored).
-    pub ty: Option<TypeRef>,
+    pub body: ResponseBody,
     pub docs: Docs,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No body is described: `()`.
+    Empty,
+    Json(TypeRef),
+    /// A `String`; `media_type` is sent as `Accept`.
+    Text {
+        media_type: String,
+    },
+    /// Bytes; `media_type` is sent as `Accept`.
+    Binary {
+        media_type: String,
+    },
+}
+
+impl BodyKind {
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match self {
+            BodyKind::Json(ty) | BodyKind::Form { ty, .. } => Some(ty),
+            BodyKind::Text | BodyKind::Binary => None,
+        }
+    }
+
+    pub fn ty_mut(&mut self) -> Option<&mut TypeRef> {
+        match self {
+            BodyKind::Json(ty) | BodyKind::Form { ty, .. } => Some(ty),
+            BodyKind::Text | BodyKind::Binary => None,
+        }
+    }
+}
+
+impl ResponseBody {
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match self {
+            ResponseBody::Json(ty) => Some(ty),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -340,8 +399,12 @@ impl Api {
         });
         let in_operations = self.operations.iter().any(|op| {
             op.params.iter().any(|p| p.ty.mentions(scalar))
-                || op.body.as_ref().is_some_and(|b| b.ty.mentions(scalar))
-                || op.response.ty.as_ref().is_some_and(|t| t.mentions(scalar))
+                || op
+                    .body
+                    .as_ref()
+                    .and_then(|b| b.kind.ty())
+                    .is_some_and(|t| t.mentions(scalar))
+                || op.response.body.ty().is_some_and(|t| t.mentions(scalar))
         });
         in_types || in_operations
     }

@@ -95,7 +95,7 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
         match self {
             Error::Config(err) => Some(err),
             Error::Network(err) | Error::Timeout(err) => Some(err),
-            Error::Decode(err) => Some(&err.source),
+            Error::Decode(err) => Some(&*err.source),
             Error::InvalidRequest(_) | Error::Api(_) => None,
         }
     }
@@ -133,8 +133,8 @@ pub struct DecodeError {
     pub headers: HeaderMap,
     /// The raw body, kept so that nothing the server sent is lost.
     pub body: Bytes,
-    /// Why it did not decode.
-    pub source: serde_json::Error,
+    /// Why it did not decode (a JSON error, or text that is not UTF-8).
+    pub source: Box<dyn std::error::Error + Send + Sync>,
 }
 
 /// An invalid client configuration: reported when the client is built, before anything is

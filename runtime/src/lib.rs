@@ -7,6 +7,7 @@
 
 mod client;
 mod error;
+mod form;
 pub mod nullable;
 mod request;
 mod secret;
@@ -15,6 +16,9 @@ pub use client::{AuthLocation, ClientCore, CoreBuilder};
 pub use error::{ApiError, ConfigError, DecodeError, Error};
 pub use request::{BoxFuture, Request, decode_json};
 pub use secret::Secret;
+
+/// Binary response bodies.
+pub use bytes::Bytes;
 
 /// Re-exported so users can pass their own `reqwest::Client` without depending on the same
 /// version of reqwest by hand.

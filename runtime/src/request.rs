@@ -110,11 +110,61 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// Sets a JSON body.
+    /// Sets a JSON body (`application/json`).
     pub fn json(&mut self, body: &impl Serialize) -> &mut Self {
+        self.json_as(body, "application/json")
+    }
+
+    /// Sets a JSON body with another JSON media type (`application/merge-patch+json`...).
+    pub fn json_as(&mut self, body: &impl Serialize, media_type: &'static str) -> &mut Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some((bytes, "application/json")),
+            Ok(bytes) => self.body = Some((bytes, media_type)),
             Err(err) => self.fail(format!("the body could not be encoded as JSON: {err}")),
+        }
+        self
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body. Nested objects are written with
+    /// brackets (`metadata[key]=value`); lists repeat their key (`tag=a&tag=b`), except for the
+    /// properties named in `deep_object`, whose lists are indexed (`items[0][price]=x`), as the
+    /// OpenAPI `deepObject` style says.
+    pub fn form(&mut self, body: &impl Serialize, deep_object: &[&str]) -> &mut Self {
+        match crate::form::encode(body, deep_object) {
+            Ok(text) => self.body = Some((text.into_bytes(), "application/x-www-form-urlencoded")),
+            Err(problem) => self.fail(problem),
+        }
+        self
+    }
+
+    /// Sets a text body of the given media type.
+    pub fn text(&mut self, body: &str, media_type: &'static str) -> &mut Self {
+        self.body = Some((body.as_bytes().to_vec(), media_type));
+        self
+    }
+
+    /// Sets a binary body of the given media type.
+    pub fn bytes(&mut self, body: &[u8], media_type: &'static str) -> &mut Self {
+        self.body = Some((body.to_vec(), media_type));
+        self
+    }
+
+    /// Sets the `Accept` header: the media type of the response the operation expects.
+    pub fn accept(&mut self, media_type: &'static str) -> &mut Self {
+        self.headers
+            .insert(ACCEPT, HeaderValue::from_static(media_type));
+        self
+    }
+
+    /// Adds a cookie parameter (`Cookie: name=value`).
+    pub fn cookie(&mut self, name: &str, value: &dyn Display) -> &mut Self {
+        let pair = format!("{name}={value}");
+        match HeaderValue::from_str(&pair) {
+            Ok(value) => {
+                self.headers.append(COOKIE, value);
+            }
+            Err(_) => self.fail(format!(
+                "the value of cookie `{name}` is not a valid header value"
+            )),
         }
         self
     }
@@ -130,17 +180,52 @@ impl<'a> Request<'a> {
     where
         T: DeserializeOwned,
     {
-        self.headers
-            .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        if !self.headers.contains_key(ACCEPT) {
+            self.headers
+                .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        }
         let (status, headers, body) = self.exchange(decode_error).await?;
-        serde_json::from_slice(&body).map_err(|source| {
+        // An empty body (a 204, say) reads as `null`: it decodes into an `Option` as `None`,
+        // and into anything else as a decode error that keeps the (empty) body.
+        let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &body
+        };
+        serde_json::from_slice(json).map_err(|source| {
             Error::Decode(Box::new(DecodeError {
                 status,
                 headers,
                 body,
-                source,
+                source: Box::new(source),
             }))
         })
+    }
+
+    /// Sends the request and returns a success body as text. A body that is not UTF-8 is a
+    /// decode error that keeps the raw bytes.
+    pub async fn send_text<B>(
+        self,
+        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
+    ) -> Result<String, Error<B>> {
+        let (status, headers, body) = self.exchange(decode_error).await?;
+        match std::str::from_utf8(&body) {
+            Ok(text) => Ok(text.to_owned()),
+            Err(source) => Err(Error::Decode(Box::new(DecodeError {
+                status,
+                headers,
+                body,
+                source: Box::new(source),
+            }))),
+        }
+    }
+
+    /// Sends the request and returns a success body as bytes.
+    pub async fn send_bytes<B>(
+        self,
+        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
+    ) -> Result<bytes::Bytes, Error<B>> {
+        self.exchange(decode_error).await.map(|(_, _, body)| body)
     }
 
     /// Sends the request; a success body, if any, is ignored.

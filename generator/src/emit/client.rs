@@ -40,11 +40,12 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         #[rustfmt::skip]
         pub mod types;
 
+        // In the order rustfmt sorts them, so that `cargo fmt` leaves this file as generated.
         pub use client::{Client, ClientBuilder, Error, ErrorBody};
-        pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Secret};
         /// Re-exported so that a `reqwest::Client` for [`ClientBuilder::http_client`] comes from
         /// the same version.
         pub use oagen_runtime::reqwest;
+        pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Secret};
         #uuid
     }
 }
@@ -279,7 +280,9 @@ fn operation_mentions_types(op: &Operation) -> bool {
         || op
             .body
             .as_ref()
-            .is_some_and(|b| b.presence == Presence::Required && named(&b.ty))
+            .filter(|b| b.presence == Presence::Required)
+            .and_then(|b| b.kind.ty())
+            .is_some_and(named)
 }
 
 pub(super) fn visit(ty: &crate::ir::TypeRef, f: &mut impl FnMut(&crate::ir::TypeRef)) {
@@ -321,7 +324,7 @@ fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         inits.push(quote!(#ident: None));
     }
     if let Some(body) = &op.body {
-        let ty = cx.ty(From::Outside, &body.ty, crate::ir::Boxing::Inline);
+        let ty = super::operations::body_type(cx, &body.kind);
         match body.presence {
             Presence::Required => {
                 params.push(quote!(body: &'a #ty));

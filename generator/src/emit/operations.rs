@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 use super::client::{ordered_required, visit};
 use super::{Cx, From, doc_attrs};
 use crate::ir::{
-    Boxing, ErrorResponse, Operation, Param, ParamLocation, PathPart, Presence, StatusMatch,
-    TypeRef,
+    BodyKind, Boxing, ErrorResponse, Operation, Param, ParamLocation, PathPart, Presence,
+    ResponseBody, StatusMatch, TypeRef,
 };
 
 pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
@@ -47,10 +47,10 @@ fn mentions_types(op: &Operation) -> bool {
     let mut found = false;
     let mut check = |ty: &TypeRef| visit(ty, &mut |t| found |= matches!(t, TypeRef::Named(_)));
     op.params.iter().for_each(|p| check(&p.ty));
-    if let Some(body) = &op.body {
-        check(&body.ty);
+    if let Some(ty) = op.body.as_ref().and_then(|b| b.kind.ty()) {
+        check(ty);
     }
-    if let Some(ty) = &op.response.ty {
+    if let Some(ty) = op.response.body.ty() {
         check(ty);
     }
     found
@@ -82,7 +82,7 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         .map(|p| param_setter(cx, p))
         .collect();
     if let Some(body) = &op.body {
-        let ty = cx.ty(From::Outside, &body.ty, Boxing::Inline);
+        let ty = body_type(cx, &body.kind);
         match body.presence {
             Presence::Required => fields.push(quote!(body: &'a #ty)),
             Presence::Optional => {
@@ -98,10 +98,7 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         }
     }
 
-    let output = match &op.response.ty {
-        Some(ty) => cx.ty(From::Outside, ty, Boxing::Inline),
-        None => quote!(()),
-    };
+    let output = output_type(cx, &op.response.body);
     let send_body = send_body(cx, op);
     let must_use = format!(
         "a request does nothing until it is awaited or sent; see `Client::{}`",
@@ -136,6 +133,24 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
+/// The type a request builder holds its body as (behind `&'a`).
+pub(super) fn body_type(cx: &Cx<'_>, kind: &BodyKind) -> TokenStream {
+    match kind {
+        BodyKind::Json(ty) | BodyKind::Form { ty, .. } => cx.ty(From::Outside, ty, Boxing::Inline),
+        BodyKind::Text => quote!(str),
+        BodyKind::Binary => quote!([u8]),
+    }
+}
+
+fn output_type(cx: &Cx<'_>, body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote!(()),
+        ResponseBody::Json(ty) => cx.ty(From::Outside, ty, Boxing::Inline),
+        ResponseBody::Text { .. } => quote!(String),
+        ResponseBody::Binary { .. } => quote!(oagen_runtime::Bytes),
+    }
+}
+
 fn param_setter(cx: &Cx<'_>, param: &Param) -> TokenStream {
     let ident = format_ident!("{}", param.rust_name);
     let (ty, conversion) = cx.argument(From::Outside, &param.ty, Boxing::Inline);
@@ -167,6 +182,7 @@ fn location_name(location: ParamLocation) -> &'static str {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     }
 }
 
@@ -180,22 +196,55 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         .filter(|p| p.location != ParamLocation::Path)
         .map(send_param)
         .collect();
-    let body = match op.body.as_ref().map(|b| b.presence) {
-        Some(Presence::Required) => quote!(request.json(self.body);),
-        Some(Presence::Optional) => quote! {
-            if let Some(body) = self.body {
-                request.json(body);
+    let body = match &op.body {
+        Some(body) => {
+            let value = match body.presence {
+                Presence::Required => quote!(self.body),
+                Presence::Optional => quote!(body),
+            };
+            let media_type = &body.media_type;
+            let set = match &body.kind {
+                BodyKind::Json(_) if media_type == "application/json" => {
+                    quote!(request.json(#value);)
+                }
+                BodyKind::Json(_) => quote!(request.json_as(#value, #media_type);),
+                BodyKind::Form { deep_object, .. } => {
+                    quote!(request.form(#value, &[#(#deep_object),*]);)
+                }
+                BodyKind::Text => quote!(request.text(#value, #media_type);),
+                BodyKind::Binary => quote!(request.bytes(#value, #media_type);),
+            };
+            match body.presence {
+                Presence::Required => set,
+                Presence::Optional => quote! {
+                    if let Some(body) = self.body {
+                        #set
+                    }
+                },
             }
-        },
+        }
         None => quote!(),
     };
     let decode_error = decode_error(cx, &op.errors);
-    let send = match op.response.ty {
-        Some(_) => quote!(request.send(#decode_error).await),
-        None => quote!(request.send_empty(#decode_error).await),
+    let send = match &op.response.body {
+        ResponseBody::Empty => quote!(request.send_empty(#decode_error).await),
+        ResponseBody::Json(_) => quote!(request.send(#decode_error).await),
+        ResponseBody::Text { media_type } => quote! {
+            request.accept(#media_type);
+            request.send_text(#decode_error).await
+        },
+        ResponseBody::Binary { media_type } => quote! {
+            request.accept(#media_type);
+            request.send_bytes(#decode_error).await
+        },
     };
     // `mut` only when something is added to the request (not for `GET /` without parameters).
-    let binding = if segments.is_empty() && params.is_empty() && op.body.is_none() {
+    let adds_nothing = segments.is_empty() && params.is_empty() && op.body.is_none();
+    let accepts = matches!(
+        op.response.body,
+        ResponseBody::Text { .. } | ResponseBody::Binary { .. }
+    );
+    let binding = if adds_nothing && !accepts {
         quote!(request)
     } else {
         quote!(mut request)
@@ -244,6 +293,7 @@ fn send_param(param: &Param) -> TokenStream {
     let wire = &param.wire_name;
     let call = match param.location {
         ParamLocation::Header => quote!(header),
+        ParamLocation::Cookie => quote!(cookie),
         ParamLocation::Query | ParamLocation::Path => quote!(query),
     };
     let put = |value: TokenStream| match &param.ty {

@@ -205,10 +205,10 @@ fn sort_types(api: &mut Api) {
     }
     for op in &mut api.operations {
         op.params.iter_mut().for_each(|p| remap(&mut p.ty));
-        if let Some(body) = &mut op.body {
-            remap(&mut body.ty);
+        if let Some(ty) = op.body.as_mut().and_then(|b| b.kind.ty_mut()) {
+            remap(ty);
         }
-        if let Some(ty) = &mut op.response.ty {
+        if let crate::ir::ResponseBody::Json(ty) = &mut op.response.body {
             remap(ty);
         }
         for error in &mut op.errors {

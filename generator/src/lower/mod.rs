@@ -15,9 +15,9 @@ use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostics, join};
 use crate::ir::{
-    Api, ApiKeyLocation, Docs, ErrorResponse, HttpMethod, Info, Operation, Param, ParamLocation,
-    PathPart, Presence, RequestBody, Scalar, SchemeKind, SecurityScheme, Server, StatusMatch,
-    SuccessResponse, TypeDef, TypeId, TypeKind, TypeRef,
+    Api, ApiKeyLocation, BodyKind, Docs, ErrorResponse, HttpMethod, Info, Operation, Param,
+    ParamLocation, PathPart, Presence, RequestBody, ResponseBody, Scalar, SchemeKind,
+    SecurityScheme, Server, StatusMatch, SuccessResponse, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::load::{Document, describe};
 use crate::naming::{self, Scope};
@@ -538,10 +538,7 @@ impl<'d> Lowerer<'d> {
                 Some("path") => ParamLocation::Path,
                 Some("query") => ParamLocation::Query,
                 Some("header") => ParamLocation::Header,
-                Some("cookie") => {
-                    self.diags.warning(&ptr, format!("cookie parameter `{wire_name}` is not supported yet; the operation is skipped"));
-                    return None;
-                }
+                Some("cookie") => ParamLocation::Cookie,
                 other => {
                     self.diags.error(join(&ptr, &["in"]), format!("a parameter must be `in` path, query, header or cookie, found {other:?}"));
                     usable = false;
@@ -689,7 +686,15 @@ impl<'d> Lowerer<'d> {
                 .warning(&ptr, "the request body has no `content`; it is not sent");
             return Some(None);
         };
-        let Some((media_type, media)) = pick_json(content) else {
+        let Some((media_type, media, class)) = pick_media(
+            content,
+            &[
+                MediaClass::Json,
+                MediaClass::Form,
+                MediaClass::Text,
+                MediaClass::Binary,
+            ],
+        ) else {
             let types: Vec<&str> = content.keys().map(String::as_str).collect();
             self.diags.warning(
                 join(&ptr, &["content"]),
@@ -700,14 +705,35 @@ impl<'d> Lowerer<'d> {
             );
             return None;
         };
-        let ty = match media.get("schema") {
-            Some(schema) => self.lower_schema(
-                schema,
-                &join(&ptr, &["content", media_type, "schema"]),
-                &format!("{builder_name}Body"),
-                None,
-            ),
+        let schema_ptr = join(&ptr, &["content", media_type, "schema"]);
+        let hint = format!("{builder_name}Body");
+        let mut ty = || match media.get("schema") {
+            Some(schema) => self.lower_schema(schema, &schema_ptr, &hint, None),
             None => TypeRef::Any,
+        };
+        let kind = match class {
+            MediaClass::Json => BodyKind::Json(ty()),
+            MediaClass::Form => {
+                let deep_object = media
+                    .get("encoding")
+                    .and_then(Value::as_object)
+                    .map(|encoding| {
+                        encoding
+                            .iter()
+                            .filter(|(_, e)| {
+                                e.get("style").and_then(Value::as_str) == Some("deepObject")
+                            })
+                            .map(|(name, _)| name.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                BodyKind::Form {
+                    ty: ty(),
+                    deep_object,
+                }
+            }
+            MediaClass::Text => BodyKind::Text,
+            MediaClass::Binary | MediaClass::Multipart => BodyKind::Binary,
         };
         let presence = if body.get("required").and_then(Value::as_bool) == Some(true) {
             Presence::Required
@@ -715,7 +741,7 @@ impl<'d> Lowerer<'d> {
             Presence::Optional
         };
         Some(Some(RequestBody {
-            ty,
+            kind,
             presence,
             media_type: media_type.to_owned(),
             docs: Docs {
@@ -733,7 +759,7 @@ impl<'d> Lowerer<'d> {
         cx: &OperationContext<'_, 'd>,
         builder_name: &str,
     ) -> (SuccessResponse, Vec<ErrorResponse>) {
-        let mut success: Option<(TypeRef, String)> = None;
+        let mut success: Option<ResponseBody> = None;
         let mut success_docs = Docs::default();
         let mut errors = Vec::new();
         let responses_ptr = join(cx.ptr, &["responses"]);
@@ -758,37 +784,47 @@ impl<'d> Lowerer<'d> {
                 StatusMatch::Code(200..=299) | StatusMatch::Range(2)
             );
             let content = response.get("content").and_then(Value::as_object);
-            let media = content.and_then(pick_json);
+            let preference: &[MediaClass] = if is_success {
+                &[
+                    MediaClass::Json,
+                    MediaClass::Text,
+                    MediaClass::Binary,
+                    MediaClass::Form,
+                    MediaClass::Multipart,
+                ]
+            } else {
+                &[MediaClass::Json]
+            };
+            let media = content.and_then(|c| pick_media(c, preference));
             let label = naming::camel(status, "Status");
-            let ty = media.map(|(media_type, media)| match media.get("schema") {
-                Some(schema) => {
-                    let hint = if is_success {
-                        format!("{builder_name}Response")
-                    } else {
-                        format!("{builder_name}Error{label}")
+            let body = match media {
+                None => ResponseBody::Empty,
+                Some((media_type, media, MediaClass::Json)) => {
+                    let ty = match media.get("schema") {
+                        Some(schema) => {
+                            let hint = if is_success {
+                                format!("{builder_name}Response")
+                            } else {
+                                format!("{builder_name}Error{label}")
+                            };
+                            self.lower_schema(
+                                schema,
+                                &join(&ptr, &["content", media_type, "schema"]),
+                                &hint,
+                                None,
+                            )
+                        }
+                        None => TypeRef::Any,
                     };
-                    self.lower_schema(
-                        schema,
-                        &join(&ptr, &["content", media_type, "schema"]),
-                        &hint,
-                        None,
-                    )
+                    ResponseBody::Json(ty)
                 }
-                None => TypeRef::Any,
-            });
-            if media.is_none() && content.is_some_and(|c| !c.is_empty()) && is_success {
-                let types: Vec<&str> = content
-                    .into_iter()
-                    .flat_map(|c| c.keys().map(String::as_str))
-                    .collect();
-                self.diags.warning(
-                    join(&ptr, &["content"]),
-                    format!(
-                        "response bodies of type {} are not decoded yet; the call returns `()`",
-                        types.join(", ")
-                    ),
-                );
-            }
+                Some((media_type, _, MediaClass::Text)) => ResponseBody::Text {
+                    media_type: media_type.to_owned(),
+                },
+                Some((media_type, _, _)) => ResponseBody::Binary {
+                    media_type: media_type.to_owned(),
+                },
+            };
             if is_success {
                 if success_docs.description.is_none() {
                     success_docs.description = response
@@ -796,19 +832,12 @@ impl<'d> Lowerer<'d> {
                         .and_then(Value::as_str)
                         .map(str::to_owned);
                 }
-                match (&success, ty) {
-                    (None, Some(ty)) => success = Some((ty, ptr)),
-                    (Some((existing, _)), Some(ty)) if *existing != ty => {
-                        self.diags.warning(
-                            &ptr,
-                            "success responses with different body types are not supported yet; the body is returned as JSON",
-                        );
-                        success = Some((TypeRef::Any, ptr));
-                    }
-                    _ => {}
-                }
+                success = Some(match success.take() {
+                    None => body,
+                    Some(existing) => self.merge_success(existing, body, &ptr),
+                });
             } else {
-                let body = match ty.as_ref().map(TypeRef::non_null) {
+                let body = match body.ty().map(TypeRef::non_null) {
                     Some(TypeRef::Named(id)) => {
                         self.error_types.insert(*id);
                         Some(*id)
@@ -823,11 +852,46 @@ impl<'d> Lowerer<'d> {
         }
         (
             SuccessResponse {
-                ty: success.map(|(ty, _)| ty),
+                body: success.unwrap_or(ResponseBody::Empty),
                 docs: success_docs,
             },
             errors,
         )
+    }
+}
+
+impl Lowerer<'_> {
+    /// One result type for several success statuses. A status without a body beside one with
+    /// a JSON body makes the result optional (an empty body decodes as `None`).
+    fn merge_success(
+        &mut self,
+        existing: ResponseBody,
+        next: ResponseBody,
+        ptr: &str,
+    ) -> ResponseBody {
+        match (existing, next) {
+            (a, b) if a == b => a,
+            (ResponseBody::Empty, ResponseBody::Json(ty))
+            | (ResponseBody::Json(ty), ResponseBody::Empty) => match ty {
+                TypeRef::Nullable(_) | TypeRef::Any => ResponseBody::Json(ty),
+                ty => ResponseBody::Json(TypeRef::Nullable(Box::new(ty))),
+            },
+            (ResponseBody::Empty, other) | (other, ResponseBody::Empty) => other,
+            (ResponseBody::Json(_), ResponseBody::Json(_)) => {
+                self.diags.warning(
+                    ptr,
+                    "success responses with different body types are not supported yet; the body is returned as JSON",
+                );
+                ResponseBody::Json(TypeRef::Any)
+            }
+            (first, _) => {
+                self.diags.warning(
+                    ptr,
+                    "success responses with different kinds of body (JSON, text, binary) are not supported yet; the first is used",
+                );
+                first
+            }
+        }
     }
 }
 
@@ -845,27 +909,8 @@ fn location_name(location: ParamLocation) -> &'static str {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
         ParamLocation::Header => "headers",
+        ParamLocation::Cookie => "cookies",
     }
-}
-
-/// The JSON media type of a `content` map: `application/json`, then any `+json` or
-/// `application/json; ...` type.
-fn pick_json(content: &Map<String, Value>) -> Option<(&str, &Value)> {
-    content
-        .iter()
-        .find(|(media_type, _)| *media_type == "application/json")
-        .or_else(|| {
-            content.iter().find(|(media_type, _)| {
-                let essence = media_type
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase();
-                essence == "application/json" || essence.ends_with("+json")
-            })
-        })
-        .map(|(media_type, media)| (media_type.as_str(), media))
 }
 
 fn parse_status(status: &str) -> Option<StatusMatch> {
@@ -920,4 +965,48 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What kind of content a media type holds, for choosing how to encode or decode it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaClass {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Binary,
+}
+
+fn classify(media_type: &str) -> MediaClass {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") || essence == "json" {
+        MediaClass::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        MediaClass::Form
+    } else if essence.starts_with("multipart/") {
+        MediaClass::Multipart
+    } else if essence.starts_with("text/") || essence.ends_with("/xml") || essence.ends_with("+xml")
+    {
+        MediaClass::Text
+    } else {
+        MediaClass::Binary
+    }
+}
+
+/// The first media type of `content` in the order of `preference`, by class.
+fn pick_media<'c>(
+    content: &'c Map<String, Value>,
+    preference: &[MediaClass],
+) -> Option<(&'c str, &'c Value, MediaClass)> {
+    preference.iter().find_map(|wanted| {
+        content
+            .iter()
+            .find(|(media_type, _)| classify(media_type) == *wanted)
+            .map(|(media_type, media)| (media_type.as_str(), media, *wanted))
+    })
 }
