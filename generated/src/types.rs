@@ -1404,6 +1404,15 @@ pub enum ValidationErrorLocItem {
     Integer(i64),
 }
 
+impl ::std::fmt::Display for ValidationErrorLocItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(value) => ::std::fmt::Display::fmt(value, f),
+            Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
+
 /// Defaults that the API description gives for absent fields, applied when decoding.
 mod defaults {
     pub(super) fn contact_response_schema_send_contract() -> Option<bool> {

@@ -173,6 +173,41 @@ pub struct EnumVariant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
+    /// Whether every variant can be written as text, so the union can be too (as a path,
+    /// query or header parameter).
+    pub display: UnionDisplay,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnionDisplay {
+    /// `impl Display`: each variant writes its own text.
+    Text,
+    None,
+}
+
+/// Whether values of `ty` can be written as plain text (`Display`): scalars, string enums,
+/// any JSON value, and aliases and unions of those. `kind_of` looks a named type up (it may
+/// not be defined yet while lowering). Deep or recursive unions are not text.
+pub fn is_textual<'a>(
+    ty: &TypeRef,
+    kind_of: &dyn Fn(TypeId) -> Option<&'a TypeKind>,
+    depth: usize,
+) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    match ty {
+        TypeRef::Scalar(_) | TypeRef::Any => true,
+        TypeRef::Named(id) => match kind_of(*id) {
+            Some(TypeKind::Enum(_)) => true,
+            Some(TypeKind::Alias(target)) => is_textual(target, kind_of, depth + 1),
+            Some(TypeKind::Union(union)) => union.variants.iter().all(|v| {
+                !matches!(v.ty, TypeRef::Nullable(_)) && is_textual(&v.ty, kind_of, depth + 1)
+            }),
+            Some(TypeKind::Struct(_)) | None => false,
+        },
+        TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Nullable(_) | TypeRef::JsonObject => false,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

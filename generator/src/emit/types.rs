@@ -5,7 +5,9 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::{Conversion, Cx, From, doc_attrs};
-use crate::ir::{Enum, Field, Presence, Scalar, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{
+    Enum, Field, Presence, Scalar, Struct, TypeDef, TypeKind, TypeRef, Union, UnionDisplay,
+};
 use crate::naming::unraw;
 
 pub(super) fn types_rs(cx: &Cx<'_>) -> TokenStream {
@@ -204,12 +206,15 @@ fn enum_item(cx: &Cx<'_>, docs: &TokenStream, name: &proc_macro2::Ident, e: &Enu
     let fallback = format_ident!("{}", e.fallback);
     let variants = e.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
-        let doc = if v.wire_value.is_empty() {
-            " The empty string.".to_owned()
+        let value = if v.wire_value.is_empty() {
+            "The empty string.".to_owned()
         } else {
-            format!(" `{}`", v.wire_value.replace('`', "'"))
+            format!("`{}`", v.wire_value.replace('`', "'"))
         };
-        quote!(#[doc = #doc] #ident,)
+        let mut docs = v.docs.clone();
+        docs.summary = Some(value);
+        let docs = doc_attrs(&docs);
+        quote!(#docs #ident,)
     });
     let as_str = e.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
@@ -281,6 +286,24 @@ fn union_item(
         let ty = cx.ty(From::Types, &v.ty, v.boxing);
         quote!(#ident(#ty),)
     });
+    let display = match u.display {
+        UnionDisplay::Text => {
+            let arms = u.variants.iter().map(|v| {
+                let ident = format_ident!("{}", v.rust_name);
+                quote!(Self::#ident(value) => ::std::fmt::Display::fmt(value, f),)
+            });
+            quote! {
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        match self {
+                            #(#arms)*
+                        }
+                    }
+                }
+            }
+        }
+        UnionDisplay::None => quote!(),
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -289,6 +312,8 @@ fn union_item(
         pub enum #name {
             #(#variants)*
         }
+
+        #display
     }
 }
 

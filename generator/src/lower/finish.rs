@@ -5,10 +5,33 @@ use crate::diag::Diagnostics;
 use crate::ir::{Api, Boxing, TypeId, TypeKind, TypeRef};
 
 pub(super) fn finish(mut api: Api, diags: &mut Diagnostics) -> Api {
+    mark_textual_unions(&mut api);
     box_cycles(&mut api);
     check_alias_cycles(&api, diags);
     sort_types(&mut api);
     api
+}
+
+/// Unions whose variants can all be written as text get `Display` (and can be parameters).
+fn mark_textual_unions(api: &mut Api) {
+    let textual: Vec<bool> = {
+        let kind_of = |id: TypeId| api.types.get(id.0).map(|t| &t.kind);
+        (0..api.types.len())
+            .map(|i| {
+                matches!(api.types[i].kind, TypeKind::Union(_))
+                    && crate::ir::is_textual(&TypeRef::Named(TypeId(i)), &kind_of, 0)
+            })
+            .collect()
+    };
+    for (def, textual) in api.types.iter_mut().zip(textual) {
+        if let TypeKind::Union(union) = &mut def.kind {
+            union.display = if textual {
+                crate::ir::UnionDisplay::Text
+            } else {
+                crate::ir::UnionDisplay::None
+            };
+        }
+    }
 }
 
 /// The types a type contains by value (not behind a `Vec` or map): those that make its size.

@@ -596,12 +596,10 @@ impl<'d> Lowerer<'d> {
     /// one pair per item.
     fn displayable(&self, ty: &TypeRef, location: ParamLocation) -> bool {
         match ty {
-            TypeRef::Scalar(_) | TypeRef::Any => true,
-            TypeRef::Named(id) => match self.types[id.0].def.as_ref().map(|d| &d.kind) {
-                Some(TypeKind::Enum(_)) => true,
-                Some(TypeKind::Alias(target)) => self.displayable(target, location),
-                _ => false,
-            },
+            TypeRef::Scalar(_) | TypeRef::Any | TypeRef::Named(_) => {
+                let kind_of = |id: TypeId| self.types[id.0].def.as_ref().map(|d| &d.kind);
+                crate::ir::is_textual(ty, &kind_of, 0)
+            }
             TypeRef::Array(item) => {
                 location == ParamLocation::Query
                     && !matches!(**item, TypeRef::Array(_))

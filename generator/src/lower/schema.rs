@@ -130,6 +130,38 @@ fn is_null_schema(schema: &Value) -> bool {
     }
 }
 
+/// `oneOf: [{type: string, enum: [a], description: ..}, {const: b}, ...]`: every branch a
+/// string enum (or `const`) with nothing else to it. Such a union is one enum whose values
+/// are documented one by one; returns each value with its branch's description.
+fn enum_branches<'a>(branches: &[(usize, &'a Value)]) -> Option<Vec<(&'a str, Option<&'a str>)>> {
+    let mut values = Vec::new();
+    for (_, branch) in branches {
+        let obj = branch.as_object()?;
+        let allowed = ["type", "enum", "const", "description", "title"];
+        if obj.keys().any(|k| !allowed.contains(&k.as_str())) {
+            return None;
+        }
+        if obj.get("type").is_some_and(|t| t != "string") {
+            return None;
+        }
+        let description = obj.get("description").and_then(Value::as_str);
+        let branch_values: Vec<&str> = match (obj.get("enum"), obj.get("const")) {
+            (Some(Value::Array(list)), None) => {
+                list.iter().map(Value::as_str).collect::<Option<_>>()?
+            }
+            (None, Some(Value::String(value))) => vec![value.as_str()],
+            _ => return None,
+        };
+        let single = branch_values.len() == 1;
+        values.extend(
+            branch_values
+                .into_iter()
+                .map(|v| (v, description.filter(|_| single))),
+        );
+    }
+    (!values.is_empty()).then_some(values)
+}
+
 /// Whether a title adds anything to a name: FastAPI titles are usually the name re-cased.
 fn title_is_redundant(title: &str, name: &str) -> bool {
     let squash = |s: &str| {
@@ -310,7 +342,12 @@ impl Lowerer<'_> {
                 let branch_ptr = join(ptr, &[view.branch_keyword, &index.to_string()]);
                 return self.lower_schema(branch, &branch_ptr, hint, slot);
             }
-            _ if !view.is_object_like() => return self.lower_union(view, ptr, hint, slot),
+            _ if !view.is_object_like() => {
+                if let Some(values) = enum_branches(&view.branches) {
+                    return self.lower_documented_enum(view, &values, ptr, hint, slot);
+                }
+                return self.lower_union(view, ptr, hint, slot);
+            }
             _ => {
                 self.diags.warning(
                     ptr,
@@ -660,6 +697,36 @@ impl Lowerer<'_> {
         })
     }
 
+    /// One enum from several branches of string values, each value keeping its description.
+    fn lower_documented_enum(
+        &mut self,
+        view: &View<'_>,
+        values: &[(&str, Option<&str>)],
+        ptr: &str,
+        hint: &str,
+        slot: Option<TypeId>,
+    ) -> TypeRef {
+        let id = self.slot_for(ptr, hint, slot);
+        let mut names = Scope::new();
+        let mut variants: Vec<EnumVariant> = Vec::new();
+        for (value, description) in values {
+            if variants.iter().any(|v| v.wire_value == *value) {
+                continue;
+            }
+            variants.push(EnumVariant {
+                rust_name: names.claim_camel(&naming::camel(value, "Empty")),
+                wire_value: (*value).to_owned(),
+                docs: Docs {
+                    description: description.map(str::to_owned),
+                    ..Docs::default()
+                },
+            });
+        }
+        let fallback = names.claim_camel("Unknown");
+        self.fill(id, TypeKind::Enum(Enum { variants, fallback }), view.obj);
+        TypeRef::Named(id)
+    }
+
     fn lower_enum(
         &mut self,
         view: &View<'_>,
@@ -734,7 +801,15 @@ impl Lowerer<'_> {
                 boxing: Boxing::Inline,
             })
             .collect();
-        self.fill(id, TypeKind::Union(Union { variants }), view.obj);
+        self.fill(
+            id,
+            TypeKind::Union(Union {
+                variants,
+                // Decided in `finish`, once every variant's type is known.
+                display: crate::ir::UnionDisplay::None,
+            }),
+            view.obj,
+        );
         TypeRef::Named(id)
     }
 
