@@ -319,7 +319,29 @@ pub struct Param {
     /// Never `Nullable`: a parameter is either sent or not.
     pub ty: TypeRef,
     pub presence: Presence,
+    pub encoding: ParamEncoding,
     pub docs: Docs,
+}
+
+/// How a parameter's value becomes text on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamEncoding {
+    /// Written with `Display`; a list in a query repeats the name (`form`, exploded).
+    Text,
+    /// A query parameter holding an object (or a list written joined): serialized, then
+    /// written in this style.
+    Structured(QueryStyle),
+}
+
+/// OpenAPI's `style` and `explode` for structured query parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `name[key]=value`.
+    DeepObject,
+    /// `key=value` for each property; a list repeats the name.
+    FormExploded,
+    /// `name=key,value,...` or `name=a,b,c`.
+    FormJoined,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,5 @@
-//! `application/x-www-form-urlencoded` bodies from any serializable value.
+//! `application/x-www-form-urlencoded` bodies, and structured query parameters, from any
+//! serializable value.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -10,60 +11,97 @@ pub(crate) fn encode(body: &impl Serialize, deep_object: &[&str]) -> Result<Stri
     let Value::Object(properties) = value else {
         return Err("a form body must be an object".to_owned());
     };
-    let mut pairs = form_urlencoded::Serializer::new(String::new());
+    let mut pairs = Vec::new();
     for (name, value) in &properties {
         let indexed = deep_object.contains(&name.as_str());
-        push(&mut pairs, name.clone(), value, indexed);
+        flatten(&mut pairs, name.clone(), value, indexed);
     }
-    Ok(pairs.finish())
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    serializer.extend_pairs(pairs);
+    Ok(serializer.finish())
+}
+
+/// How an object- or list-valued query parameter is written (OpenAPI `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `style: deepObject`: `name[key]=value`, nested with more brackets.
+    DeepObject,
+    /// `style: form, explode: true` (the default): each property its own pair, `key=value`;
+    /// a list repeats the name.
+    FormExploded,
+    /// `style: form, explode: false`: `name=key,value,key,value`, or `name=a,b,c` for a list.
+    FormJoined,
+}
+
+/// The query pairs for one parameter. Scalars are `name=value` in every style; `null`
+/// writes nothing.
+pub(crate) fn query_pairs(name: &str, value: &Value, style: QueryStyle) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    match (value, style) {
+        (Value::Object(properties), QueryStyle::FormExploded) => {
+            for (key, item) in properties {
+                flatten(&mut pairs, key.clone(), item, false);
+            }
+        }
+        (Value::Object(properties), QueryStyle::FormJoined) => {
+            let joined: Vec<String> = properties
+                .iter()
+                .filter_map(|(key, item)| scalar_text(item).map(|text| format!("{key},{text}")))
+                .collect();
+            pairs.push((name.to_owned(), joined.join(",")));
+        }
+        (Value::Array(items), QueryStyle::FormJoined) => {
+            let joined: Vec<String> = items.iter().filter_map(scalar_text).collect();
+            pairs.push((name.to_owned(), joined.join(",")));
+        }
+        (value, _) => flatten(&mut pairs, name.to_owned(), value, false),
+    }
+    pairs
+}
+
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.clone()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
 }
 
 /// Writes `value` under `key`: scalars as one pair, objects with `key[property]`, lists as a
-/// repeated key (or `key[index]` when `indexed`). `null` writes nothing.
-fn push(
-    pairs: &mut form_urlencoded::Serializer<'_, String>,
-    key: String,
-    value: &Value,
-    indexed: bool,
-) {
+/// repeated key (or `key[index]` when `indexed`, or when the items are not scalars). `null`
+/// writes nothing.
+fn flatten(pairs: &mut Vec<(String, String)>, key: String, value: &Value, indexed: bool) {
     match value {
         Value::Null => {}
-        Value::Bool(b) => {
-            pairs.append_pair(&key, if *b { "true" } else { "false" });
-        }
-        Value::Number(n) => {
-            pairs.append_pair(&key, &n.to_string());
-        }
-        Value::String(s) => {
-            pairs.append_pair(&key, s);
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+            if let Some(text) = scalar_text(value) {
+                pairs.push((key, text));
+            }
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                let item_key = if indexed || !is_scalar(item) {
+                let item_key = if indexed || scalar_text(item).is_none() {
                     format!("{key}[{index}]")
                 } else {
                     key.clone()
                 };
-                push(pairs, item_key, item, indexed);
+                flatten(pairs, item_key, item, indexed);
             }
         }
         Value::Object(properties) => {
             for (name, item) in properties {
-                push(pairs, format!("{key}[{name}]"), item, indexed);
+                flatten(pairs, format!("{key}[{name}]"), item, indexed);
             }
         }
     }
-}
-
-fn is_scalar(value: &Value) -> bool {
-    !matches!(value, Value::Array(_) | Value::Object(_))
 }
 
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
-    use super::encode;
+    use super::{QueryStyle, encode, query_pairs};
 
     #[test]
     fn scalars_objects_and_lists() {
@@ -83,6 +121,42 @@ mod tests {
             "amount=2000&currency=usd&capture=false&metadata%5Border_id%5D=6735&metadata%5Bnote%5D=a+b%26c\
              &tags=x&tags=y&items%5B0%5D%5Bprice%5D=p_1&items%5B0%5D%5Bquantity%5D=2&expand%5B0%5D=invoice"
         );
+    }
+
+    #[test]
+    fn query_styles() {
+        let pairs = |value, style| -> Vec<String> {
+            query_pairs("created", &value, style)
+                .into_iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect()
+        };
+        let range = json!({"gte": 10, "lt": 20});
+        assert_eq!(
+            pairs(range.clone(), QueryStyle::DeepObject),
+            ["created[gte]=10", "created[lt]=20"]
+        );
+        assert_eq!(
+            pairs(range.clone(), QueryStyle::FormExploded),
+            ["gte=10", "lt=20"]
+        );
+        assert_eq!(
+            pairs(range, QueryStyle::FormJoined),
+            ["created=gte,10,lt,20"]
+        );
+        assert_eq!(
+            pairs(json!(1700000000), QueryStyle::DeepObject),
+            ["created=1700000000"]
+        );
+        assert_eq!(
+            pairs(json!(["a", "b"]), QueryStyle::FormJoined),
+            ["created=a,b"]
+        );
+        assert_eq!(
+            pairs(json!(["a", "b"]), QueryStyle::FormExploded),
+            ["created=a", "created=b"]
+        );
+        assert!(pairs(json!(null), QueryStyle::DeepObject).is_empty());
     }
 
     #[test]

@@ -92,6 +92,28 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// Appends a query parameter whose value is an object or a list, written in `style`.
+    pub fn query_value(
+        &mut self,
+        name: &str,
+        value: &impl Serialize,
+        style: crate::form::QueryStyle,
+    ) -> &mut Self {
+        match serde_json::to_value(value) {
+            Ok(value) => {
+                let pairs = crate::form::query_pairs(name, &value, style);
+                let mut query = self.url.query_pairs_mut();
+                for (key, text) in &pairs {
+                    query.append_pair(key, text);
+                }
+            }
+            Err(err) => self.fail(format!(
+                "query parameter `{name}` could not be encoded: {err}"
+            )),
+        }
+        self
+    }
+
     /// Adds a header parameter.
     pub fn header(&mut self, name: &'static str, value: &dyn Display) -> &mut Self {
         let value = value.to_string();

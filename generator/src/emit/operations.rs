@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 use super::client::{ordered_required, visit};
 use super::{Cx, From, doc_attrs};
 use crate::ir::{
-    BodyKind, Boxing, ErrorResponse, Operation, Param, ParamLocation, PathPart, Presence,
-    ResponseBody, StatusMatch, TypeRef,
+    BodyKind, Boxing, ErrorResponse, Operation, Param, ParamEncoding, ParamLocation, PathPart,
+    Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
 };
 
 pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
@@ -291,18 +291,30 @@ fn segment(op: &Operation, parts: &[PathPart]) -> TokenStream {
 fn send_param(param: &Param) -> TokenStream {
     let ident = format_ident!("{}", param.rust_name);
     let wire = &param.wire_name;
-    let call = match param.location {
-        ParamLocation::Header => quote!(header),
-        ParamLocation::Cookie => quote!(cookie),
-        ParamLocation::Query | ParamLocation::Path => quote!(query),
-    };
-    let put = |value: TokenStream| match &param.ty {
-        TypeRef::Array(_) => quote! {
-            for item in #value {
-                request.#call(#wire, item);
+    let put = |value: TokenStream| match (param.encoding, param.location) {
+        (ParamEncoding::Structured(style), _) => {
+            let style = match style {
+                QueryStyle::DeepObject => quote!(DeepObject),
+                QueryStyle::FormExploded => quote!(FormExploded),
+                QueryStyle::FormJoined => quote!(FormJoined),
+            };
+            quote!(request.query_value(#wire, #value, oagen_runtime::QueryStyle::#style);)
+        }
+        (ParamEncoding::Text, location) => {
+            let call = match location {
+                ParamLocation::Header => quote!(header),
+                ParamLocation::Cookie => quote!(cookie),
+                ParamLocation::Query | ParamLocation::Path => quote!(query),
+            };
+            match &param.ty {
+                TypeRef::Array(_) => quote! {
+                    for item in #value {
+                        request.#call(#wire, item);
+                    }
+                },
+                _ => quote!(request.#call(#wire, #value);),
             }
-        },
-        _ => quote!(request.#call(#wire, #value);),
+        }
     };
     match param.presence {
         Presence::Required => put(quote!(&self.#ident)),

@@ -16,8 +16,9 @@ use serde_json::{Map, Value};
 use crate::diag::{Diagnostics, join};
 use crate::ir::{
     Api, ApiKeyLocation, BodyKind, Docs, ErrorResponse, HttpMethod, Info, Operation, Param,
-    ParamLocation, PathPart, Presence, RequestBody, ResponseBody, Scalar, SchemeKind,
-    SecurityScheme, Server, StatusMatch, SuccessResponse, TypeDef, TypeId, TypeKind, TypeRef,
+    ParamEncoding, ParamLocation, PathPart, Presence, QueryStyle, RequestBody, ResponseBody,
+    Scalar, SchemeKind, SecurityScheme, Server, StatusMatch, SuccessResponse, TypeDef, TypeId,
+    TypeKind, TypeRef,
 };
 use crate::load::{Document, describe};
 use crate::naming::{self, Scope};
@@ -561,13 +562,16 @@ impl<'d> Lowerer<'d> {
             };
             // A parameter is sent or not; "null" has no meaning on the wire.
             let ty = ty.non_null().clone();
-            if !self.displayable(&ty, location) {
+            let Some(encoding) = self.param_encoding(param, &ty, location, &ptr) else {
                 self.diags.warning(
                     join(&ptr, &["schema"]),
-                    format!("parameter `{wire_name}` has a shape that cannot be sent in the {} yet; the operation is skipped", location_name(location)),
+                    format!(
+                        "parameter `{wire_name}` has a shape that cannot be sent in the {} yet; the operation is skipped",
+                        location_name(location)
+                    ),
                 );
                 return None;
-            }
+            };
             let docs = Docs {
                 description: param
                     .get("description")
@@ -586,10 +590,49 @@ impl<'d> Lowerer<'d> {
                 location,
                 ty,
                 presence,
+                encoding,
                 docs,
             });
         }
         usable.then_some(params)
+    }
+
+    /// How a parameter is written, from its type, `style` and `explode`; `None` when it
+    /// cannot be (an object in a path or header).
+    fn param_encoding(
+        &mut self,
+        param: &Value,
+        ty: &TypeRef,
+        location: ParamLocation,
+        ptr: &str,
+    ) -> Option<ParamEncoding> {
+        let textual = self.displayable(ty, location);
+        if location != ParamLocation::Query {
+            return textual.then_some(ParamEncoding::Text);
+        }
+        let explode = param.get("explode").and_then(Value::as_bool);
+        let style = match param.get("style").and_then(Value::as_str) {
+            Some("deepObject") => QueryStyle::DeepObject,
+            Some("form") | None if explode == Some(false) => QueryStyle::FormJoined,
+            Some("form") | None => QueryStyle::FormExploded,
+            Some(other) => {
+                self.diags.warning(
+                    join(ptr, &["style"]),
+                    format!("query style `{other}` is not supported yet; the parameter is written as `form`"),
+                );
+                if explode == Some(false) {
+                    QueryStyle::FormJoined
+                } else {
+                    QueryStyle::FormExploded
+                }
+            }
+        };
+        let scalar_text = textual && !matches!(ty, TypeRef::Array(_));
+        Some(match style {
+            _ if scalar_text => ParamEncoding::Text,
+            QueryStyle::FormExploded if textual => ParamEncoding::Text,
+            style => ParamEncoding::Structured(style),
+        })
     }
 
     /// Whether a parameter of this type can be written as text (`Display`), or, in a query, as
