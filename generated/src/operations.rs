@@ -294,6 +294,14 @@ impl<'a> ListCustomersWithFilteringAndPagination<'a> {
 
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<types::CustomerListResponse, Error> {
+        self.send_with_response().await.map(oagen_runtime::Response::into_body)
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<oagen_runtime::Response<types::CustomerListResponse>, Error> {
         let mut request = self
             .client
             .core
@@ -449,6 +457,14 @@ pub struct CreateCustomer<'a> {
 impl<'a> CreateCustomer<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<types::CreateCustomerResponseSchema, Error> {
+        self.send_with_response().await.map(oagen_runtime::Response::into_body)
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<oagen_runtime::Response<types::CreateCustomerResponseSchema>, Error> {
         let mut request = self
             .client
             .core
@@ -494,6 +510,14 @@ pub struct GetCustomerById<'a> {
 impl<'a> GetCustomerById<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<types::CustomerResponseSchema, Error> {
+        self.send_with_response().await.map(oagen_runtime::Response::into_body)
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<oagen_runtime::Response<types::CustomerResponseSchema>, Error> {
         let mut request = self
             .client
             .core
@@ -540,6 +564,14 @@ pub struct UpdateCustomer<'a> {
 impl<'a> UpdateCustomer<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<types::CustomerResponseSchema, Error> {
+        self.send_with_response().await.map(oagen_runtime::Response::into_body)
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<oagen_runtime::Response<types::CustomerResponseSchema>, Error> {
         let mut request = self
             .client
             .core

@@ -15,7 +15,7 @@ mod secret;
 pub use client::{AuthLocation, ClientCore, CoreBuilder};
 pub use error::{ApiError, ConfigError, DecodeError, Error};
 pub use form::QueryStyle;
-pub use request::{BoxFuture, Request, decode_json};
+pub use request::{BoxFuture, Request, Response, decode_json};
 pub use secret::Secret;
 
 /// Binary response bodies.

@@ -10,6 +10,27 @@ use serde::de::DeserializeOwned;
 use crate::client::{ClientCore, Placement};
 use crate::error::{ApiError, DecodeError, Error};
 
+/// A successful response: the decoded body with the status and headers it came with.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Response<T> {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: T,
+}
+
+impl<T> Response<T> {
+    /// The decoded body alone.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// A response header as text, if present and visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+}
+
 /// The future returned when a generated request builder is awaited.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -198,7 +219,7 @@ impl<'a> Request<'a> {
     pub async fn send<T, B>(
         mut self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
-    ) -> Result<T, Error<B>>
+    ) -> Result<Response<T>, Error<B>>
     where
         T: DeserializeOwned,
     {
@@ -214,14 +235,19 @@ impl<'a> Request<'a> {
         } else {
             &body
         };
-        serde_json::from_slice(json).map_err(|source| {
-            Error::Decode(Box::new(DecodeError {
+        match serde_json::from_slice(json) {
+            Ok(decoded) => Ok(Response {
+                status,
+                headers,
+                body: decoded,
+            }),
+            Err(source) => Err(Error::Decode(Box::new(DecodeError {
                 status,
                 headers,
                 body,
                 source: Box::new(source),
-            }))
-        })
+            }))),
+        }
     }
 
     /// Sends the request and returns a success body as text. A body that is not UTF-8 is a
@@ -229,10 +255,14 @@ impl<'a> Request<'a> {
     pub async fn send_text<B>(
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
-    ) -> Result<String, Error<B>> {
+    ) -> Result<Response<String>, Error<B>> {
         let (status, headers, body) = self.exchange(decode_error).await?;
         match std::str::from_utf8(&body) {
-            Ok(text) => Ok(text.to_owned()),
+            Ok(text) => Ok(Response {
+                status,
+                headers,
+                body: text.to_owned(),
+            }),
             Err(source) => Err(Error::Decode(Box::new(DecodeError {
                 status,
                 headers,
@@ -246,16 +276,26 @@ impl<'a> Request<'a> {
     pub async fn send_bytes<B>(
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
-    ) -> Result<bytes::Bytes, Error<B>> {
-        self.exchange(decode_error).await.map(|(_, _, body)| body)
+    ) -> Result<Response<bytes::Bytes>, Error<B>> {
+        let (status, headers, body) = self.exchange(decode_error).await?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 
     /// Sends the request; a success body, if any, is ignored.
     pub async fn send_empty<B>(
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
-    ) -> Result<(), Error<B>> {
-        self.exchange(decode_error).await.map(|_| ())
+    ) -> Result<Response<()>, Error<B>> {
+        let (status, headers, _) = self.exchange(decode_error).await?;
+        Ok(Response {
+            status,
+            headers,
+            body: (),
+        })
     }
 
     async fn exchange<B>(

@@ -523,3 +523,27 @@ async fn path_parameters_are_percent_encoded_within_their_segment() {
 fn uuid_zero() -> zenskar::uuid::Uuid {
     zenskar::uuid::Uuid::nil()
 }
+
+#[tokio::test]
+async fn status_and_headers_come_with_the_body_when_asked() {
+    let server = MockServer::start().await;
+    let id = "9b2f6c1a-5555-4c3b-9e21-0a1b2c3d4e5f";
+    Mock::given(method("GET"))
+        .and(path(format!("/customers/{id}")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "req_123")
+                .set_body_json(customer_json(id)),
+        )
+        .mount(&server)
+        .await;
+    let response = client_for(&server)
+        .await
+        .get_customer_by_id(id.parse().expect("uuid"))
+        .send_with_response()
+        .await
+        .expect("the call succeeds");
+    assert_eq!(response.status.as_u16(), 200);
+    assert_eq!(response.header("x-request-id"), Some("req_123"));
+    assert_eq!(response.into_body().id.to_string(), id);
+}

@@ -45,7 +45,7 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         /// Re-exported so that a `reqwest::Client` for [`ClientBuilder::http_client`] comes from
         /// the same version.
         pub use oagen_runtime::reqwest;
-        pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Secret};
+        pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Response, Secret};
         #uuid
     }
 }

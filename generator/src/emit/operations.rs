@@ -118,6 +118,12 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> Result<#output, Error> {
+                self.send_with_response().await.map(oagen_runtime::Response::into_body)
+            }
+
+            /// Sends the request; the decoded body comes with the response's status and
+            /// headers.
+            pub async fn send_with_response(self) -> Result<oagen_runtime::Response<#output>, Error> {
                 #send_body
             }
         }
