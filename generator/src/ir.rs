@@ -398,6 +398,28 @@ pub enum ResponseBody {
     Binary {
         media_type: String,
     },
+    /// Success statuses with different bodies: an enum in `operations.rs` with one variant
+    /// per status, and one for a success status the document does not list.
+    PerStatus(StatusEnum),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusEnum {
+    /// Unique among the request builders.
+    pub rust_name: String,
+    /// Sorted: exact codes, then ranges.
+    pub variants: Vec<StatusVariant>,
+    /// The variant that holds the raw body of an unlisted success status.
+    pub other: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusVariant {
+    pub rust_name: String,
+    pub status: StatusMatch,
+    /// Never `PerStatus`.
+    pub body: ResponseBody,
+    pub docs: Docs,
 }
 
 impl BodyKind {
@@ -417,10 +439,24 @@ impl BodyKind {
 }
 
 impl ResponseBody {
+    /// The type of a single JSON body.
     pub fn ty(&self) -> Option<&TypeRef> {
         match self {
             ResponseBody::Json(ty) => Some(ty),
             _ => None,
+        }
+    }
+
+    /// Every JSON body type, across statuses.
+    pub fn types(&self) -> Vec<&TypeRef> {
+        match self {
+            ResponseBody::Json(ty) => vec![ty],
+            ResponseBody::PerStatus(statuses) => statuses
+                .variants
+                .iter()
+                .filter_map(|v| v.body.ty())
+                .collect(),
+            _ => Vec::new(),
         }
     }
 }
@@ -461,7 +497,7 @@ impl Api {
                     .as_ref()
                     .and_then(|b| b.kind.ty())
                     .is_some_and(|t| t.mentions(scalar))
-                || op.response.body.ty().is_some_and(|t| t.mentions(scalar))
+                || op.response.body.types().iter().any(|t| t.mentions(scalar))
         });
         in_types || in_operations
     }

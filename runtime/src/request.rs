@@ -25,9 +25,58 @@ impl<T> Response<T> {
         self.body
     }
 
+    /// The same response with its body transformed.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+        }
+    }
+
     /// A response header as text, if present and visible ASCII.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+}
+
+impl Response<bytes::Bytes> {
+    /// Decodes the body as JSON. An empty body reads as `null` (so an `Option` is `None`); a
+    /// body that does not decode is an error that keeps it.
+    pub fn decode_json<T: DeserializeOwned, B>(self) -> Result<Response<T>, Error<B>> {
+        let json: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &self.body
+        };
+        match serde_json::from_slice(json) {
+            Ok(decoded) => Ok(Response {
+                status: self.status,
+                headers: self.headers,
+                body: decoded,
+            }),
+            Err(source) => Err(self.decode_error(Box::new(source))),
+        }
+    }
+
+    /// The body as text; a body that is not UTF-8 is an error that keeps it.
+    pub fn decode_text<B>(self) -> Result<Response<String>, Error<B>> {
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => {
+                let text = text.to_owned();
+                Ok(self.map(|_| text))
+            }
+            Err(source) => Err(self.decode_error(Box::new(source))),
+        }
+    }
+
+    fn decode_error<B>(self, source: Box<dyn std::error::Error + Send + Sync>) -> Error<B> {
+        Error::Decode(Box::new(DecodeError {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+            source,
+        }))
     }
 }
 
@@ -227,27 +276,7 @@ impl<'a> Request<'a> {
             self.headers
                 .insert(ACCEPT, HeaderValue::from_static("application/json"));
         }
-        let (status, headers, body) = self.exchange(decode_error).await?;
-        // An empty body (a 204, say) reads as `null`: it decodes into an `Option` as `None`,
-        // and into anything else as a decode error that keeps the (empty) body.
-        let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-            b"null"
-        } else {
-            &body
-        };
-        match serde_json::from_slice(json) {
-            Ok(decoded) => Ok(Response {
-                status,
-                headers,
-                body: decoded,
-            }),
-            Err(source) => Err(Error::Decode(Box::new(DecodeError {
-                status,
-                headers,
-                body,
-                source: Box::new(source),
-            }))),
-        }
+        self.send_bytes(decode_error).await?.decode_json()
     }
 
     /// Sends the request and returns a success body as text. A body that is not UTF-8 is a
@@ -256,20 +285,7 @@ impl<'a> Request<'a> {
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
     ) -> Result<Response<String>, Error<B>> {
-        let (status, headers, body) = self.exchange(decode_error).await?;
-        match std::str::from_utf8(&body) {
-            Ok(text) => Ok(Response {
-                status,
-                headers,
-                body: text.to_owned(),
-            }),
-            Err(source) => Err(Error::Decode(Box::new(DecodeError {
-                status,
-                headers,
-                body,
-                source: Box::new(source),
-            }))),
-        }
+        self.send_bytes(decode_error).await?.decode_text()
     }
 
     /// Sends the request and returns a success body as bytes.

@@ -121,3 +121,41 @@ async fn binary_bodies_both_ways() {
         .expect("the call succeeds");
     assert_eq!(&stored[..], &bytes[..]);
 }
+
+#[tokio::test]
+async fn success_statuses_with_different_bodies_decode_by_status() {
+    use oagen_tests::fixture_bodies::operations::StartJobResponse;
+    use oagen_tests::fixture_bodies::types::Job;
+
+    let server = MockServer::start().await;
+    let answers = [
+        (200, r#"{"id": "ch_1", "amount": 5}"#),
+        (202, r#"{"id": "job_7"}"#),
+        (204, ""),
+        (203, "kept as received"),
+    ];
+    let mut results = Vec::new();
+    for (status, body) in answers {
+        server.reset().await;
+        Mock::given(method("POST"))
+            .and(path("/jobs"))
+            .respond_with(ResponseTemplate::new(status).set_body_raw(body, "application/json"))
+            .mount(&server)
+            .await;
+        results.push(
+            client(&server)
+                .start_job()
+                .await
+                .expect("every 2xx is a success"),
+        );
+    }
+    assert_eq!(
+        results,
+        [
+            StartJobResponse::Ok(Charge::new().id("ch_1").amount(5)),
+            StartJobResponse::Accepted(Job::new("job_7")),
+            StartJobResponse::NoContent,
+            StartJobResponse::Other(oagen_runtime::Bytes::from_static(b"kept as received")),
+        ]
+    );
+}

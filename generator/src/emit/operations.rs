@@ -50,9 +50,7 @@ fn mentions_types(op: &Operation) -> bool {
     if let Some(ty) = op.body.as_ref().and_then(|b| b.kind.ty()) {
         check(ty);
     }
-    if let Some(ty) = op.response.body.ty() {
-        check(ty);
-    }
+    op.response.body.types().into_iter().for_each(&mut check);
     found
 }
 
@@ -100,6 +98,7 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
 
     let output = output_type(cx, &op.response.body);
     let send_body = send_body(cx, op);
+    let status_enum = status_enum(cx, op);
     let must_use = format!(
         "a request does nothing until it is awaited or sent; see `Client::{}`",
         op.rust_name
@@ -136,6 +135,8 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                 Box::pin(self.send())
             }
         }
+
+        #status_enum
     }
 }
 
@@ -154,6 +155,106 @@ fn output_type(cx: &Cx<'_>, body: &ResponseBody) -> TokenStream {
         ResponseBody::Json(ty) => cx.ty(From::Outside, ty, Boxing::Inline),
         ResponseBody::Text { .. } => quote!(String),
         ResponseBody::Binary { .. } => quote!(oagen_runtime::Bytes),
+        ResponseBody::PerStatus(statuses) => {
+            let name = format_ident!("{}", statuses.rust_name);
+            quote!(#name)
+        }
+    }
+}
+
+/// The media type to ask for (`Accept`) when the JSON default is not right, or when several
+/// statuses answer differently.
+fn accept(body: &ResponseBody) -> Option<&str> {
+    match body {
+        ResponseBody::Text { media_type } | ResponseBody::Binary { media_type } => Some(media_type),
+        ResponseBody::PerStatus(statuses) => {
+            let bodies = || statuses.variants.iter().map(|v| &v.body);
+            if bodies().any(|b| matches!(b, ResponseBody::Json(_))) {
+                Some("application/json")
+            } else {
+                bodies().find_map(accept)
+            }
+        }
+        ResponseBody::Empty | ResponseBody::Json(_) => None,
+    }
+}
+
+/// `pub enum CreatePetResponse { Ok(types::Pet), NoContent, Other(Bytes) }`: the result of an
+/// operation whose success statuses have different bodies.
+fn status_enum(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+    let ResponseBody::PerStatus(statuses) = &op.response.body else {
+        return quote!();
+    };
+    let name = format_ident!("{}", statuses.rust_name);
+    let other = format_ident!("{}", statuses.other);
+    let variants = statuses.variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.rust_name);
+        let status = match variant.status {
+            StatusMatch::Code(code) => format!("`{code}`"),
+            StatusMatch::Range(digit) => format!("`{digit}XX`"),
+            StatusMatch::Default => "`default`".to_owned(),
+        };
+        let mut docs = variant.docs.clone();
+        docs.summary = Some(status);
+        let docs = doc_attrs(&docs);
+        match &variant.body {
+            ResponseBody::Empty => quote!(#docs #ident,),
+            body => {
+                let ty = output_type(cx, body);
+                quote!(#docs #ident(#ty),)
+            }
+        }
+    });
+    let doc = format!(
+        " The success responses of [`Client::{}`], by status.",
+        op.rust_name
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A success status the API description does not list, with its body as received.
+            #other(oagen_runtime::Bytes),
+        }
+    }
+}
+
+/// Decodes a `Response<Bytes>` named `response` into the status enum.
+fn decode_statuses(statuses: &crate::ir::StatusEnum) -> TokenStream {
+    let name = format_ident!("{}", statuses.rust_name);
+    let other = format_ident!("{}", statuses.other);
+    let arms = statuses.variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.rust_name);
+        let pattern = match variant.status {
+            StatusMatch::Code(code) => {
+                let code = Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
+            StatusMatch::Range(digit) => {
+                let low = Literal::u16_unsuffixed(digit * 100);
+                let high = Literal::u16_unsuffixed(digit * 100 + 99);
+                quote!(#low..=#high)
+            }
+            StatusMatch::Default => quote!(_),
+        };
+        let value = match &variant.body {
+            ResponseBody::Empty => quote!(Ok(response.map(|_| #name::#ident))),
+            ResponseBody::Json(_) => quote!(response.decode_json().map(|r| r.map(#name::#ident))),
+            ResponseBody::Text { .. } => {
+                quote!(response.decode_text().map(|r| r.map(#name::#ident)))
+            }
+            ResponseBody::Binary { .. } => quote!(Ok(response.map(#name::#ident))),
+            ResponseBody::PerStatus(_) => quote!(Ok(response.map(#name::#other))),
+        };
+        quote!(#pattern => #value,)
+    });
+    quote! {
+        match response.status.as_u16() {
+            #(#arms)*
+            _ => Ok(response.map(#name::#other)),
+        }
     }
 }
 
@@ -232,25 +333,25 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         None => quote!(),
     };
     let decode_error = decode_error(cx, &op.errors);
+    let set_accept =
+        accept(&op.response.body).map(|media_type| quote!(request.accept(#media_type);));
     let send = match &op.response.body {
         ResponseBody::Empty => quote!(request.send_empty(#decode_error).await),
         ResponseBody::Json(_) => quote!(request.send(#decode_error).await),
-        ResponseBody::Text { media_type } => quote! {
-            request.accept(#media_type);
-            request.send_text(#decode_error).await
-        },
-        ResponseBody::Binary { media_type } => quote! {
-            request.accept(#media_type);
-            request.send_bytes(#decode_error).await
-        },
+        ResponseBody::Text { .. } => quote!(request.send_text(#decode_error).await),
+        ResponseBody::Binary { .. } => quote!(request.send_bytes(#decode_error).await),
+        ResponseBody::PerStatus(statuses) => {
+            let decode = decode_statuses(statuses);
+            quote! {
+                let response = request.send_bytes(#decode_error).await?;
+                #decode
+            }
+        }
     };
+    let send = quote!(#set_accept #send);
     // `mut` only when something is added to the request (not for `GET /` without parameters).
     let adds_nothing = segments.is_empty() && params.is_empty() && op.body.is_none();
-    let accepts = matches!(
-        op.response.body,
-        ResponseBody::Text { .. } | ResponseBody::Binary { .. }
-    );
-    let binding = if adds_nothing && !accepts {
+    let binding = if adds_nothing && accept(&op.response.body).is_none() {
         quote!(request)
     } else {
         quote!(mut request)

@@ -231,8 +231,16 @@ fn sort_types(api: &mut Api) {
         if let Some(ty) = op.body.as_mut().and_then(|b| b.kind.ty_mut()) {
             remap(ty);
         }
-        if let crate::ir::ResponseBody::Json(ty) = &mut op.response.body {
-            remap(ty);
+        match &mut op.response.body {
+            crate::ir::ResponseBody::Json(ty) => remap(ty),
+            crate::ir::ResponseBody::PerStatus(statuses) => {
+                for variant in &mut statuses.variants {
+                    if let crate::ir::ResponseBody::Json(ty) = &mut variant.body {
+                        remap(ty);
+                    }
+                }
+            }
+            _ => {}
         }
         for error in &mut op.errors {
             if let Some(id) = &mut error.body {

@@ -17,8 +17,8 @@ use crate::diag::{Diagnostics, join};
 use crate::ir::{
     Api, ApiKeyLocation, BodyKind, Docs, ErrorResponse, HttpMethod, Info, Operation, Param,
     ParamEncoding, ParamLocation, PathPart, Presence, QueryStyle, RequestBody, ResponseBody,
-    Scalar, SchemeKind, SecurityScheme, Server, StatusMatch, SuccessResponse, TypeDef, TypeId,
-    TypeKind, TypeRef,
+    Scalar, SchemeKind, SecurityScheme, Server, StatusEnum, StatusMatch, StatusVariant,
+    SuccessResponse, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::load::{Document, describe};
 use crate::naming::{self, Scope};
@@ -431,7 +431,7 @@ impl<'d> Lowerer<'d> {
         let params = self.lower_params(cx, &builder_name, &mut names)?;
         let segments = self.path_segments(cx, &params)?;
         let body = self.lower_body(cx, &builder_name)?;
-        let (response, errors) = self.lower_responses(cx, &builder_name);
+        let (response, errors) = self.lower_responses(cx, &builder_name, builder_names);
 
         let security_value = cx.op.get("security").or_else(|| self.root.get("security"));
         let mut security = Vec::new();
@@ -799,8 +799,9 @@ impl<'d> Lowerer<'d> {
         &mut self,
         cx: &OperationContext<'_, 'd>,
         builder_name: &str,
+        builder_names: &mut Scope,
     ) -> (SuccessResponse, Vec<ErrorResponse>) {
-        let mut success: Option<ResponseBody> = None;
+        let mut successes: Vec<(StatusMatch, ResponseBody, Docs)> = Vec::new();
         let mut success_docs = Docs::default();
         let mut errors = Vec::new();
         let responses_ptr = join(cx.ptr, &["responses"]);
@@ -873,10 +874,14 @@ impl<'d> Lowerer<'d> {
                         .and_then(Value::as_str)
                         .map(str::to_owned);
                 }
-                success = Some(match success.take() {
-                    None => body,
-                    Some(existing) => self.merge_success(existing, body, &ptr),
-                });
+                let docs = Docs {
+                    description: response
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    ..Docs::default()
+                };
+                successes.push((status_match, body, docs));
             } else {
                 let body = match body.ty().map(TypeRef::non_null) {
                     Some(TypeRef::Named(id)) => {
@@ -893,7 +898,7 @@ impl<'d> Lowerer<'d> {
         }
         (
             SuccessResponse {
-                body: success.unwrap_or(ResponseBody::Empty),
+                body: self.success_body(successes, builder_name, builder_names),
                 docs: success_docs,
             },
             errors,
@@ -902,37 +907,65 @@ impl<'d> Lowerer<'d> {
 }
 
 impl Lowerer<'_> {
-    /// One result type for several success statuses. A status without a body beside one with
-    /// a JSON body makes the result optional (an empty body decodes as `None`).
-    fn merge_success(
+    /// One result type for the success statuses: their common body; `Option<T>` when some
+    /// statuses have a JSON body and the others none (an empty body reads as `None`); else an
+    /// enum with a variant per status.
+    fn success_body(
         &mut self,
-        existing: ResponseBody,
-        next: ResponseBody,
-        ptr: &str,
+        mut successes: Vec<(StatusMatch, ResponseBody, Docs)>,
+        builder_name: &str,
+        builder_names: &mut Scope,
     ) -> ResponseBody {
-        match (existing, next) {
-            (a, b) if a == b => a,
-            (ResponseBody::Empty, ResponseBody::Json(ty))
-            | (ResponseBody::Json(ty), ResponseBody::Empty) => match ty {
-                TypeRef::Nullable(_) | TypeRef::Any => ResponseBody::Json(ty),
-                ty => ResponseBody::Json(TypeRef::Nullable(Box::new(ty))),
-            },
-            (ResponseBody::Empty, other) | (other, ResponseBody::Empty) => other,
-            (ResponseBody::Json(_), ResponseBody::Json(_)) => {
-                self.diags.warning(
-                    ptr,
-                    "success responses with different body types are not supported yet; the body is returned as JSON",
-                );
-                ResponseBody::Json(TypeRef::Any)
-            }
-            (first, _) => {
-                self.diags.warning(
-                    ptr,
-                    "success responses with different kinds of body (JSON, text, binary) are not supported yet; the first is used",
-                );
-                first
+        let mut distinct: Vec<&ResponseBody> = Vec::new();
+        for (_, body, _) in &successes {
+            if !distinct.contains(&body) {
+                distinct.push(body);
             }
         }
+        match distinct.as_slice() {
+            [] => return ResponseBody::Empty,
+            [single] => return (*single).clone(),
+            [ResponseBody::Empty, ResponseBody::Json(ty)]
+            | [ResponseBody::Json(ty), ResponseBody::Empty] => {
+                return match ty {
+                    TypeRef::Nullable(_) | TypeRef::Any => ResponseBody::Json(ty.clone()),
+                    ty => ResponseBody::Json(TypeRef::Nullable(Box::new(ty.clone()))),
+                };
+            }
+            _ => {}
+        }
+        successes.sort_by_key(|(status, _, _)| *status);
+        let mut names = Scope::new();
+        let variants = successes
+            .into_iter()
+            .map(|(status, body, docs)| StatusVariant {
+                rust_name: names.claim_camel(&status_variant_name(status)),
+                status,
+                body,
+                docs,
+            })
+            .collect();
+        ResponseBody::PerStatus(StatusEnum {
+            rust_name: builder_names.claim_camel(&format!("{builder_name}Response")),
+            variants,
+            other: names.claim_camel("Other"),
+        })
+    }
+}
+
+/// `Ok` for 200, `Created` for 201 ...: the reason phrase of the common success statuses.
+fn status_variant_name(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(200) => "Ok".to_owned(),
+        StatusMatch::Code(201) => "Created".to_owned(),
+        StatusMatch::Code(202) => "Accepted".to_owned(),
+        StatusMatch::Code(203) => "NonAuthoritative".to_owned(),
+        StatusMatch::Code(204) => "NoContent".to_owned(),
+        StatusMatch::Code(205) => "ResetContent".to_owned(),
+        StatusMatch::Code(206) => "PartialContent".to_owned(),
+        StatusMatch::Code(code) => format!("Status{code}"),
+        StatusMatch::Range(digit) => format!("Status{digit}xx"),
+        StatusMatch::Default => "Default".to_owned(),
     }
 }
 
