@@ -77,6 +77,12 @@ pub fn parse(bytes: &[u8], diags: &mut Diagnostics) -> Option<Value> {
                     json_message(&err)
                 )
             })
+    } else if let Some((line, column)) = flow_nesting_beyond(text, MAX_FLOW_NESTING) {
+        // The YAML parser takes time quadratic in the depth of `[`/`{` nesting; a document
+        // this deep could never be read anyway (the value nesting limit is 128).
+        Err(format!(
+            "the document is nested more than {MAX_FLOW_NESTING} levels deep (at line {line}, column {column})"
+        ))
     } else {
         seed.deserialize(serde_yaml::Deserializer::from_str(text))
             .map_err(|err| format!("invalid YAML: {err}"))
@@ -90,6 +96,50 @@ pub fn parse(bytes: &[u8], diags: &mut Diagnostics) -> Option<Value> {
             None
         }
     }
+}
+
+/// Deeper `[`/`{` nesting than this in YAML is rejected before parsing.
+const MAX_FLOW_NESTING: usize = 1000;
+
+/// Where YAML flow collections (`[`, `{`) first nest deeper than `limit`, counting outside
+/// quoted scalars and comments; `None` if they never do. Linear in the text.
+fn flow_nesting_beyond(text: &str, limit: usize) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        column += 1;
+        match (quote, c) {
+            (_, '\n') => {
+                line += 1;
+                column = 0;
+            }
+            (Some('"'), '\\') => {
+                chars.next();
+                column += 1;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') if previous.is_whitespace() => {
+                // A comment runs to the end of the line.
+                while chars.peek().is_some_and(|&n| n != '\n') {
+                    chars.next();
+                }
+            }
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > limit {
+                    return Some((line, column));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, _) => {}
+        }
+        previous = c;
+    }
+    None
 }
 
 /// serde_json appends " at line L column C" to its messages; we print the place ourselves.
@@ -397,5 +447,20 @@ impl<'de> Visitor<'de> for KeyVisitor {
 
     fn visit_unit<E>(self) -> Result<String, E> {
         Ok("null".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::flow_nesting_beyond;
+
+    #[test]
+    fn flow_nesting_ignores_quotes_and_comments() {
+        assert_eq!(flow_nesting_beyond("a: [[[", 2), Some((1, 6)));
+        assert_eq!(
+            flow_nesting_beyond("a: '[[[' # [[[\nb: \"[[[\\\"\"", 2),
+            None
+        );
+        assert_eq!(flow_nesting_beyond("a: [[]]\nb: [[]]", 2), None);
     }
 }

@@ -117,3 +117,32 @@ fn small_corpus_documents_generate_and_compile() {
         );
     }
 }
+
+#[test]
+fn deeply_nested_documents_are_an_error_not_a_stack_overflow() {
+    let depth = 100_000;
+    let json = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let yaml = format!(
+        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx: {}{}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    for (name, document) in [("json", json), ("yaml", yaml)] {
+        let failure = oagen::generate(
+            document.as_bytes(),
+            &oagen::Config {
+                crate_name: None,
+                runtime: oagen::RuntimeDependency::Version("0.1".to_owned()),
+                manifest: oagen::ManifestKind::Standalone,
+                command: "test".to_owned(),
+                spec_name: name.to_owned(),
+            },
+        )
+        .expect_err("too deep to read");
+        let text = failure.render(name);
+        assert!(
+            text.contains("recursion limit") || text.contains("nested more than 1000 levels deep"),
+            "{name}: {text}"
+        );
+    }
+}
