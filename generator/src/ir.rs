@@ -197,7 +197,8 @@ pub fn is_textual<'a>(
         return false;
     }
     match ty {
-        TypeRef::Scalar(_) | TypeRef::Any => true,
+        TypeRef::Scalar(scalar) => *scalar != Scalar::Binary,
+        TypeRef::Any => true,
         TypeRef::Named(id) => match kind_of(*id) {
             Some(TypeKind::Enum(_)) => true,
             Some(TypeKind::Alias(target)) => is_textual(target, kind_of, depth + 1),
@@ -242,6 +243,8 @@ pub enum Scalar {
     F32,
     F64,
     Uuid,
+    /// `format: binary`: bytes, with a file name and media type for multipart bodies.
+    Binary,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -372,6 +375,9 @@ pub enum BodyKind {
         ty: TypeRef,
         deep_object: Vec<String>,
     },
+    /// `multipart/form-data`: the body is a struct, sent one part per field (binary fields as
+    /// files, text-like fields as text, anything else as JSON).
+    Multipart(TypeRef),
     /// `text/*` (and XML): the body is a `&str`.
     Text,
     /// Anything else (`application/octet-stream`, images...): the body is bytes.
@@ -425,14 +431,14 @@ pub struct StatusVariant {
 impl BodyKind {
     pub fn ty(&self) -> Option<&TypeRef> {
         match self {
-            BodyKind::Json(ty) | BodyKind::Form { ty, .. } => Some(ty),
+            BodyKind::Json(ty) | BodyKind::Form { ty, .. } | BodyKind::Multipart(ty) => Some(ty),
             BodyKind::Text | BodyKind::Binary => None,
         }
     }
 
     pub fn ty_mut(&mut self) -> Option<&mut TypeRef> {
         match self {
-            BodyKind::Json(ty) | BodyKind::Form { ty, .. } => Some(ty),
+            BodyKind::Json(ty) | BodyKind::Form { ty, .. } | BodyKind::Multipart(ty) => Some(ty),
             BodyKind::Text | BodyKind::Binary => None,
         }
     }

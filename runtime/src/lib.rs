@@ -8,6 +8,7 @@
 mod client;
 mod error;
 mod form;
+mod multipart;
 pub mod nullable;
 mod request;
 mod secret;
@@ -15,6 +16,7 @@ mod secret;
 pub use client::{AuthLocation, ClientCore, CoreBuilder};
 pub use error::{ApiError, ConfigError, DecodeError, Error};
 pub use form::QueryStyle;
+pub use multipart::{File, Multipart};
 pub use request::{BoxFuture, Request, Response, decode_json};
 pub use secret::Secret;
 

@@ -228,6 +228,23 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart(&mut self, form: crate::multipart::Multipart) -> &mut Self {
+        match form.encode() {
+            Ok((body, content_type)) => match HeaderValue::from_str(&content_type) {
+                Ok(value) => {
+                    self.headers.insert(CONTENT_TYPE, value);
+                    self.body = Some((body, ""));
+                }
+                Err(_) => {
+                    self.fail("the multipart content type is not a valid header value".to_owned())
+                }
+            },
+            Err(problem) => self.fail(problem),
+        }
+        self
+    }
+
     /// Sets a text body of the given media type.
     pub fn text(&mut self, body: &str, media_type: &'static str) -> &mut Self {
         self.body = Some((body.as_bytes().to_vec(), media_type));
@@ -349,7 +366,11 @@ impl<'a> Request<'a> {
             builder = builder.timeout(timeout);
         }
         if let Some((bytes, content_type)) = self.body {
-            builder = builder.header(CONTENT_TYPE, content_type).body(bytes);
+            // An empty content type means it is already among the headers (multipart).
+            if !content_type.is_empty() {
+                builder = builder.header(CONTENT_TYPE, content_type);
+            }
+            builder = builder.body(bytes);
         }
 
         let response = builder.send().await.map_err(Error::transport)?;

@@ -159,3 +159,57 @@ async fn success_statuses_with_different_bodies_decode_by_status() {
         ]
     );
 }
+
+#[tokio::test]
+async fn multipart_sends_a_part_per_field() {
+    use oagen_runtime::File;
+    use oagen_tests::fixture_bodies::types::{UploadBody, UploadBodyPurpose, UploadBodySettings};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/uploads"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut body = UploadBody::new(
+        File::new(&b"{\"prompt\": 1}\n"[..]).file_name("train.jsonl"),
+        UploadBodyPurpose::FineTune,
+    )
+    .attachments(vec![File::new(&b"\x00\x01"[..]).content_type("image/png")])
+    .labels(vec!["a".to_owned(), "b".to_owned()])
+    .settings(UploadBodySettings::new().retain_days(30));
+    body.comment = Some(None); // null: not sent (a multipart body has no null)
+    client(&server)
+        .upload(&body)
+        .await
+        .expect("the call succeeds");
+
+    let requests = server.received_requests().await.expect("recorded");
+    let request = &requests[0];
+    let content_type = request
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .expect("content type");
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("a multipart content type");
+    let text = String::from_utf8_lossy(&request.body).into_owned();
+    let parts: Vec<&str> = text
+        .split(&format!("--{boundary}"))
+        .map(|part| part.trim_start_matches("\r\n"))
+        .filter(|part| !part.is_empty() && *part != "--\r\n")
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            "Content-Disposition: form-data; name=\"file\"; filename=\"train.jsonl\"\r\nContent-Type: application/octet-stream\r\n\r\n{\"prompt\": 1}\n\r\n",
+            "Content-Disposition: form-data; name=\"purpose\"\r\n\r\nfine-tune\r\n",
+            "Content-Disposition: form-data; name=\"attachments\"; filename=\"attachments\"\r\nContent-Type: image/png\r\n\r\n\u{0}\u{1}\r\n",
+            "Content-Disposition: form-data; name=\"labels\"\r\n\r\na\r\n",
+            "Content-Disposition: form-data; name=\"labels\"\r\n\r\nb\r\n",
+            "Content-Disposition: form-data; name=\"settings\"\r\nContent-Type: application/json\r\n\r\n{\"retain_days\":30}\r\n",
+        ]
+    );
+}

@@ -147,6 +147,7 @@ impl<'a> Cx<'a> {
             Scalar::F32 => quote!(f32),
             Scalar::F64 => quote!(f64),
             Scalar::Uuid => quote!(uuid::Uuid),
+            Scalar::Binary => quote!(oagen_runtime::File),
         }
     }
 

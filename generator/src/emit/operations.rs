@@ -140,10 +140,74 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
+/// Builds a multipart body from the fields of the struct `body` (an expression of type
+/// `&T`): one part per field that is set, lists giving one part per item.
+fn multipart(cx: &Cx<'_>, ty: &TypeRef, body: &TokenStream) -> TokenStream {
+    let Some(fields) = struct_fields(cx, ty) else {
+        // `lower` only lets structs through.
+        return quote!();
+    };
+    let kind_of = |id: crate::ir::TypeId| Some(&cx.api.type_def(id).kind);
+    let textual = |ty: &TypeRef| crate::ir::is_textual(ty, &kind_of, 0);
+    let parts = fields.iter().map(|field| {
+        let ident = format_ident!("{}", field.rust_name);
+        let wire = &field.wire_name;
+        let ty = field.ty.non_null();
+        let part = |value: TokenStream| match ty {
+            TypeRef::Scalar(crate::ir::Scalar::Binary) => quote!(form.file(#wire, #value);),
+            TypeRef::Array(item) if **item == TypeRef::Scalar(crate::ir::Scalar::Binary) => {
+                quote! {
+                    for item in #value {
+                        form.file(#wire, item);
+                    }
+                }
+            }
+            TypeRef::Array(item) if textual(item) => quote! {
+                for item in #value {
+                    form.text(#wire, item);
+                }
+            },
+            ty if textual(ty) => quote!(form.text(#wire, #value);),
+            _ => quote!(form.json(#wire, #value);),
+        };
+        let nullable = matches!(field.ty, TypeRef::Nullable(_));
+        match (field.presence, nullable) {
+            (Presence::Required, false) => part(quote!(&#body.#ident)),
+            (Presence::Required, true) | (Presence::Optional, false) => {
+                let inner = part(quote!(value));
+                quote!(if let Some(value) = &#body.#ident { #inner })
+            }
+            (Presence::Optional, true) => {
+                let inner = part(quote!(value));
+                quote!(if let Some(Some(value)) = &#body.#ident { #inner })
+            }
+        }
+    });
+    quote! {
+        let mut form = oagen_runtime::Multipart::new();
+        #(#parts)*
+        request.multipart(form);
+    }
+}
+
+/// The fields of the struct `ty` names, through aliases.
+fn struct_fields<'a>(cx: &Cx<'a>, ty: &TypeRef) -> Option<&'a [crate::ir::Field]> {
+    match ty {
+        TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
+            crate::ir::TypeKind::Struct(s) => Some(&s.fields),
+            crate::ir::TypeKind::Alias(target) => struct_fields(cx, target),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The type a request builder holds its body as (behind `&'a`).
 pub(super) fn body_type(cx: &Cx<'_>, kind: &BodyKind) -> TokenStream {
     match kind {
-        BodyKind::Json(ty) | BodyKind::Form { ty, .. } => cx.ty(From::Outside, ty, Boxing::Inline),
+        BodyKind::Json(ty) | BodyKind::Form { ty, .. } | BodyKind::Multipart(ty) => {
+            cx.ty(From::Outside, ty, Boxing::Inline)
+        }
         BodyKind::Text => quote!(str),
         BodyKind::Binary => quote!([u8]),
     }
@@ -318,6 +382,7 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                 BodyKind::Form { deep_object, .. } => {
                     quote!(request.form(#value, &[#(#deep_object),*]);)
                 }
+                BodyKind::Multipart(ty) => multipart(cx, ty, &value),
                 BodyKind::Text => quote!(request.text(#value, #media_type);),
                 BodyKind::Binary => quote!(request.bytes(#value, #media_type);),
             };

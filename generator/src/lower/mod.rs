@@ -597,6 +597,18 @@ impl<'d> Lowerer<'d> {
         usable.then_some(params)
     }
 
+    /// Whether `ty` names a struct (through aliases).
+    fn is_struct(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(id) => match self.types[id.0].def.as_ref().map(|d| &d.kind) {
+                Some(TypeKind::Struct(_)) => true,
+                Some(TypeKind::Alias(target)) => self.is_struct(target),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// How a parameter is written, from its type, `style` and `explode`; `None` when it
     /// cannot be (an object in a path or header).
     fn param_encoding(
@@ -732,6 +744,7 @@ impl<'d> Lowerer<'d> {
             &[
                 MediaClass::Json,
                 MediaClass::Form,
+                MediaClass::Multipart,
                 MediaClass::Text,
                 MediaClass::Binary,
             ],
@@ -773,8 +786,19 @@ impl<'d> Lowerer<'d> {
                     deep_object,
                 }
             }
+            MediaClass::Multipart => {
+                let ty = ty();
+                if !self.is_struct(&ty) {
+                    self.diags.warning(
+                        schema_ptr.as_str(),
+                        "multipart bodies that are not objects with properties are not supported yet; the operation is skipped",
+                    );
+                    return None;
+                }
+                BodyKind::Multipart(ty)
+            }
             MediaClass::Text => BodyKind::Text,
-            MediaClass::Binary | MediaClass::Multipart => BodyKind::Binary,
+            MediaClass::Binary => BodyKind::Binary,
         };
         let presence = if body.get("required").and_then(Value::as_bool) == Some(true) {
             Presence::Required

@@ -398,6 +398,7 @@ impl Lowerer<'_> {
     fn string_scalar(&self, view: &View<'_>) -> Scalar {
         match view.str("format") {
             Some("uuid") => Scalar::Uuid,
+            Some("binary") => Scalar::Binary,
             _ => Scalar::String,
         }
     }
@@ -616,7 +617,10 @@ impl Lowerer<'_> {
         let mut notes = Vec::new();
         let mut collect = |obj: &Map<String, Value>| {
             if let Some(format) = obj.get("format").and_then(Value::as_str) {
-                if !matches!(format, "uuid" | "int32" | "int64" | "float" | "double") {
+                if !matches!(
+                    format,
+                    "uuid" | "binary" | "int32" | "int64" | "float" | "double"
+                ) {
                     notes.push(format!("Format: `{format}`."));
                 }
             }
@@ -843,6 +847,7 @@ impl Lowerer<'_> {
             TypeRef::Scalar(Scalar::I32 | Scalar::I64) => "Integer".into(),
             TypeRef::Scalar(Scalar::F32 | Scalar::F64) => "Number".into(),
             TypeRef::Scalar(Scalar::Uuid) => "Uuid".into(),
+            TypeRef::Scalar(Scalar::Binary) => "File".into(),
             TypeRef::Array(inner) => format!("{}List", self.variant_name(inner)),
             TypeRef::Map(inner) => format!("{}Map", self.variant_name(inner)),
             TypeRef::Nullable(inner) => self.variant_name(inner),
