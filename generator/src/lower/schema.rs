@@ -531,7 +531,16 @@ impl Lowerer<'_> {
         let mut properties: Vec<(&str, &Value, String)> = Vec::new();
         for (obj, ptr) in sources {
             if let Some(list) = obj.get("required").and_then(Value::as_array) {
-                required.extend(list.iter().filter_map(Value::as_str));
+                let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+                for (index, name) in names.iter().enumerate() {
+                    if names[..index].contains(name) {
+                        self.diags.warning(
+                            join(ptr, &["required", &index.to_string()]),
+                            format!("`{name}` is listed twice in `required`; once is enough"),
+                        );
+                    }
+                }
+                required.extend(names);
             }
             if let Some(props) = obj.get("properties").and_then(Value::as_object) {
                 for (name, schema) in props {
