@@ -8,7 +8,7 @@
 use std::fmt;
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// Accepted with a guess; shown, but the run still succeeds.
     Warning,
@@ -108,8 +108,12 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
-    /// All diagnostics, errors first, each group in the order found (deterministic).
+    /// All diagnostics, errors first, each group in the order found (deterministic). A
+    /// diagnostic found twice (a schema read again through an `allOf`) is kept once.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        let mut seen = std::collections::HashSet::new();
+        self.items
+            .retain(|d| seen.insert((d.severity, d.pointer.clone(), d.message.clone())));
         self.items.sort_by_key(|d| std::cmp::Reverse(d.severity));
         self.items
     }
