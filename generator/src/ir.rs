@@ -63,6 +63,8 @@ pub enum SchemeKind {
         name: String,
     },
     Bearer,
+    /// HTTP basic: a username and a password.
+    Basic,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -259,6 +261,8 @@ pub struct Operation {
     pub path: String,
     /// The path split into segments, each made of literal text and parameters.
     pub segments: Vec<Vec<PathPart>>,
+    /// Query pairs written into the path template itself (`/things?beta=true`).
+    pub fixed_query: Vec<(String, String)>,
     pub source: String,
     pub docs: Docs,
     pub params: Vec<Param>,

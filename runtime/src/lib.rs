@@ -17,7 +17,7 @@ pub use client::{AuthLocation, ClientCore, CoreBuilder};
 pub use error::{ApiError, ConfigError, DecodeError, Error};
 pub use form::QueryStyle;
 pub use multipart::{File, Multipart};
-pub use request::{BoxFuture, Request, Response, decode_json};
+pub use request::{BoxFuture, Joined, Request, Response, decode_json};
 pub use secret::Secret;
 
 /// Binary response bodies.

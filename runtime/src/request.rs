@@ -80,6 +80,22 @@ impl Response<bytes::Bytes> {
     }
 }
 
+/// A list written as its items joined by commas (the `simple` style of path and header
+/// parameters, `a,b,c`).
+pub struct Joined<'a, T>(pub &'a [T]);
+
+impl<T: Display> Display for Joined<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, item) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str(",")?;
+            }
+            item.fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
 /// The future returned when a generated request builder is awaited.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 

@@ -87,11 +87,23 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
         .collect();
     let new_params = credentials.iter().map(|scheme| {
         let ident = format_ident!("{}", scheme.rust_name);
-        quote!(#ident: impl Into<oagen_runtime::Secret>)
+        match scheme.kind {
+            SchemeKind::Basic => {
+                let (username, password) = basic_args(scheme);
+                quote!(#username: impl Into<String>, #password: impl Into<oagen_runtime::Secret>)
+            }
+            _ => quote!(#ident: impl Into<oagen_runtime::Secret>),
+        }
     });
     let new_calls = credentials.iter().map(|scheme| {
         let ident = format_ident!("{}", scheme.rust_name);
-        quote!(.#ident(#ident))
+        match scheme.kind {
+            SchemeKind::Basic => {
+                let (username, password) = basic_args(scheme);
+                quote!(.#ident(#username, #password))
+            }
+            _ => quote!(.#ident(#ident)),
+        }
     });
     let new_doc = if credentials.is_empty() {
         " A client with default settings.".to_owned()
@@ -227,10 +239,28 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
     }
 }
 
+/// The `Client::new` arguments of a basic scheme: `<scheme>_username`, `<scheme>_password`.
+fn basic_args(scheme: &SecurityScheme) -> (proc_macro2::Ident, proc_macro2::Ident) {
+    let stem = crate::naming::unraw(&scheme.rust_name);
+    (
+        format_ident!("{stem}_username"),
+        format_ident!("{stem}_password"),
+    )
+}
+
 fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
     let ident = format_ident!("{}", scheme.rust_name);
     let wire = &scheme.wire_name;
-    let (location, summary) = match &scheme.kind {
+    let docs = |summary: String| {
+        doc_attrs(&Docs {
+            summary: Some(format!(
+                "The credential of security scheme `{wire}`, {summary}."
+            )),
+            description: scheme.docs.description.clone(),
+            ..Docs::default()
+        })
+    };
+    let location = match &scheme.kind {
         SchemeKind::ApiKey { location, name } => match location {
             ApiKeyLocation::Header => (
                 quote!(Header(#name)),
@@ -249,14 +279,24 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
             quote!(Bearer),
             "sent as `Authorization: Bearer <token>`".to_owned(),
         ),
+        SchemeKind::Basic => {
+            let docs =
+                docs("a username and password sent as `Authorization: Basic ...`".to_owned());
+            return quote! {
+                #docs
+                pub fn #ident(
+                    mut self,
+                    username: impl Into<String>,
+                    password: impl Into<oagen_runtime::Secret>,
+                ) -> Self {
+                    self.core.basic_credential(#wire, &username.into(), &password.into());
+                    self
+                }
+            };
+        }
     };
-    let docs = doc_attrs(&Docs {
-        summary: Some(format!(
-            "The credential of security scheme `{wire}`, {summary}."
-        )),
-        description: scheme.docs.description.clone(),
-        ..Docs::default()
-    });
+    let (location, summary) = location;
+    let docs = docs(summary);
     quote! {
         #docs
         pub fn #ident(mut self, value: impl Into<oagen_runtime::Secret>) -> Self {

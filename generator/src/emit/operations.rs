@@ -360,6 +360,11 @@ fn location_name(location: ParamLocation) -> &'static str {
 fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
     let security = &op.security;
+    let fixed_query: Vec<TokenStream> = op
+        .fixed_query
+        .iter()
+        .map(|(name, value)| quote!(request.query(#name, &#value);))
+        .collect();
     let segments: Vec<TokenStream> = op.segments.iter().map(|parts| segment(op, parts)).collect();
     let params: Vec<TokenStream> = op
         .params
@@ -415,7 +420,8 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     };
     let send = quote!(#set_accept #send);
     // `mut` only when something is added to the request (not for `GET /` without parameters).
-    let adds_nothing = segments.is_empty() && params.is_empty() && op.body.is_none();
+    let adds_nothing =
+        segments.is_empty() && params.is_empty() && fixed_query.is_empty() && op.body.is_none();
     let binding = if adds_nothing && accept(&op.response.body).is_none() {
         quote!(request)
     } else {
@@ -427,6 +433,7 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             &[#(#security),*],
         );
         #(#segments)*
+        #(#fixed_query)*
         #(#params)*
         #body
         #send
@@ -437,8 +444,8 @@ fn segment(op: &Operation, parts: &[PathPart]) -> TokenStream {
     match parts {
         [PathPart::Literal(text)] => quote!(request.path(#text);),
         [PathPart::Param(index)] => {
-            let ident = format_ident!("{}", op.params[*index].rust_name);
-            quote!(request.path_param(&self.#ident);)
+            let value = path_value(&op.params[*index]);
+            quote!(request.path_param(&#value);)
         }
         parts => {
             let mut format = String::new();
@@ -450,13 +457,21 @@ fn segment(op: &Operation, parts: &[PathPart]) -> TokenStream {
                     }
                     PathPart::Param(index) => {
                         format.push_str("{}");
-                        let ident = format_ident!("{}", op.params[*index].rust_name);
-                        args.push(quote!(self.#ident));
+                        args.push(path_value(&op.params[*index]));
                     }
                 }
             }
             quote!(request.path_param(&format_args!(#format, #(#args),*));)
         }
+    }
+}
+
+/// A path parameter's value as something `Display`: lists are joined with commas.
+fn path_value(param: &Param) -> TokenStream {
+    let ident = format_ident!("{}", param.rust_name);
+    match param.ty {
+        TypeRef::Array(_) => quote!(oagen_runtime::Joined(&self.#ident)),
+        _ => quote!(self.#ident),
     }
 }
 
@@ -478,12 +493,15 @@ fn send_param(param: &Param) -> TokenStream {
                 ParamLocation::Cookie => quote!(cookie),
                 ParamLocation::Query | ParamLocation::Path => quote!(query),
             };
-            match &param.ty {
-                TypeRef::Array(_) => quote! {
+            match (&param.ty, location) {
+                (TypeRef::Array(_), ParamLocation::Query) => quote! {
                     for item in #value {
                         request.#call(#wire, item);
                     }
                 },
+                (TypeRef::Array(_), _) => {
+                    quote!(request.#call(#wire, &oagen_runtime::Joined(#value));)
+                }
                 _ => quote!(request.#call(#wire, #value);),
             }
         }

@@ -337,6 +337,7 @@ impl<'d> Lowerer<'d> {
             (Some("http"), Some("bearer")) | (Some("oauth2" | "openIdConnect"), _) => {
                 Some(SchemeKind::Bearer)
             }
+            (Some("http"), Some("basic")) => Some(SchemeKind::Basic),
             (kind, scheme) => {
                 self.diags.warning(
                     ptr,
@@ -430,6 +431,20 @@ impl<'d> Lowerer<'d> {
         let mut names = Scope::with_reserved(OPERATION_RESERVED);
         let params = self.lower_params(cx, &builder_name, &mut names)?;
         let segments = self.path_segments(cx, &params)?;
+        let fixed_query = cx
+            .path
+            .split_once('?')
+            .map(|(_, query)| {
+                query
+                    .split('&')
+                    .filter(|pair| !pair.is_empty())
+                    .map(|pair| {
+                        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                        (name.to_owned(), value.to_owned())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let body = self.lower_body(cx, &builder_name)?;
         let (response, errors) = self.lower_responses(cx, &builder_name, builder_names);
 
@@ -483,6 +498,7 @@ impl<'d> Lowerer<'d> {
             method: cx.method,
             path: cx.path.to_owned(),
             segments,
+            fixed_query,
             source: cx.ptr.to_owned(),
             docs,
             params,
@@ -618,7 +634,7 @@ impl<'d> Lowerer<'d> {
         location: ParamLocation,
         ptr: &str,
     ) -> Option<ParamEncoding> {
-        let textual = self.displayable(ty, location);
+        let textual = self.displayable(ty);
         if location != ParamLocation::Query {
             return textual.then_some(ParamEncoding::Text);
         }
@@ -649,18 +665,17 @@ impl<'d> Lowerer<'d> {
 
     /// Whether a parameter of this type can be written as text (`Display`), or, in a query, as
     /// one pair per item.
-    fn displayable(&self, ty: &TypeRef, location: ParamLocation) -> bool {
+    fn displayable(&self, ty: &TypeRef) -> bool {
         match ty {
             TypeRef::Scalar(_) | TypeRef::Any | TypeRef::Named(_) => {
                 let kind_of = |id: TypeId| self.types[id.0].def.as_ref().map(|d| &d.kind);
                 crate::ir::is_textual(ty, &kind_of, 0)
             }
             TypeRef::Array(item) => {
-                location == ParamLocation::Query
-                    && !matches!(**item, TypeRef::Array(_))
-                    && self.displayable(item, location)
+                // Repeated in a query, joined with commas elsewhere (`simple` style).
+                !matches!(**item, TypeRef::Array(_)) && self.displayable(item)
             }
-            TypeRef::Nullable(inner) => self.displayable(inner, location),
+            TypeRef::Nullable(inner) => self.displayable(inner),
             TypeRef::Map(_) | TypeRef::JsonObject => false,
         }
     }
@@ -672,7 +687,9 @@ impl<'d> Lowerer<'d> {
     ) -> Option<Vec<Vec<PathPart>>> {
         let mut segments = Vec::new();
         let mut ok = true;
-        let trimmed = cx.path.strip_prefix('/').unwrap_or(cx.path);
+        // A query written into the template (`/things?beta=true`) is not part of the path.
+        let path = cx.path.split_once('?').map_or(cx.path, |(path, _)| path);
+        let trimmed = path.strip_prefix('/').unwrap_or(path);
         if trimmed.is_empty() {
             return Some(segments);
         }
