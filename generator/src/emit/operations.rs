@@ -285,24 +285,29 @@ fn status_enum(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
+/// The `match` pattern for a status: `404`, `400..=499`, or `_` for `default`.
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        StatusMatch::Range(digit) => {
+            let low = Literal::u16_unsuffixed(digit * 100);
+            let high = Literal::u16_unsuffixed(digit * 100 + 99);
+            quote!(#low..=#high)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
 /// Decodes a `Response<Bytes>` named `response` into the status enum.
 fn decode_statuses(statuses: &crate::ir::StatusEnum) -> TokenStream {
     let name = format_ident!("{}", statuses.rust_name);
     let other = format_ident!("{}", statuses.other);
     let arms = statuses.variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
-        let pattern = match variant.status {
-            StatusMatch::Code(code) => {
-                let code = Literal::u16_unsuffixed(code);
-                quote!(#code)
-            }
-            StatusMatch::Range(digit) => {
-                let low = Literal::u16_unsuffixed(digit * 100);
-                let high = Literal::u16_unsuffixed(digit * 100 + 99);
-                quote!(#low..=#high)
-            }
-            StatusMatch::Default => quote!(_),
-        };
+        let pattern = status_pattern(variant.status);
         let value = match &variant.body {
             ResponseBody::Empty => quote!(Ok(response.map(|_| #name::#ident))),
             ResponseBody::Json(_) => quote!(response.decode_json().map(|r| r.map(#name::#ident))),
@@ -544,21 +549,8 @@ fn decode_error(cx: &Cx<'_>, errors: &[ErrorResponse]) -> TokenStream {
         .enumerate()
         .filter(|(index, error)| error.body.is_some() || covered_later(*index, error.status))
         .map(|(_, error)| {
-            let pattern = match error.status {
-                StatusMatch::Code(code) => {
-                    let code = Literal::u16_unsuffixed(code);
-                    quote!(#code)
-                }
-                StatusMatch::Range(digit) => {
-                    let low = Literal::u16_unsuffixed(digit * 100);
-                    let high = Literal::u16_unsuffixed(digit * 100 + 99);
-                    quote!(#low..=#high)
-                }
-                StatusMatch::Default => {
-                    has_default = true;
-                    quote!(_)
-                }
-            };
+            has_default |= error.status == StatusMatch::Default;
+            let pattern = status_pattern(error.status);
             let value = match error.body {
                 Some(id) => {
                     let variant = format_ident!("{}", cx.api.type_def(id).rust_name);

@@ -748,24 +748,12 @@ impl Lowerer<'_> {
         hint: &str,
         slot: Option<TypeId>,
     ) -> TypeRef {
-        let id = self.slot_for(ptr, hint, slot);
-        let mut names = Scope::new();
-        let mut variants = Vec::new();
-        for value in values {
-            let Some(text) = value.as_str() else { continue };
-            if variants.iter().any(|v: &EnumVariant| v.wire_value == text) {
-                continue;
-            }
-            let rust_name = names.claim_camel(&naming::camel(text, "Empty"));
-            variants.push(EnumVariant {
-                rust_name,
-                wire_value: text.to_owned(),
-                docs: Docs::default(),
-            });
-        }
-        let fallback = names.claim_camel("Unknown");
-        self.fill(id, TypeKind::Enum(Enum { variants, fallback }), view.obj);
-        TypeRef::Named(id)
+        let values: Vec<(&str, Option<&str>)> = values
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|v| (v, None))
+            .collect();
+        self.lower_documented_enum(view, &values, ptr, hint, slot)
     }
 
     /// `oneOf`/`anyOf` with several non-null branches, or `type` with several types.
