@@ -128,6 +128,16 @@ pub fn generate(bytes: &[u8], config: &Config) -> Result<Output, Failure> {
 
 /// Reads a document from disk and generates from it; an unreadable file is a diagnostic.
 pub fn generate_file(path: &Path, config: &Config) -> Result<Output, Failure> {
+    // Checked before reading, so a huge file is never loaded.
+    if let Ok(metadata) = std::fs::metadata(path) {
+        if metadata.len() > load::MAX_DOCUMENT_BYTES {
+            let mut diags = Diagnostics::default();
+            load::too_large(metadata.len(), &mut diags);
+            return Err(Failure {
+                diagnostics: diags.into_sorted(),
+            });
+        }
+    }
     match std::fs::read(path) {
         Ok(bytes) => generate(&bytes, config),
         Err(err) => Err(Failure {

@@ -39,8 +39,30 @@ pub fn load(bytes: &[u8], diags: &mut Diagnostics) -> Option<Document> {
     Some(Document { root, version })
 }
 
+/// The largest document read, in bytes. The largest real documents are a few megabytes
+/// (Stripe's is 4 MB); reading is bounded so that a huge or hostile file cannot exhaust
+/// memory (a parsed document takes several times its size).
+pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The diagnostic for a document larger than [`MAX_DOCUMENT_BYTES`].
+pub fn too_large(size: u64, diags: &mut Diagnostics) {
+    diags.error_with_help(
+        "#",
+        format!(
+            "the document is {} MB, more than the {} MB this generator reads",
+            size / (1024 * 1024),
+            MAX_DOCUMENT_BYTES / (1024 * 1024)
+        ),
+        "split the document, or remove what the client does not need",
+    );
+}
+
 /// Parses YAML or JSON into a value, reporting problems with their line and column.
 pub fn parse(bytes: &[u8], diags: &mut Diagnostics) -> Option<Value> {
+    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+        too_large(bytes.len() as u64, diags);
+        return None;
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,

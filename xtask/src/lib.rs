@@ -106,8 +106,21 @@ impl fmt::Display for RunError {
     }
 }
 
+/// The process exit code for a run: 0 success (written, or up to date), 1 the document has
+/// errors, 2 reading or writing failed, 3 `--check` found stale files. (Usage errors, which
+/// never reach a run, are 2 as well.)
+pub fn exit_code(result: &Result<Outcome, RunError>) -> u8 {
+    match result {
+        Ok(Outcome::Written { .. } | Outcome::UpToDate { .. }) => 0,
+        Err(RunError::Invalid(_)) => 1,
+        Err(RunError::Io(_)) => 2,
+        Ok(Outcome::Stale(_)) => 3,
+    }
+}
+
 pub fn run(job: &Job, mode: Mode) -> Result<Outcome, RunError> {
-    let output = oagen::generate_file(&job.spec, &job.config)
+    let bytes = read_document(job)?;
+    let output = oagen::generate(&bytes, &job.config)
         .map_err(|failure| RunError::Invalid(failure.render(&job.config.spec_name)))?;
     let warnings = oagen::render_diagnostics(&output.warnings, &job.config.spec_name);
     match mode {
@@ -130,6 +143,22 @@ pub fn run(job: &Job, mode: Mode) -> Result<Outcome, RunError> {
             })
         }
     }
+}
+
+/// The document's bytes. A file that cannot be read is an I/O error; one too large to read is
+/// invalid input, refused before it is read.
+fn read_document(job: &Job) -> Result<Vec<u8>, RunError> {
+    let io = |err: std::io::Error| RunError::Io(format!("{}: {err}", job.spec.display()));
+    let size = std::fs::metadata(&job.spec).map_err(io)?.len();
+    if size > oagen::load::MAX_DOCUMENT_BYTES {
+        let mut diags = oagen::Diagnostics::default();
+        oagen::load::too_large(size, &mut diags);
+        return Err(RunError::Invalid(oagen::render_diagnostics(
+            &diags.into_sorted(),
+            &job.config.spec_name,
+        )));
+    }
+    std::fs::read(&job.spec).map_err(io)
 }
 
 fn absolute(path: &Path) -> PathBuf {

@@ -88,46 +88,42 @@ fn parse_generate(args: &[String]) -> Result<(Job, Mode), String> {
 }
 
 fn report(job: &Job, mode: Mode, result: Result<Outcome, RunError>) -> ExitCode {
-    match result {
+    match &result {
         Ok(Outcome::Written {
             crate_name,
             files,
             warnings,
         }) => {
-            print_warnings(&warnings);
+            print_warnings(warnings);
             if files.is_empty() {
                 eprintln!("{}: crate `{crate_name}` is up to date", job.out.display());
             } else {
-                for file in &files {
+                for file in files {
                     eprintln!("wrote {}", file.display());
                 }
             }
-            ExitCode::SUCCESS
         }
         Ok(Outcome::UpToDate { warnings }) => {
-            print_warnings(&warnings);
+            print_warnings(warnings);
             eprintln!(
                 "{} is up to date with {}",
                 job.out.display(),
                 job.spec.display()
             );
-            ExitCode::SUCCESS
         }
         Ok(Outcome::Stale(files)) => {
-            for (path, staleness) in &files {
+            for (path, staleness) in files {
                 let what = match staleness {
                     Staleness::Missing => "is missing",
                     Staleness::Differs => "differs from what the document produces",
                 };
                 eprintln!("stale: {} {what}", path.display());
             }
-            let rerun = if mode == Mode::Check {
-                job.config.command.as_str()
-            } else {
-                ""
+            let command = match mode {
+                Mode::Check => job.config.command.as_str(),
+                Mode::Write => "",
             };
-            eprintln!("run `{rerun}` to regenerate");
-            ExitCode::from(3)
+            eprintln!("run `{command}` to regenerate");
         }
         Err(err @ RunError::Invalid(_)) => {
             eprintln!("{err}");
@@ -135,13 +131,10 @@ fn report(job: &Job, mode: Mode, result: Result<Outcome, RunError>) -> ExitCode 
                 "error: {} has errors; nothing was written",
                 job.spec.display()
             );
-            ExitCode::from(1)
         }
-        Err(err @ RunError::Io(_)) => {
-            eprintln!("{err}");
-            ExitCode::from(2)
-        }
+        Err(err @ RunError::Io(_)) => eprintln!("{err}"),
     }
+    ExitCode::from(xtask::exit_code(&result))
 }
 
 fn print_warnings(warnings: &str) {

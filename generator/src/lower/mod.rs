@@ -321,7 +321,13 @@ impl<'d> Lowerer<'d> {
                     Some("query") => ApiKeyLocation::Query,
                     Some("cookie") => ApiKeyLocation::Cookie,
                     other => {
-                        self.diags.error(join(ptr, &["in"]), format!("an apiKey scheme must be `in` header, query or cookie, found {other:?}"));
+                        self.diags.error(
+                            join(ptr, &["in"]),
+                            format!(
+                                "an apiKey scheme must be `in` header, query or cookie, found {}",
+                                found(other)
+                            ),
+                        );
                         return None;
                     }
                 };
@@ -429,8 +435,12 @@ impl<'d> Lowerer<'d> {
             builder_names.claim_camel(&naming::camel(naming::unraw(&rust_name), "Operation"));
 
         let mut names = Scope::with_reserved(OPERATION_RESERVED);
-        let params = self.lower_params(cx, &builder_name, &mut names)?;
-        let segments = self.path_segments(cx, &params)?;
+        // Everything is looked at even when one part fails, so that all the problems of an
+        // operation are reported in one run; the path needs the parameters to be checked.
+        let params = self.lower_params(cx, &builder_name, &mut names);
+        let segments = params
+            .as_ref()
+            .and_then(|params| self.path_segments(cx, params));
         let fixed_query = cx
             .path
             .split_once('?')
@@ -445,8 +455,11 @@ impl<'d> Lowerer<'d> {
                     .collect()
             })
             .unwrap_or_default();
-        let body = self.lower_body(cx, &builder_name)?;
+        let body = self.lower_body(cx, &builder_name);
         let (response, errors) = self.lower_responses(cx, &builder_name, builder_names);
+        let (Some(params), Some(segments), Some(body)) = (params, segments, body) else {
+            return None;
+        };
 
         let security_value = cx.op.get("security").or_else(|| self.root.get("security"));
         let mut security = Vec::new();
@@ -557,7 +570,13 @@ impl<'d> Lowerer<'d> {
                 Some("header") => ParamLocation::Header,
                 Some("cookie") => ParamLocation::Cookie,
                 other => {
-                    self.diags.error(join(&ptr, &["in"]), format!("a parameter must be `in` path, query, header or cookie, found {other:?}"));
+                    self.diags.error(
+                        join(&ptr, &["in"]),
+                        format!(
+                            "a parameter must be `in` path, query, header or cookie, found {}",
+                            found(other)
+                        ),
+                    );
                     usable = false;
                     continue;
                 }
@@ -1017,6 +1036,11 @@ struct OperationContext<'a, 'd> {
     item_ptr: &'a str,
     op: &'d Map<String, Value>,
     ptr: &'a str,
+}
+
+/// `` `body` `` for a value that was given, `nothing` for one that was not.
+fn found(value: Option<&str>) -> String {
+    value.map_or_else(|| "nothing".to_owned(), |v| format!("`{v}`"))
 }
 
 fn location_name(location: ParamLocation) -> &'static str {
