@@ -16,7 +16,9 @@ usage:
   cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--check]
       Generate a standalone client crate for any OpenAPI 3.0/3.1 document (YAML or JSON).
   cargo xtask corpus [--filter NAME] [--dir DIR]
-      Generate and `cargo check` a crate for every document in ../shared/specs (slow).";
+      Generate and `cargo check` a crate for every document in ../shared/specs (slow).
+  cargo xtask fuzz [--cases N]
+      The fuzz and hostile-name property tests with N cases (default 20000), in release mode.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
         Some("codegen") => parse_codegen(&args[1..]),
         Some("generate") => parse_generate(&args[1..]),
         Some("corpus") => return corpus(&args[1..]),
+        Some("fuzz") => return fuzz(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -201,5 +204,37 @@ fn corpus(args: &[String]) -> ExitCode {
             failed.join(", ")
         );
         ExitCode::from(1)
+    }
+}
+
+/// The long fuzz run: the same property tests `cargo test` runs briefly, with many cases.
+fn fuzz(args: &[String]) -> ExitCode {
+    let cases = match args {
+        [] => 20_000,
+        [flag, n] if flag == "--cases" => match n.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => {
+                eprintln!("error: `--cases` needs a number\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
+        _ => {
+            eprintln!("error: unexpected arguments for `fuzz`\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = std::process::Command::new(cargo)
+        .args(["test", "--release", "-p", "oagen-tests", "--test", "fuzz", "--", "--nocapture"])
+        .env("PROPTEST_CASES", cases.to_string())
+        .current_dir(xtask::workspace_root())
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("error: cannot run cargo: {err}");
+            ExitCode::from(2)
+        }
     }
 }
