@@ -40,7 +40,10 @@ pub fn snake(raw: &str, fallback: &str) -> String {
     if name.is_empty() {
         name = fallback.to_owned();
     }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
+    if name.chars().all(|c| c.is_ascii_digit() || c == '_') {
+        // `_0` would be a name of only underscores and digits (clippy warns): `n0`.
+        name.insert(0, 'n');
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
     }
     escape_keyword(name)
@@ -139,6 +142,8 @@ mod tests {
         assert_eq!(snake("self", "field"), "self_");
         assert_eq!(snake("$ref", "field"), "r#ref");
         assert_eq!(snake("123abc", "field"), "_123abc");
+        assert_eq!(snake("0", "field"), "n0");
+        assert_eq!(snake("1_2", "field"), "n1_2");
         assert_eq!(snake("foo-bar", "field"), "foo_bar");
         assert_eq!(snake("名前", "field"), "field");
         assert_eq!(snake("Get-order-by-ID", "op"), "get_order_by_id");

@@ -236,8 +236,21 @@ fn lines(paragraphs: &[String]) -> Vec<String> {
             if line.is_empty() {
                 line
             } else {
-                format!(" {line}")
+                format!(" {}", escape_direction_controls(&line))
             }
+        })
+        .collect()
+}
+
+/// Unicode characters that change the direction of text are refused by rustc in comments
+/// (they can make code read differently from what it does); they are written as escapes.
+fn escape_direction_controls(line: &str) -> String {
+    line.chars()
+        .map(|c| match c {
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+                format!("\\u{{{:04X}}}", u32::from(c))
+            }
+            c => c.to_string(),
         })
         .collect()
 }

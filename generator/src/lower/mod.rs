@@ -98,7 +98,8 @@ pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
         types: Vec::new(),
         by_pointer: HashMap::new(),
         ref_stack: Vec::new(),
-        type_names: Scope::new(),
+        // A struct `New` would have a constructor `New::new` (clippy: self_named_constructors).
+        type_names: Scope::with_reserved(&["New"]),
         default_fns: Scope::new(),
         error_types: BTreeSet::new(),
     };
@@ -634,14 +635,27 @@ impl<'d> Lowerer<'d> {
 
     /// Whether `ty` names a struct (through aliases).
     fn is_struct(&self, ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Named(id) => match self.types[id.0].def.as_ref().map(|d| &d.kind) {
-                Some(TypeKind::Struct(_)) => true,
-                Some(TypeKind::Alias(target)) => self.is_struct(target),
-                _ => false,
-            },
+        match self.through_aliases(ty) {
+            TypeRef::Named(id) => matches!(
+                self.types[id.0].def.as_ref().map(|d| &d.kind),
+                Some(TypeKind::Struct(_))
+            ),
             _ => false,
         }
+    }
+
+    /// The type an alias (or chain of aliases) stands for. Stops after a bounded number of
+    /// steps: a cycle of aliases (`A: {$ref: A}`) is reported later, in `finish`, and must
+    /// not make lowering recurse forever before that.
+    pub(super) fn through_aliases<'t>(&'t self, mut ty: &'t TypeRef) -> &'t TypeRef {
+        for _ in 0..64 {
+            let TypeRef::Named(id) = ty else { break };
+            match self.types[id.0].def.as_ref().map(|d| &d.kind) {
+                Some(TypeKind::Alias(target)) => ty = target,
+                _ => break,
+            }
+        }
+        ty
     }
 
     /// How a parameter is written, from its type, `style` and `explode`; `None` when it

@@ -817,7 +817,7 @@ impl Lowerer<'_> {
     /// How much a value must have to decode as `ty`: (accepts less than anything, required
     /// fields, properties). Only the order matters.
     fn specificity(&self, ty: &TypeRef) -> (u8, usize, usize) {
-        match ty {
+        match self.through_aliases(ty) {
             TypeRef::Any | TypeRef::JsonObject | TypeRef::Map(_) => (0, 0, 0),
             TypeRef::Named(id) => match self.types[id.0].def.as_ref().map(|d| &d.kind) {
                 Some(TypeKind::Struct(s)) => {
@@ -828,10 +828,14 @@ impl Lowerer<'_> {
                         .count();
                     (1, required, s.fields.len())
                 }
-                Some(TypeKind::Alias(target)) => self.specificity(target),
+                // A cycle of aliases, cut short by `through_aliases`.
+                Some(TypeKind::Alias(_)) => (0, 0, 0),
                 _ => (1, 0, 0),
             },
-            TypeRef::Nullable(inner) => self.specificity(inner),
+            TypeRef::Nullable(inner) => match self.through_aliases(inner) {
+                TypeRef::Nullable(_) => (1, 0, 0),
+                other => self.specificity(other),
+            },
             TypeRef::Scalar(_) | TypeRef::Array(_) => (1, 0, 0),
         }
     }
