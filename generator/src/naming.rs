@@ -118,7 +118,9 @@ impl Scope {
         if self.taken.insert(base.to_owned()) {
             return base.to_owned();
         }
-        let stem = unraw(base);
+        // `self_` numbered is `self_2`, not `self__2` (a doubled underscore is not snake case).
+        let stem = unraw(base).trim_end_matches('_');
+        let stem = if stem.is_empty() { unraw(base) } else { stem };
         let mut n = 2usize;
         loop {
             let candidate = format!("{stem}{separator}{n}");
@@ -162,6 +164,8 @@ mod tests {
         assert_eq!(scope.claim_snake("foo_bar"), "foo_bar_2");
         assert_eq!(scope.claim_snake("r#type"), "r#type");
         assert_eq!(scope.claim_snake("r#type"), "type_2");
+        assert_eq!(scope.claim_snake("self_"), "self_");
+        assert_eq!(scope.claim_snake("self_"), "self_2");
         let mut types = Scope::new();
         assert_eq!(types.claim_camel("FooBar"), "FooBar");
         assert_eq!(types.claim_camel("FooBar"), "FooBar2");

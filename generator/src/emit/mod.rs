@@ -244,7 +244,7 @@ fn lines(paragraphs: &[String]) -> Vec<String> {
 
 /// Unicode characters that change the direction of text are refused by rustc in comments
 /// (they can make code read differently from what it does); they are written as escapes.
-fn escape_direction_controls(line: &str) -> String {
+pub(super) fn escape_direction_controls(line: &str) -> String {
     line.chars()
         .map(|c| match c {
             '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {

@@ -181,7 +181,10 @@ fn setter(cx: &Cx<'_>, field: &Field) -> Option<TokenStream> {
     } else {
         quote!(Some(#value))
     };
-    let doc = format!(" Sets `{}`.", field.wire_name);
+    let doc = format!(
+        " Sets `{}`.",
+        super::escape_direction_controls(&field.wire_name)
+    );
     let null_doc = if nullable {
         let line = format!(
             " To send `null`, assign `Some(None)` to the `{}` field.",
