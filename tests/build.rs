@@ -4,14 +4,23 @@
 //!
 //! - every fixture in `fixtures/` that the generator accepts (`fixture_*` modules);
 //! - the small documents of the shared corpus, `../../shared/specs/*` under 30 KB
-//!   (`corpus_*` modules). The full corpus is `cargo xtask corpus`.
+//!   (`corpus_*` modules). The full corpus is `cargo xtask corpus`;
+//! - a fixed batch of documents made of hostile names (`hostile_*` modules, see
+//!   `hostile.rs`), which must all generate.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+#[path = "hostile.rs"]
+mod hostile;
+
 /// The corpus documents small enough to compile on every test run.
 const SMALL: u64 = 30 * 1024;
+
+/// Seeds of the hostile documents compiled on every test run (`tests/fuzz.rs` generates many
+/// more, without compiling them).
+const HOSTILE_SEEDS: [u64; 8] = [0, 1, 2, 3, 4, 5, 6, 7];
 
 fn main() {
     let out_dir =
@@ -19,11 +28,27 @@ fn main() {
     let corpus_dir = Path::new("../../shared/specs");
     println!("cargo:rerun-if-changed=fixtures");
     println!("cargo:rerun-if-changed={}", corpus_dir.display());
+    println!("cargo:rerun-if-changed=hostile.rs");
 
     let mut modules = String::new();
     for path in documents(Path::new("fixtures"), u64::MAX) {
         // Documents the generator rejects are covered by their diagnostic snapshots.
         let _ = emit_module(&path, "fixture", &out_dir, &mut modules);
+    }
+
+    for (index, seed) in HOSTILE_SEEDS.into_iter().enumerate() {
+        let module = format!("hostile_{index}");
+        let spec_name = format!("tests/hostile.rs (seed {seed})");
+        let document = hostile::document(seed);
+        if let Err(message) = emit(
+            document.as_bytes(),
+            &module,
+            &spec_name,
+            &out_dir,
+            &mut modules,
+        ) {
+            panic!("hostile names must always generate; seed {seed}:\n{message}\n{document}");
+        }
     }
 
     let mut compiled = Vec::new();
@@ -91,16 +116,34 @@ fn emit_module(
         oagen::naming::snake(&stem, "document").trim_start_matches("r#")
     );
     let bytes = fs::read(path).map_err(|err| err.to_string())?;
+    emit(
+        &bytes,
+        &module,
+        &path.display().to_string(),
+        out_dir,
+        modules,
+    )
+}
+
+/// Generates one document, named `spec_name` in headers and diagnostics, into
+/// `OUT_DIR/<module>/src` and declares it as a module.
+fn emit(
+    bytes: &[u8],
+    module: &str,
+    spec_name: &str,
+    out_dir: &Path,
+    modules: &mut String,
+) -> Result<(), String> {
     let config = oagen::Config {
         crate_name: Some(module.replace('_', "-")),
         runtime: oagen::RuntimeDependency::Version("0.1".to_owned()),
         manifest: oagen::ManifestKind::Standalone,
         command: "cargo test -p oagen-tests".to_owned(),
-        spec_name: path.display().to_string(),
+        spec_name: spec_name.to_owned(),
     };
     let output =
-        oagen::generate(&bytes, &config).map_err(|failure| failure.render(&config.spec_name))?;
-    let dir = out_dir.join(&module);
+        oagen::generate(bytes, &config).map_err(|failure| failure.render(&config.spec_name))?;
+    let dir = out_dir.join(module);
     fs::create_dir_all(dir.join("src")).expect("OUT_DIR is writable");
     for file in output.files.iter().filter(|f| f.path.ends_with(".rs")) {
         fs::write(dir.join(&file.path), &file.contents).expect("OUT_DIR is writable");

@@ -225,7 +225,16 @@ fn fuzz(args: &[String]) -> ExitCode {
     };
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = std::process::Command::new(cargo)
-        .args(["test", "--release", "-p", "oagen-tests", "--test", "fuzz", "--", "--nocapture"])
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "oagen-tests",
+            "--test",
+            "fuzz",
+            "--",
+            "--nocapture",
+        ])
         .env("PROPTEST_CASES", cases.to_string())
         .current_dir(xtask::workspace_root())
         .status();
