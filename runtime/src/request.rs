@@ -109,7 +109,7 @@ pub struct Request<'a> {
     method: Method,
     url: Url,
     headers: HeaderMap,
-    body: Option<(Vec<u8>, &'static str)>,
+    body: Option<(Vec<u8>, HeaderValue)>,
     security: &'static [&'static str],
     problem: Option<String>,
 }
@@ -218,6 +218,20 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// A media type from the API description as a header value. The description may hold
+    /// anything, so an invalid one is a problem reported by `send`, never a panic.
+    fn media_type(&mut self, media_type: &str) -> Option<HeaderValue> {
+        match HeaderValue::from_str(media_type) {
+            Ok(value) => Some(value),
+            Err(_) => {
+                self.fail(format!(
+                    "the media type `{media_type}` is not a valid header value"
+                ));
+                None
+            }
+        }
+    }
+
     /// Sets a JSON body (`application/json`).
     pub fn json(&mut self, body: &impl Serialize) -> &mut Self {
         self.json_as(body, "application/json")
@@ -226,7 +240,11 @@ impl<'a> Request<'a> {
     /// Sets a JSON body with another JSON media type (`application/merge-patch+json`...).
     pub fn json_as(&mut self, body: &impl Serialize, media_type: &'static str) -> &mut Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some((bytes, media_type)),
+            Ok(bytes) => {
+                if let Some(value) = self.media_type(media_type) {
+                    self.body = Some((bytes, value));
+                }
+            }
             Err(err) => self.fail(format!("the body could not be encoded as JSON: {err}")),
         }
         self
@@ -238,7 +256,12 @@ impl<'a> Request<'a> {
     /// OpenAPI `deepObject` style says.
     pub fn form(&mut self, body: &impl Serialize, deep_object: &[&str]) -> &mut Self {
         match crate::form::encode(body, deep_object) {
-            Ok(text) => self.body = Some((text.into_bytes(), "application/x-www-form-urlencoded")),
+            Ok(text) => {
+                self.body = Some((
+                    text.into_bytes(),
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                ))
+            }
             Err(problem) => self.fail(problem),
         }
         self
@@ -249,8 +272,7 @@ impl<'a> Request<'a> {
         match form.encode() {
             Ok((body, content_type)) => match HeaderValue::from_str(&content_type) {
                 Ok(value) => {
-                    self.headers.insert(CONTENT_TYPE, value);
-                    self.body = Some((body, ""));
+                    self.body = Some((body, value));
                 }
                 Err(_) => {
                     self.fail("the multipart content type is not a valid header value".to_owned())
@@ -263,20 +285,25 @@ impl<'a> Request<'a> {
 
     /// Sets a text body of the given media type.
     pub fn text(&mut self, body: &str, media_type: &'static str) -> &mut Self {
-        self.body = Some((body.as_bytes().to_vec(), media_type));
+        if let Some(value) = self.media_type(media_type) {
+            self.body = Some((body.as_bytes().to_vec(), value));
+        }
         self
     }
 
     /// Sets a binary body of the given media type.
     pub fn bytes(&mut self, body: &[u8], media_type: &'static str) -> &mut Self {
-        self.body = Some((body.to_vec(), media_type));
+        if let Some(value) = self.media_type(media_type) {
+            self.body = Some((body.to_vec(), value));
+        }
         self
     }
 
     /// Sets the `Accept` header: the media type of the response the operation expects.
     pub fn accept(&mut self, media_type: &'static str) -> &mut Self {
-        self.headers
-            .insert(ACCEPT, HeaderValue::from_static(media_type));
+        if let Some(value) = self.media_type(media_type) {
+            self.headers.insert(ACCEPT, value);
+        }
         self
     }
 
@@ -382,11 +409,7 @@ impl<'a> Request<'a> {
             builder = builder.timeout(timeout);
         }
         if let Some((bytes, content_type)) = self.body {
-            // An empty content type means it is already among the headers (multipart).
-            if !content_type.is_empty() {
-                builder = builder.header(CONTENT_TYPE, content_type);
-            }
-            builder = builder.body(bytes);
+            builder = builder.header(CONTENT_TYPE, content_type).body(bytes);
         }
 
         let response = builder.send().await.map_err(Error::transport)?;
@@ -411,4 +434,33 @@ impl<'a> Request<'a> {
 /// in the error either way).
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
     serde_json::from_slice(body).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{CoreBuilder, Error};
+
+    #[tokio::test]
+    async fn an_invalid_media_type_from_the_description_is_an_error_not_a_panic() {
+        // Nothing listens there, and nothing is sent: the problem is found first.
+        let core = CoreBuilder::new("http://127.0.0.1:9", "test")
+            .build()
+            .unwrap();
+        for media_type in ["a\nb", "a\u{0}b"] {
+            let mut request = core.request(reqwest::Method::POST, &[]);
+            request.text("body", media_type);
+            let err = request.send_empty::<()>(|_, _| None).await.unwrap_err();
+            assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+            let mut request = core.request(reqwest::Method::GET, &[]);
+            request.accept(media_type);
+            let err = request.send_bytes::<()>(|_, _| None).await.unwrap_err();
+            assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+        }
+        // Bytes above ASCII are allowed in header values (HTTP's obs-text); such a value once
+        // made `HeaderValue::from_static` panic. It is sent (and fails to connect).
+        let mut request = core.request(reqwest::Method::GET, &[]);
+        request.accept("text/\u{e9}t\u{e9}");
+        let err = request.send_bytes::<()>(|_, _| None).await.unwrap_err();
+        assert!(matches!(err, Error::Network(_)), "{err:?}");
+    }
 }
