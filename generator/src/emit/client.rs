@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Cx, From, doc_attrs, inner_doc_lines};
+use super::{Cx, Place, doc_attrs, inner_doc_lines};
 use crate::ir::{ApiKeyLocation, Docs, Operation, Presence, Scalar, SchemeKind, SecurityScheme};
 
 pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
@@ -345,12 +345,12 @@ fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let mut inits = Vec::new();
     for param in ordered_required(op) {
         let ident = format_ident!("{}", param.rust_name);
-        let (ty, conversion) = cx.argument(From::Outside, &param.ty, crate::ir::Boxing::Inline);
+        let (ty, conversion) = cx.argument(Place::Outside, &param.ty, crate::ir::Boxing::Inline);
         params.push(quote!(#ident: #ty));
         inits.push(match conversion {
             super::Conversion::None => quote!(#ident),
             other => {
-                let value = other.apply(cx, From::Outside, quote!(#ident));
+                let value = other.apply(cx, Place::Outside, quote!(#ident));
                 quote!(#ident: #value)
             }
         });

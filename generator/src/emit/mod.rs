@@ -58,7 +58,7 @@ pub fn emit(api: &Api) -> Vec<RustFile> {
 
 /// Where a type is written from: inside `types.rs`, or from another module.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum From {
+enum Place {
     Types,
     Outside,
 }
@@ -80,9 +80,9 @@ impl<'a> Cx<'a> {
     }
 
     /// A prelude type as it must be written in `types.rs`.
-    fn prelude(&self, from: From, name: &'static str) -> TokenStream {
+    fn prelude(&self, from: Place, name: &'static str) -> TokenStream {
         let ident = format_ident!("{}", name);
-        if from == From::Outside || !self.shadowed.contains(name) {
+        if from == Place::Outside || !self.shadowed.contains(name) {
             return quote!(#ident);
         }
         match name {
@@ -98,13 +98,13 @@ impl<'a> Cx<'a> {
 
     /// The Rust type for a type reference. `Boxing::Boxed` puts the `Box` around the named
     /// type itself, inside any `Option`.
-    fn ty(&self, from: From, ty: &TypeRef, boxing: Boxing) -> TokenStream {
+    fn ty(&self, from: Place, ty: &TypeRef, boxing: Boxing) -> TokenStream {
         match ty {
             TypeRef::Named(id) => {
                 let name = format_ident!("{}", self.api.type_def(*id).rust_name);
                 let path = match from {
-                    From::Types => quote!(#name),
-                    From::Outside => quote!(types::#name),
+                    Place::Types => quote!(#name),
+                    Place::Outside => quote!(types::#name),
                 };
                 match boxing {
                     Boxing::Boxed => {
@@ -138,7 +138,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn scalar(&self, from: From, scalar: Scalar) -> TokenStream {
+    fn scalar(&self, from: Place, scalar: Scalar) -> TokenStream {
         match scalar {
             Scalar::String => self.prelude(from, "String"),
             Scalar::Bool => quote!(bool),
@@ -153,7 +153,7 @@ impl<'a> Cx<'a> {
 
     /// An argument type for a setter or constructor, and how to store the argument: strings
     /// are taken as `impl Into<String>`.
-    fn argument(&self, from: From, ty: &TypeRef, boxing: Boxing) -> (TokenStream, Conversion) {
+    fn argument(&self, from: Place, ty: &TypeRef, boxing: Boxing) -> (TokenStream, Conversion) {
         match (ty, boxing) {
             (TypeRef::Scalar(Scalar::String), _) => {
                 let string = self.prelude(from, "String");
@@ -176,7 +176,7 @@ enum Conversion {
 }
 
 impl Conversion {
-    fn apply(self, cx: &Cx<'_>, from: From, value: TokenStream) -> TokenStream {
+    fn apply(self, cx: &Cx<'_>, from: Place, value: TokenStream) -> TokenStream {
         match self {
             Conversion::None => value,
             Conversion::Into => quote!(#value.into()),

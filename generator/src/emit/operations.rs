@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::client::{ordered_required, visit};
-use super::{Cx, From, doc_attrs};
+use super::{Cx, Place, doc_attrs};
 use crate::ir::{
     BodyKind, Boxing, ErrorResponse, Operation, Param, ParamEncoding, ParamLocation, PathPart,
     Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
@@ -61,7 +61,7 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let mut fields = Vec::new();
     for param in ordered_required(op) {
         let ident = format_ident!("{}", param.rust_name);
-        let ty = cx.ty(From::Outside, &param.ty, Boxing::Inline);
+        let ty = cx.ty(Place::Outside, &param.ty, Boxing::Inline);
         fields.push(quote!(#ident: #ty));
     }
     for param in op
@@ -70,7 +70,7 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         .filter(|p| p.presence == Presence::Optional)
     {
         let ident = format_ident!("{}", param.rust_name);
-        let ty = cx.ty(From::Outside, &param.ty, Boxing::Inline);
+        let ty = cx.ty(Place::Outside, &param.ty, Boxing::Inline);
         fields.push(quote!(#ident: Option<#ty>));
     }
     let mut setters: Vec<TokenStream> = op
@@ -206,7 +206,7 @@ fn struct_fields<'a>(cx: &Cx<'a>, ty: &TypeRef) -> Option<&'a [crate::ir::Field]
 pub(super) fn body_type(cx: &Cx<'_>, kind: &BodyKind) -> TokenStream {
     match kind {
         BodyKind::Json(ty) | BodyKind::Form { ty, .. } | BodyKind::Multipart(ty) => {
-            cx.ty(From::Outside, ty, Boxing::Inline)
+            cx.ty(Place::Outside, ty, Boxing::Inline)
         }
         BodyKind::Text => quote!(str),
         BodyKind::Binary => quote!([u8]),
@@ -216,7 +216,7 @@ pub(super) fn body_type(cx: &Cx<'_>, kind: &BodyKind) -> TokenStream {
 fn output_type(cx: &Cx<'_>, body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::Empty => quote!(()),
-        ResponseBody::Json(ty) => cx.ty(From::Outside, ty, Boxing::Inline),
+        ResponseBody::Json(ty) => cx.ty(Place::Outside, ty, Boxing::Inline),
         ResponseBody::Text { .. } => quote!(String),
         ResponseBody::Binary { .. } => quote!(oagen_runtime::Bytes),
         ResponseBody::PerStatus(statuses) => {
@@ -329,8 +329,8 @@ fn decode_statuses(statuses: &crate::ir::StatusEnum) -> TokenStream {
 
 fn param_setter(cx: &Cx<'_>, param: &Param) -> TokenStream {
     let ident = format_ident!("{}", param.rust_name);
-    let (ty, conversion) = cx.argument(From::Outside, &param.ty, Boxing::Inline);
-    let value = conversion.apply(cx, From::Outside, quote!(value));
+    let (ty, conversion) = cx.argument(Place::Outside, &param.ty, Boxing::Inline);
+    let value = conversion.apply(cx, Place::Outside, quote!(value));
     let docs = doc_attrs(&param.docs);
     let summary = format!(
         " Sets the {} parameter `{}`.",

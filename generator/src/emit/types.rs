@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::{Conversion, Cx, From, doc_attrs};
+use super::{Conversion, Cx, Place, doc_attrs};
 use crate::ir::{
     Enum, Field, Presence, Scalar, Struct, TypeDef, TypeKind, TypeRef, Union, UnionDisplay,
 };
@@ -27,7 +27,7 @@ fn type_item(cx: &Cx<'_>, def: &TypeDef) -> TokenStream {
         TypeKind::Enum(e) => enum_item(cx, &docs, &name, e),
         TypeKind::Union(u) => union_item(cx, &docs, &name, u),
         TypeKind::Alias(target) => {
-            let target = cx.ty(From::Types, target, crate::ir::Boxing::Inline);
+            let target = cx.ty(Place::Types, target, crate::ir::Boxing::Inline);
             quote! {
                 #docs
                 pub type #name = #target;
@@ -38,11 +38,11 @@ fn type_item(cx: &Cx<'_>, def: &TypeDef) -> TokenStream {
 
 /// The Rust type of a field: presence and nullability together decide the `Option`s.
 fn field_type(cx: &Cx<'_>, field: &Field) -> TokenStream {
-    let ty = cx.ty(From::Types, &field.ty, field.boxing);
+    let ty = cx.ty(Place::Types, &field.ty, field.boxing);
     match field.presence {
         Presence::Required => ty,
         Presence::Optional => {
-            let option = cx.prelude(From::Types, "Option");
+            let option = cx.prelude(Place::Types, "Option");
             quote!(#option<#ty>)
         }
     }
@@ -108,15 +108,15 @@ fn struct_item(
 
     let params = required.iter().map(|field| {
         let ident = format_ident!("{}", field.rust_name);
-        let (ty, _) = cx.argument(From::Types, &field.ty, field.boxing);
+        let (ty, _) = cx.argument(Place::Types, &field.ty, field.boxing);
         quote!(#ident: #ty)
     });
     let inits = s.fields.iter().map(|field| {
         let ident = format_ident!("{}", field.rust_name);
         match field.presence {
             Presence::Required => {
-                let (_, conversion) = cx.argument(From::Types, &field.ty, field.boxing);
-                let value = conversion.apply(cx, From::Types, quote!(#ident));
+                let (_, conversion) = cx.argument(Place::Types, &field.ty, field.boxing);
+                let value = conversion.apply(cx, Place::Types, quote!(#ident));
                 if matches!(conversion, Conversion::None) {
                     quote!(#ident)
                 } else {
@@ -174,8 +174,8 @@ fn setter(cx: &Cx<'_>, field: &Field) -> Option<TokenStream> {
         TypeRef::Nullable(inner) => (&**inner, true),
         other => (other, false),
     };
-    let (arg, conversion) = cx.argument(From::Types, inner, field.boxing);
-    let value = conversion.apply(cx, From::Types, quote!(value));
+    let (arg, conversion) = cx.argument(Place::Types, inner, field.boxing);
+    let value = conversion.apply(cx, Place::Types, quote!(value));
     let stored = if nullable {
         quote!(Some(Some(#value)))
     } else {
@@ -205,7 +205,7 @@ fn setter(cx: &Cx<'_>, field: &Field) -> Option<TokenStream> {
 }
 
 fn enum_item(cx: &Cx<'_>, docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {
-    let string = cx.prelude(From::Types, "String");
+    let string = cx.prelude(Place::Types, "String");
     let fallback = format_ident!("{}", e.fallback);
     let variants = e.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
@@ -286,7 +286,7 @@ fn union_item(
 ) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
-        let ty = cx.ty(From::Types, &v.ty, v.boxing);
+        let ty = cx.ty(Place::Types, &v.ty, v.boxing);
         quote!(#ident(#ty),)
     });
     let display = match u.display {
@@ -363,7 +363,7 @@ fn literal(cx: &Cx<'_>, value: &Value, ty: &TypeRef) -> Option<TokenStream> {
     Some(match (ty, value) {
         (TypeRef::Scalar(Scalar::Bool), Value::Bool(b)) => quote!(#b),
         (TypeRef::Scalar(Scalar::String), Value::String(s)) => {
-            let string = cx.prelude(From::Types, "String");
+            let string = cx.prelude(Place::Types, "String");
             quote!(#string::from(#s))
         }
         (TypeRef::Scalar(Scalar::I32), Value::Number(n)) => {
