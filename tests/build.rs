@@ -12,6 +12,10 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+#[path = "documents.rs"]
+mod documents;
+use documents::documents;
+
 #[path = "hostile.rs"]
 mod hostile;
 
@@ -82,21 +86,6 @@ fn main() {
     );
     let _ = writeln!(modules, "pub const CORPUS_FAILED: &[&str] = &{failed:?};");
     fs::write(out_dir.join("generated_modules.rs"), modules).expect("OUT_DIR is writable");
-}
-
-/// `.yaml`, `.yml` and `.json` files of at most `max_size` bytes, sorted.
-fn documents(dir: &Path, max_size: u64) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = fs::read_dir(dir)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    found.retain(|path| {
-        matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) && fs::metadata(path).is_ok_and(|m| m.len() <= max_size)
-    });
-    found.sort();
-    found
 }
 
 /// Generates one document into `OUT_DIR/<prefix>_<name>/src` and declares it as a module.

@@ -17,6 +17,10 @@
 //! `cargo test` runs a few hundred cases of each property; `PROPTEST_CASES` sets how many,
 //! and `cargo xtask fuzz` runs many in release mode.
 
+#[path = "../documents.rs"]
+mod documents;
+use documents::documents;
+
 #[path = "../hostile.rs"]
 mod hostile;
 
@@ -278,22 +282,6 @@ fn seeds() -> &'static [(PathBuf, Value)] {
             })
             .collect()
     })
-}
-
-/// `.yaml`, `.yml` and `.json` files of at most `max_size` bytes, sorted; none if `dir` does
-/// not exist.
-fn documents(dir: &Path, max_size: u64) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = fs::read_dir(dir)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    found.retain(|path| {
-        matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) && fs::metadata(path).is_ok_and(|m| m.len() <= max_size)
-    });
-    found.sort();
-    found
 }
 
 /// A YAML value as JSON: keys that are numbers or booleans (`200:`) become their text, tags
