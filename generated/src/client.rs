@@ -65,6 +65,7 @@ impl Client {
     ) -> operations::ListCustomersWithFilteringAndPagination<'a> {
         operations::ListCustomersWithFilteringAndPagination {
             client: self,
+            options: oagen_runtime::CallOptions::default(),
             apiversion: None,
             cursor: None,
             limit: None,
@@ -116,6 +117,7 @@ impl Client {
     ) -> operations::CreateCustomer<'a> {
         operations::CreateCustomer {
             client: self,
+            options: oagen_runtime::CallOptions::default(),
             body,
         }
     }
@@ -131,6 +133,7 @@ impl Client {
     ) -> operations::GetCustomerById<'a> {
         operations::GetCustomerById {
             client: self,
+            options: oagen_runtime::CallOptions::default(),
             customer_id,
         }
     }
@@ -147,6 +150,7 @@ impl Client {
     ) -> operations::UpdateCustomer<'a> {
         operations::UpdateCustomer {
             client: self,
+            options: oagen_runtime::CallOptions::default(),
             customer_id: customer_id.into(),
             body,
         }
@@ -199,9 +203,27 @@ impl ClientBuilder {
         self
     }
 
-    /// The timeout for each whole request (60 seconds unless set); `None` waits forever.
+    /// The timeout for each attempt of a request: connecting, sending and reading the
+    /// whole response (60 seconds unless set); `None` waits forever. A call can
+    /// override it with `with_timeout`.
     pub fn timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
         self.core.timeout(timeout);
+        self
+    }
+
+    /// How failed requests are retried: by default 3 attempts in all, for connection
+    /// errors, timeouts and 429, 502, 503 and 504 answers, honouring `Retry-After`,
+    /// and only for idempotent methods. `RetryPolicy::disabled()` never retries. A
+    /// call can override it with `with_retry`.
+    pub fn retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
+        self.core.retry(policy);
+        self
+    }
+
+    /// The largest response body read (64 MiB unless set); a larger one is
+    /// `Error::ResponseTooLarge`.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.core.max_response_bytes(limit);
         self
     }
 

@@ -16,6 +16,7 @@ pub use client::{Client, ClientBuilder, Error, ErrorBody};
 /// Re-exported so that a `reqwest::Client` for [`ClientBuilder::http_client`] comes from
 /// the same version.
 pub use oagen_runtime::reqwest;
-pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Response, Secret};
+pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Items, Pages, Response};
+pub use oagen_runtime::{RetryPolicy, Secret, TooLargeError, TransportError};
 /// Re-exported: identifiers in this API are `uuid::Uuid`s.
 pub use uuid;

@@ -10,10 +10,11 @@ use super::{Client, Error, ErrorBody, types};
 /// Returns one page of customers. Pages are walked with `cursor` and `limit`. Results can be narrowed with field filters, where a suffix after a double underscore selects the comparison (`__ilike`, `__like`, `__in`, `__isnull`, `__neq`, `__gt`, `__gte`, `__lt`, `__lte`), and with `search`. `order` sorts the results (a leading `-` means descending), and `expand` adds related data such as contacts.
 ///
 /// `GET /customers`
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent; see `Client::list_customers_with_filtering_and_pagination`"]
 pub struct ListCustomersWithFilteringAndPagination<'a> {
     pub(crate) client: &'a Client,
+    pub(crate) options: oagen_runtime::CallOptions,
     pub(crate) apiversion: Option<i64>,
     pub(crate) cursor: Option<String>,
     pub(crate) limit: Option<i64>,
@@ -292,6 +293,19 @@ impl<'a> ListCustomersWithFilteringAndPagination<'a> {
         self
     }
 
+    /// Overrides the client's timeout for each attempt of this call.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.timeout(Some(timeout));
+        self
+    }
+
+    /// Overrides the client's retry policy for this call (for example to retry a
+    /// `POST` that is safe to repeat).
+    pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<types::CustomerListResponse, Error> {
         self.send_with_response().await.map(oagen_runtime::Response::into_body)
@@ -305,10 +319,13 @@ impl<'a> ListCustomersWithFilteringAndPagination<'a> {
         let mut request = self
             .client
             .core
-            .request(
-                oagen_runtime::reqwest::Method::GET,
-                &["ApiTokenAuth", "OrganisationAuth"],
-            );
+            .request(oagen_runtime::Endpoint {
+                method: oagen_runtime::reqwest::Method::GET,
+                path: "/customers",
+                operation: "list_customers_with_filtering_and_pagination",
+                security: &["ApiTokenAuth", "OrganisationAuth"],
+            });
+        request.options(&self.options);
         request.path("customers");
         if let Some(value) = &self.apiversion {
             request.header("apiversion", value);
@@ -430,6 +447,28 @@ impl<'a> ListCustomersWithFilteringAndPagination<'a> {
             })
             .await
     }
+
+    /// Walks every page: the first as this request describes it, then each next one (its `cursor` set to the `next` of the page before), until a page has no next cursor. Call `.items()` on the result for the items of every page instead.
+    pub fn paginate(
+        self,
+    ) -> oagen_runtime::Pages<
+        'a,
+        types::CustomerListResponse,
+        types::CustomerResponseSchema,
+        ErrorBody,
+    > {
+        oagen_runtime::Pages::new(
+            move |cursor| {
+                let mut request = self.clone();
+                if cursor.is_some() {
+                    request.cursor = cursor;
+                }
+                Box::pin(request.send())
+            },
+            |page| page.next.clone().flatten(),
+            |page| page.results,
+        )
+    }
 }
 
 impl<'a> ::std::future::IntoFuture for ListCustomersWithFilteringAndPagination<'a> {
@@ -447,14 +486,28 @@ impl<'a> ::std::future::IntoFuture for ListCustomersWithFilteringAndPagination<'
 /// Creates a customer. Only `customer_name` is required; everything else (identifiers, addresses, tax ids, contact details, connector link and billing flags) is optional.
 ///
 /// `POST /customers`
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent; see `Client::create_customer`"]
 pub struct CreateCustomer<'a> {
     pub(crate) client: &'a Client,
+    pub(crate) options: oagen_runtime::CallOptions,
     pub(crate) body: &'a types::CreateCustomerRequestSchema,
 }
 
 impl<'a> CreateCustomer<'a> {
+    /// Overrides the client's timeout for each attempt of this call.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.timeout(Some(timeout));
+        self
+    }
+
+    /// Overrides the client's retry policy for this call (for example to retry a
+    /// `POST` that is safe to repeat).
+    pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<types::CreateCustomerResponseSchema, Error> {
         self.send_with_response().await.map(oagen_runtime::Response::into_body)
@@ -468,10 +521,13 @@ impl<'a> CreateCustomer<'a> {
         let mut request = self
             .client
             .core
-            .request(
-                oagen_runtime::reqwest::Method::POST,
-                &["ApiTokenAuth", "OrganisationAuth"],
-            );
+            .request(oagen_runtime::Endpoint {
+                method: oagen_runtime::reqwest::Method::POST,
+                path: "/customers",
+                operation: "create_customer",
+                security: &["ApiTokenAuth", "OrganisationAuth"],
+            });
+        request.options(&self.options);
         request.path("customers");
         request.json(self.body);
         request
@@ -500,14 +556,28 @@ impl<'a> ::std::future::IntoFuture for CreateCustomer<'a> {
 /// Fetches a single customer of the calling organisation by its id. Answers 404 if no such customer exists.
 ///
 /// `GET /customers/{customer_id}`
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent; see `Client::get_customer_by_id`"]
 pub struct GetCustomerById<'a> {
     pub(crate) client: &'a Client,
+    pub(crate) options: oagen_runtime::CallOptions,
     pub(crate) customer_id: uuid::Uuid,
 }
 
 impl<'a> GetCustomerById<'a> {
+    /// Overrides the client's timeout for each attempt of this call.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.timeout(Some(timeout));
+        self
+    }
+
+    /// Overrides the client's retry policy for this call (for example to retry a
+    /// `POST` that is safe to repeat).
+    pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<types::CustomerResponseSchema, Error> {
         self.send_with_response().await.map(oagen_runtime::Response::into_body)
@@ -521,10 +591,13 @@ impl<'a> GetCustomerById<'a> {
         let mut request = self
             .client
             .core
-            .request(
-                oagen_runtime::reqwest::Method::GET,
-                &["ApiTokenAuth", "OrganisationAuth"],
-            );
+            .request(oagen_runtime::Endpoint {
+                method: oagen_runtime::reqwest::Method::GET,
+                path: "/customers/{customer_id}",
+                operation: "get_customer_by_id",
+                security: &["ApiTokenAuth", "OrganisationAuth"],
+            });
+        request.options(&self.options);
         request.path("customers");
         request.path_param(&self.customer_id);
         request
@@ -553,15 +626,29 @@ impl<'a> ::std::future::IntoFuture for GetCustomerById<'a> {
 /// Changes an existing customer. Only the fields present in the body are updated.
 ///
 /// `PATCH /customers/{customer_id}`
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent; see `Client::update_customer`"]
 pub struct UpdateCustomer<'a> {
     pub(crate) client: &'a Client,
+    pub(crate) options: oagen_runtime::CallOptions,
     pub(crate) customer_id: String,
     pub(crate) body: &'a types::UpdateCustomerRequestSchema,
 }
 
 impl<'a> UpdateCustomer<'a> {
+    /// Overrides the client's timeout for each attempt of this call.
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.timeout(Some(timeout));
+        self
+    }
+
+    /// Overrides the client's retry policy for this call (for example to retry a
+    /// `POST` that is safe to repeat).
+    pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<types::CustomerResponseSchema, Error> {
         self.send_with_response().await.map(oagen_runtime::Response::into_body)
@@ -575,10 +662,13 @@ impl<'a> UpdateCustomer<'a> {
         let mut request = self
             .client
             .core
-            .request(
-                oagen_runtime::reqwest::Method::PATCH,
-                &["ApiTokenAuth", "OrganisationAuth"],
-            );
+            .request(oagen_runtime::Endpoint {
+                method: oagen_runtime::reqwest::Method::PATCH,
+                path: "/customers/{customer_id}",
+                operation: "update_customer",
+                security: &["ApiTokenAuth", "OrganisationAuth"],
+            });
+        request.options(&self.options);
         request.path("customers");
         request.path_param(&self.customer_id);
         request.json(self.body);

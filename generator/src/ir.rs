@@ -271,6 +271,24 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// Wire names of the security schemes whose credentials this operation sends.
     pub security: Vec<String>,
+    /// How to walk every page, for a cursor-paginated list operation.
+    pub pagination: Option<Pagination>,
+}
+
+/// A cursor-paginated list operation: the request's cursor parameter, and where a page (the
+/// success body, a struct) holds the next cursor and its items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Index in `params` of the cursor: an optional string query parameter.
+    pub cursor_param: usize,
+    /// The page's field holding the next page's cursor (a string).
+    pub next_field: String,
+    /// How many `Option`s wrap the next cursor field (0, 1 or 2).
+    pub next_depth: u8,
+    /// The page's field holding the items (a list).
+    pub items_field: String,
+    /// How many `Option`s wrap the items field (0, 1 or 2).
+    pub items_depth: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

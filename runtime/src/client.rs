@@ -2,11 +2,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Method, Url};
 
 use crate::error::ConfigError;
-use crate::request::Request;
+use crate::request::{Endpoint, Request};
+use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
 /// Where a credential goes on each request, as the API's `securitySchemes` say.
@@ -48,6 +49,8 @@ pub struct CoreBuilder {
     user_agent: String,
     credentials: Vec<(&'static str, AuthLocation, Secret)>,
     headers: Vec<(String, String)>,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
 }
 
 impl fmt::Debug for CoreBuilder {
@@ -63,11 +66,16 @@ impl fmt::Debug for CoreBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("credentials", &schemes)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
 
 impl CoreBuilder {
+    /// The largest response body read unless the user sets another limit: 64 MiB.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 << 20;
+
     /// The timeout for one whole request (connect, send, and read the response) unless
     /// the user sets another.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -84,7 +92,22 @@ impl CoreBuilder {
             user_agent: user_agent.to_owned(),
             credentials: Vec::new(),
             headers: Vec::new(),
+            retry: RetryPolicy::default(),
+            max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
         }
+    }
+
+    /// How requests are retried ([`RetryPolicy::default`] unless set;
+    /// [`RetryPolicy::disabled`] never retries).
+    pub fn retry(&mut self, policy: RetryPolicy) {
+        self.retry = policy;
+    }
+
+    /// The largest response body the client reads; a larger one is
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge), so a misbehaving server
+    /// cannot exhaust memory.
+    pub fn max_response_bytes(&mut self, limit: usize) {
+        self.max_response_bytes = limit;
     }
 
     /// Sends requests to another base URL (a sandbox, a proxy, a test server).
@@ -98,7 +121,8 @@ impl CoreBuilder {
         self.http = Some(client);
     }
 
-    /// The timeout for each whole request; `None` waits forever.
+    /// The timeout for each attempt of a request (connect, send, and read the whole
+    /// response); `None` waits forever.
     pub fn timeout(&mut self, timeout: Option<Duration>) {
         self.timeout = timeout;
     }
@@ -175,6 +199,8 @@ impl CoreBuilder {
                 credentials,
                 headers,
                 timeout: self.timeout,
+                retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }
@@ -252,6 +278,8 @@ pub(crate) struct Inner {
     pub(crate) credentials: Vec<Credential>,
     pub(crate) headers: HeaderMap,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl fmt::Debug for ClientCore {
@@ -261,6 +289,7 @@ impl fmt::Debug for ClientCore {
             .field("base_url", &self.inner.base_url.as_str())
             .field("credentials", &schemes)
             .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
@@ -271,9 +300,9 @@ impl ClientCore {
         &self.inner.base_url
     }
 
-    /// Starts a request. `security` names the schemes whose credentials this operation takes.
-    pub fn request(&self, method: Method, security: &'static [&'static str]) -> Request<'_> {
-        Request::new(self, method, security)
+    /// Starts a request for an operation.
+    pub fn request(&self, endpoint: Endpoint) -> Request<'_> {
+        Request::new(self, endpoint)
     }
 }
 

@@ -19,14 +19,21 @@ pub enum Error<B> {
     /// The request could not be built from the arguments given (for example a header
     /// parameter that is not a valid header value). Nothing was sent.
     InvalidRequest(String),
-    /// Connecting, sending or receiving failed.
-    Network(reqwest::Error),
-    /// The request took longer than its timeout.
-    Timeout(reqwest::Error),
+    /// Connecting, sending or receiving failed (on the last attempt, if it was retried).
+    Network(TransportError),
+    /// The request took longer than its timeout (on the last attempt, if it was retried).
+    Timeout(TransportError),
     /// The server answered with a status that is not a success.
     Api(Box<ApiError<B>>),
     /// The server answered with a success status, but the body is not what the API describes.
     Decode(Box<DecodeError>),
+    /// The response body is larger than the client's limit
+    /// ([`CoreBuilder::max_response_bytes`](crate::CoreBuilder::max_response_bytes)); it was
+    /// not read further.
+    ResponseTooLarge(Box<TooLargeError>),
+    /// The server's answers, each valid alone, do not make sense together (for example a
+    /// pagination cursor that comes back a second time, which would loop forever).
+    Protocol(String),
 }
 
 impl<B> Error<B> {
@@ -35,9 +42,37 @@ impl<B> Error<B> {
         match self {
             Error::Api(err) => Some(err.status),
             Error::Decode(err) => Some(err.status),
-            Error::Network(err) | Error::Timeout(err) => err.status(),
-            Error::Config(_) | Error::InvalidRequest(_) => None,
+            Error::ResponseTooLarge(err) => Some(err.status),
+            Error::Network(err) | Error::Timeout(err) => err.source.status(),
+            Error::Config(_) | Error::InvalidRequest(_) | Error::Protocol(_) => None,
         }
+    }
+
+    /// How many times the request was sent: 0 when it was never sent (an invalid
+    /// configuration or request), more than 1 when it was retried.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api(err) => err.attempts,
+            Error::Decode(err) => err.attempts,
+            Error::ResponseTooLarge(err) => err.attempts,
+            Error::Network(err) | Error::Timeout(err) => err.attempts,
+            Error::Config(_) | Error::InvalidRequest(_) | Error::Protocol(_) => 0,
+        }
+    }
+
+    /// The headers of the response, if one was received.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api(err) => Some(&err.headers),
+            Error::Decode(err) => Some(&err.headers),
+            Error::ResponseTooLarge(err) => Some(&err.headers),
+            _ => None,
+        }
+    }
+
+    /// The request id the server gave its response, if it sent one (see [`request_id`]).
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers().and_then(request_id)
     }
 
     /// The decoded error body, where the API declares one for this status and it decoded.
@@ -57,14 +92,56 @@ impl<B> Error<B> {
         }
     }
 
-    pub(crate) fn transport(err: reqwest::Error) -> Self {
-        let err = err.without_url();
-        if err.is_timeout() {
+    pub(crate) fn transport(err: reqwest::Error, attempts: u32) -> Self {
+        let err = TransportError {
+            source: err.without_url(),
+            attempts,
+        };
+        if err.source.is_timeout() {
             Error::Timeout(err)
         } else {
             Error::Network(err)
         }
     }
+
+    /// Records how many times the request was sent.
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        match self {
+            Error::Api(err) => err.attempts = attempts,
+            Error::Decode(err) => err.attempts = attempts,
+            Error::ResponseTooLarge(err) => err.attempts = attempts,
+            Error::Network(err) | Error::Timeout(err) => err.attempts = attempts,
+            Error::Config(_) | Error::InvalidRequest(_) | Error::Protocol(_) => {}
+        }
+    }
+}
+
+/// The headers servers commonly use to name a request, checked in this order.
+pub const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-correlation-id",
+    "x-trace-id",
+];
+
+/// The request id in a response's headers (the first of [`REQUEST_ID_HEADERS`] present, if
+/// it is visible ASCII): the value to quote to the API's support.
+pub fn request_id(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|value| value.to_str().ok())
+}
+
+/// A failure to connect, send or receive, or a timeout.
+#[derive(Debug)]
+pub struct TransportError {
+    /// What reqwest reported, without the URL (which may hold a credential in its query).
+    pub source: reqwest::Error,
+    /// How many times the request was sent.
+    pub attempts: u32,
 }
 
 impl<B> From<ConfigError> for Error<B> {
@@ -86,6 +163,19 @@ impl<B> fmt::Display for Error<B> {
                 "could not decode the {} response: {}",
                 err.status, err.source
             ),
+            Error::ResponseTooLarge(err) => write!(
+                f,
+                "the {} response is larger than the limit of {} bytes",
+                err.status, err.limit
+            ),
+            Error::Protocol(message) => write!(f, "unexpected answers from the server: {message}"),
+        }?;
+        if let Some(id) = self.request_id() {
+            write!(f, " (request id {id})")?;
+        }
+        match self.attempts() {
+            0 | 1 => Ok(()),
+            attempts => write!(f, " after {attempts} attempts"),
         }
     }
 }
@@ -94,9 +184,12 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Config(err) => Some(err),
-            Error::Network(err) | Error::Timeout(err) => Some(err),
+            Error::Network(err) | Error::Timeout(err) => Some(&err.source),
             Error::Decode(err) => Some(&*err.source),
-            Error::InvalidRequest(_) | Error::Api(_) => None,
+            Error::InvalidRequest(_)
+            | Error::Api(_)
+            | Error::ResponseTooLarge(_)
+            | Error::Protocol(_) => None,
         }
     }
 }
@@ -114,9 +207,16 @@ pub struct ApiError<B> {
     /// The body decoded as the error type the API declares for this status, if it declares
     /// one and the body matches it.
     pub typed: Option<B>,
+    /// How many times the request was sent.
+    pub attempts: u32,
 }
 
 impl<B> ApiError<B> {
+    /// The request id the server gave this response, if it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+
     /// The body as text (lossy for bytes that are not UTF-8), for logs and messages.
     pub fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -135,6 +235,22 @@ pub struct DecodeError {
     pub body: Bytes,
     /// Why it did not decode (a JSON error, or text that is not UTF-8).
     pub source: Box<dyn std::error::Error + Send + Sync>,
+    /// How many times the request was sent.
+    pub attempts: u32,
+}
+
+/// A response whose body is larger than the client's limit.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct TooLargeError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The limit, in bytes.
+    pub limit: usize,
+    /// How many times the request was sent.
+    pub attempts: u32,
 }
 
 /// An invalid client configuration: reported when the client is built, before anything is

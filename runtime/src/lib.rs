@@ -10,14 +10,21 @@ mod error;
 mod form;
 mod multipart;
 pub mod nullable;
+mod paginate;
 mod request;
+mod retry;
 mod secret;
 
 pub use client::{AuthLocation, ClientCore, CoreBuilder};
-pub use error::{ApiError, ConfigError, DecodeError, Error};
+pub use error::{
+    ApiError, ConfigError, DecodeError, Error, REQUEST_ID_HEADERS, TooLargeError, TransportError,
+    request_id,
+};
 pub use form::QueryStyle;
 pub use multipart::{File, Multipart};
-pub use request::{BoxFuture, Joined, Request, Response, decode_json};
+pub use paginate::{Items, Pages};
+pub use request::{BoxFuture, CallOptions, Endpoint, Joined, Request, Response, decode_json};
+pub use retry::RetryPolicy;
 pub use secret::Secret;
 
 /// Binary response bodies.
@@ -26,3 +33,6 @@ pub use bytes::Bytes;
 /// Re-exported so users can pass their own `reqwest::Client` without depending on the same
 /// version of reqwest by hand.
 pub use reqwest;
+
+/// Re-exported so users can consume [`Pages`] and [`Items`] with stream combinators.
+pub use futures_core::Stream;

@@ -1,14 +1,51 @@
 use std::fmt::{self, Display};
 use std::future::Future;
 use std::pin::Pin;
+use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
+use tracing::field::Empty;
 
 use crate::client::{ClientCore, Placement};
-use crate::error::{ApiError, DecodeError, Error};
+use crate::error::{ApiError, DecodeError, Error, TooLargeError};
+use crate::retry::RetryPolicy;
+
+/// What generated code says about one operation: its method, its path template as the API
+/// description writes it, its name, and the security schemes whose credentials it sends.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub method: Method,
+    /// The path template (`/things/{id}`), for logs and traces: never the filled-in path.
+    pub path: &'static str,
+    /// The operation's name in the generated crate.
+    pub operation: &'static str,
+    pub security: &'static [&'static str],
+}
+
+/// Settings of one call that override the client's: set through the `with_timeout` and
+/// `with_retry` methods of every generated request builder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    timeout: Option<Option<Duration>>,
+    retry: Option<RetryPolicy>,
+}
+
+impl CallOptions {
+    /// The timeout of each attempt of this call; `None` waits forever.
+    pub fn timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = Some(timeout);
+    }
+
+    /// The retry policy of this call.
+    pub fn retry(&mut self, policy: RetryPolicy) {
+        self.retry = Some(policy);
+    }
+}
 
 /// A successful response: the decoded body with the status and headers it came with.
 #[derive(Debug, Clone)]
@@ -20,6 +57,12 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    /// The request id the server gave this response, if it sent one (see
+    /// [`request_id`](crate::request_id)).
+    pub fn request_id(&self) -> Option<&str> {
+        crate::error::request_id(&self.headers)
+    }
+
     /// The decoded body alone.
     pub fn into_body(self) -> T {
         self.body
@@ -76,6 +119,7 @@ impl Response<bytes::Bytes> {
             headers: self.headers,
             body: self.body,
             source,
+            attempts: 1,
         }))
     }
 }
@@ -106,43 +150,76 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// kept and reported by `send` as [`Error::InvalidRequest`], so building never fails halfway.
 pub struct Request<'a> {
     core: &'a ClientCore,
-    method: Method,
+    endpoint: Endpoint,
     url: Url,
     headers: HeaderMap,
-    body: Option<(Vec<u8>, HeaderValue)>,
-    security: &'static [&'static str],
+    body: Option<(Bytes, HeaderValue)>,
+    options: CallOptions,
     problem: Option<String>,
 }
 
 impl fmt::Debug for Request<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
-            .field("method", &self.method)
-            .field("path", &self.url.path())
-            .field("security", &self.security)
+            .field("endpoint", &self.endpoint)
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
 
+/// A response read to its end, before its status is judged.
+struct Exchange {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    attempts: u32,
+}
+
+/// Why a response body could not be read.
+enum BodyError {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+/// Reads a whole body, refusing one beyond `limit` bytes without reading it all.
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, BodyError> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
 impl<'a> Request<'a> {
-    pub(crate) fn new(
-        core: &'a ClientCore,
-        method: Method,
-        security: &'static [&'static str],
-    ) -> Self {
+    pub(crate) fn new(core: &'a ClientCore, endpoint: Endpoint) -> Self {
         let mut url = core.inner.base_url.clone();
         if let Ok(mut segments) = url.path_segments_mut() {
             segments.pop_if_empty();
         }
         Request {
             core,
-            method,
+            endpoint,
             url,
             headers: HeaderMap::new(),
             body: None,
-            security,
+            options: CallOptions::default(),
             problem: None,
         }
+    }
+
+    /// Applies the settings of one call (timeout, retry policy).
+    pub fn options(&mut self, options: &CallOptions) -> &mut Self {
+        self.options = options.clone();
+        self
     }
 
     fn fail(&mut self, problem: String) {
@@ -242,7 +319,7 @@ impl<'a> Request<'a> {
         match serde_json::to_vec(body) {
             Ok(bytes) => {
                 if let Some(value) = self.media_type(media_type) {
-                    self.body = Some((bytes, value));
+                    self.body = Some((bytes.into(), value));
                 }
             }
             Err(err) => self.fail(format!("the body could not be encoded as JSON: {err}")),
@@ -258,7 +335,7 @@ impl<'a> Request<'a> {
         match crate::form::encode(body, deep_object) {
             Ok(text) => {
                 self.body = Some((
-                    text.into_bytes(),
+                    text.into_bytes().into(),
                     HeaderValue::from_static("application/x-www-form-urlencoded"),
                 ))
             }
@@ -272,7 +349,7 @@ impl<'a> Request<'a> {
         match form.encode() {
             Ok((body, content_type)) => match HeaderValue::from_str(&content_type) {
                 Ok(value) => {
-                    self.body = Some((body, value));
+                    self.body = Some((body.into(), value));
                 }
                 Err(_) => {
                     self.fail("the multipart content type is not a valid header value".to_owned())
@@ -286,7 +363,7 @@ impl<'a> Request<'a> {
     /// Sets a text body of the given media type.
     pub fn text(&mut self, body: &str, media_type: &'static str) -> &mut Self {
         if let Some(value) = self.media_type(media_type) {
-            self.body = Some((body.as_bytes().to_vec(), value));
+            self.body = Some((Bytes::copy_from_slice(body.as_bytes()), value));
         }
         self
     }
@@ -294,7 +371,7 @@ impl<'a> Request<'a> {
     /// Sets a binary body of the given media type.
     pub fn bytes(&mut self, body: &[u8], media_type: &'static str) -> &mut Self {
         if let Some(value) = self.media_type(media_type) {
-            self.body = Some((body.to_vec(), value));
+            self.body = Some((Bytes::copy_from_slice(body), value));
         }
         self
     }
@@ -336,7 +413,11 @@ impl<'a> Request<'a> {
             self.headers
                 .insert(ACCEPT, HeaderValue::from_static("application/json"));
         }
-        self.send_bytes(decode_error).await?.decode_json()
+        let (response, attempts) = self.exchange(decode_error).await?;
+        response.decode_json().map_err(|mut err: Error<B>| {
+            err.set_attempts(attempts);
+            err
+        })
     }
 
     /// Sends the request and returns a success body as text. A body that is not UTF-8 is a
@@ -345,7 +426,11 @@ impl<'a> Request<'a> {
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
     ) -> Result<Response<String>, Error<B>> {
-        self.send_bytes(decode_error).await?.decode_text()
+        let (response, attempts) = self.exchange(decode_error).await?;
+        response.decode_text().map_err(|mut err: Error<B>| {
+            err.set_attempts(attempts);
+            err
+        })
     }
 
     /// Sends the request and returns a success body as bytes.
@@ -353,12 +438,7 @@ impl<'a> Request<'a> {
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
     ) -> Result<Response<bytes::Bytes>, Error<B>> {
-        let (status, headers, body) = self.exchange(decode_error).await?;
-        Ok(Response {
-            status,
-            headers,
-            body,
-        })
+        Ok(self.exchange(decode_error).await?.0)
     }
 
     /// Sends the request; a success body, if any, is ignored.
@@ -366,21 +446,76 @@ impl<'a> Request<'a> {
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
     ) -> Result<Response<()>, Error<B>> {
-        let (status, headers, _) = self.exchange(decode_error).await?;
-        Ok(Response {
-            status,
-            headers,
-            body: (),
-        })
+        Ok(self.exchange(decode_error).await?.0.map(|_| ()))
     }
 
+    /// Sends the request (again, as the retry policy allows), reads the response to its end
+    /// and judges its status, inside a tracing span that records the method, the path
+    /// template, the operation, the final status, the number of attempts and the duration.
     async fn exchange<B>(
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
-    ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), Error<B>> {
+    ) -> Result<(Response<Bytes>, u32), Error<B>> {
         if let Some(problem) = self.problem {
             return Err(Error::InvalidRequest(problem));
         }
+        let span = tracing::info_span!(
+            "request",
+            http.method = %self.endpoint.method,
+            url.template = self.endpoint.path,
+            operation = self.endpoint.operation,
+            http.status = Empty,
+            attempts = Empty,
+            duration_ms = Empty,
+        );
+        let started = Instant::now();
+        let result = self.attempts::<B>().instrument(span.clone()).await;
+        span.record(
+            "duration_ms",
+            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        );
+        let exchange = match result {
+            Ok(exchange) => exchange,
+            Err(err) => {
+                span.record("attempts", err.attempts());
+                if let Some(status) = err.status() {
+                    span.record("http.status", status.as_u16());
+                }
+                return Err(err);
+            }
+        };
+        span.record("attempts", exchange.attempts);
+        span.record("http.status", exchange.status.as_u16());
+        let Exchange {
+            status,
+            headers,
+            body,
+            attempts,
+        } = exchange;
+        if status.is_success() {
+            Ok((
+                Response {
+                    status,
+                    headers,
+                    body,
+                },
+                attempts,
+            ))
+        } else {
+            let typed = decode_error(status, &body);
+            Err(Error::Api(Box::new(ApiError {
+                status,
+                headers,
+                body,
+                typed,
+                attempts,
+            })))
+        }
+    }
+
+    /// The attempts themselves: every answer is returned, except those the retry policy
+    /// says to try again.
+    async fn attempts<B>(self) -> Result<Exchange, Error<B>> {
         let inner = &self.core.inner;
         let mut url = self.url;
         let mut headers = inner.headers.clone();
@@ -388,7 +523,7 @@ impl<'a> Request<'a> {
             headers.append(name.clone(), value.clone());
         }
         for credential in &inner.credentials {
-            if !self.security.contains(&credential.scheme) {
+            if !self.endpoint.security.contains(&credential.scheme) {
                 continue;
             }
             match &credential.placement {
@@ -403,31 +538,98 @@ impl<'a> Request<'a> {
                 }
             }
         }
-
-        let mut builder = inner.http.request(self.method, url).headers(headers);
-        if let Some(timeout) = inner.timeout {
-            builder = builder.timeout(timeout);
-        }
-        if let Some((bytes, content_type)) = self.body {
-            builder = builder.header(CONTENT_TYPE, content_type).body(bytes);
+        if let Some((_, content_type)) = &self.body {
+            headers.insert(CONTENT_TYPE, content_type.clone());
         }
 
-        let response = builder.send().await.map_err(Error::transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::transport)?;
-        if status.is_success() {
-            Ok((status, headers, body))
-        } else {
-            let typed = decode_error(status, &body);
-            Err(Error::Api(Box::new(ApiError {
-                status,
-                headers,
-                body,
-                typed,
-            })))
+        let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
+        let timeout = self.options.timeout.unwrap_or(inner.timeout);
+        let repeatable = policy.may_repeat(&self.endpoint.method, &headers);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let last = attempt >= policy.attempts();
+            let mut builder = inner
+                .http
+                .request(self.endpoint.method.clone(), url.clone())
+                .headers(headers.clone());
+            if let Some(timeout) = timeout {
+                builder = builder.timeout(timeout);
+            }
+            if let Some((bytes, _)) = &self.body {
+                builder = builder.body(bytes.clone());
+            }
+
+            let response = match builder.send().await {
+                Ok(response) => response,
+                Err(err) => {
+                    // A request that never connected was never sent, so it is safe to send
+                    // whatever its method.
+                    if !last && (repeatable || err.is_connect()) {
+                        wait(attempt, policy.backoff(attempt), &transport_reason(&err)).await;
+                        continue;
+                    }
+                    return Err(Error::transport(err, attempt));
+                }
+            };
+            let status = response.status();
+            let response_headers = response.headers().clone();
+            if !last && repeatable {
+                if let Some(delay) = policy.after_status(status, &response_headers, attempt) {
+                    wait(attempt, delay, &status).await;
+                    continue;
+                }
+            }
+            match read_body(response, inner.max_response_bytes).await {
+                Ok(body) => {
+                    return Ok(Exchange {
+                        status,
+                        headers: response_headers,
+                        body,
+                        attempts: attempt,
+                    });
+                }
+                Err(BodyError::Transport(err)) => {
+                    if !last && repeatable {
+                        wait(attempt, policy.backoff(attempt), &transport_reason(&err)).await;
+                        continue;
+                    }
+                    return Err(Error::transport(err, attempt));
+                }
+                Err(BodyError::TooLarge) => {
+                    return Err(Error::ResponseTooLarge(Box::new(TooLargeError {
+                        status,
+                        headers: response_headers,
+                        limit: inner.max_response_bytes,
+                        attempts: attempt,
+                    })));
+                }
+            }
         }
     }
+}
+
+/// Why a transport error happened, in words that cannot hold the URL (whose query may hold
+/// a credential).
+fn transport_reason(err: &reqwest::Error) -> &'static str {
+    if err.is_timeout() {
+        "timeout"
+    } else if err.is_connect() {
+        "connection failed"
+    } else {
+        "network error"
+    }
+}
+
+/// Waits before the next attempt, saying why in a `debug` event of the request's span.
+fn wait(attempt: u32, delay: Duration, reason: &dyn Display) -> tokio::time::Sleep {
+    tracing::debug!(
+        attempt,
+        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+        reason = %reason,
+        "retrying"
+    );
+    tokio::time::sleep(delay)
 }
 
 /// Decodes a JSON error body into `T`; `None` when it does not match (the raw body is kept
@@ -438,7 +640,16 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{CoreBuilder, Error};
+    use crate::{CoreBuilder, Endpoint, Error};
+
+    fn endpoint(method: reqwest::Method) -> Endpoint {
+        Endpoint {
+            method,
+            path: "/",
+            operation: "test",
+            security: &[],
+        }
+    }
 
     #[tokio::test]
     async fn an_invalid_media_type_from_the_description_is_an_error_not_a_panic() {
@@ -447,18 +658,18 @@ mod tests {
             .build()
             .unwrap();
         for media_type in ["a\nb", "a\u{0}b"] {
-            let mut request = core.request(reqwest::Method::POST, &[]);
+            let mut request = core.request(endpoint(reqwest::Method::POST));
             request.text("body", media_type);
             let err = request.send_empty::<()>(|_, _| None).await.unwrap_err();
             assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
-            let mut request = core.request(reqwest::Method::GET, &[]);
+            let mut request = core.request(endpoint(reqwest::Method::GET));
             request.accept(media_type);
             let err = request.send_bytes::<()>(|_, _| None).await.unwrap_err();
             assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
         }
         // Bytes above ASCII are allowed in header values (HTTP's obs-text); such a value once
         // made `HeaderValue::from_static` panic. It is sent (and fails to connect).
-        let mut request = core.request(reqwest::Method::GET, &[]);
+        let mut request = core.request(endpoint(reqwest::Method::GET));
         request.accept("text/\u{e9}t\u{e9}");
         let err = request.send_bytes::<()>(|_, _| None).await.unwrap_err();
         assert!(matches!(err, Error::Network(_)), "{err:?}");

@@ -45,7 +45,8 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         /// Re-exported so that a `reqwest::Client` for [`ClientBuilder::http_client`] comes from
         /// the same version.
         pub use oagen_runtime::reqwest;
-        pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Response, Secret};
+        pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Items, Pages, Response};
+        pub use oagen_runtime::{RetryPolicy, Secret, TooLargeError, TransportError};
         #uuid
     }
 }
@@ -201,9 +202,27 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
                 self
             }
 
-            /// The timeout for each whole request (60 seconds unless set); `None` waits forever.
+            /// The timeout for each attempt of a request: connecting, sending and reading the
+            /// whole response (60 seconds unless set); `None` waits forever. A call can
+            /// override it with `with_timeout`.
             pub fn timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
                 self.core.timeout(timeout);
+                self
+            }
+
+            /// How failed requests are retried: by default 3 attempts in all, for connection
+            /// errors, timeouts and 429, 502, 503 and 504 answers, honouring `Retry-After`,
+            /// and only for idempotent methods. `RetryPolicy::disabled()` never retries. A
+            /// call can override it with `with_retry`.
+            pub fn retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
+                self.core.retry(policy);
+                self
+            }
+
+            /// The largest response body read (64 MiB unless set); a larger one is
+            /// `Error::ResponseTooLarge`.
+            pub fn max_response_bytes(mut self, limit: usize) -> Self {
+                self.core.max_response_bytes(limit);
                 self
             }
 
@@ -384,6 +403,7 @@ fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         pub fn #name<'a>(&'a self, #(#params),*) -> operations::#builder<'a> {
             operations::#builder {
                 client: self,
+                options: oagen_runtime::CallOptions::default(),
                 #(#inits,)*
             }
         }

@@ -23,7 +23,7 @@ pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
         .api
         .operations
         .iter()
-        .any(|op| op.errors.iter().any(|e| e.body.is_some()));
+        .any(|op| op.errors.iter().any(|e| e.body.is_some()) || op.pagination.is_some());
     let mut imports = vec![quote!(Client), quote!(Error)];
     if uses_error_body {
         imports.push(quote!(ErrorBody));
@@ -96,8 +96,23 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         }
     }
 
+    setters.push(quote! {
+        /// Overrides the client's timeout for each attempt of this call.
+        pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout(Some(timeout));
+            self
+        }
+
+        /// Overrides the client's retry policy for this call (for example to retry a
+        /// `POST` that is safe to repeat).
+        pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
+            self.options.retry(policy);
+            self
+        }
+    });
     let output = output_type(cx, &op.response.body);
     let send_body = send_body(cx, op);
+    let paginate = paginate(cx, op);
     let status_enum = status_enum(cx, op);
     let must_use = format!(
         "a request does nothing until it is awaited or sent; see `Client::{}`",
@@ -105,10 +120,11 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     );
     quote! {
         #docs
-        #[derive(Debug)]
+        #[derive(Debug, Clone)]
         #[must_use = #must_use]
         pub struct #name<'a> {
             pub(crate) client: &'a Client,
+            pub(crate) options: oagen_runtime::CallOptions,
             #(pub(crate) #fields,)*
         }
 
@@ -125,6 +141,8 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             pub async fn send_with_response(self) -> Result<oagen_runtime::Response<#output>, Error> {
                 #send_body
             }
+
+            #paginate
         }
 
         impl<'a> ::std::future::IntoFuture for #name<'a> {
@@ -424,25 +442,89 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         }
     };
     let send = quote!(#set_accept #send);
-    // `mut` only when something is added to the request (not for `GET /` without parameters).
-    let adds_nothing =
-        segments.is_empty() && params.is_empty() && fixed_query.is_empty() && op.body.is_none();
-    let binding = if adds_nothing && accept(&op.response.body).is_none() {
-        quote!(request)
-    } else {
-        quote!(mut request)
-    };
+    let path = &op.path;
+    let operation = &op.rust_name;
     quote! {
-        let #binding = self.client.core.request(
-            oagen_runtime::reqwest::Method::#method,
-            &[#(#security),*],
-        );
+        let mut request = self.client.core.request(oagen_runtime::Endpoint {
+            method: oagen_runtime::reqwest::Method::#method,
+            path: #path,
+            operation: #operation,
+            security: &[#(#security),*],
+        });
+        request.options(&self.options);
         #(#segments)*
         #(#fixed_query)*
         #(#params)*
         #body
         #send
     }
+}
+
+/// `paginate()`, for a cursor-paginated list operation: every page (or, with `.items()`,
+/// every item) as a stream.
+fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+    let Some(pagination) = &op.pagination else {
+        return quote!();
+    };
+    let ResponseBody::Json(page_ty) = &op.response.body else {
+        return quote!();
+    };
+    let Some(items_field) = struct_fields(cx, page_ty).and_then(|fields| {
+        fields
+            .iter()
+            .find(|f| f.rust_name == pagination.items_field)
+    }) else {
+        return quote!();
+    };
+    let TypeRef::Array(item_ty) = items_field.ty.non_null() else {
+        return quote!();
+    };
+    let page = cx.ty(Place::Outside, page_ty, Boxing::Inline);
+    let item = cx.ty(Place::Outside, item_ty, Boxing::Inline);
+    let cursor = format_ident!("{}", op.params[pagination.cursor_param].rust_name);
+    let next = format_ident!("{}", pagination.next_field);
+    let next_cursor = match pagination.next_depth {
+        0 => quote!(Some(page.#next.clone())),
+        1 => quote!(page.#next.clone()),
+        _ => quote!(page.#next.clone().flatten()),
+    };
+    let items = format_ident!("{}", pagination.items_field);
+    let take_items = match pagination.items_depth {
+        0 => quote!(page.#items),
+        1 => quote!(page.#items.unwrap_or_default()),
+        _ => quote!(page.#items.flatten().unwrap_or_default()),
+    };
+    let cursor_wire = &op.params[pagination.cursor_param].wire_name;
+    let doc = format!(
+        " Walks every page: the first as this request describes it, then each next one \
+         (its `{cursor_wire}` set to the `{}` of the page before), until a page has no next \
+         cursor. Call `.items()` on the result for the items of every page instead.",
+        field_wire(cx, page_ty, &pagination.next_field)
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn paginate(self) -> oagen_runtime::Pages<'a, #page, #item, ErrorBody> {
+            oagen_runtime::Pages::new(
+                move |cursor| {
+                    let mut request = self.clone();
+                    if cursor.is_some() {
+                        request.#cursor = cursor;
+                    }
+                    Box::pin(request.send())
+                },
+                |page| #next_cursor,
+                |page| #take_items,
+            )
+        }
+    }
+}
+
+/// The wire name of a struct's field, given its Rust name.
+fn field_wire(cx: &Cx<'_>, ty: &TypeRef, rust_name: &str) -> String {
+    struct_fields(cx, ty)
+        .and_then(|fields| fields.iter().find(|f| f.rust_name == rust_name))
+        .map(|f| f.wire_name.clone())
+        .unwrap_or_default()
 }
 
 fn segment(op: &Operation, parts: &[PathPart]) -> TokenStream {

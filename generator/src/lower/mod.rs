@@ -7,6 +7,7 @@
 //! cycles and sort the type table by name (`finish`).
 
 mod finish;
+mod paginate;
 mod schema;
 
 use std::collections::{BTreeSet, HashMap};
@@ -53,7 +54,20 @@ const BUILDER_RESERVED: &[&str] = &[
     "Vec",
 ];
 /// Fields and methods of every request builder.
-const OPERATION_RESERVED: &[&str] = &["client", "body", "send", "into_future"];
+const OPERATION_RESERVED: &[&str] = &[
+    "client",
+    "body",
+    "options",
+    "send",
+    "send_with_response",
+    "into_future",
+    "with_timeout",
+    "with_retry",
+    "paginate",
+    "clone",
+    "clone_from",
+    "fmt",
+];
 /// Methods of the generated `ClientBuilder` that a credential setter must not shadow.
 const CLIENT_BUILDER_METHODS: &[&str] = &[
     "new",
@@ -61,6 +75,8 @@ const CLIENT_BUILDER_METHODS: &[&str] = &[
     "http_client",
     "timeout",
     "connect_timeout",
+    "retry",
+    "max_response_bytes",
     "user_agent",
     "header",
     "build",
@@ -505,6 +521,7 @@ impl<'d> Lowerer<'d> {
         docs.notes
             .push(format!("`{} {}`", cx.method.as_str(), cx.path));
 
+        let pagination = self.pagination(cx, &params, &response.body);
         Some(Operation {
             rust_name,
             builder_name,
@@ -520,6 +537,7 @@ impl<'d> Lowerer<'d> {
             response,
             errors,
             security,
+            pagination,
         })
     }
 
