@@ -87,18 +87,22 @@ fn generate_writes_a_standalone_crate_through_the_codegen_path() {
 }
 
 #[test]
-fn readme_example_is_the_compiled_quickstart() {
+fn readme_examples_are_the_compiled_examples() {
     let root = xtask::workspace_root();
     let readme = fs::read_to_string(root.join("README.md")).expect("README.md");
-    let example =
-        fs::read_to_string(root.join("tests/examples/quickstart.rs")).expect("quickstart.rs");
-    let code = &example[example
-        .find("use zenskar")
-        .expect("the example starts with its imports")..];
-    assert!(
-        readme.contains(code),
-        "README.md's Rust block must be tests/examples/quickstart.rs from its first `use`"
-    );
+    for (name, first_line) in [
+        ("quickstart.rs", "use zenskar"),
+        ("production.rs", "use std::time"),
+    ] {
+        let example = fs::read_to_string(root.join("tests/examples").join(name)).expect(name);
+        let code = &example[example
+            .find(first_line)
+            .expect("the example starts with its imports")..];
+        assert!(
+            readme.contains(&format!("```rust\n{code}```")),
+            "README.md must have a Rust block that is tests/examples/{name} from `{first_line}`"
+        );
+    }
 }
 
 #[test]
