@@ -448,7 +448,9 @@ impl<'a> ListCustomersWithFilteringAndPagination<'a> {
             .await
     }
 
-    /// Walks every page: the first as this request describes it, then each next one (its `cursor` set to the `next` of the page before), until a page has no next cursor. Call `.items()` on the result for the items of every page instead.
+    /// Walks every page: the first as this request describes it, then each next one,
+    /// with `cursor` set to the `next` of the page before.
+    /// Call `.items()` on the result for the items of every page instead.
     pub fn paginate(
         self,
     ) -> oagen_runtime::Pages<

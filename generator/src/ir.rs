@@ -276,19 +276,33 @@ pub struct Operation {
 }
 
 /// A cursor-paginated list operation: the request's cursor parameter, and where a page (the
-/// success body, a struct) holds the next cursor and its items.
+/// success body, a struct) holds its items and what the next cursor is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
     /// Index in `params` of the cursor: an optional string query parameter.
     pub cursor_param: usize,
-    /// The page's field holding the next page's cursor (a string).
-    pub next_field: String,
-    /// How many `Option`s wrap the next cursor field (0, 1 or 2).
-    pub next_depth: u8,
+    pub next: NextCursor,
     /// The page's field holding the items (a list).
-    pub items_field: String,
-    /// How many `Option`s wrap the items field (0, 1 or 2).
-    pub items_depth: u8,
+    pub items: PageField,
+}
+
+/// Where the cursor of the next page comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NextCursor {
+    /// A string field of the page (`next`); absent, `null` or empty on the last page.
+    Field(PageField),
+    /// The identifier of the page's last item, while the page's boolean `has_more` is true
+    /// (Stripe's `starting_after`, OpenAI's `after`).
+    LastItem { has_more: PageField, id: PageField },
+}
+
+/// A field read by the pagination helper.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageField {
+    pub rust_name: String,
+    pub wire_name: String,
+    /// How many `Option`s wrap the value in Rust: one for an optional key, one for `null`.
+    pub depth: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -836,3 +836,44 @@ async fn each_call_has_a_span_with_method_template_status_attempts_and_duration(
         assert!(!this_call.contains(value), "{value} in {this_call}");
     }
 }
+
+#[tokio::test]
+async fn last_item_pagination_follows_has_more_and_the_last_id() {
+    // Stripe's way, in a fixture client: `starting_after` is the last id while `has_more`.
+    let server = MockServer::start().await;
+    let charges = |ids: &[&str], has_more: bool| {
+        let data: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({"id": id, "amount": 100}))
+            .collect();
+        ResponseTemplate::new(200).set_body_json(json!({"data": data, "has_more": has_more}))
+    };
+    Mock::given(method("GET"))
+        .and(path("/charges"))
+        .and(query_param_is_missing("starting_after"))
+        .and(query_param("limit", "2"))
+        .respond_with(charges(&["ch_1", "ch_2"], true))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/charges"))
+        .and(query_param("starting_after", "ch_2"))
+        .and(query_param("limit", "2"))
+        .respond_with(charges(&["ch_3"], false))
+        .expect(1)
+        .mount(&server)
+        .await;
+    traced();
+    let client = oagen_tests::fixture_pagination::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let mut items = client.list_charges().limit(2).paginate().items();
+    let mut ids = Vec::new();
+    while let Some(charge) = items.try_next().await.unwrap() {
+        ids.push(charge.id);
+    }
+    assert_eq!(ids, ["ch_1", "ch_2", "ch_3"]);
+    server.verify().await;
+}

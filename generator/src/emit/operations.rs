@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 use super::client::{ordered_required, visit};
 use super::{Cx, Place, doc_attrs};
 use crate::ir::{
-    BodyKind, Boxing, ErrorResponse, Operation, Param, ParamEncoding, ParamLocation, PathPart,
-    Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
+    BodyKind, Boxing, ErrorResponse, NextCursor, Operation, Param, ParamEncoding, ParamLocation,
+    PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
 };
 
 pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
@@ -472,7 +472,7 @@ fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let Some(items_field) = struct_fields(cx, page_ty).and_then(|fields| {
         fields
             .iter()
-            .find(|f| f.rust_name == pagination.items_field)
+            .find(|f| f.rust_name == pagination.items.rust_name)
     }) else {
         return quote!();
     };
@@ -481,28 +481,67 @@ fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     };
     let page = cx.ty(Place::Outside, page_ty, Boxing::Inline);
     let item = cx.ty(Place::Outside, item_ty, Boxing::Inline);
-    let cursor = format_ident!("{}", op.params[pagination.cursor_param].rust_name);
-    let next = format_ident!("{}", pagination.next_field);
-    let next_cursor = match pagination.next_depth {
-        0 => quote!(Some(page.#next.clone())),
-        1 => quote!(page.#next.clone()),
-        _ => quote!(page.#next.clone().flatten()),
-    };
-    let items = format_ident!("{}", pagination.items_field);
-    let take_items = match pagination.items_depth {
+    let cursor_param = &op.params[pagination.cursor_param];
+    let cursor = format_ident!("{}", cursor_param.rust_name);
+    let items = format_ident!("{}", pagination.items.rust_name);
+    let take_items = match pagination.items.depth {
         0 => quote!(page.#items),
         1 => quote!(page.#items.unwrap_or_default()),
         _ => quote!(page.#items.flatten().unwrap_or_default()),
     };
-    let cursor_wire = &op.params[pagination.cursor_param].wire_name;
-    let doc = format!(
-        " Walks every page: the first as this request describes it, then each next one \
-         (its `{cursor_wire}` set to the `{}` of the page before), until a page has no next \
-         cursor. Call `.items()` on the result for the items of every page instead.",
-        field_wire(cx, page_ty, &pagination.next_field)
-    );
+    let (next_cursor, how) = match &pagination.next {
+        NextCursor::Field(next) => {
+            let field = format_ident!("{}", next.rust_name);
+            let value = match next.depth {
+                0 => quote!(Some(page.#field.clone())),
+                1 => quote!(page.#field.clone()),
+                _ => quote!(page.#field.clone().flatten()),
+            };
+            (
+                value,
+                format!("the `{}` of the page before", next.wire_name),
+            )
+        }
+        NextCursor::LastItem { has_more, id } => {
+            let flag = format_ident!("{}", has_more.rust_name);
+            let more = match has_more.depth {
+                0 => quote!(page.#flag),
+                1 => quote!(page.#flag.unwrap_or(false)),
+                _ => quote!(page.#flag.flatten().unwrap_or(false)),
+            };
+            let last = match pagination.items.depth {
+                0 => quote!(page.#items.last()),
+                1 => quote!(page.#items.as_ref().and_then(|items| items.last())),
+                _ => quote!(page.#items.as_ref().and_then(|items| items.as_ref()?.last())),
+            };
+            let id_field = format_ident!("{}", id.rust_name);
+            let id_value = match id.depth {
+                0 => quote!(map(|item| item.#id_field.clone())),
+                1 => quote!(and_then(|item| item.#id_field.clone())),
+                _ => quote!(and_then(|item| item.#id_field.clone().flatten())),
+            };
+            (
+                quote! {
+                    if #more {
+                        #last.#id_value
+                    } else {
+                        None
+                    }
+                },
+                format!(
+                    "the `{}` of the last item of the page before, while its `{}` is true",
+                    id.wire_name, has_more.wire_name
+                ),
+            )
+        }
+    };
+    let docs = [
+        " Walks every page: the first as this request describes it, then each next one,".to_owned(),
+        format!(" with `{}` set to {how}.", cursor_param.wire_name),
+        " Call `.items()` on the result for the items of every page instead.".to_owned(),
+    ];
     quote! {
-        #[doc = #doc]
+        #(#[doc = #docs])*
         pub fn paginate(self) -> oagen_runtime::Pages<'a, #page, #item, ErrorBody> {
             oagen_runtime::Pages::new(
                 move |cursor| {
@@ -517,14 +556,6 @@ fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             )
         }
     }
-}
-
-/// The wire name of a struct's field, given its Rust name.
-fn field_wire(cx: &Cx<'_>, ty: &TypeRef, rust_name: &str) -> String {
-    struct_fields(cx, ty)
-        .and_then(|fields| fields.iter().find(|f| f.rust_name == rust_name))
-        .map(|f| f.wire_name.clone())
-        .unwrap_or_default()
 }
 
 fn segment(op: &Operation, parts: &[PathPart]) -> TokenStream {
