@@ -926,23 +926,19 @@ pub struct CustomerResponseSchema {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_details: Option<InvoiceDetailsObject>,
     /// When the customer was created.
-    ///
-    /// Format: `date-time`.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "oagen_runtime::nullable::deserialize"
     )]
-    pub created_at: Option<Option<String>>,
+    pub created_at: Option<Option<oagen_runtime::DateTime>>,
     /// When the customer was last changed.
-    ///
-    /// Format: `date-time`.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "oagen_runtime::nullable::deserialize"
     )]
-    pub updated_at: Option<Option<String>>,
+    pub updated_at: Option<Option<oagen_runtime::DateTime>>,
     /// The customer's default payment method; its shape is not documented.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_payment_method: Option<serde_json::Value>,
@@ -1068,7 +1064,7 @@ impl CustomerResponseSchema {
     /// Sets `created_at`.
     ///
     /// To send `null`, assign `Some(None)` to the `created_at` field.
-    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
         self.created_at = Some(Some(value.into()));
         self
     }
@@ -1076,7 +1072,7 @@ impl CustomerResponseSchema {
     /// Sets `updated_at`.
     ///
     /// To send `null`, assign `Some(None)` to the `updated_at` field.
-    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
         self.updated_at = Some(Some(value.into()));
         self
     }

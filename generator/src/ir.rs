@@ -242,9 +242,19 @@ pub enum Scalar {
     Bool,
     I32,
     I64,
+    /// An `int32` with `minimum` at or above 0.
+    U32,
+    /// An `int64` (or unsized integer) with `minimum` at or above 0.
+    U64,
     F32,
     F64,
     Uuid,
+    /// `format: date-time`: `oagen_runtime::DateTime`, the text as sent with typed views.
+    DateTime,
+    /// `format: date`: `oagen_runtime::Date`.
+    Date,
+    /// `format: byte`: base64 text, `oagen_runtime::Base64`.
+    Base64,
     /// `format: binary`: bytes, with a file name and media type for multipart bodies.
     Binary,
 }

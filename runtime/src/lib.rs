@@ -5,7 +5,9 @@
 //! sending, decoding, and the error type — is ordinary hand-written code here, so it is
 //! written, reviewed and tested once.
 
+mod base64;
 mod client;
+mod date;
 mod error;
 mod form;
 mod multipart;
@@ -13,7 +15,9 @@ pub mod nullable;
 mod request;
 mod secret;
 
+pub use base64::Base64;
 pub use client::{AuthLocation, ClientCore, CoreBuilder};
+pub use date::{Date, DateTime};
 pub use error::{ApiError, ConfigError, DecodeError, Error};
 pub use form::QueryStyle;
 pub use multipart::{File, Multipart};
@@ -22,6 +26,9 @@ pub use secret::Secret;
 
 /// Binary response bodies.
 pub use bytes::Bytes;
+
+/// Dates and times: the typed views of [`DateTime`] and [`Date`].
+pub use jiff;
 
 /// Re-exported so users can pass their own `reqwest::Client` without depending on the same
 /// version of reqwest by hand.

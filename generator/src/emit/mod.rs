@@ -144,6 +144,11 @@ impl<'a> Cx<'a> {
             Scalar::Bool => quote!(bool),
             Scalar::I32 => quote!(i32),
             Scalar::I64 => quote!(i64),
+            Scalar::U32 => quote!(u32),
+            Scalar::U64 => quote!(u64),
+            Scalar::DateTime => quote!(oagen_runtime::DateTime),
+            Scalar::Date => quote!(oagen_runtime::Date),
+            Scalar::Base64 => quote!(oagen_runtime::Base64),
             Scalar::F32 => quote!(f32),
             Scalar::F64 => quote!(f64),
             Scalar::Uuid => quote!(uuid::Uuid),
@@ -159,6 +164,12 @@ impl<'a> Cx<'a> {
                 let string = self.prelude(from, "String");
                 let into = self.prelude(from, "Into");
                 (quote!(impl #into<#string>), Conversion::Into)
+            }
+            // Text or a `jiff` value (`jiff::Timestamp`, `civil::Date`...); bytes as `Vec<u8>` or `&[u8]`.
+            (TypeRef::Scalar(scalar @ (Scalar::DateTime | Scalar::Date | Scalar::Base64)), _) => {
+                let into = self.prelude(from, "Into");
+                let ty = self.scalar(from, *scalar);
+                (quote!(impl #into<#ty>), Conversion::Into)
             }
             (TypeRef::Named(_), Boxing::Boxed) => {
                 (self.ty(from, ty, Boxing::Inline), Conversion::Box)

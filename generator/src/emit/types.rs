@@ -374,6 +374,18 @@ fn literal(cx: &Cx<'_>, value: &Value, ty: &TypeRef) -> Option<TokenStream> {
             let n = Literal::i64_unsuffixed(n.as_i64()?);
             quote!(#n)
         }
+        (TypeRef::Scalar(Scalar::U32), Value::Number(n)) => {
+            let n = Literal::u32_unsuffixed(u32::try_from(n.as_u64()?).ok()?);
+            quote!(#n)
+        }
+        (TypeRef::Scalar(Scalar::U64), Value::Number(n)) => {
+            let n = Literal::u64_unsuffixed(n.as_u64()?);
+            quote!(#n)
+        }
+        (TypeRef::Scalar(scalar @ (Scalar::DateTime | Scalar::Date)), Value::String(s)) => {
+            let ty = cx.scalar(Place::Types, *scalar);
+            quote!(#ty::from(#s))
+        }
         (TypeRef::Scalar(Scalar::F32), Value::Number(n)) => {
             let n = Literal::f32_unsuffixed(n.as_f64()? as f32);
             quote!(#n)

@@ -162,6 +162,21 @@ fn enum_branches<'a>(branches: &[(usize, &'a Value)]) -> Option<Vec<(&'a str, Op
     (!values.is_empty()).then_some(values)
 }
 
+/// `int32` / `int64`, unsigned when `minimum` rules out negative values.
+fn integer_scalar(view: &View<'_>) -> Scalar {
+    let unsigned = view
+        .obj
+        .get("minimum")
+        .and_then(Value::as_f64)
+        .is_some_and(|min| min >= 0.0);
+    match (view.str("format"), unsigned) {
+        (Some("int32"), false) => Scalar::I32,
+        (Some("int32"), true) => Scalar::U32,
+        (_, false) => Scalar::I64,
+        (_, true) => Scalar::U64,
+    }
+}
+
 /// Whether a title adds anything to a name: FastAPI titles are usually the name re-cased.
 fn title_is_redundant(title: &str, name: &str) -> bool {
     let squash = |s: &str| {
@@ -369,10 +384,7 @@ impl Lowerer<'_> {
         }
         match view.types.first().copied() {
             Some("string") => TypeRef::Scalar(self.string_scalar(view)),
-            Some("integer") => TypeRef::Scalar(match view.str("format") {
-                Some("int32") => Scalar::I32,
-                _ => Scalar::I64,
-            }),
+            Some("integer") => TypeRef::Scalar(integer_scalar(view)),
             Some("number") => TypeRef::Scalar(match view.str("format") {
                 Some("float") => Scalar::F32,
                 _ => Scalar::F64,
@@ -399,6 +411,9 @@ impl Lowerer<'_> {
         match view.str("format") {
             Some("uuid") => Scalar::Uuid,
             Some("binary") => Scalar::Binary,
+            Some("date-time") => Scalar::DateTime,
+            Some("date") => Scalar::Date,
+            Some("byte") => Scalar::Base64,
             _ => Scalar::String,
         }
     }
@@ -628,7 +643,15 @@ impl Lowerer<'_> {
             if let Some(format) = obj.get("format").and_then(Value::as_str) {
                 if !matches!(
                     format,
-                    "uuid" | "binary" | "int32" | "int64" | "float" | "double"
+                    "uuid"
+                        | "binary"
+                        | "int32"
+                        | "int64"
+                        | "float"
+                        | "double"
+                        | "date-time"
+                        | "date"
+                        | "byte"
                 ) {
                     notes.push(format!("Format: `{format}`."));
                 }
@@ -685,6 +708,11 @@ impl Lowerer<'_> {
                 n.as_i64().is_some_and(|v| i32::try_from(v).is_ok())
             }
             (TypeRef::Scalar(Scalar::I64), Value::Number(n)) => n.is_i64(),
+            (TypeRef::Scalar(Scalar::U32), Value::Number(n)) => {
+                n.as_u64().is_some_and(|v| u32::try_from(v).is_ok())
+            }
+            (TypeRef::Scalar(Scalar::U64), Value::Number(n)) => n.is_u64(),
+            (TypeRef::Scalar(Scalar::DateTime | Scalar::Date), Value::String(_)) => true,
             (TypeRef::Scalar(Scalar::F32 | Scalar::F64), Value::Number(n)) => {
                 n.as_f64().is_some_and(f64::is_finite)
             }
@@ -845,7 +873,12 @@ impl Lowerer<'_> {
             TypeRef::Named(id) => self.types[id.0].rust_name.clone(),
             TypeRef::Scalar(Scalar::String) => "String".into(),
             TypeRef::Scalar(Scalar::Bool) => "Boolean".into(),
-            TypeRef::Scalar(Scalar::I32 | Scalar::I64) => "Integer".into(),
+            TypeRef::Scalar(Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64) => {
+                "Integer".into()
+            }
+            TypeRef::Scalar(Scalar::DateTime) => "DateTime".into(),
+            TypeRef::Scalar(Scalar::Date) => "Date".into(),
+            TypeRef::Scalar(Scalar::Base64) => "Bytes".into(),
             TypeRef::Scalar(Scalar::F32 | Scalar::F64) => "Number".into(),
             TypeRef::Scalar(Scalar::Uuid) => "Uuid".into(),
             TypeRef::Scalar(Scalar::Binary) => "File".into(),
