@@ -112,6 +112,8 @@ pub enum TypeKind {
     Enum(Enum),
     /// `oneOf`/`anyOf`: one of several shapes, tried in order.
     Union(Union),
+    /// `oneOf`/`anyOf` with a `discriminator`: one property's value names the shape.
+    Tagged(Tagged),
     /// A named schema that is not an object: `pub type Name = ...;`.
     Alias(TypeRef),
 }
@@ -207,10 +209,30 @@ pub fn is_textual<'a>(
             Some(TypeKind::Union(union)) => union.variants.iter().all(|v| {
                 !matches!(v.ty, TypeRef::Nullable(_)) && is_textual(&v.ty, kind_of, depth + 1)
             }),
-            Some(TypeKind::Struct(_)) | None => false,
+            Some(TypeKind::Struct(_) | TypeKind::Tagged(_)) | None => false,
         },
         TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Nullable(_) | TypeRef::JsonObject => false,
     }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tagged {
+    /// The discriminating property, as on the wire.
+    pub tag: String,
+    /// In document order: the `mapping` entries, then branches it does not name.
+    pub variants: Vec<TaggedVariant>,
+    /// The variant that keeps, as JSON, a value whose tag this client does not know.
+    pub fallback: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    pub rust_name: String,
+    /// The tag's value for this variant.
+    pub tag_value: String,
+    /// A named struct (or an alias of one).
+    pub ty: TypeRef,
+    pub boxing: Boxing,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -507,6 +529,7 @@ impl Api {
         let in_types = self.types.iter().any(|def| match &def.kind {
             TypeKind::Struct(s) => s.fields.iter().any(|f| f.ty.mentions(scalar)),
             TypeKind::Union(u) => u.variants.iter().any(|v| v.ty.mentions(scalar)),
+            TypeKind::Tagged(t) => t.variants.iter().any(|v| v.ty.mentions(scalar)),
             TypeKind::Alias(ty) => ty.mentions(scalar),
             TypeKind::Enum(_) => false,
         });

@@ -14,6 +14,7 @@ mod multipart;
 pub mod nullable;
 mod request;
 mod secret;
+pub mod tagged;
 
 pub use base64::Base64;
 pub use client::{AuthLocation, ClientCore, CoreBuilder};

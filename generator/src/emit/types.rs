@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{Conversion, Cx, Place, doc_attrs};
 use crate::ir::{
-    Enum, Field, Presence, Scalar, Struct, TypeDef, TypeKind, TypeRef, Union, UnionDisplay,
+    Enum, Field, Presence, Scalar, Struct, Tagged, TypeDef, TypeKind, TypeRef, Union, UnionDisplay,
 };
 use crate::naming::unraw;
 
@@ -26,6 +26,7 @@ fn type_item(cx: &Cx<'_>, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => struct_item(cx, &docs, &name, s),
         TypeKind::Enum(e) => enum_item(cx, &docs, &name, e),
         TypeKind::Union(u) => union_item(cx, &docs, &name, u),
+        TypeKind::Tagged(t) => tagged_item(cx, &docs, &name, t),
         TypeKind::Alias(target) => {
             let target = cx.ty(Place::Types, target, crate::ir::Boxing::Inline);
             quote! {
@@ -317,6 +318,71 @@ fn union_item(
         }
 
         #display
+    }
+}
+
+/// An enum chosen by a tag property; a value with an unknown tag is kept as JSON.
+fn tagged_item(
+    cx: &Cx<'_>,
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    t: &Tagged,
+) -> TokenStream {
+    let result = cx.prelude(Place::Types, "Result");
+    let fallback = format_ident!("{}", t.fallback);
+    let tag = &t.tag;
+    let variants = t.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let ty = cx.ty(Place::Types, &v.ty, v.boxing);
+        let doc = super::escape_direction_controls(&format!(
+            " `{}` is `{}`.",
+            tag.replace('`', "'"),
+            v.tag_value.replace('`', "'")
+        ));
+        quote!(#[doc = #doc] #ident(#ty),)
+    });
+    let serialize = t.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let value = &v.tag_value;
+        quote!(Self::#ident(value) => oagen_runtime::tagged::serialize(serializer, #tag, #value, value),)
+    });
+    let deserialize = t.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let value = &v.tag_value;
+        quote!(Some(#value) => oagen_runtime::tagged::variant(value).map(Self::#ident),)
+    });
+    let fallback_doc = super::escape_direction_controls(&format!(
+        " A value whose `{}` this client does not know (the API added it later), kept as received.",
+        tag.replace('`', "'")
+    ));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #fallback_doc]
+            #fallback(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize)*
+                    Self::#fallback(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                match oagen_runtime::tagged::tag(&value, #tag).as_deref() {
+                    #(#deserialize)*
+                    _ => Ok(Self::#fallback(value)),
+                }
+            }
+        }
     }
 }
 

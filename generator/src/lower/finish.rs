@@ -52,6 +52,7 @@ fn edges(kind: &TypeKind) -> Vec<TypeId> {
     match kind {
         TypeKind::Struct(s) => s.fields.iter().for_each(|f| by_value(&f.ty, &mut out)),
         TypeKind::Union(u) => u.variants.iter().for_each(|v| by_value(&v.ty, &mut out)),
+        TypeKind::Tagged(t) => t.variants.iter().for_each(|v| by_value(&v.ty, &mut out)),
         TypeKind::Alias(ty) => by_value(ty, &mut out),
         TypeKind::Enum(_) => {}
     }
@@ -79,6 +80,13 @@ fn box_cycles(api: &mut Api) {
             }
             TypeKind::Union(u) => {
                 for variant in &mut u.variants {
+                    if recursive(owner, &variant.ty) {
+                        variant.boxing = Boxing::Boxed;
+                    }
+                }
+            }
+            TypeKind::Tagged(t) => {
+                for variant in &mut t.variants {
                     if recursive(owner, &variant.ty) {
                         variant.boxing = Boxing::Boxed;
                     }
@@ -222,6 +230,7 @@ fn sort_types(api: &mut Api) {
         match &mut def.kind {
             TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| remap(&mut f.ty)),
             TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| remap(&mut v.ty)),
+            TypeKind::Tagged(t) => t.variants.iter_mut().for_each(|v| remap(&mut v.ty)),
             TypeKind::Alias(ty) => remap(ty),
             TypeKind::Enum(_) => {}
         }

@@ -9,7 +9,7 @@ use super::{Lowerer, Slot};
 use crate::diag::join;
 use crate::ir::{
     Boxing, Deprecation, Docs, Enum, EnumVariant, Field, FieldDefault, Presence, Scalar, Struct,
-    TypeId, TypeKind, TypeRef, Union, UnionVariant,
+    Tagged, TaggedVariant, TypeId, TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::load::describe;
 use crate::naming::{self, Scope};
@@ -234,6 +234,15 @@ impl Lowerer<'_> {
         hint: &str,
         slot: Option<TypeId>,
     ) -> TypeRef {
+        // Inline schemas inside a component are named from it (`PetVariant1`, `ListItem`).
+        let component_name;
+        let hint = match slot {
+            Some(id) if hint.is_empty() => {
+                component_name = self.types[id.0].rust_name.clone();
+                component_name.as_str()
+            }
+            _ => hint,
+        };
         let ty = self.lower_schema_inner(schema, ptr, hint, slot);
         match slot {
             // A component that is not itself a struct, enum or union becomes an alias.
@@ -360,6 +369,9 @@ impl Lowerer<'_> {
             _ if !view.is_object_like() => {
                 if let Some(values) = enum_branches(&view.branches) {
                     return self.lower_documented_enum(view, &values, ptr, hint, slot);
+                }
+                if let Some(tagged) = self.lower_tagged(view, ptr, hint, slot) {
+                    return tagged;
                 }
                 return self.lower_union(view, ptr, hint, slot);
             }
@@ -840,6 +852,103 @@ impl Lowerer<'_> {
             view.obj,
         );
         TypeRef::Named(id)
+    }
+
+    /// `oneOf`/`anyOf` of `$ref`s with a `discriminator`: an enum chosen by the tag's value,
+    /// which `mapping` gives or, for a branch it does not name, the schema's name. `None`
+    /// (after a warning) when the union cannot be tagged; it is then untagged.
+    fn lower_tagged(
+        &mut self,
+        view: &View<'_>,
+        ptr: &str,
+        hint: &str,
+        slot: Option<TypeId>,
+    ) -> Option<TypeRef> {
+        let discriminator = view.obj.get("discriminator")?;
+        let disc_ptr = join(ptr, &["discriminator"]);
+        let Some(tag) = discriminator.get("propertyName").and_then(Value::as_str) else {
+            self.diags.warning(
+                join(&disc_ptr, &["propertyName"]),
+                "a `discriminator` needs a string `propertyName`; the union is untagged",
+            );
+            return None;
+        };
+        let mut branches: Vec<(String, &Value, String)> = Vec::new();
+        for (index, branch) in &view.branches {
+            let branch_ptr = join(ptr, &[view.branch_keyword, &index.to_string()]);
+            match branch.get("$ref").and_then(Value::as_str) {
+                Some(reference) => branches.push((reference.to_owned(), *branch, branch_ptr)),
+                None => {
+                    self.diags.warning(
+                        branch_ptr,
+                        "a branch of a union with a `discriminator` must be a `$ref`; the union is untagged",
+                    );
+                    return None;
+                }
+            }
+        }
+        // (tag value, the schema, where it is written)
+        let mut entries: Vec<(String, Value, String)> = Vec::new();
+        if let Some(mapping) = discriminator.get("mapping").and_then(Value::as_object) {
+            for (value, target) in mapping {
+                let entry_ptr = join(&disc_ptr, &["mapping", value]);
+                let Some(target) = target.as_str() else {
+                    self.diags.warning(
+                        entry_ptr,
+                        "a `mapping` value must be a string; it is ignored",
+                    );
+                    continue;
+                };
+                // A bare name is a schema under `components/schemas`.
+                let reference = if target.starts_with('#') || target.contains('/') {
+                    target.to_owned()
+                } else {
+                    format!("#/components/schemas/{target}")
+                };
+                match branches.iter().find(|(r, _, _)| *r == reference) {
+                    Some((_, branch, branch_ptr)) => {
+                        entries.push((value.clone(), (*branch).clone(), branch_ptr.clone()))
+                    }
+                    None => entries.push((
+                        value.clone(),
+                        serde_json::json!({ "$ref": reference }),
+                        entry_ptr,
+                    )),
+                }
+            }
+        }
+        for (reference, branch, branch_ptr) in &branches {
+            let named = entries.iter().any(|(_, schema, _)| {
+                schema.get("$ref").and_then(Value::as_str) == Some(reference.as_str())
+            });
+            let value = reference.rsplit('/').next().unwrap_or_default().to_owned();
+            if !named && !entries.iter().any(|(v, _, _)| *v == value) {
+                entries.push((value, (*branch).clone(), branch_ptr.clone()));
+            }
+        }
+        let id = self.slot_for(ptr, hint, slot);
+        let mut names = Scope::new();
+        let mut variants = Vec::new();
+        for (value, schema, entry_ptr) in entries {
+            let ty = self.lower_schema(&schema, &entry_ptr, &format!("{hint}Variant"), None);
+            variants.push(TaggedVariant {
+                rust_name: names.claim_camel(&naming::camel(&value, "Empty")),
+                tag_value: value,
+                ty: ty.non_null().clone(),
+                boxing: Boxing::Inline,
+            });
+        }
+        let fallback = names.claim_camel("Unknown");
+        self.fill(
+            id,
+            TypeKind::Tagged(Tagged {
+                tag: tag.to_owned(),
+                variants,
+                fallback,
+            }),
+            view.obj,
+        );
+        Some(TypeRef::Named(id))
     }
 
     /// How much a value must have to decode as `ty`: (accepts less than anything, required
