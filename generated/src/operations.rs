@@ -473,6 +473,7 @@ impl<'a> CreateCustomer<'a> {
                 &["ApiTokenAuth", "OrganisationAuth"],
             );
         request.path("customers");
+        request.validate(self.body);
         request.json(self.body);
         request
             .send(|status, body| match status.as_u16() {
@@ -581,6 +582,7 @@ impl<'a> UpdateCustomer<'a> {
             );
         request.path("customers");
         request.path_param(&self.customer_id);
+        request.validate(self.body);
         request.json(self.body);
         request
             .send(|status, body| match status.as_u16() {

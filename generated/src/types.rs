@@ -166,6 +166,12 @@ impl Address {
     }
 }
 
+impl oagen_runtime::Validate for Address {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        Ok(())
+    }
+}
+
 /// A postal address as returned in responses.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -333,6 +339,12 @@ impl AddressResponse {
     }
 }
 
+impl oagen_runtime::Validate for AddressResponse {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        Ok(())
+    }
+}
+
 /// Reference to a record in an external system.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -363,6 +375,12 @@ impl Connector {
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(Some(value.into()));
         self
+    }
+}
+
+impl oagen_runtime::Validate for Connector {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        Ok(())
     }
 }
 
@@ -448,6 +466,12 @@ impl ContactResponseSchema {
     pub fn send_invoice(mut self, value: bool) -> Self {
         self.send_invoice = Some(value);
         self
+    }
+}
+
+impl oagen_runtime::Validate for ContactResponseSchema {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        Ok(())
     }
 }
 
@@ -629,6 +653,24 @@ impl CreateCustomerRequestSchema {
     }
 }
 
+impl oagen_runtime::Validate for CreateCustomerRequestSchema {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        if let Some(Some(value)) = &self.external_id {
+            oagen_runtime::validate::max_length(value, 255)
+                .map_err(|e| e.within("external_id"))?;
+        }
+        oagen_runtime::Validate::validate(&self.address)
+            .map_err(|e| e.within("address"))?;
+        oagen_runtime::Validate::validate(&self.ship_to_address)
+            .map_err(|e| e.within("ship_to_address"))?;
+        oagen_runtime::Validate::validate(&self.tax_info)
+            .map_err(|e| e.within("tax_info"))?;
+        oagen_runtime::Validate::validate(&self.connector)
+            .map_err(|e| e.within("connector"))?;
+        Ok(())
+    }
+}
+
 /// Create Customer Response Schema
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -787,6 +829,18 @@ impl CreateCustomerResponseSchema {
     }
 }
 
+impl oagen_runtime::Validate for CreateCustomerResponseSchema {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        oagen_runtime::Validate::validate(&self.address)
+            .map_err(|e| e.within("address"))?;
+        oagen_runtime::Validate::validate(&self.ship_to_address)
+            .map_err(|e| e.within("ship_to_address"))?;
+        oagen_runtime::Validate::validate(&self.tax_info)
+            .map_err(|e| e.within("tax_info"))?;
+        Ok(())
+    }
+}
+
 /// One page of customers plus the cursors of the neighbouring pages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -849,6 +903,14 @@ impl CustomerListResponse {
     pub fn total_count(mut self, value: i64) -> Self {
         self.total_count = Some(Some(value));
         self
+    }
+}
+
+impl oagen_runtime::Validate for CustomerListResponse {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        oagen_runtime::Validate::validate(&self.results)
+            .map_err(|e| e.within("results"))?;
+        Ok(())
     }
 }
 
@@ -1103,6 +1165,20 @@ impl CustomerResponseSchema {
     }
 }
 
+impl oagen_runtime::Validate for CustomerResponseSchema {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        oagen_runtime::Validate::validate(&self.address)
+            .map_err(|e| e.within("address"))?;
+        oagen_runtime::Validate::validate(&self.ship_to_address)
+            .map_err(|e| e.within("ship_to_address"))?;
+        oagen_runtime::Validate::validate(&self.tax_info)
+            .map_err(|e| e.within("tax_info"))?;
+        oagen_runtime::Validate::validate(&self.contacts)
+            .map_err(|e| e.within("contacts"))?;
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HttpValidationError {
@@ -1120,6 +1196,13 @@ impl HttpValidationError {
     pub fn detail(mut self, value: Vec<ValidationError>) -> Self {
         self.detail = Some(value);
         self
+    }
+}
+
+impl oagen_runtime::Validate for HttpValidationError {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        oagen_runtime::Validate::validate(&self.detail).map_err(|e| e.within("detail"))?;
+        Ok(())
     }
 }
 
@@ -1163,6 +1246,12 @@ impl TaxId {
     pub fn tax_id(mut self, value: impl Into<String>) -> Self {
         self.tax_id = Some(value.into());
         self
+    }
+}
+
+impl oagen_runtime::Validate for TaxId {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        Ok(())
     }
 }
 
@@ -1366,6 +1455,24 @@ impl UpdateCustomerRequestSchema {
     }
 }
 
+impl oagen_runtime::Validate for UpdateCustomerRequestSchema {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        if let Some(Some(value)) = &self.external_id {
+            oagen_runtime::validate::max_length(value, 255)
+                .map_err(|e| e.within("external_id"))?;
+        }
+        oagen_runtime::Validate::validate(&self.address)
+            .map_err(|e| e.within("address"))?;
+        oagen_runtime::Validate::validate(&self.ship_to_address)
+            .map_err(|e| e.within("ship_to_address"))?;
+        oagen_runtime::Validate::validate(&self.tax_info)
+            .map_err(|e| e.within("tax_info"))?;
+        oagen_runtime::Validate::validate(&self.connector)
+            .map_err(|e| e.within("connector"))?;
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValidationError {
@@ -1392,6 +1499,13 @@ impl ValidationError {
     }
 }
 
+impl oagen_runtime::Validate for ValidationError {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        oagen_runtime::Validate::validate(&self.loc).map_err(|e| e.within("loc"))?;
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -1405,6 +1519,15 @@ impl ::std::fmt::Display for ValidationErrorLocItem {
         match self {
             Self::String(value) => ::std::fmt::Display::fmt(value, f),
             Self::Integer(value) => ::std::fmt::Display::fmt(value, f),
+        }
+    }
+}
+
+impl oagen_runtime::Validate for ValidationErrorLocItem {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        match self {
+            Self::String(_) => Ok(()),
+            Self::Integer(_) => Ok(()),
         }
     }
 }

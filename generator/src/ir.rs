@@ -136,6 +136,29 @@ pub struct Field {
     pub boxing: Boxing,
     /// A value to use when the key is absent on decode.
     pub default: Option<FieldDefault>,
+    /// Rules the (non-null) value must follow when the user builds it; each fits the
+    /// field's type (lengths and patterns on strings, bounds on numbers, items on lists).
+    pub constraints: Vec<Constraint>,
+}
+
+/// A constraint checked by the generated `validate()` (never when decoding).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Constraint {
+    MinLength(u64),
+    MaxLength(u64),
+    /// A regular expression that the `regex` crate accepts.
+    Pattern(String),
+    Minimum {
+        bound: f64,
+        exclusive: bool,
+    },
+    Maximum {
+        bound: f64,
+        exclusive: bool,
+    },
+    MinItems(u64),
+    MaxItems(u64),
+    UniqueItems,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -15,6 +15,7 @@ pub mod nullable;
 mod request;
 mod secret;
 pub mod tagged;
+pub mod validate;
 
 pub use base64::Base64;
 pub use client::{AuthLocation, ClientCore, CoreBuilder};
@@ -24,6 +25,7 @@ pub use form::QueryStyle;
 pub use multipart::{File, Multipart};
 pub use request::{BoxFuture, Joined, Request, Response, decode_json};
 pub use secret::Secret;
+pub use validate::{Validate, ValidationError};
 
 /// Binary response bodies.
 pub use bytes::Bytes;

@@ -73,3 +73,110 @@ mod discriminator {
         assert!(matches!(members[1], Shape::Unknown(_)));
     }
 }
+
+mod constraints {
+    use super::*;
+    use oagen_runtime::Validate;
+    use oagen_tests::fixture_constraints::types::{Account, AccountStatus, Address};
+    use oagen_tests::fixture_constraints::{Client, Error};
+
+    fn with(change: impl FnOnce(&mut Account)) -> Account {
+        let mut account = valid();
+        change(&mut account);
+        account
+    }
+
+    fn valid() -> Account {
+        Account::new("Acme", "ABC")
+            .age(30)
+            .tags(vec!["a".into(), "b".into()])
+            .address(Address::new("1 Main St"))
+    }
+
+    #[test]
+    fn a_valid_value_passes() {
+        assert_eq!(valid().validate(), Ok(()));
+    }
+
+    #[test]
+    fn each_broken_rule_is_named_with_its_path() {
+        let cases: Vec<(Account, &str)> = vec![
+            (
+                with(|a| a.name = String::new()),
+                "`name` is shorter than 1 characters (minLength)",
+            ),
+            (
+                with(|a| a.name = "x".repeat(11)),
+                "`name` is longer than 10 characters (maxLength)",
+            ),
+            (
+                with(|a| a.code = "abc".into()),
+                "`code` is not matched by the pattern `^[A-Z]{3}$`",
+            ),
+            (
+                with(|a| a.nickname = Some(Some("toolong".into()))),
+                "`nickname` is longer than 5 characters (maxLength)",
+            ),
+            (valid().age(17), "`age` is below 18 (minimum)"),
+            (
+                valid().balance(0.0),
+                "`balance` is not above 0 (exclusiveMinimum)",
+            ),
+            (valid().score(11), "`score` is above 10 (maximum)"),
+            (
+                valid().tags(vec![]),
+                "`tags` is a list of fewer than 1 items (minItems)",
+            ),
+            (
+                valid().tags(vec!["a".into(), "a".into()]),
+                "`tags` is a list whose item 1 repeats an earlier one (uniqueItems)",
+            ),
+            (
+                valid().status(AccountStatus::Unknown("frozen".into())),
+                "`status` is `frozen`, which is not one of the values the API allows (enum)",
+            ),
+            (
+                valid().address(Address::new("x".repeat(21))),
+                "`address.line` is longer than 20 characters (maxLength)",
+            ),
+            (
+                valid().previous(vec![Address::new("ok"), Address::new("x".repeat(21))]),
+                "`previous[1].line` is longer than 20 characters (maxLength)",
+            ),
+        ];
+        for (value, message) in cases {
+            let err = value.validate().expect_err(message);
+            assert_eq!(err.to_string(), message);
+        }
+        // Null and absent are not checked; a pattern `regex` cannot read is not either.
+        assert_eq!(with(|a| a.nickname = Some(None)).validate(), Ok(()));
+        assert_eq!(valid().lookahead("admin").validate(), Ok(()));
+    }
+
+    #[test]
+    fn decoding_stays_lenient() {
+        let received = json!({"name": "", "code": "lowercase", "age": 3, "status": "frozen"});
+        let account: Account = serde_json::from_value(received).expect("decodes");
+        assert!(account.validate().is_err());
+    }
+
+    #[tokio::test]
+    async fn a_broken_body_is_not_sent() {
+        // Nothing listens there: the problem must be found before connecting.
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .expect("valid settings");
+        let err = client
+            .create_account(&Account::new("", "ABC"))
+            .await
+            .expect_err("invalid");
+        match err {
+            Error::InvalidRequest(message) => assert!(
+                message.contains("`name` is shorter than 1 characters (minLength)"),
+                "{message}"
+            ),
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+    }
+}

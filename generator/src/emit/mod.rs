@@ -156,6 +156,20 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Whether a named type is an alias (of an alias...) of `String` or a date.
+    fn aliases_text(&self, mut id: crate::ir::TypeId) -> bool {
+        for _ in 0..16 {
+            match &self.api.type_def(id).kind {
+                crate::ir::TypeKind::Alias(TypeRef::Named(next)) => id = *next,
+                crate::ir::TypeKind::Alias(TypeRef::Scalar(
+                    Scalar::String | Scalar::DateTime | Scalar::Date,
+                )) => return true,
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// An argument type for a setter or constructor, and how to store the argument: strings
     /// are taken as `impl Into<String>`.
     fn argument(&self, from: Place, ty: &TypeRef, boxing: Boxing) -> (TokenStream, Conversion) {
@@ -169,6 +183,12 @@ impl<'a> Cx<'a> {
             (TypeRef::Scalar(scalar @ (Scalar::DateTime | Scalar::Date | Scalar::Base64)), _) => {
                 let into = self.prelude(from, "Into");
                 let ty = self.scalar(from, *scalar);
+                (quote!(impl #into<#ty>), Conversion::Into)
+            }
+            // An alias of text (`Code = String`) is taken as `impl Into<Code>` too.
+            (TypeRef::Named(id), Boxing::Inline) if self.aliases_text(*id) => {
+                let into = self.prelude(from, "Into");
+                let ty = self.ty(from, ty, boxing);
                 (quote!(impl #into<#ty>), Conversion::Into)
             }
             (TypeRef::Named(_), Boxing::Boxed) => {

@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use super::{Conversion, Cx, Place, doc_attrs};
 use crate::ir::{
-    Enum, Field, Presence, Scalar, Struct, Tagged, TypeDef, TypeKind, TypeRef, Union, UnionDisplay,
+    Constraint, Enum, Field, Presence, Scalar, Struct, Tagged, TypeDef, TypeKind, TypeRef, Union,
+    UnionDisplay,
 };
 use crate::naming::unraw;
 
@@ -22,11 +23,155 @@ pub(super) fn types_rs(cx: &Cx<'_>) -> TokenStream {
 fn type_item(cx: &Cx<'_>, def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let name = format_ident!("{}", def.rust_name);
+    let item = type_definition(cx, def, &docs, &name);
+    let validate = validate_item(cx, def, &name);
+    quote!(#item #validate)
+}
+
+/// Whether values of `ty` implement `oagen_runtime::Validate`: named types (but aliases only
+/// where their target does), and lists, maps and options of those.
+pub(super) fn validates(cx: &Cx<'_>, ty: &TypeRef) -> bool {
+    fn go(cx: &Cx<'_>, ty: &TypeRef, depth: usize) -> bool {
+        match ty {
+            TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
+                TypeKind::Alias(target) => depth < 16 && go(cx, target, depth + 1),
+                _ => true,
+            },
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                depth < 16 && go(cx, inner, depth + 1)
+            }
+            TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => false,
+        }
+    }
+    go(cx, ty, 0)
+}
+
+/// `impl oagen_runtime::Validate`: the constraints of each field, then the values inside.
+fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Ident) -> TokenStream {
+    let result = cx.prelude(Place::Types, "Result");
+    let body = match &def.kind {
+        TypeKind::Alias(_) => return quote!(),
+        TypeKind::Struct(s) => {
+            let checks = s.fields.iter().map(|field| field_checks(cx, field));
+            quote!(#(#checks)* Ok(()))
+        }
+        TypeKind::Enum(e) => {
+            let fallback = format_ident!("{}", e.fallback);
+            quote! {
+                match self {
+                    Self::#fallback(value) => Err(oagen_runtime::ValidationError::new(
+                        format!("`{value}`, which is not one of the values the API allows (enum)"),
+                    )),
+                    _ => Ok(()),
+                }
+            }
+        }
+        TypeKind::Union(u) => {
+            let arms = u.variants.iter().map(|v| {
+                let ident = format_ident!("{}", v.rust_name);
+                if validates(cx, &v.ty) {
+                    quote!(Self::#ident(value) => oagen_runtime::Validate::validate(value),)
+                } else {
+                    quote!(Self::#ident(_) => Ok(()),)
+                }
+            });
+            quote!(match self { #(#arms)* })
+        }
+        TypeKind::Tagged(t) => {
+            let fallback = format_ident!("{}", t.fallback);
+            let arms = t.variants.iter().map(|v| {
+                let ident = format_ident!("{}", v.rust_name);
+                if validates(cx, &v.ty) {
+                    quote!(Self::#ident(value) => oagen_runtime::Validate::validate(value),)
+                } else {
+                    quote!(Self::#ident(_) => Ok(()),)
+                }
+            });
+            quote!(match self { #(#arms)* Self::#fallback(_) => Ok(()), })
+        }
+    };
+    quote! {
+        impl oagen_runtime::Validate for #name {
+            fn validate(&self) -> #result<(), oagen_runtime::ValidationError> {
+                #body
+            }
+        }
+    }
+}
+
+/// The checks of one field: its constraints on its value (when set and not null), then the
+/// constraints of the values it holds.
+fn field_checks(cx: &Cx<'_>, field: &Field) -> TokenStream {
+    let ident = format_ident!("{}", field.rust_name);
+    let wire = &field.wire_name;
+    let checks: Vec<TokenStream> = field
+        .constraints
+        .iter()
+        .map(|constraint| {
+            let call = match constraint {
+                Constraint::MinLength(n) => {
+                    let n = Literal::u64_unsuffixed(*n);
+                    quote!(min_length(value, #n))
+                }
+                Constraint::MaxLength(n) => {
+                    let n = Literal::u64_unsuffixed(*n);
+                    quote!(max_length(value, #n))
+                }
+                Constraint::Pattern(p) => quote!(pattern(value, #p)),
+                Constraint::Minimum { bound, exclusive } => {
+                    let bound = Literal::f64_unsuffixed(*bound);
+                    quote!(minimum(*value, #bound, #exclusive))
+                }
+                Constraint::Maximum { bound, exclusive } => {
+                    let bound = Literal::f64_unsuffixed(*bound);
+                    quote!(maximum(*value, #bound, #exclusive))
+                }
+                Constraint::MinItems(n) => {
+                    let n = Literal::u64_unsuffixed(*n);
+                    quote!(min_items(value, #n))
+                }
+                Constraint::MaxItems(n) => {
+                    let n = Literal::u64_unsuffixed(*n);
+                    quote!(max_items(value, #n))
+                }
+                Constraint::UniqueItems => quote!(unique_items(value)),
+            };
+            quote!(oagen_runtime::validate::#call.map_err(|e| e.within(#wire))?;)
+        })
+        .collect();
+    let own = if checks.is_empty() {
+        quote!()
+    } else {
+        let nullable = matches!(field.ty, TypeRef::Nullable(_));
+        match (field.presence, nullable) {
+            (Presence::Required, false) => quote!({ let value = &self.#ident; #(#checks)* }),
+            (Presence::Required, true) | (Presence::Optional, false) => {
+                quote!(if let Some(value) = &self.#ident { #(#checks)* })
+            }
+            (Presence::Optional, true) => {
+                quote!(if let Some(Some(value)) = &self.#ident { #(#checks)* })
+            }
+        }
+    };
+    let inner = if validates(cx, &field.ty) {
+        quote!(oagen_runtime::Validate::validate(&self.#ident).map_err(|e| e.within(#wire))?;)
+    } else {
+        quote!()
+    };
+    quote!(#own #inner)
+}
+
+fn type_definition(
+    cx: &Cx<'_>,
+    def: &TypeDef,
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct(s) => struct_item(cx, &docs, &name, s),
-        TypeKind::Enum(e) => enum_item(cx, &docs, &name, e),
-        TypeKind::Union(u) => union_item(cx, &docs, &name, u),
-        TypeKind::Tagged(t) => tagged_item(cx, &docs, &name, t),
+        TypeKind::Struct(s) => struct_item(cx, docs, name, s),
+        TypeKind::Enum(e) => enum_item(cx, docs, name, e),
+        TypeKind::Union(u) => union_item(cx, docs, name, u),
+        TypeKind::Tagged(t) => tagged_item(cx, docs, name, t),
         TypeKind::Alias(target) => {
             let target = cx.ty(Place::Types, target, crate::ir::Boxing::Inline);
             quote! {
