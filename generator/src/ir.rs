@@ -185,14 +185,25 @@ pub enum Boxing {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enum {
+    pub repr: EnumRepr,
     pub variants: Vec<EnumVariant>,
     /// The name of the variant that holds values not in the document (`Unknown(String)`).
     pub fallback: String,
 }
 
+/// How an enum's values are written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// JSON strings; the fallback holds a `String`.
+    String,
+    /// JSON integers (`i64`); `wire_value` is the number's text, the fallback holds an `i64`.
+    Integer,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumVariant {
     pub rust_name: String,
+    /// The value as a string (an integer enum's value in decimal).
     pub wire_value: String,
     pub docs: Docs,
 }

@@ -180,3 +180,31 @@ mod constraints {
         }
     }
 }
+
+mod integer_enum_and_const {
+    use super::*;
+    use oagen_tests::fixture_integer_enum_and_const::types::{Job, JobKind, Offset, Priority};
+
+    #[test]
+    fn integer_enums_round_trip_and_keep_unknown_values() {
+        let (job, encoded): (Job, _) =
+            round_trip(json!({"kind": "job", "priority": 3, "offset": -1}));
+        assert_eq!(job.priority, Priority::High);
+        assert_eq!(job.offset, Some(Offset::Minus1));
+        assert_eq!(encoded, json!({"kind": "job", "priority": 3, "offset": -1}));
+        let (job, encoded): (Job, _) = round_trip(json!({"kind": "job", "priority": 7}));
+        assert_eq!(job.priority, Priority::Unknown(7));
+        assert_eq!(encoded["priority"], json!(7));
+        assert_eq!(Priority::Normal.to_string(), "2");
+    }
+
+    #[test]
+    fn a_const_field_is_filled_in() {
+        let job = Job::new(Priority::Low);
+        assert_eq!(job.kind, JobKind::Job);
+        assert_eq!(
+            serde_json::to_value(&job).unwrap(),
+            json!({"kind": "job", "priority": 1})
+        );
+    }
+}

@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use super::{Conversion, Cx, Place, doc_attrs};
 use crate::ir::{
-    Constraint, Enum, Field, Presence, Scalar, Struct, Tagged, TypeDef, TypeKind, TypeRef, Union,
-    UnionDisplay,
+    Constraint, Enum, EnumRepr, Field, Presence, Scalar, Struct, Tagged, TypeDef, TypeKind,
+    TypeRef, Union, UnionDisplay,
 };
 use crate::naming::unraw;
 
@@ -246,13 +246,19 @@ fn struct_item(
         .iter()
         .filter(|f| f.presence == Presence::Required)
         .collect();
+    // Required fields with a single possible value (`const`) are filled in, not asked for.
+    let params_of: Vec<&Field> = required
+        .iter()
+        .copied()
+        .filter(|f| fixed_value(cx, f).is_none())
+        .collect();
     let derive_default = if required.is_empty() {
         quote!(Default,)
     } else {
         quote!()
     };
 
-    let params = required.iter().map(|field| {
+    let params = params_of.iter().map(|field| {
         let ident = format_ident!("{}", field.rust_name);
         let (ty, _) = cx.argument(Place::Types, &field.ty, field.boxing);
         quote!(#ident: #ty)
@@ -260,6 +266,10 @@ fn struct_item(
     let inits = s.fields.iter().map(|field| {
         let ident = format_ident!("{}", field.rust_name);
         match field.presence {
+            Presence::Required if fixed_value(cx, field).is_some() => {
+                let value = fixed_value(cx, field);
+                quote!(#ident: #value)
+            }
             Presence::Required => {
                 let (_, conversion) = cx.argument(Place::Types, &field.ty, field.boxing);
                 let value = conversion.apply(cx, Place::Types, quote!(#ident));
@@ -280,7 +290,7 @@ fn struct_item(
     } else {
         quote!(Self { #(#inits,)* })
     };
-    let many_arguments = if required.len() > 7 {
+    let many_arguments = if params_of.len() > 7 {
         quote!(#[allow(clippy::too_many_arguments)])
     } else {
         quote!()
@@ -308,6 +318,24 @@ fn struct_item(
 
             #(#setters)*
         }
+    }
+}
+
+/// The one value a required field can hold: a variant of a one-value enum (`const`).
+fn fixed_value(cx: &Cx<'_>, field: &Field) -> Option<TokenStream> {
+    let TypeRef::Named(id) = &field.ty else {
+        return None;
+    };
+    if field.presence != Presence::Required || field.boxing != crate::ir::Boxing::Inline {
+        return None;
+    }
+    match &cx.api.type_def(*id).kind {
+        TypeKind::Enum(e) if e.variants.len() == 1 => {
+            let ty = cx.ty(Place::Types, &field.ty, field.boxing);
+            let variant = format_ident!("{}", e.variants[0].rust_name);
+            Some(quote!(#ty::#variant))
+        }
+        _ => None,
     }
 }
 
@@ -351,6 +379,9 @@ fn setter(cx: &Cx<'_>, field: &Field) -> Option<TokenStream> {
 }
 
 fn enum_item(cx: &Cx<'_>, docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {
+    if e.repr == EnumRepr::Integer {
+        return integer_enum_item(docs, name, e);
+    }
     let string = cx.prelude(Place::Types, "String");
     let fallback = format_ident!("{}", e.fallback);
     let variants = e.variants.iter().map(|v| {
@@ -419,6 +450,81 @@ fn enum_item(cx: &Cx<'_>, docs: &TokenStream, name: &proc_macro2::Ident, e: &Enu
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <#string as serde::Deserialize>::deserialize(deserializer)?;
                 Ok(Self::from(value.as_str()))
+            }
+        }
+    }
+}
+
+/// An integer value as tokens that work in expressions and patterns (`-1` as `- 1`).
+fn integer(value: &str) -> TokenStream {
+    let n: i64 = value.parse().unwrap_or_default();
+    let abs = Literal::u64_unsuffixed(n.unsigned_abs());
+    if n < 0 { quote!(-#abs) } else { quote!(#abs) }
+}
+
+fn integer_enum_item(docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {
+    let fallback = format_ident!("{}", e.fallback);
+    let variants = e.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let mut docs = v.docs.clone();
+        docs.summary = Some(format!("`{}`", v.wire_value));
+        let docs = doc_attrs(&docs);
+        quote!(#docs #ident,)
+    });
+    let to_value = e.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let value = integer(&v.wire_value);
+        quote!(Self::#ident => #value,)
+    });
+    let from_value = e.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let value = integer(&v.wire_value);
+        quote!(#value => Self::#ident,)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this client does not know (the API added it later), kept as received.
+            #fallback(i64),
+        }
+
+        impl #name {
+            /// The value as it is sent on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(#to_value)*
+                    Self::#fallback(value) => *value,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl ::std::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#from_value)*
+                    other => Self::#fallback(other),
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <i64 as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value))
             }
         }
     }

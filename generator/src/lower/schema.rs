@@ -8,8 +8,9 @@ use serde_json::{Map, Value};
 use super::{Lowerer, Slot};
 use crate::diag::join;
 use crate::ir::{
-    Boxing, Constraint, Deprecation, Docs, Enum, EnumVariant, Field, FieldDefault, Presence,
-    Scalar, Struct, Tagged, TaggedVariant, TypeId, TypeKind, TypeRef, Union, UnionVariant,
+    Boxing, Constraint, Deprecation, Docs, Enum, EnumRepr, EnumVariant, Field, FieldDefault,
+    Presence, Scalar, Struct, Tagged, TaggedVariant, TypeId, TypeKind, TypeRef, Union,
+    UnionVariant,
 };
 use crate::load::describe;
 use crate::naming::{self, Scope};
@@ -83,13 +84,22 @@ impl<'a> View<'a> {
                 branches.push((index, branch));
             }
         }
-        let enum_values = obj.get("enum").and_then(Value::as_array).map(|values| {
-            let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
-            if non_null.len() < values.len() {
-                nullable = true;
+        let enum_values = match (obj.get("enum").and_then(Value::as_array), obj.get("const")) {
+            (Some(values), _) => {
+                let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+                if non_null.len() < values.len() {
+                    nullable = true;
+                }
+                Some(non_null)
             }
-            non_null
-        });
+            // `const: x` is a one-value enum.
+            (None, Some(Value::Null)) => {
+                nullable = true;
+                None
+            }
+            (None, Some(value)) => Some(vec![value]),
+            (None, None) => None,
+        };
         View {
             obj,
             types,
@@ -387,8 +397,24 @@ impl Lowerer<'_> {
                 .warning(join(ptr, &["not"]), "`not` is not supported; it is ignored");
         }
         if let Some(values) = &view.enum_values {
-            if !values.is_empty() && values.iter().all(|v| v.is_string()) {
-                return self.lower_enum(view, values, ptr, hint, slot);
+            let base = view.types.first().copied();
+            if !values.is_empty()
+                && values.iter().all(|v| v.is_string())
+                && matches!(base, None | Some("string"))
+            {
+                return self.lower_enum(view, values, ptr, hint, slot, EnumRepr::String);
+            }
+            if !values.is_empty()
+                && values.iter().all(|v| v.is_i64())
+                && matches!(base, None | Some("integer" | "number"))
+            {
+                return self.lower_enum(view, values, ptr, hint, slot, EnumRepr::Integer);
+            }
+            if !values.is_empty() && !values.iter().all(|v| v.is_boolean()) {
+                self.diags.warning(
+                    join(ptr, &[if view.obj.contains_key("enum") { "enum" } else { "const" }]),
+                    "only enums of strings or of integers become Rust enums; this one is kept as its base type",
+                );
             }
         }
         if view.types.len() > 1 {
@@ -414,6 +440,8 @@ impl Lowerer<'_> {
             None => match view.obj.get("const") {
                 Some(Value::String(_)) => TypeRef::Scalar(Scalar::String),
                 Some(Value::Bool(_)) => TypeRef::Scalar(Scalar::Bool),
+                Some(Value::Number(n)) if n.is_f64() => TypeRef::Scalar(Scalar::F64),
+                Some(Value::Number(_)) => TypeRef::Scalar(Scalar::I64),
                 _ => TypeRef::Any,
             },
         }
@@ -890,15 +918,41 @@ impl Lowerer<'_> {
         hint: &str,
         slot: Option<TypeId>,
     ) -> TypeRef {
+        self.lower_enum_values(view, values, ptr, hint, slot, EnumRepr::String)
+    }
+
+    fn lower_enum_values(
+        &mut self,
+        view: &View<'_>,
+        values: &[(&str, Option<&str>)],
+        ptr: &str,
+        hint: &str,
+        slot: Option<TypeId>,
+        repr: EnumRepr,
+    ) -> TypeRef {
         let id = self.slot_for(ptr, hint, slot);
         let mut names = Scope::new();
         let mut variants: Vec<EnumVariant> = Vec::new();
-        for (value, description) in values {
+        // `x-enum-varnames` (or `x-enumNames`) names the variants when it names them all.
+        let given: Option<Vec<&str>> = ["x-enum-varnames", "x-enumNames"]
+            .iter()
+            .find_map(|key| view.obj.get(*key).and_then(Value::as_array))
+            .and_then(|names| names.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
+            .filter(|names| names.len() == values.len());
+        for (index, (value, description)) in values.iter().enumerate() {
             if variants.iter().any(|v| v.wire_value == *value) {
                 continue;
             }
+            let base = match (&given, repr) {
+                (Some(names), _) => naming::camel(names[index], "Empty"),
+                (None, EnumRepr::String) => naming::camel(value, "Empty"),
+                (None, EnumRepr::Integer) => match value.strip_prefix('-') {
+                    Some(magnitude) => format!("Minus{magnitude}"),
+                    None => format!("Value{value}"),
+                },
+            };
             variants.push(EnumVariant {
-                rust_name: names.claim_camel(&naming::camel(value, "Empty")),
+                rust_name: names.claim_camel(&base),
                 wire_value: (*value).to_owned(),
                 docs: Docs {
                     description: description.map(str::to_owned),
@@ -907,7 +961,15 @@ impl Lowerer<'_> {
             });
         }
         let fallback = names.claim_camel("Unknown");
-        self.fill(id, TypeKind::Enum(Enum { variants, fallback }), view.obj);
+        self.fill(
+            id,
+            TypeKind::Enum(Enum {
+                repr,
+                variants,
+                fallback,
+            }),
+            view.obj,
+        );
         TypeRef::Named(id)
     }
 
@@ -918,13 +980,17 @@ impl Lowerer<'_> {
         ptr: &str,
         hint: &str,
         slot: Option<TypeId>,
+        repr: EnumRepr,
     ) -> TypeRef {
-        let values: Vec<(&str, Option<&str>)> = values
+        let texts: Vec<String> = values
             .iter()
-            .filter_map(|v| v.as_str())
-            .map(|v| (v, None))
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
             .collect();
-        self.lower_documented_enum(view, &values, ptr, hint, slot)
+        let values: Vec<(&str, Option<&str>)> = texts.iter().map(|v| (v.as_str(), None)).collect();
+        self.lower_enum_values(view, &values, ptr, hint, slot, repr)
     }
 
     /// `oneOf`/`anyOf` with several non-null branches, or `type` with several types.
@@ -942,6 +1008,7 @@ impl Lowerer<'_> {
                 let mut single = view.obj.clone();
                 single.insert("type".into(), Value::String((*t).to_owned()));
                 single.remove("enum");
+                single.remove("const");
                 tys.push(self.lower_schema(
                     &Value::Object(single),
                     &join(ptr, &["type", &index.to_string()]),
