@@ -139,6 +139,17 @@ pub struct Field {
     /// Rules the (non-null) value must follow when the user builds it; each fits the
     /// field's type (lengths and patterns on strings, bounds on numbers, items on lists).
     pub constraints: Vec<Constraint>,
+    pub access: Access,
+}
+
+/// `readOnly` / `writeOnly`. Both kinds of field are optional in Rust whatever `required`
+/// says (the other direction never carries them); a read-only field has no setter and is
+/// never sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadWrite,
+    ReadOnly,
+    WriteOnly,
 }
 
 /// A constraint checked by the generated `validate()` (never when decoding).
@@ -555,6 +566,16 @@ pub enum StatusMatch {
 impl Api {
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+
+    /// Whether any type or field is deprecated (the generated modules then allow the use
+    /// of deprecated items inside themselves).
+    pub fn uses_deprecated(&self) -> bool {
+        self.types.iter().any(|def| {
+            def.docs.deprecated == Deprecation::Deprecated
+                || matches!(&def.kind, TypeKind::Struct(s)
+                    if s.fields.iter().any(|f| f.docs.deprecated == Deprecation::Deprecated))
+        })
     }
 
     /// Whether any type or parameter uses `Scalar::Uuid` (the generated crate then depends

@@ -208,3 +208,21 @@ mod integer_enum_and_const {
         );
     }
 }
+
+mod deprecated_and_access {
+    use super::*;
+    use oagen_tests::fixture_deprecated_and_access::types::User;
+
+    #[test]
+    fn read_only_is_received_never_sent_and_write_only_is_sent_never_required() {
+        let (user, encoded): (User, _) = round_trip(json!({"id": "u1", "name": "Ann"}));
+        assert_eq!(user.id.as_deref(), Some("u1"));
+        assert_eq!(user.password, None);
+        assert_eq!(encoded, json!({"name": "Ann"}));
+        let request = User::new("Ann").password("secret");
+        assert_eq!(
+            serde_json::to_value(&request).unwrap(),
+            json!({"name": "Ann", "password": "secret"})
+        );
+    }
+}

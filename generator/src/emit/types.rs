@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use super::{Conversion, Cx, Place, doc_attrs};
 use crate::ir::{
-    Constraint, Enum, EnumRepr, Field, Presence, Scalar, Struct, Tagged, TypeDef, TypeKind,
-    TypeRef, Union, UnionDisplay,
+    Access, Constraint, Deprecation, Enum, EnumRepr, Field, Presence, Scalar, Struct, Tagged,
+    TypeDef, TypeKind, TypeRef, Union, UnionDisplay,
 };
 use crate::naming::unraw;
 
@@ -22,10 +22,21 @@ pub(super) fn types_rs(cx: &Cx<'_>) -> TokenStream {
 
 fn type_item(cx: &Cx<'_>, def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(&def.docs);
+    let deprecated = deprecated_attr(def.docs.deprecated);
+    let docs = quote!(#docs #deprecated);
     let name = format_ident!("{}", def.rust_name);
     let item = type_definition(cx, def, &docs, &name);
     let validate = validate_item(cx, def, &name);
     quote!(#item #validate)
+}
+
+/// `#[deprecated]` for an item the document marks `deprecated: true`. (The generated
+/// modules allow deprecated items inside themselves; users see the warning.)
+fn deprecated_attr(deprecation: Deprecation) -> TokenStream {
+    match deprecation {
+        Deprecation::Deprecated => quote!(#[deprecated]),
+        Deprecation::Current => quote!(),
+    }
 }
 
 /// Whether values of `ty` implement `oagen_runtime::Validate`: named types (but aliases only
@@ -208,9 +219,13 @@ fn field_attrs(field: &Field) -> TokenStream {
             }
             None => serde.push(quote!(default)),
         }
-        serde.push(quote!(
-            skip_serializing_if = "::std::option::Option::is_none"
-        ));
+        if field.access == Access::ReadOnly {
+            serde.push(quote!(skip_serializing));
+        } else {
+            serde.push(quote!(
+                skip_serializing_if = "::std::option::Option::is_none"
+            ));
+        }
         if matches!(field.ty, TypeRef::Nullable(_)) {
             serde.push(quote!(
                 deserialize_with = "oagen_runtime::nullable::deserialize"
@@ -232,6 +247,8 @@ fn struct_item(
 ) -> TokenStream {
     let fields = s.fields.iter().map(|field| {
         let docs = doc_attrs(&field.docs);
+        let deprecated = deprecated_attr(field.docs.deprecated);
+        let docs = quote!(#docs #deprecated);
         let attrs = field_attrs(field);
         let ident = format_ident!("{}", field.rust_name);
         let ty = field_type(cx, field);
@@ -368,9 +385,11 @@ fn setter(cx: &Cx<'_>, field: &Field) -> Option<TokenStream> {
     } else {
         quote!()
     };
+    let deprecated = deprecated_attr(field.docs.deprecated);
     Some(quote! {
         #[doc = #doc]
         #null_doc
+        #deprecated
         pub fn #setter(mut self, value: #arg) -> Self {
             self.#ident = #stored;
             self

@@ -8,9 +8,9 @@ use serde_json::{Map, Value};
 use super::{Lowerer, Slot};
 use crate::diag::join;
 use crate::ir::{
-    Boxing, Constraint, Deprecation, Docs, Enum, EnumRepr, EnumVariant, Field, FieldDefault,
-    Presence, Scalar, Struct, Tagged, TaggedVariant, TypeId, TypeKind, TypeRef, Union,
-    UnionVariant,
+    Access, Boxing, Constraint, Deprecation, Docs, Enum, EnumRepr, EnumVariant, Field,
+    FieldDefault, Presence, Scalar, Struct, Tagged, TaggedVariant, TypeId, TypeKind, TypeRef,
+    Union, UnionVariant,
 };
 use crate::load::describe;
 use crate::naming::{self, Scope};
@@ -618,12 +618,20 @@ impl Lowerer<'_> {
             let rust_name = field_names.claim_snake(&naming::snake(wire_name, "field"));
             let hint = format!("{owner_name}{}", naming::camel(wire_name, "Field"));
             let ty = self.lower_schema(schema, &prop_ptr, &hint, None);
-            let presence = if required.contains(&wire_name) {
+            let flag = |key: &str| schema.get(key).and_then(Value::as_bool) == Some(true);
+            let access = match (flag("readOnly"), flag("writeOnly")) {
+                (true, false) => Access::ReadOnly,
+                (false, true) => Access::WriteOnly,
+                _ => Access::ReadWrite,
+            };
+            let listed = required.contains(&wire_name);
+            let presence = if listed && access == Access::ReadWrite {
                 Presence::Required
             } else {
                 Presence::Optional
             };
             let setter = match presence {
+                Presence::Optional if access == Access::ReadOnly => None,
                 Presence::Optional => {
                     // `.with_default(..)` reads better than `.default_2(..)`.
                     let plain = naming::unraw(&rust_name);
@@ -641,6 +649,18 @@ impl Lowerer<'_> {
             if let Some(obj) = obj {
                 docs.notes = self.field_notes(obj);
             }
+            match access {
+                Access::ReadOnly => docs
+                    .notes
+                    .push("Read-only: set by the server, never sent.".to_owned()),
+                Access::WriteOnly if listed => docs
+                    .notes
+                    .push("Write-only: required in requests, absent from responses.".to_owned()),
+                Access::WriteOnly => docs
+                    .notes
+                    .push("Write-only: absent from responses.".to_owned()),
+                Access::ReadWrite => {}
+            }
             let default = match (obj.and_then(|o| o.get("default")), presence) {
                 (Some(value), Presence::Optional) => {
                     self.field_default(value, &ty, &owner_name, &rust_name, &prop_ptr)
@@ -649,6 +669,7 @@ impl Lowerer<'_> {
             };
             let constraints = self.constraints(schema, &prop_ptr, &ty);
             fields.push(Field {
+                access,
                 constraints,
                 rust_name,
                 wire_name: wire_name.to_owned(),
