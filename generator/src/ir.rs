@@ -30,6 +30,18 @@ pub struct Api {
     /// Named types that operations declare as error bodies, sorted by name; they become the
     /// variants of the crate's `ErrorBody`.
     pub error_types: Vec<TypeId>,
+    /// Every `example`/`examples` value of a schema, parameter or media type whose schema
+    /// was lowered, with the type it should decode into; sorted by pointer. Not used by
+    /// `emit`: tests check that each decodes and encodes back.
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// JSON pointer of the example value.
+    pub pointer: String,
+    pub value: Value,
+    pub ty: TypeRef,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -254,6 +254,7 @@ impl Lowerer<'_> {
             _ => hint,
         };
         let ty = self.lower_schema_inner(schema, ptr, hint, slot);
+        self.record_examples(schema, ptr, &ty);
         match slot {
             // A component that is not itself a struct, enum or union becomes an alias.
             Some(id) if self.types[id.0].def.is_none() => {
@@ -270,6 +271,68 @@ impl Lowerer<'_> {
                 TypeRef::Named(id)
             }
             _ => ty,
+        }
+    }
+
+    /// Keeps the examples of a schema, and of the parameter, header or media type whose
+    /// `schema` it is, with the type they should decode into.
+    fn record_examples(&mut self, schema: &Value, ptr: &str, ty: &TypeRef) {
+        let mut places: Vec<(&Map<String, Value>, String)> = Vec::new();
+        if let Some(obj) = schema.as_object() {
+            places.push((obj, ptr.to_owned()));
+        }
+        if let Some(parent_ptr) = ptr.strip_suffix("/schema") {
+            let parent = parent_ptr
+                .strip_prefix('#')
+                .and_then(|p| self.root.pointer(p))
+                .and_then(Value::as_object);
+            if let Some(parent) = parent {
+                places.push((parent, parent_ptr.to_owned()));
+            }
+        }
+        for (obj, at) in places {
+            let mut values: Vec<(String, &Value)> = Vec::new();
+            if let Some(value) = obj.get("example") {
+                values.push((join(&at, &["example"]), value));
+            }
+            match obj.get("examples") {
+                // A schema's 3.1 `examples`: a list of values.
+                Some(Value::Array(list)) => values.extend(
+                    list.iter()
+                        .enumerate()
+                        .map(|(i, v)| (join(&at, &["examples", &i.to_string()]), v)),
+                ),
+                // A media type's or parameter's named Example Objects (or `$ref`s to them).
+                Some(Value::Object(named)) => {
+                    for (name, example) in named {
+                        let mut example = example;
+                        let mut value_ptr = join(&at, &["examples", name, "value"]);
+                        if let Some(target) = example.get("$ref").and_then(Value::as_str) {
+                            match target.strip_prefix('#').and_then(|p| self.root.pointer(p)) {
+                                Some(found) => {
+                                    example = found;
+                                    value_ptr = format!("{target}/value");
+                                }
+                                None => continue,
+                            }
+                        }
+                        if let Some(value) = example.get("value") {
+                            values.push((value_ptr, value));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            for (pointer, value) in values {
+                self.examples.insert(
+                    pointer.clone(),
+                    crate::ir::Example {
+                        pointer,
+                        value: value.clone(),
+                        ty: ty.clone(),
+                    },
+                );
+            }
         }
     }
 
