@@ -128,6 +128,9 @@ pub enum TypeKind {
     Tagged(Tagged),
     /// A named schema that is not an object: `pub type Name = ...;`.
     Alias(TypeRef),
+    /// An alias that would contain itself (`type A = Vec<A>`, not valid Rust):
+    /// `pub struct Name(pub ...);`, transparent on the wire.
+    Newtype(TypeRef),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -266,7 +269,7 @@ pub fn is_textual<'a>(
             Some(TypeKind::Union(union)) => union.variants.iter().all(|v| {
                 !matches!(v.ty, TypeRef::Nullable(_)) && is_textual(&v.ty, kind_of, depth + 1)
             }),
-            Some(TypeKind::Struct(_) | TypeKind::Tagged(_)) | None => false,
+            Some(TypeKind::Struct(_) | TypeKind::Tagged(_) | TypeKind::Newtype(_)) | None => false,
         },
         TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Nullable(_) | TypeRef::JsonObject => false,
     }
@@ -597,7 +600,7 @@ impl Api {
             TypeKind::Struct(s) => s.fields.iter().any(|f| f.ty.mentions(scalar)),
             TypeKind::Union(u) => u.variants.iter().any(|v| v.ty.mentions(scalar)),
             TypeKind::Tagged(t) => t.variants.iter().any(|v| v.ty.mentions(scalar)),
-            TypeKind::Alias(ty) => ty.mentions(scalar),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => ty.mentions(scalar),
             TypeKind::Enum(_) => false,
         });
         let in_operations = self.operations.iter().any(|op| {

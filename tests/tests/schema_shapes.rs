@@ -226,3 +226,20 @@ mod deprecated_and_access {
         );
     }
 }
+
+mod recursive_alias {
+    use super::*;
+    use oagen_tests::fixture_recursive_alias::types::{Dict, Holder, Tree};
+
+    #[test]
+    fn newtypes_are_transparent_on_the_wire() {
+        let value = json!({"tree": [[], [[]]], "forest": [null, [[]]], "dict": {"a": {"b": {}}}});
+        let (holder, encoded): (Holder, _) = round_trip(value.clone());
+        assert_eq!(encoded, value);
+        assert_eq!(
+            holder.tree,
+            Tree(vec![Tree(vec![]), Tree(vec![Tree(vec![])])])
+        );
+        assert!(holder.dict.is_some_and(|Dict(map)| map.contains_key("a")));
+    }
+}

@@ -62,6 +62,10 @@ fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Ident) -> Token
     let result = cx.prelude(Place::Types, "Result");
     let body = match &def.kind {
         TypeKind::Alias(_) => return quote!(),
+        TypeKind::Newtype(inner) if validates(cx, inner) => {
+            quote!(oagen_runtime::Validate::validate(&self.0))
+        }
+        TypeKind::Newtype(_) => quote!(Ok(())),
         TypeKind::Struct(s) => {
             let checks = s.fields.iter().map(|field| field_checks(cx, field));
             quote!(#(#checks)* Ok(()))
@@ -183,6 +187,15 @@ fn type_definition(
         TypeKind::Enum(e) => enum_item(cx, docs, name, e),
         TypeKind::Union(u) => union_item(cx, docs, name, u),
         TypeKind::Tagged(t) => tagged_item(cx, docs, name, t),
+        TypeKind::Newtype(inner) => {
+            let inner = cx.ty(Place::Types, inner, crate::ir::Boxing::Inline);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #inner);
+            }
+        }
         TypeKind::Alias(target) => {
             let target = cx.ty(Place::Types, target, crate::ir::Boxing::Inline);
             quote! {
