@@ -136,6 +136,17 @@ pub enum TypeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
+    /// `additionalProperties` beside `properties` (`true` or a schema): the other keys,
+    /// kept in a flattened map. `None` when absent or `false` (other keys are ignored).
+    pub additional: Option<Additional>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Additional {
+    /// Unique among the struct's fields.
+    pub rust_name: String,
+    /// The type of each value (`Any` for `true`).
+    pub ty: TypeRef,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -597,7 +608,10 @@ impl Api {
     /// on `uuid`).
     pub fn uses_scalar(&self, scalar: Scalar) -> bool {
         let in_types = self.types.iter().any(|def| match &def.kind {
-            TypeKind::Struct(s) => s.fields.iter().any(|f| f.ty.mentions(scalar)),
+            TypeKind::Struct(s) => {
+                s.fields.iter().any(|f| f.ty.mentions(scalar))
+                    || s.additional.as_ref().is_some_and(|a| a.ty.mentions(scalar))
+            }
             TypeKind::Union(u) => u.variants.iter().any(|v| v.ty.mentions(scalar)),
             TypeKind::Tagged(t) => t.variants.iter().any(|v| v.ty.mentions(scalar)),
             TypeKind::Alias(ty) | TypeKind::Newtype(ty) => ty.mentions(scalar),

@@ -243,3 +243,26 @@ mod recursive_alias {
         assert!(holder.dict.is_some_and(|Dict(map)| map.contains_key("a")));
     }
 }
+
+mod properties_and_additional {
+    use super::*;
+    use oagen_tests::fixture_properties_and_additional::types::{Closed, Labels, Open};
+
+    #[test]
+    fn other_keys_are_kept_when_allowed_and_ignored_when_not() {
+        let value = json!({"name": "n", "team": "core", "tier": "gold"});
+        let (labels, encoded): (Labels, _) = round_trip(value.clone());
+        assert_eq!(
+            labels.additional_properties.get("team").map(String::as_str),
+            Some("core")
+        );
+        assert_eq!(encoded, value);
+        let value =
+            json!({"id": 1, "additional_properties": "named", "anything": [1, {"a": null}]});
+        let (open, encoded): (Open, _) = round_trip(value.clone());
+        assert_eq!(open.additional_properties.as_deref(), Some("named"));
+        assert_eq!(encoded, value);
+        let (_, encoded): (Closed, _) = round_trip(json!({"id": 1, "other": true}));
+        assert_eq!(encoded, json!({"id": 1}));
+    }
+}

@@ -68,7 +68,14 @@ fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Ident) -> Token
         TypeKind::Newtype(_) => quote!(Ok(())),
         TypeKind::Struct(s) => {
             let checks = s.fields.iter().map(|field| field_checks(cx, field));
-            quote!(#(#checks)* Ok(()))
+            let additional = match &s.additional {
+                Some(a) if validates(cx, &a.ty) => {
+                    let ident = format_ident!("{}", a.rust_name);
+                    quote!(oagen_runtime::Validate::validate(&self.#ident)?;)
+                }
+                _ => quote!(),
+            };
+            quote!(#(#checks)* #additional Ok(()))
         }
         TypeKind::Enum(e) => {
             let fallback = format_ident!("{}", e.fallback);
@@ -271,6 +278,25 @@ fn struct_item(
             pub #ident: #ty,
         }
     });
+    let (additional_field, additional_init) = match &s.additional {
+        Some(additional) => {
+            let ident = format_ident!("{}", additional.rust_name);
+            let map = cx.ty(
+                Place::Types,
+                &TypeRef::Map(Box::new(additional.ty.clone())),
+                crate::ir::Boxing::Inline,
+            );
+            (
+                quote! {
+                    /// The properties not named above (`additionalProperties`).
+                    #[serde(flatten)]
+                    pub #ident: #map,
+                },
+                quote!(#ident: ::std::default::Default::default(),),
+            )
+        }
+        None => (quote!(), quote!()),
+    };
     let required: Vec<&Field> = s
         .fields
         .iter()
@@ -318,7 +344,7 @@ fn struct_item(
     let body = if required.is_empty() {
         quote!(Self::default())
     } else {
-        quote!(Self { #(#inits,)* })
+        quote!(Self { #(#inits,)* #additional_init })
     };
     let many_arguments = if params_of.len() > 7 {
         quote!(#[allow(clippy::too_many_arguments)])
@@ -337,6 +363,7 @@ fn struct_item(
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
+            #additional_field
         }
 
         impl #name {

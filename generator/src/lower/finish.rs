@@ -50,6 +50,7 @@ fn by_value(ty: &TypeRef, out: &mut Vec<TypeId>) {
 fn edges(kind: &TypeKind) -> Vec<TypeId> {
     let mut out = Vec::new();
     match kind {
+        // Map values are behind the map's allocation: not by value.
         TypeKind::Struct(s) => s.fields.iter().for_each(|f| by_value(&f.ty, &mut out)),
         TypeKind::Union(u) => u.variants.iter().for_each(|v| by_value(&v.ty, &mut out)),
         TypeKind::Tagged(t) => t.variants.iter().for_each(|v| by_value(&v.ty, &mut out)),
@@ -232,7 +233,12 @@ fn sort_types(api: &mut Api) {
     api.types = order.iter().filter_map(|&old| slots[old].take()).collect();
     for def in &mut api.types {
         match &mut def.kind {
-            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| remap(&mut f.ty)),
+            TypeKind::Struct(s) => {
+                s.fields.iter_mut().for_each(|f| remap(&mut f.ty));
+                if let Some(additional) = &mut s.additional {
+                    remap(&mut additional.ty);
+                }
+            }
             TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| remap(&mut v.ty)),
             TypeKind::Tagged(t) => t.variants.iter_mut().for_each(|v| remap(&mut v.ty)),
             TypeKind::Alias(ty) | TypeKind::Newtype(ty) => remap(ty),

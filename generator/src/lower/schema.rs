@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::{Lowerer, Slot};
 use crate::diag::join;
 use crate::ir::{
-    Access, Boxing, Constraint, Deprecation, Docs, Enum, EnumRepr, EnumVariant, Field,
+    Access, Additional, Boxing, Constraint, Deprecation, Docs, Enum, EnumRepr, EnumVariant, Field,
     FieldDefault, Presence, Scalar, Struct, Tagged, TaggedVariant, TypeId, TypeKind, TypeRef,
     Union, UnionVariant,
 };
@@ -541,8 +541,14 @@ impl Lowerer<'_> {
         let has_properties = view.properties().is_some_and(|p| !p.is_empty());
         if has_properties {
             let id = self.slot_for(ptr, hint, slot);
-            let fields = self.lower_fields(&[(view.obj, ptr.to_owned())], id);
-            self.fill(id, TypeKind::Struct(Struct { fields }), view.obj);
+            let sources = [(view.obj, ptr.to_owned())];
+            let fields = self.lower_fields(&sources, id);
+            let additional = self.additional(&sources, &fields, hint);
+            self.fill(
+                id,
+                TypeKind::Struct(Struct { fields, additional }),
+                view.obj,
+            );
             return TypeRef::Named(id);
         }
         match view.obj.get("additionalProperties") {
@@ -633,8 +639,39 @@ impl Lowerer<'_> {
         }
         let id = self.slot_for(ptr, hint, slot);
         let fields = self.lower_fields(&sources, id);
-        self.fill(id, TypeKind::Struct(Struct { fields }), view.obj);
+        let additional = self.additional(&sources, &fields, hint);
+        self.fill(
+            id,
+            TypeKind::Struct(Struct { fields, additional }),
+            view.obj,
+        );
         TypeRef::Named(id)
+    }
+
+    /// `additionalProperties: true | <schema>` beside properties (the last source that says).
+    fn additional(
+        &mut self,
+        sources: &[(&Map<String, Value>, String)],
+        fields: &[Field],
+        hint: &str,
+    ) -> Option<Additional> {
+        let (schema, ptr) = sources.iter().rev().find_map(|(obj, ptr)| {
+            obj.get("additionalProperties")
+                .map(|s| (s, join(ptr, &["additionalProperties"])))
+        })?;
+        let ty = match schema {
+            Value::Bool(false) => return None,
+            Value::Bool(true) => TypeRef::Any,
+            Value::Object(obj) if obj.is_empty() => TypeRef::Any,
+            other => self.lower_schema(other, &ptr, &format!("{hint}Value"), None),
+        };
+        let mut rust_name = "additional_properties".to_owned();
+        let mut n = 1;
+        while fields.iter().any(|f| f.rust_name == rust_name) {
+            n += 1;
+            rust_name = format!("additional_properties_{n}");
+        }
+        Some(Additional { rust_name, ty })
     }
 
     /// Fields from one or more object schemas (several for `allOf`); a property defined again
