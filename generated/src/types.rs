@@ -1534,6 +1534,8 @@ impl oagen_runtime::Validate for ValidationErrorLocItem {
 
 /// Defaults that the API description gives for absent fields, applied when decoding.
 mod defaults {
+    #[allow(unused_imports)]
+    use super::*;
     pub(super) fn contact_response_schema_send_contract() -> Option<bool> {
         Some(false)
     }

@@ -266,3 +266,28 @@ mod properties_and_additional {
         assert_eq!(encoded, json!({"id": 1}));
     }
 }
+
+mod defaults {
+    use super::*;
+    use oagen_tests::fixture_maps_and_defaults::types::{Level, Settings};
+
+    #[test]
+    fn defaults_of_every_shape_apply_when_the_key_is_absent() {
+        let settings: Settings = serde_json::from_value(json!({})).expect("decodes");
+        assert_eq!(settings.retries, Some(3));
+        assert_eq!(settings.level, Some(Level::High));
+        assert_eq!(settings.tags, Some(vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(settings.limits.and_then(|l| l.max), Some(10));
+        assert_eq!(
+            settings.since.flatten().map(|d| d.to_string()).as_deref(),
+            Some("2024-01-01")
+        );
+        // A default that does not decode into its type leaves the field unset.
+        assert_eq!(settings.undecodable, None);
+        // A present key wins, and `null` is kept apart from absent.
+        let settings: Settings =
+            serde_json::from_value(json!({"level": "low", "since": null})).expect("decodes");
+        assert_eq!(settings.level, Some(Level::Low));
+        assert_eq!(settings.since, Some(None));
+    }
+}

@@ -711,11 +711,18 @@ fn defaults_module(cx: &Cx<'_>) -> TokenStream {
             let default = field.default.as_ref()?;
             let function = format_ident!("{}", default.function);
             let ty = field_type(cx, field);
-            let value = literal(cx, &default.value, field.ty.non_null())?;
-            let value = if matches!(field.ty, TypeRef::Nullable(_)) {
-                quote!(Some(Some(#value)))
-            } else {
-                quote!(Some(#value))
+            let nullable = matches!(field.ty, TypeRef::Nullable(_));
+            let value = match literal(cx, &default.value, field.ty.non_null()) {
+                Some(value) if nullable => quote!(Some(Some(#value))),
+                Some(value) => quote!(Some(#value)),
+                None => {
+                    let text = default.value.to_string();
+                    if nullable {
+                        quote!(serde_json::from_str(#text).ok().map(Some))
+                    } else {
+                        quote!(serde_json::from_str(#text).ok())
+                    }
+                }
             };
             Some(quote! {
                 pub(super) fn #function() -> #ty {
@@ -730,6 +737,9 @@ fn defaults_module(cx: &Cx<'_>) -> TokenStream {
     quote! {
         /// Defaults that the API description gives for absent fields, applied when decoding.
         mod defaults {
+            #[allow(unused_imports)]
+            use super::*;
+
             #(#functions)*
         }
     }
@@ -757,6 +767,20 @@ fn literal(cx: &Cx<'_>, value: &Value, ty: &TypeRef) -> Option<TokenStream> {
         (TypeRef::Scalar(Scalar::U64), Value::Number(n)) => {
             let n = Literal::u64_unsuffixed(n.as_u64()?);
             quote!(#n)
+        }
+        (TypeRef::Named(id), value) => {
+            let TypeKind::Enum(e) = &cx.api.type_def(*id).kind else {
+                return None;
+            };
+            let wire = match (e.repr, value) {
+                (EnumRepr::String, Value::String(s)) => s.clone(),
+                (EnumRepr::Integer, Value::Number(n)) if n.is_i64() => n.to_string(),
+                _ => return None,
+            };
+            let ty = cx.ty(Place::Types, ty, crate::ir::Boxing::Inline);
+            let variant = e.variants.iter().find(|v| v.wire_value == wire)?;
+            let variant = format_ident!("{}", variant.rust_name);
+            quote!(#ty::#variant)
         }
         (TypeRef::Scalar(scalar @ (Scalar::DateTime | Scalar::Date)), Value::String(s)) => {
             let ty = cx.scalar(Place::Types, *scalar);

@@ -1018,8 +1018,9 @@ impl Lowerer<'_> {
                 );
                 return None;
             }
-            // Defaults of other shapes are documented but not applied yet.
-            _ => false,
+            // Enums, lists, objects: decoded from the JSON text of the default when the key is
+            // absent (a default that does not decode leaves the field unset).
+            _ => true,
         };
         fits.then(|| FieldDefault {
             value: value.clone(),
