@@ -450,7 +450,7 @@ impl Lowerer<'_> {
             }
             _ => {
                 self.diags.warning(
-                    ptr,
+                    join(ptr, &[view.branch_keyword]),
                     format!("`{}` beside `properties` is not supported yet; only the properties are used", view.branch_keyword),
                 );
             }
