@@ -139,6 +139,17 @@ pub struct Struct {
     /// `additionalProperties` beside `properties` (`true` or a schema): the other keys,
     /// kept in a flattened map. `None` when absent or `false` (other keys are ignored).
     pub additional: Option<Additional>,
+    /// `oneOf`/`anyOf` beside `properties` whose branches only list `required` names: which
+    /// fields must be present together. Checked by `validate()`.
+    pub alternatives: Option<RequiredAlternatives>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequiredAlternatives {
+    /// `oneOf`: exactly one set is complete; `anyOf`: at least one.
+    pub exactly_one: bool,
+    /// Wire names of the fields of each set.
+    pub sets: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -291,3 +291,37 @@ mod defaults {
         assert_eq!(settings.since, Some(None));
     }
 }
+
+mod one_of_required {
+    use oagen_runtime::Validate;
+    use oagen_tests::fixture_one_of_required::types::{Contact, ImageRef};
+
+    #[test]
+    fn sets_of_required_fields_are_checked() {
+        assert!(ImageRef::new().image_url("u").validate().is_ok());
+        assert!(ImageRef::new().file_id("f").validate().is_ok());
+        let neither = ImageRef::new().validate().unwrap_err();
+        assert!(
+            neither
+                .to_string()
+                .contains("exactly one of: `image_url`, or `file_id` (oneOf)"),
+            "{neither}"
+        );
+        assert!(
+            ImageRef::new()
+                .image_url("u")
+                .file_id("f")
+                .validate()
+                .is_err()
+        );
+        assert!(Contact::new("n").email("e").validate().is_ok());
+        assert!(Contact::new("n").phone("p").validate().is_err());
+        assert!(
+            Contact::new("n")
+                .phone("p")
+                .extension("1")
+                .validate()
+                .is_ok()
+        );
+    }
+}

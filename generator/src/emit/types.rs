@@ -75,7 +75,12 @@ fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Ident) -> Token
                 }
                 _ => quote!(),
             };
-            quote!(#(#checks)* #additional Ok(()))
+            let alternatives = s
+                .alternatives
+                .as_ref()
+                .map(|a| alternatives_check(s, a))
+                .unwrap_or_default();
+            quote!(#(#checks)* #additional #alternatives Ok(()))
         }
         TypeKind::Enum(e) => {
             let fallback = format_ident!("{}", e.fallback);
@@ -117,6 +122,58 @@ fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Ident) -> Token
             fn validate(&self) -> #result<(), oagen_runtime::ValidationError> {
                 #body
             }
+        }
+    }
+}
+
+/// `oneOf`/`anyOf` of `required` lists: how many of the sets of fields are all present.
+fn alternatives_check(s: &Struct, alternatives: &crate::ir::RequiredAlternatives) -> TokenStream {
+    let sets = alternatives.sets.iter().map(|set| {
+        let present: Vec<TokenStream> = set
+            .iter()
+            .filter_map(|wire| s.fields.iter().find(|f| f.wire_name == *wire))
+            .filter(|f| f.presence == Presence::Optional)
+            .map(|f| {
+                let ident = format_ident!("{}", f.rust_name);
+                quote!(self.#ident.is_some())
+            })
+            .collect();
+        if present.is_empty() {
+            quote!(true)
+        } else {
+            quote!(#(#present)&&*)
+        }
+    });
+    let described = alternatives
+        .sets
+        .iter()
+        .map(|set| {
+            let names: Vec<String> = set
+                .iter()
+                .map(|n| format!("`{}`", n.replace('`', "'")))
+                .collect();
+            names.join(" and ")
+        })
+        .collect::<Vec<_>>()
+        .join(", or ");
+    let (test, rule) = if alternatives.exactly_one {
+        (
+            quote!(complete != 1),
+            format!(
+                "missing, or set together with, the fields of exactly one of: {described} (oneOf)"
+            ),
+        )
+    } else {
+        (
+            quote!(complete == 0),
+            format!("missing the fields of at least one of: {described} (anyOf)"),
+        )
+    };
+    let rule = super::escape_direction_controls(&rule);
+    quote! {
+        let complete = [#(#sets),*].iter().filter(|set| **set).count();
+        if #test {
+            return Err(oagen_runtime::ValidationError::new(#rule));
         }
     }
 }

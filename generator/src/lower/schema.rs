@@ -9,8 +9,8 @@ use super::{Lowerer, Slot};
 use crate::diag::join;
 use crate::ir::{
     Access, Additional, Boxing, Constraint, Deprecation, Docs, Enum, EnumRepr, EnumVariant, Field,
-    FieldDefault, Presence, Scalar, Struct, Tagged, TaggedVariant, TypeId, TypeKind, TypeRef,
-    Union, UnionVariant,
+    FieldDefault, Presence, RequiredAlternatives, Scalar, Struct, Tagged, TaggedVariant, TypeId,
+    TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::load::describe;
 use crate::naming::{self, Scope};
@@ -185,6 +185,26 @@ fn integer_scalar(view: &View<'_>) -> Scalar {
         (_, false) => Scalar::I64,
         (_, true) => Scalar::U64,
     }
+}
+
+/// `oneOf: [{required: [a]}, {required: [b]}]` beside `properties`: branches that only say
+/// which properties must be present. Returns each branch's names.
+fn required_sets(branches: &[(usize, &Value)]) -> Option<Vec<Vec<String>>> {
+    branches
+        .iter()
+        .map(|(_, branch)| {
+            let obj = branch.as_object()?;
+            let allowed = ["required", "description", "title"];
+            if obj.keys().any(|k| !allowed.contains(&k.as_str())) {
+                return None;
+            }
+            obj.get("required")?
+                .as_array()?
+                .iter()
+                .map(|name| name.as_str().map(str::to_owned))
+                .collect()
+        })
+        .collect()
 }
 
 /// Whether a title adds anything to a name: FastAPI titles are usually the name re-cased.
@@ -449,6 +469,24 @@ impl Lowerer<'_> {
                 return self.lower_union(view, ptr, hint, slot);
             }
             _ => {
+                if let Some(sets) = required_sets(&view.branches) {
+                    if view.obj.contains_key("not") {
+                        self.diags
+                            .warning(join(ptr, &["not"]), "`not` is not supported; it is ignored");
+                    }
+                    let ty = self.lower_object(view, ptr, hint, slot);
+                    if let TypeRef::Named(id) = ty {
+                        if let Some(TypeKind::Struct(s)) =
+                            self.types[id.0].def.as_mut().map(|d| &mut d.kind)
+                        {
+                            s.alternatives = Some(RequiredAlternatives {
+                                exactly_one: view.branch_keyword == "oneOf",
+                                sets,
+                            });
+                        }
+                    }
+                    return ty;
+                }
                 self.diags.warning(
                     join(ptr, &[view.branch_keyword]),
                     format!("`{}` beside `properties` is not supported yet; only the properties are used", view.branch_keyword),
@@ -546,7 +584,11 @@ impl Lowerer<'_> {
             let additional = self.additional(&sources, &fields, hint);
             self.fill(
                 id,
-                TypeKind::Struct(Struct { fields, additional }),
+                TypeKind::Struct(Struct {
+                    fields,
+                    additional,
+                    alternatives: None,
+                }),
                 view.obj,
             );
             return TypeRef::Named(id);
@@ -642,7 +684,11 @@ impl Lowerer<'_> {
         let additional = self.additional(&sources, &fields, hint);
         self.fill(
             id,
-            TypeKind::Struct(Struct { fields, additional }),
+            TypeKind::Struct(Struct {
+                fields,
+                additional,
+                alternatives: None,
+            }),
             view.obj,
         );
         TypeRef::Named(id)
