@@ -207,6 +207,8 @@ pub enum Constraint {
     MinItems(u64),
     MaxItems(u64),
     UniqueItems,
+    /// Constraints of each item of a list (never empty).
+    Items(Vec<Constraint>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

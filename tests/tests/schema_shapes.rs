@@ -144,7 +144,17 @@ mod constraints {
                 "`previous[1].line` is longer than 20 characters (maxLength)",
             ),
         ];
-        for (value, message) in cases {
+        let items: Vec<(Account, &str)> = vec![
+            (
+                valid().codes(vec!["ok".into(), "toolong".into()]),
+                "`codes[1]` is longer than 3 characters (maxLength)",
+            ),
+            (
+                valid().grid(vec![vec![1], vec![2, 10]]),
+                "`grid[1][1]` is above 9 (maximum)",
+            ),
+        ];
+        for (value, message) in cases.into_iter().chain(items) {
             let err = value.validate().expect_err(message);
             assert_eq!(err.to_string(), message);
         }

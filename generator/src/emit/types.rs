@@ -126,6 +126,62 @@ fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Ident) -> Token
     }
 }
 
+/// Checks of `value` (a reference), each error turned by `wrap` (an expression of `e`).
+/// `depth` counts the lists around `value` (each has its own index binding).
+fn constraint_checks(
+    constraints: &[Constraint],
+    wrap: &TokenStream,
+    depth: usize,
+) -> Vec<TokenStream> {
+    constraints
+        .iter()
+        .map(|constraint| {
+            let call = match constraint {
+                Constraint::MinLength(n) => {
+                    let n = Literal::u64_unsuffixed(*n);
+                    quote!(min_length(value, #n))
+                }
+                Constraint::MaxLength(n) => {
+                    let n = Literal::u64_unsuffixed(*n);
+                    quote!(max_length(value, #n))
+                }
+                Constraint::Pattern(p) => quote!(pattern(value, #p)),
+                Constraint::Minimum { bound, exclusive } => {
+                    let bound = Literal::f64_unsuffixed(*bound);
+                    quote!(minimum(*value, #bound, #exclusive))
+                }
+                Constraint::Maximum { bound, exclusive } => {
+                    let bound = Literal::f64_unsuffixed(*bound);
+                    quote!(maximum(*value, #bound, #exclusive))
+                }
+                Constraint::MinItems(n) => {
+                    let n = Literal::u64_unsuffixed(*n);
+                    quote!(min_items(value, #n))
+                }
+                Constraint::MaxItems(n) => {
+                    let n = Literal::u64_unsuffixed(*n);
+                    quote!(max_items(value, #n))
+                }
+                Constraint::UniqueItems => quote!(unique_items(value)),
+                Constraint::Items(inner) => {
+                    let index = format_ident!("index{}", depth);
+                    let checks = constraint_checks(
+                        inner,
+                        &quote!({ let e = e.at_index(#index); #wrap }),
+                        depth + 1,
+                    );
+                    return quote! {
+                        for (#index, value) in value.iter().enumerate() {
+                            #(#checks)*
+                        }
+                    };
+                }
+            };
+            quote!(oagen_runtime::validate::#call.map_err(|e| #wrap)?;)
+        })
+        .collect()
+}
+
 /// `oneOf`/`anyOf` of `required` lists: how many of the sets of fields are all present.
 fn alternatives_check(s: &Struct, alternatives: &crate::ir::RequiredAlternatives) -> TokenStream {
     let sets = alternatives.sets.iter().map(|set| {
@@ -183,41 +239,7 @@ fn alternatives_check(s: &Struct, alternatives: &crate::ir::RequiredAlternatives
 fn field_checks(cx: &Cx<'_>, field: &Field) -> TokenStream {
     let ident = format_ident!("{}", field.rust_name);
     let wire = &field.wire_name;
-    let checks: Vec<TokenStream> = field
-        .constraints
-        .iter()
-        .map(|constraint| {
-            let call = match constraint {
-                Constraint::MinLength(n) => {
-                    let n = Literal::u64_unsuffixed(*n);
-                    quote!(min_length(value, #n))
-                }
-                Constraint::MaxLength(n) => {
-                    let n = Literal::u64_unsuffixed(*n);
-                    quote!(max_length(value, #n))
-                }
-                Constraint::Pattern(p) => quote!(pattern(value, #p)),
-                Constraint::Minimum { bound, exclusive } => {
-                    let bound = Literal::f64_unsuffixed(*bound);
-                    quote!(minimum(*value, #bound, #exclusive))
-                }
-                Constraint::Maximum { bound, exclusive } => {
-                    let bound = Literal::f64_unsuffixed(*bound);
-                    quote!(maximum(*value, #bound, #exclusive))
-                }
-                Constraint::MinItems(n) => {
-                    let n = Literal::u64_unsuffixed(*n);
-                    quote!(min_items(value, #n))
-                }
-                Constraint::MaxItems(n) => {
-                    let n = Literal::u64_unsuffixed(*n);
-                    quote!(max_items(value, #n))
-                }
-                Constraint::UniqueItems => quote!(unique_items(value)),
-            };
-            quote!(oagen_runtime::validate::#call.map_err(|e| e.within(#wire))?;)
-        })
-        .collect();
+    let checks = constraint_checks(&field.constraints, &quote!(e.within(#wire)), 0);
     let own = if checks.is_empty() {
         quote!()
     } else {

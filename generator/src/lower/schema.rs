@@ -848,6 +848,20 @@ impl Lowerer<'_> {
     /// The constraints of a field's schema that fit its type: on the schema itself, on its
     /// one non-null branch, or on the component it refers to.
     fn constraints(&mut self, schema: &Value, ptr: &str, ty: &TypeRef) -> Vec<Constraint> {
+        self.constraints_at(schema, ptr, ty, 0)
+    }
+
+    /// `constraints`, `depth` lists deep (bounded: a list of itself has items of itself).
+    fn constraints_at(
+        &mut self,
+        schema: &Value,
+        ptr: &str,
+        ty: &TypeRef,
+        depth: usize,
+    ) -> Vec<Constraint> {
+        if depth > 4 {
+            return Vec::new();
+        }
         enum Shape {
             Text,
             Number,
@@ -956,6 +970,24 @@ impl Lowerer<'_> {
                     }
                     if obj.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
                         out.push(Constraint::UniqueItems);
+                    }
+                    // Items that are not null (a nullable item is not checked).
+                    let item_ty = match self.through_aliases(ty.non_null()) {
+                        TypeRef::Array(item) if !matches!(**item, TypeRef::Nullable(_)) => {
+                            Some((**item).clone())
+                        }
+                        _ => None,
+                    };
+                    if let (Some(items), Some(item_ty)) = (obj.get("items"), item_ty) {
+                        let inner = self.constraints_at(
+                            items,
+                            &join(&ptr, &["items"]),
+                            &item_ty,
+                            depth + 1,
+                        );
+                        if !inner.is_empty() {
+                            out.push(Constraint::Items(inner));
+                        }
                     }
                 }
                 Shape::Other => {}
