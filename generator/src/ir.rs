@@ -181,12 +181,14 @@ pub struct Field {
 
 /// `readOnly` / `writeOnly`. Both kinds of field are optional in Rust whatever `required`
 /// says (the other direction never carries them); a read-only field has no setter and is
-/// never sent.
+/// never sent; a write-only field listed in `required` is checked by `validate()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     ReadWrite,
     ReadOnly,
     WriteOnly,
+    /// Write-only and listed in `required`: required in requests.
+    WriteOnlyRequired,
 }
 
 /// A constraint checked by the generated `validate()` (never when decoding).

@@ -229,7 +229,14 @@ mod deprecated_and_access {
         assert_eq!(user.id.as_deref(), Some("u1"));
         assert_eq!(user.password, None);
         assert_eq!(encoded, json!({"name": "Ann"}));
+        // Required in requests: checked before sending.
+        let missing = oagen_runtime::Validate::validate(&User::new("Ann")).unwrap_err();
+        assert_eq!(
+            missing.to_string(),
+            "`password` is missing (required in requests)"
+        );
         let request = User::new("Ann").password("secret");
+        assert_eq!(oagen_runtime::Validate::validate(&request), Ok(()));
         assert_eq!(
             serde_json::to_value(&request).unwrap(),
             json!({"name": "Ann", "password": "secret"})

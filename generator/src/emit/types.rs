@@ -254,12 +254,21 @@ fn field_checks(cx: &Cx<'_>, field: &Field) -> TokenStream {
             }
         }
     };
+    let write_only = if field.access == Access::WriteOnlyRequired {
+        quote! {
+            if self.#ident.is_none() {
+                return Err(oagen_runtime::ValidationError::new("missing (required in requests)").within(#wire));
+            }
+        }
+    } else {
+        quote!()
+    };
     let inner = if validates(cx, &field.ty) {
         quote!(oagen_runtime::Validate::validate(&self.#ident).map_err(|e| e.within(#wire))?;)
     } else {
         quote!()
     };
-    quote!(#own #inner)
+    quote!(#write_only #own #inner)
 }
 
 fn type_definition(

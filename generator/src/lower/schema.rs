@@ -771,6 +771,10 @@ impl Lowerer<'_> {
                 _ => Access::ReadWrite,
             };
             let listed = required.contains(&wire_name);
+            let access = match access {
+                Access::WriteOnly if listed => Access::WriteOnlyRequired,
+                other => other,
+            };
             let presence = if listed && access == Access::ReadWrite {
                 Presence::Required
             } else {
@@ -799,7 +803,7 @@ impl Lowerer<'_> {
                 Access::ReadOnly => docs
                     .notes
                     .push("Read-only: set by the server, never sent.".to_owned()),
-                Access::WriteOnly if listed => docs
+                Access::WriteOnlyRequired => docs
                     .notes
                     .push("Write-only: required in requests, absent from responses.".to_owned()),
                 Access::WriteOnly => docs
