@@ -118,6 +118,10 @@ impl<'a> View<'a> {
         self.obj.get("properties").and_then(Value::as_object)
     }
 
+    fn has_properties(&self) -> bool {
+        self.properties().is_some_and(|p| !p.is_empty())
+    }
+
     fn is_object_like(&self) -> bool {
         self.types == ["object"]
             || (self.types.is_empty()
@@ -454,12 +458,13 @@ impl Lowerer<'_> {
                 return TypeRef::Any;
             }
             0 => {}
-            1 if !view.is_object_like() => {
+            // `type: object` with branches but no properties of its own is just the union.
+            1 if !view.has_properties() => {
                 let (index, branch) = view.branches[0];
                 let branch_ptr = join(ptr, &[view.branch_keyword, &index.to_string()]);
                 return self.lower_schema(branch, &branch_ptr, hint, slot);
             }
-            _ if !view.is_object_like() => {
+            _ if !view.has_properties() => {
                 if let Some(values) = enum_branches(&view.branches) {
                     return self.lower_documented_enum(view, &values, ptr, hint, slot);
                 }
