@@ -35,10 +35,18 @@ fn main() {
     println!("cargo:rerun-if-changed=hostile.rs");
 
     let mut modules = String::new();
+    let mut examples = String::from("vec![\n");
     for path in documents(Path::new("fixtures"), u64::MAX) {
         // Documents the generator rejects are covered by their diagnostic snapshots.
-        let _ = emit_module(&path, "fixture", &out_dir, &mut modules);
+        if emit_module(&path, "fixture", &out_dir, &mut modules).is_ok() {
+            let module = format!("oagen_tests::{}", fixture_module(&path, "fixture"));
+            example_cases(&path, &module, &mut examples);
+        }
     }
+    println!("cargo:rerun-if-changed=../spec/openapi.yaml");
+    example_cases(Path::new("../spec/openapi.yaml"), "zenskar", &mut examples);
+    examples.push_str("]\n");
+    fs::write(out_dir.join("examples.rs"), examples).expect("OUT_DIR is writable");
 
     for (index, seed) in HOSTILE_SEEDS.into_iter().enumerate() {
         let module = format!("hostile_{index}");
@@ -88,6 +96,86 @@ fn main() {
     fs::write(out_dir.join("generated_modules.rs"), modules).expect("OUT_DIR is writable");
 }
 
+/// The module a document's generated code is compiled as: `<prefix>_<snake name>`.
+fn fixture_module(path: &Path, prefix: &str) -> String {
+    let stem = path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    format!(
+        "{prefix}_{}",
+        oagen::naming::snake(&stem, "document").trim_start_matches("r#")
+    )
+}
+
+/// One line per example of the document (`tests/examples.rs` includes the list): its place,
+/// its JSON, and the round trip through the generated type it should decode into.
+fn example_cases(path: &Path, module: &str, out: &mut String) {
+    let Ok(bytes) = fs::read(path) else { return };
+    let Ok((api, _)) = oagen::lower_document(&bytes) else {
+        return;
+    };
+    for example in &api.examples {
+        // Files are not JSON values.
+        if example.ty.mentions(oagen::ir::Scalar::Binary) {
+            continue;
+        }
+        let ty = rust_type(&api, &example.ty, module, 0);
+        let place = format!("{}{}", path.display(), example.pointer);
+        let _ = writeln!(
+            out,
+            "    ({place:?}, {:?}, round_trip::<{ty}> as RoundTrip),",
+            example.value.to_string()
+        );
+    }
+}
+
+/// The Rust type of a type reference, written from the tests crate.
+fn rust_type(api: &oagen::ir::Api, ty: &oagen::ir::TypeRef, module: &str, depth: usize) -> String {
+    use oagen::ir::{Scalar, TypeRef};
+    if depth > 32 {
+        return "serde_json::Value".to_owned();
+    }
+    match ty {
+        TypeRef::Named(id) => format!("{module}::types::{}", api.type_def(*id).rust_name),
+        TypeRef::Scalar(scalar) => match scalar {
+            Scalar::String => "::std::string::String",
+            Scalar::Bool => "bool",
+            Scalar::I32 => "i32",
+            Scalar::I64 => "i64",
+            Scalar::U32 => "u32",
+            Scalar::U64 => "u64",
+            Scalar::F32 => "f32",
+            Scalar::F64 => "f64",
+            Scalar::Uuid => "uuid::Uuid",
+            Scalar::DateTime => "oagen_runtime::DateTime",
+            Scalar::Date => "oagen_runtime::Date",
+            Scalar::Base64 => "oagen_runtime::Base64",
+            Scalar::Binary => "oagen_runtime::File",
+        }
+        .to_owned(),
+        TypeRef::Array(item) => format!(
+            "::std::vec::Vec<{}>",
+            rust_type(api, item, module, depth + 1)
+        ),
+        TypeRef::Map(value) => format!(
+            "::std::collections::BTreeMap<::std::string::String, {}>",
+            rust_type(api, value, module, depth + 1)
+        ),
+        TypeRef::Nullable(inner) => {
+            format!(
+                "::std::option::Option<{}>",
+                rust_type(api, inner, module, depth + 1)
+            )
+        }
+        TypeRef::JsonObject => {
+            "serde_json::Map<::std::string::String, serde_json::Value>".to_owned()
+        }
+        TypeRef::Any => "serde_json::Value".to_owned(),
+    }
+}
+
 /// Generates one document into `OUT_DIR/<prefix>_<name>/src` and declares it as a module.
 fn emit_module(
     path: &Path,
@@ -95,15 +183,7 @@ fn emit_module(
     out_dir: &Path,
     modules: &mut String,
 ) -> Result<(), String> {
-    let stem = path
-        .file_stem()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned();
-    let module = format!(
-        "{prefix}_{}",
-        oagen::naming::snake(&stem, "document").trim_start_matches("r#")
-    );
+    let module = fixture_module(path, prefix);
     let bytes = fs::read(path).map_err(|err| err.to_string())?;
     emit(
         &bytes,

@@ -41,12 +41,12 @@ pub struct ListCustomersWithFilteringAndPagination<'a> {
     pub(crate) phone_number_isnull: Option<bool>,
     pub(crate) communications_enabled: Option<bool>,
     pub(crate) auto_charge_enabled: Option<bool>,
-    pub(crate) created_at: Option<String>,
-    pub(crate) created_at_neq: Option<String>,
-    pub(crate) created_at_gt: Option<String>,
-    pub(crate) created_at_gte: Option<String>,
-    pub(crate) created_at_lt: Option<String>,
-    pub(crate) created_at_lte: Option<String>,
+    pub(crate) created_at: Option<oagen_runtime::DateTime>,
+    pub(crate) created_at_neq: Option<oagen_runtime::DateTime>,
+    pub(crate) created_at_gt: Option<oagen_runtime::DateTime>,
+    pub(crate) created_at_gte: Option<oagen_runtime::DateTime>,
+    pub(crate) created_at_lt: Option<oagen_runtime::DateTime>,
+    pub(crate) created_at_lte: Option<oagen_runtime::DateTime>,
     pub(crate) customer_name_ilike: Option<String>,
     pub(crate) business_entity_id: Option<uuid::Uuid>,
     pub(crate) invoice_customer_id: Option<String>,
@@ -228,37 +228,37 @@ impl<'a> ListCustomersWithFilteringAndPagination<'a> {
     }
 
     /// Sets the query parameter `created_at`.
-    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
     /// Sets the query parameter `created_at__neq`.
-    pub fn created_at_neq(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at_neq(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
         self.created_at_neq = Some(value.into());
         self
     }
 
     /// Sets the query parameter `created_at__gt`.
-    pub fn created_at_gt(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at_gt(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
         self.created_at_gt = Some(value.into());
         self
     }
 
     /// Sets the query parameter `created_at__gte`.
-    pub fn created_at_gte(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at_gte(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
         self.created_at_gte = Some(value.into());
         self
     }
 
     /// Sets the query parameter `created_at__lt`.
-    pub fn created_at_lt(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at_lt(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
         self.created_at_lt = Some(value.into());
         self
     }
 
     /// Sets the query parameter `created_at__lte`.
-    pub fn created_at_lte(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at_lte(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
         self.created_at_lte = Some(value.into());
         self
     }
@@ -531,6 +531,7 @@ impl<'a> CreateCustomer<'a> {
             });
         request.options(&self.options);
         request.path("customers");
+        request.validate(self.body);
         request.json(self.body);
         request
             .send(|status, body| match status.as_u16() {
@@ -673,6 +674,7 @@ impl<'a> UpdateCustomer<'a> {
         request.options(&self.options);
         request.path("customers");
         request.path_param(&self.customer_id);
+        request.validate(self.body);
         request.json(self.body);
         request
             .send(|status, body| match status.as_u16() {

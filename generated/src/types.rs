@@ -166,6 +166,8 @@ impl Address {
     }
 }
 
+impl oagen_runtime::Validate for Address {}
+
 /// A postal address as returned in responses.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -333,6 +335,8 @@ impl AddressResponse {
     }
 }
 
+impl oagen_runtime::Validate for AddressResponse {}
+
 /// Reference to a record in an external system.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -365,6 +369,8 @@ impl Connector {
         self
     }
 }
+
+impl oagen_runtime::Validate for Connector {}
 
 /// A contact person attached to a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -450,6 +456,8 @@ impl ContactResponseSchema {
         self
     }
 }
+
+impl oagen_runtime::Validate for ContactResponseSchema {}
 
 /// Create Customer Request Schema
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -629,6 +637,24 @@ impl CreateCustomerRequestSchema {
     }
 }
 
+impl oagen_runtime::Validate for CreateCustomerRequestSchema {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        if let Some(Some(value)) = &self.external_id {
+            oagen_runtime::validate::max_length(value, 255)
+                .map_err(|e| e.within("external_id"))?;
+        }
+        oagen_runtime::Validate::validate(&self.address)
+            .map_err(|e| e.within("address"))?;
+        oagen_runtime::Validate::validate(&self.ship_to_address)
+            .map_err(|e| e.within("ship_to_address"))?;
+        oagen_runtime::Validate::validate(&self.tax_info)
+            .map_err(|e| e.within("tax_info"))?;
+        oagen_runtime::Validate::validate(&self.connector)
+            .map_err(|e| e.within("connector"))?;
+        Ok(())
+    }
+}
+
 /// Create Customer Response Schema
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -787,6 +813,18 @@ impl CreateCustomerResponseSchema {
     }
 }
 
+impl oagen_runtime::Validate for CreateCustomerResponseSchema {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        oagen_runtime::Validate::validate(&self.address)
+            .map_err(|e| e.within("address"))?;
+        oagen_runtime::Validate::validate(&self.ship_to_address)
+            .map_err(|e| e.within("ship_to_address"))?;
+        oagen_runtime::Validate::validate(&self.tax_info)
+            .map_err(|e| e.within("tax_info"))?;
+        Ok(())
+    }
+}
+
 /// One page of customers plus the cursors of the neighbouring pages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -849,6 +887,14 @@ impl CustomerListResponse {
     pub fn total_count(mut self, value: i64) -> Self {
         self.total_count = Some(Some(value));
         self
+    }
+}
+
+impl oagen_runtime::Validate for CustomerListResponse {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        oagen_runtime::Validate::validate(&self.results)
+            .map_err(|e| e.within("results"))?;
+        Ok(())
     }
 }
 
@@ -926,23 +972,19 @@ pub struct CustomerResponseSchema {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_details: Option<InvoiceDetailsObject>,
     /// When the customer was created.
-    ///
-    /// Format: `date-time`.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "oagen_runtime::nullable::deserialize"
     )]
-    pub created_at: Option<Option<String>>,
+    pub created_at: Option<Option<oagen_runtime::DateTime>>,
     /// When the customer was last changed.
-    ///
-    /// Format: `date-time`.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "oagen_runtime::nullable::deserialize"
     )]
-    pub updated_at: Option<Option<String>>,
+    pub updated_at: Option<Option<oagen_runtime::DateTime>>,
     /// The customer's default payment method; its shape is not documented.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_payment_method: Option<serde_json::Value>,
@@ -1068,7 +1110,7 @@ impl CustomerResponseSchema {
     /// Sets `created_at`.
     ///
     /// To send `null`, assign `Some(None)` to the `created_at` field.
-    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+    pub fn created_at(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
         self.created_at = Some(Some(value.into()));
         self
     }
@@ -1076,7 +1118,7 @@ impl CustomerResponseSchema {
     /// Sets `updated_at`.
     ///
     /// To send `null`, assign `Some(None)` to the `updated_at` field.
-    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+    pub fn updated_at(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
         self.updated_at = Some(Some(value.into()));
         self
     }
@@ -1107,6 +1149,20 @@ impl CustomerResponseSchema {
     }
 }
 
+impl oagen_runtime::Validate for CustomerResponseSchema {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        oagen_runtime::Validate::validate(&self.address)
+            .map_err(|e| e.within("address"))?;
+        oagen_runtime::Validate::validate(&self.ship_to_address)
+            .map_err(|e| e.within("ship_to_address"))?;
+        oagen_runtime::Validate::validate(&self.tax_info)
+            .map_err(|e| e.within("tax_info"))?;
+        oagen_runtime::Validate::validate(&self.contacts)
+            .map_err(|e| e.within("contacts"))?;
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HttpValidationError {
@@ -1124,6 +1180,13 @@ impl HttpValidationError {
     pub fn detail(mut self, value: Vec<ValidationError>) -> Self {
         self.detail = Some(value);
         self
+    }
+}
+
+impl oagen_runtime::Validate for HttpValidationError {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        oagen_runtime::Validate::validate(&self.detail).map_err(|e| e.within("detail"))?;
+        Ok(())
     }
 }
 
@@ -1169,6 +1232,8 @@ impl TaxId {
         self
     }
 }
+
+impl oagen_runtime::Validate for TaxId {}
 
 /// Fields to change on an existing customer; all of them are optional.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1370,6 +1435,24 @@ impl UpdateCustomerRequestSchema {
     }
 }
 
+impl oagen_runtime::Validate for UpdateCustomerRequestSchema {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        if let Some(Some(value)) = &self.external_id {
+            oagen_runtime::validate::max_length(value, 255)
+                .map_err(|e| e.within("external_id"))?;
+        }
+        oagen_runtime::Validate::validate(&self.address)
+            .map_err(|e| e.within("address"))?;
+        oagen_runtime::Validate::validate(&self.ship_to_address)
+            .map_err(|e| e.within("ship_to_address"))?;
+        oagen_runtime::Validate::validate(&self.tax_info)
+            .map_err(|e| e.within("tax_info"))?;
+        oagen_runtime::Validate::validate(&self.connector)
+            .map_err(|e| e.within("connector"))?;
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValidationError {
@@ -1396,6 +1479,13 @@ impl ValidationError {
     }
 }
 
+impl oagen_runtime::Validate for ValidationError {
+    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
+        oagen_runtime::Validate::validate(&self.loc).map_err(|e| e.within("loc"))?;
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -1413,8 +1503,12 @@ impl ::std::fmt::Display for ValidationErrorLocItem {
     }
 }
 
+impl oagen_runtime::Validate for ValidationErrorLocItem {}
+
 /// Defaults that the API description gives for absent fields, applied when decoding.
 mod defaults {
+    #[allow(unused_imports)]
+    use super::*;
     pub(super) fn contact_response_schema_send_contract() -> Option<bool> {
         Some(false)
     }

@@ -30,6 +30,18 @@ pub struct Api {
     /// Named types that operations declare as error bodies, sorted by name; they become the
     /// variants of the crate's `ErrorBody`.
     pub error_types: Vec<TypeId>,
+    /// Every `example`/`examples` value of a schema, parameter or media type whose schema
+    /// was lowered, with the type it should decode into; sorted by pointer. Not used by
+    /// `emit`: tests check that each decodes and encodes back.
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// JSON pointer of the example value.
+    pub pointer: String,
+    pub value: Value,
+    pub ty: TypeRef,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -112,13 +124,40 @@ pub enum TypeKind {
     Enum(Enum),
     /// `oneOf`/`anyOf`: one of several shapes, tried in order.
     Union(Union),
+    /// `oneOf`/`anyOf` with a `discriminator`: one property's value names the shape.
+    Tagged(Tagged),
     /// A named schema that is not an object: `pub type Name = ...;`.
     Alias(TypeRef),
+    /// An alias that would contain itself (`type A = Vec<A>`, not valid Rust):
+    /// `pub struct Name(pub ...);`, transparent on the wire.
+    Newtype(TypeRef),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
+    /// `additionalProperties` beside `properties` (`true` or a schema): the other keys,
+    /// kept in a flattened map. `None` when absent or `false` (other keys are ignored).
+    pub additional: Option<Additional>,
+    /// `oneOf`/`anyOf` beside `properties` whose branches only list `required` names: which
+    /// fields must be present together. Checked by `validate()`.
+    pub alternatives: Option<RequiredAlternatives>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequiredAlternatives {
+    /// `oneOf`: exactly one set is complete; `anyOf`: at least one.
+    pub exactly_one: bool,
+    /// Wire names of the fields of each set.
+    pub sets: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Additional {
+    /// Unique among the struct's fields.
+    pub rust_name: String,
+    /// The type of each value (`Any` for `true`).
+    pub ty: TypeRef,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -134,6 +173,44 @@ pub struct Field {
     pub boxing: Boxing,
     /// A value to use when the key is absent on decode.
     pub default: Option<FieldDefault>,
+    /// Rules the (non-null) value must follow when the user builds it; each fits the
+    /// field's type (lengths and patterns on strings, bounds on numbers, items on lists).
+    pub constraints: Vec<Constraint>,
+    pub access: Access,
+}
+
+/// `readOnly` / `writeOnly`. Both kinds of field are optional in Rust whatever `required`
+/// says (the other direction never carries them); a read-only field has no setter and is
+/// never sent; a write-only field listed in `required` is checked by `validate()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadWrite,
+    ReadOnly,
+    WriteOnly,
+    /// Write-only and listed in `required`: required in requests.
+    WriteOnlyRequired,
+}
+
+/// A constraint checked by the generated `validate()` (never when decoding).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Constraint {
+    MinLength(u64),
+    MaxLength(u64),
+    /// A regular expression that the `regex` crate accepts.
+    Pattern(String),
+    Minimum {
+        bound: f64,
+        exclusive: bool,
+    },
+    Maximum {
+        bound: f64,
+        exclusive: bool,
+    },
+    MinItems(u64),
+    MaxItems(u64),
+    UniqueItems,
+    /// Constraints of each item of a list (never empty).
+    Items(Vec<Constraint>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -160,14 +237,25 @@ pub enum Boxing {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enum {
+    pub repr: EnumRepr,
     pub variants: Vec<EnumVariant>,
     /// The name of the variant that holds values not in the document (`Unknown(String)`).
     pub fallback: String,
 }
 
+/// How an enum's values are written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// JSON strings; the fallback holds a `String`.
+    String,
+    /// JSON integers (`i64`); `wire_value` is the number's text, the fallback holds an `i64`.
+    Integer,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumVariant {
     pub rust_name: String,
+    /// The value as a string (an integer enum's value in decimal).
     pub wire_value: String,
     pub docs: Docs,
 }
@@ -207,10 +295,30 @@ pub fn is_textual<'a>(
             Some(TypeKind::Union(union)) => union.variants.iter().all(|v| {
                 !matches!(v.ty, TypeRef::Nullable(_)) && is_textual(&v.ty, kind_of, depth + 1)
             }),
-            Some(TypeKind::Struct(_)) | None => false,
+            Some(TypeKind::Struct(_) | TypeKind::Tagged(_) | TypeKind::Newtype(_)) | None => false,
         },
         TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Nullable(_) | TypeRef::JsonObject => false,
     }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tagged {
+    /// The discriminating property, as on the wire.
+    pub tag: String,
+    /// In document order: the `mapping` entries, then branches it does not name.
+    pub variants: Vec<TaggedVariant>,
+    /// The variant that keeps, as JSON, a value whose tag this client does not know.
+    pub fallback: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    pub rust_name: String,
+    /// The tag's value for this variant.
+    pub tag_value: String,
+    /// A named struct (or an alias of one).
+    pub ty: TypeRef,
+    pub boxing: Boxing,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -242,9 +350,19 @@ pub enum Scalar {
     Bool,
     I32,
     I64,
+    /// An `int32` with `minimum` at or above 0.
+    U32,
+    /// An `int64` (or unsized integer) with `minimum` at or above 0.
+    U64,
     F32,
     F64,
     Uuid,
+    /// `format: date-time`: `oagen_runtime::DateTime`, the text as sent with typed views.
+    DateTime,
+    /// `format: date`: `oagen_runtime::Date`.
+    Date,
+    /// `format: byte`: base64 text, `oagen_runtime::Base64`.
+    Base64,
     /// `format: binary`: bytes, with a file name and media type for multipart bodies.
     Binary,
 }
@@ -523,13 +641,27 @@ impl Api {
         &self.types[id.0]
     }
 
+    /// Whether any type or field is deprecated (the generated modules then allow the use
+    /// of deprecated items inside themselves).
+    pub fn uses_deprecated(&self) -> bool {
+        self.types.iter().any(|def| {
+            def.docs.deprecated == Deprecation::Deprecated
+                || matches!(&def.kind, TypeKind::Struct(s)
+                    if s.fields.iter().any(|f| f.docs.deprecated == Deprecation::Deprecated))
+        })
+    }
+
     /// Whether any type or parameter uses `Scalar::Uuid` (the generated crate then depends
     /// on `uuid`).
     pub fn uses_scalar(&self, scalar: Scalar) -> bool {
         let in_types = self.types.iter().any(|def| match &def.kind {
-            TypeKind::Struct(s) => s.fields.iter().any(|f| f.ty.mentions(scalar)),
+            TypeKind::Struct(s) => {
+                s.fields.iter().any(|f| f.ty.mentions(scalar))
+                    || s.additional.as_ref().is_some_and(|a| a.ty.mentions(scalar))
+            }
             TypeKind::Union(u) => u.variants.iter().any(|v| v.ty.mentions(scalar)),
-            TypeKind::Alias(ty) => ty.mentions(scalar),
+            TypeKind::Tagged(t) => t.variants.iter().any(|v| v.ty.mentions(scalar)),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => ty.mentions(scalar),
             TypeKind::Enum(_) => false,
         });
         let in_operations = self.operations.iter().any(|op| {

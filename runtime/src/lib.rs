@@ -5,7 +5,9 @@
 //! sending, decoding, and the error type — is ordinary hand-written code here, so it is
 //! written, reviewed and tested once.
 
+mod base64;
 mod client;
+mod date;
 mod error;
 mod form;
 mod multipart;
@@ -14,8 +16,12 @@ mod paginate;
 mod request;
 mod retry;
 mod secret;
+pub mod tagged;
+pub mod validate;
 
+pub use base64::Base64;
 pub use client::{AuthLocation, ClientCore, CoreBuilder};
+pub use date::{Date, DateTime};
 pub use error::{
     ApiError, ConfigError, DecodeError, Error, REQUEST_ID_HEADERS, TooLargeError, TransportError,
     request_id,
@@ -26,9 +32,13 @@ pub use paginate::{Items, Pages};
 pub use request::{BoxFuture, CallOptions, Endpoint, Joined, Request, Response, decode_json};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use validate::{Validate, ValidationError};
 
 /// Binary response bodies.
 pub use bytes::Bytes;
+
+/// Dates and times: the typed views of [`DateTime`] and [`Date`].
+pub use jiff;
 
 /// Re-exported so users can pass their own `reqwest::Client` without depending on the same
 /// version of reqwest by hand.

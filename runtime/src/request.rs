@@ -309,6 +309,15 @@ impl<'a> Request<'a> {
         }
     }
 
+    /// Checks a body the user built against the API description's constraints; a broken
+    /// one is reported by `send` as [`Error::InvalidRequest`], and nothing is sent.
+    pub fn validate(&mut self, body: &impl crate::Validate) -> &mut Self {
+        if let Err(err) = body.validate() {
+            self.fail(format!("the body breaks the API description: {err}"));
+        }
+        self
+    }
+
     /// Sets a JSON body (`application/json`).
     pub fn json(&mut self, body: &impl Serialize) -> &mut Self {
         self.json_as(body, "application/json")

@@ -226,10 +226,14 @@ async fn get_customer_puts_the_id_in_the_path() {
     assert_eq!(customer.id.to_string(), id);
     assert_eq!(customer.external_id.as_deref(), Some("sf-001"));
     assert_eq!(customer.address.zip_code, Some(Some("94102".to_owned())));
+    // A date-time without an offset decodes, keeps its text, and has a wall-clock view.
+    let created_at = customer.created_at.flatten().expect("created_at is set");
+    assert_eq!(created_at.as_str(), "2023-01-01T00:00:00");
     assert_eq!(
-        customer.created_at,
-        Some(Some("2023-01-01T00:00:00".to_owned()))
+        created_at.civil(),
+        Some(oagen_runtime::jiff::civil::date(2023, 1, 1).at(0, 0, 0, 0))
     );
+    assert_eq!(created_at.timestamp(), None);
 }
 
 #[tokio::test]

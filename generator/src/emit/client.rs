@@ -28,16 +28,25 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
     } else {
         quote!()
     };
+    // Deprecated types and fields are used by the generated code itself.
+    let allow_deprecated = if cx.api.uses_deprecated() {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
     quote! {
         #docs
 
         // The generator formats these files itself (deterministically, with prettyplease);
         // rustfmt must not reformat them, or `cargo xtask codegen --check` would see drift.
         #[rustfmt::skip]
+        #allow_deprecated
         mod client;
         #[rustfmt::skip]
+        #allow_deprecated
         pub mod operations;
         #[rustfmt::skip]
+        #allow_deprecated
         pub mod types;
 
         // In the order rustfmt sorts them, so that `cargo fmt` leaves this file as generated.

@@ -144,11 +144,30 @@ impl<'a> Cx<'a> {
             Scalar::Bool => quote!(bool),
             Scalar::I32 => quote!(i32),
             Scalar::I64 => quote!(i64),
+            Scalar::U32 => quote!(u32),
+            Scalar::U64 => quote!(u64),
+            Scalar::DateTime => quote!(oagen_runtime::DateTime),
+            Scalar::Date => quote!(oagen_runtime::Date),
+            Scalar::Base64 => quote!(oagen_runtime::Base64),
             Scalar::F32 => quote!(f32),
             Scalar::F64 => quote!(f64),
             Scalar::Uuid => quote!(uuid::Uuid),
             Scalar::Binary => quote!(oagen_runtime::File),
         }
+    }
+
+    /// Whether a named type is an alias (of an alias...) of `String` or a date.
+    fn aliases_text(&self, mut id: crate::ir::TypeId) -> bool {
+        for _ in 0..16 {
+            match &self.api.type_def(id).kind {
+                crate::ir::TypeKind::Alias(TypeRef::Named(next)) => id = *next,
+                crate::ir::TypeKind::Alias(TypeRef::Scalar(
+                    Scalar::String | Scalar::DateTime | Scalar::Date,
+                )) => return true,
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// An argument type for a setter or constructor, and how to store the argument: strings
@@ -159,6 +178,18 @@ impl<'a> Cx<'a> {
                 let string = self.prelude(from, "String");
                 let into = self.prelude(from, "Into");
                 (quote!(impl #into<#string>), Conversion::Into)
+            }
+            // Text or a `jiff` value (`jiff::Timestamp`, `civil::Date`...); bytes as `Vec<u8>` or `&[u8]`.
+            (TypeRef::Scalar(scalar @ (Scalar::DateTime | Scalar::Date | Scalar::Base64)), _) => {
+                let into = self.prelude(from, "Into");
+                let ty = self.scalar(from, *scalar);
+                (quote!(impl #into<#ty>), Conversion::Into)
+            }
+            // An alias of text (`Code = String`) is taken as `impl Into<Code>` too.
+            (TypeRef::Named(id), Boxing::Inline) if self.aliases_text(*id) => {
+                let into = self.prelude(from, "Into");
+                let ty = self.ty(from, ty, boxing);
+                (quote!(impl #into<#ty>), Conversion::Into)
             }
             (TypeRef::Named(_), Boxing::Boxed) => {
                 (self.ty(from, ty, Boxing::Inline), Conversion::Box)

@@ -414,6 +414,13 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                 BodyKind::Text => quote!(request.text(#value, #media_type);),
                 BodyKind::Binary => quote!(request.bytes(#value, #media_type);),
             };
+            // Constraints are checked on what the user built, before anything is sent.
+            let set = match body.kind.ty() {
+                Some(ty) if super::types::validates(cx, ty) => {
+                    quote!(request.validate(#value); #set)
+                }
+                _ => set,
+            };
             match body.presence {
                 Presence::Required => set,
                 Presence::Optional => quote! {

@@ -5,9 +5,9 @@ use crate::diag::Diagnostics;
 use crate::ir::{Api, Boxing, TypeId, TypeKind, TypeRef};
 
 pub(super) fn finish(mut api: Api, diags: &mut Diagnostics) -> Api {
+    check_alias_cycles(&mut api, diags);
     mark_textual_unions(&mut api);
     box_cycles(&mut api);
-    check_alias_cycles(&api, diags);
     sort_types(&mut api);
     api
 }
@@ -50,9 +50,11 @@ fn by_value(ty: &TypeRef, out: &mut Vec<TypeId>) {
 fn edges(kind: &TypeKind) -> Vec<TypeId> {
     let mut out = Vec::new();
     match kind {
+        // Map values are behind the map's allocation: not by value.
         TypeKind::Struct(s) => s.fields.iter().for_each(|f| by_value(&f.ty, &mut out)),
         TypeKind::Union(u) => u.variants.iter().for_each(|v| by_value(&v.ty, &mut out)),
-        TypeKind::Alias(ty) => by_value(ty, &mut out),
+        TypeKind::Tagged(t) => t.variants.iter().for_each(|v| by_value(&v.ty, &mut out)),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => by_value(ty, &mut out),
         TypeKind::Enum(_) => {}
     }
     out
@@ -84,7 +86,14 @@ fn box_cycles(api: &mut Api) {
                     }
                 }
             }
-            TypeKind::Alias(_) | TypeKind::Enum(_) => {}
+            TypeKind::Tagged(t) => {
+                for variant in &mut t.variants {
+                    if recursive(owner, &variant.ty) {
+                        variant.boxing = Boxing::Boxed;
+                    }
+                }
+            }
+            TypeKind::Alias(_) | TypeKind::Newtype(_) | TypeKind::Enum(_) => {}
         }
     }
 }
@@ -146,11 +155,13 @@ fn strongly_connected(graph: &[Vec<TypeId>]) -> Vec<usize> {
     component
 }
 
-/// An alias that reaches itself through aliases alone is not valid Rust: through `$ref`s only
-/// (`A: {$ref: B}`, `B: {$ref: A}`: no schema at all), or through lists (`type A = Vec<A>`).
-/// An alias names at most one other type, so aliases form chains; each cycle is reported
-/// once, at its first member.
-fn check_alias_cycles(api: &Api, diags: &mut Diagnostics) {
+/// An alias that reaches itself through aliases alone is not valid Rust. Through `$ref`s only
+/// (`A: {$ref: B}`, `B: {$ref: A}`: no schema at all) it is an error, reported once at the
+/// cycle's first member; through lists or maps (`type A = Vec<A>`) the first member becomes
+/// a newtype (`struct A(Vec<A>)`), which breaks the cycle. An alias names at most one other
+/// type, so aliases form chains.
+fn check_alias_cycles(api: &mut Api, diags: &mut Diagnostics) {
+    let mut newtypes = Vec::new();
     /// The type an alias refers to, and whether a list or map lies on the way.
     fn target(ty: &TypeRef, through_container: bool) -> Option<(usize, bool)> {
         match ty {
@@ -177,20 +188,16 @@ fn check_alias_cycles(api: &Api, diags: &mut Diagnostics) {
                         .chain(std::iter::once(&start))
                         .map(|&member| api.types[member].rust_name.as_str())
                         .collect();
-                    let message = if container {
-                        format!(
-                            "`{}` contains itself only through lists or maps of itself ({}), which is not supported yet",
-                            def.rust_name,
-                            names.join(" → ")
-                        )
+                    if container {
+                        newtypes.push(start);
                     } else {
-                        format!(
+                        let message = format!(
                             "`{}` is defined only by references that lead back to it ({}); no schema says what it is",
                             def.rust_name,
                             names.join(" → ")
-                        )
-                    };
-                    diags.error(&def.source, message);
+                        );
+                        diags.error(&def.source, message);
+                    }
                     chain.iter().for_each(|&member| reported[member] = true);
                 }
                 break;
@@ -200,6 +207,12 @@ fn check_alias_cycles(api: &Api, diags: &mut Diagnostics) {
             }
             chain.push(next);
             current = next;
+        }
+    }
+    for index in newtypes {
+        let def = &mut api.types[index];
+        if let TypeKind::Alias(ty) = &def.kind {
+            def.kind = TypeKind::Newtype(ty.clone());
         }
     }
 }
@@ -220,12 +233,19 @@ fn sort_types(api: &mut Api) {
     api.types = order.iter().filter_map(|&old| slots[old].take()).collect();
     for def in &mut api.types {
         match &mut def.kind {
-            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| remap(&mut f.ty)),
+            TypeKind::Struct(s) => {
+                s.fields.iter_mut().for_each(|f| remap(&mut f.ty));
+                if let Some(additional) = &mut s.additional {
+                    remap(&mut additional.ty);
+                }
+            }
             TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| remap(&mut v.ty)),
-            TypeKind::Alias(ty) => remap(ty),
+            TypeKind::Tagged(t) => t.variants.iter_mut().for_each(|v| remap(&mut v.ty)),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => remap(ty),
             TypeKind::Enum(_) => {}
         }
     }
+    api.examples.iter_mut().for_each(|e| remap(&mut e.ty));
     for op in &mut api.operations {
         op.params.iter_mut().for_each(|p| remap(&mut p.ty));
         if let Some(ty) = op.body.as_mut().and_then(|b| b.kind.ty_mut()) {

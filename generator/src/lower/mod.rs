@@ -104,6 +104,8 @@ pub(crate) struct Lowerer<'d> {
     type_names: Scope,
     default_fns: Scope,
     error_types: BTreeSet<TypeId>,
+    /// Examples found beside lowered schemas, by pointer.
+    examples: std::collections::BTreeMap<String, crate::ir::Example>,
 }
 
 /// Converts a loaded document into the IR. Returns `None` when errors were reported.
@@ -118,6 +120,7 @@ pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
         type_names: Scope::with_reserved(&["New"]),
         default_fns: Scope::new(),
         error_types: BTreeSet::new(),
+        examples: std::collections::BTreeMap::new(),
     };
     let components = lowerer.reserve_components();
     let info = lowerer.info();
@@ -132,6 +135,7 @@ pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
         diags,
         types,
         error_types,
+        examples,
         ..
     } = lowerer;
     let types: Vec<TypeDef> = types
@@ -154,6 +158,7 @@ pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
         types,
         operations,
         error_types: error_types.into_iter().collect(),
+        examples: examples.into_values().collect(),
     };
     let api = finish::finish(api, diags);
     (!diags.has_errors()).then_some(api)

@@ -8,8 +8,9 @@ use serde_json::{Map, Value};
 use super::{Lowerer, Slot};
 use crate::diag::join;
 use crate::ir::{
-    Boxing, Deprecation, Docs, Enum, EnumVariant, Field, FieldDefault, Presence, Scalar, Struct,
-    TypeId, TypeKind, TypeRef, Union, UnionVariant,
+    Access, Additional, Boxing, Constraint, Deprecation, Docs, Enum, EnumRepr, EnumVariant, Field,
+    FieldDefault, Presence, RequiredAlternatives, Scalar, Struct, Tagged, TaggedVariant, TypeId,
+    TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::load::describe;
 use crate::naming::{self, Scope};
@@ -83,13 +84,22 @@ impl<'a> View<'a> {
                 branches.push((index, branch));
             }
         }
-        let enum_values = obj.get("enum").and_then(Value::as_array).map(|values| {
-            let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
-            if non_null.len() < values.len() {
-                nullable = true;
+        let enum_values = match (obj.get("enum").and_then(Value::as_array), obj.get("const")) {
+            (Some(values), _) => {
+                let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+                if non_null.len() < values.len() {
+                    nullable = true;
+                }
+                Some(non_null)
             }
-            non_null
-        });
+            // `const: x` is a one-value enum.
+            (None, Some(Value::Null)) => {
+                nullable = true;
+                None
+            }
+            (None, Some(value)) => Some(vec![value]),
+            (None, None) => None,
+        };
         View {
             obj,
             types,
@@ -106,6 +116,10 @@ impl<'a> View<'a> {
 
     fn properties(&self) -> Option<&'a Map<String, Value>> {
         self.obj.get("properties").and_then(Value::as_object)
+    }
+
+    fn has_properties(&self) -> bool {
+        self.properties().is_some_and(|p| !p.is_empty())
     }
 
     fn is_object_like(&self) -> bool {
@@ -160,6 +174,41 @@ fn enum_branches<'a>(branches: &[(usize, &'a Value)]) -> Option<Vec<(&'a str, Op
         );
     }
     (!values.is_empty()).then_some(values)
+}
+
+/// `int32` / `int64`, unsigned when `minimum` rules out negative values.
+fn integer_scalar(view: &View<'_>) -> Scalar {
+    let unsigned = view
+        .obj
+        .get("minimum")
+        .and_then(Value::as_f64)
+        .is_some_and(|min| min >= 0.0);
+    match (view.str("format"), unsigned) {
+        (Some("int32"), false) => Scalar::I32,
+        (Some("int32"), true) => Scalar::U32,
+        (_, false) => Scalar::I64,
+        (_, true) => Scalar::U64,
+    }
+}
+
+/// `oneOf: [{required: [a]}, {required: [b]}]` beside `properties`: branches that only say
+/// which properties must be present. Returns each branch's names.
+fn required_sets(branches: &[(usize, &Value)]) -> Option<Vec<Vec<String>>> {
+    branches
+        .iter()
+        .map(|(_, branch)| {
+            let obj = branch.as_object()?;
+            let allowed = ["required", "description", "title"];
+            if obj.keys().any(|k| !allowed.contains(&k.as_str())) {
+                return None;
+            }
+            obj.get("required")?
+                .as_array()?
+                .iter()
+                .map(|name| name.as_str().map(str::to_owned))
+                .collect()
+        })
+        .collect()
 }
 
 /// Whether a title adds anything to a name: FastAPI titles are usually the name re-cased.
@@ -219,7 +268,17 @@ impl Lowerer<'_> {
         hint: &str,
         slot: Option<TypeId>,
     ) -> TypeRef {
+        // Inline schemas inside a component are named from it (`PetVariant1`, `ListItem`).
+        let component_name;
+        let hint = match slot {
+            Some(id) if hint.is_empty() => {
+                component_name = self.types[id.0].rust_name.clone();
+                component_name.as_str()
+            }
+            _ => hint,
+        };
         let ty = self.lower_schema_inner(schema, ptr, hint, slot);
+        self.record_examples(schema, ptr, &ty);
         match slot {
             // A component that is not itself a struct, enum or union becomes an alias.
             Some(id) if self.types[id.0].def.is_none() => {
@@ -236,6 +295,68 @@ impl Lowerer<'_> {
                 TypeRef::Named(id)
             }
             _ => ty,
+        }
+    }
+
+    /// Keeps the examples of a schema, and of the parameter, header or media type whose
+    /// `schema` it is, with the type they should decode into.
+    fn record_examples(&mut self, schema: &Value, ptr: &str, ty: &TypeRef) {
+        let mut places: Vec<(&Map<String, Value>, String)> = Vec::new();
+        if let Some(obj) = schema.as_object() {
+            places.push((obj, ptr.to_owned()));
+        }
+        if let Some(parent_ptr) = ptr.strip_suffix("/schema") {
+            let parent = parent_ptr
+                .strip_prefix('#')
+                .and_then(|p| self.root.pointer(p))
+                .and_then(Value::as_object);
+            if let Some(parent) = parent {
+                places.push((parent, parent_ptr.to_owned()));
+            }
+        }
+        for (obj, at) in places {
+            let mut values: Vec<(String, &Value)> = Vec::new();
+            if let Some(value) = obj.get("example") {
+                values.push((join(&at, &["example"]), value));
+            }
+            match obj.get("examples") {
+                // A schema's 3.1 `examples`: a list of values.
+                Some(Value::Array(list)) => values.extend(
+                    list.iter()
+                        .enumerate()
+                        .map(|(i, v)| (join(&at, &["examples", &i.to_string()]), v)),
+                ),
+                // A media type's or parameter's named Example Objects (or `$ref`s to them).
+                Some(Value::Object(named)) => {
+                    for (name, example) in named {
+                        let mut example = example;
+                        let mut value_ptr = join(&at, &["examples", name, "value"]);
+                        if let Some(target) = example.get("$ref").and_then(Value::as_str) {
+                            match target.strip_prefix('#').and_then(|p| self.root.pointer(p)) {
+                                Some(found) => {
+                                    example = found;
+                                    value_ptr = format!("{target}/value");
+                                }
+                                None => continue,
+                            }
+                        }
+                        if let Some(value) = example.get("value") {
+                            values.push((value_ptr, value));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            for (pointer, value) in values {
+                self.examples.insert(
+                    pointer.clone(),
+                    crate::ir::Example {
+                        pointer,
+                        value: value.clone(),
+                        ty: ty.clone(),
+                    },
+                );
+            }
         }
     }
 
@@ -337,20 +458,42 @@ impl Lowerer<'_> {
                 return TypeRef::Any;
             }
             0 => {}
-            1 if !view.is_object_like() => {
+            // `type: object` with branches but no properties of its own is just the union.
+            1 if !view.has_properties() => {
                 let (index, branch) = view.branches[0];
                 let branch_ptr = join(ptr, &[view.branch_keyword, &index.to_string()]);
                 return self.lower_schema(branch, &branch_ptr, hint, slot);
             }
-            _ if !view.is_object_like() => {
+            _ if !view.has_properties() => {
                 if let Some(values) = enum_branches(&view.branches) {
                     return self.lower_documented_enum(view, &values, ptr, hint, slot);
+                }
+                if let Some(tagged) = self.lower_tagged(view, ptr, hint, slot) {
+                    return tagged;
                 }
                 return self.lower_union(view, ptr, hint, slot);
             }
             _ => {
+                if let Some(sets) = required_sets(&view.branches) {
+                    if view.obj.contains_key("not") {
+                        self.diags
+                            .warning(join(ptr, &["not"]), "`not` is not supported; it is ignored");
+                    }
+                    let ty = self.lower_object(view, ptr, hint, slot);
+                    if let TypeRef::Named(id) = ty {
+                        if let Some(TypeKind::Struct(s)) =
+                            self.types[id.0].def.as_mut().map(|d| &mut d.kind)
+                        {
+                            s.alternatives = Some(RequiredAlternatives {
+                                exactly_one: view.branch_keyword == "oneOf",
+                                sets,
+                            });
+                        }
+                    }
+                    return ty;
+                }
                 self.diags.warning(
-                    ptr,
+                    join(ptr, &[view.branch_keyword]),
                     format!("`{}` beside `properties` is not supported yet; only the properties are used", view.branch_keyword),
                 );
             }
@@ -360,8 +503,24 @@ impl Lowerer<'_> {
                 .warning(join(ptr, &["not"]), "`not` is not supported; it is ignored");
         }
         if let Some(values) = &view.enum_values {
-            if !values.is_empty() && values.iter().all(|v| v.is_string()) {
-                return self.lower_enum(view, values, ptr, hint, slot);
+            let base = view.types.first().copied();
+            if !values.is_empty()
+                && values.iter().all(|v| v.is_string())
+                && matches!(base, None | Some("string"))
+            {
+                return self.lower_enum(view, values, ptr, hint, slot, EnumRepr::String);
+            }
+            if !values.is_empty()
+                && values.iter().all(|v| v.is_i64())
+                && matches!(base, None | Some("integer" | "number"))
+            {
+                return self.lower_enum(view, values, ptr, hint, slot, EnumRepr::Integer);
+            }
+            if !values.is_empty() && !values.iter().all(|v| v.is_boolean()) {
+                self.diags.warning(
+                    join(ptr, &[if view.obj.contains_key("enum") { "enum" } else { "const" }]),
+                    "only enums of strings or of integers become Rust enums; this one is kept as its base type",
+                );
             }
         }
         if view.types.len() > 1 {
@@ -369,10 +528,7 @@ impl Lowerer<'_> {
         }
         match view.types.first().copied() {
             Some("string") => TypeRef::Scalar(self.string_scalar(view)),
-            Some("integer") => TypeRef::Scalar(match view.str("format") {
-                Some("int32") => Scalar::I32,
-                _ => Scalar::I64,
-            }),
+            Some("integer") => TypeRef::Scalar(integer_scalar(view)),
             Some("number") => TypeRef::Scalar(match view.str("format") {
                 Some("float") => Scalar::F32,
                 _ => Scalar::F64,
@@ -390,6 +546,8 @@ impl Lowerer<'_> {
             None => match view.obj.get("const") {
                 Some(Value::String(_)) => TypeRef::Scalar(Scalar::String),
                 Some(Value::Bool(_)) => TypeRef::Scalar(Scalar::Bool),
+                Some(Value::Number(n)) if n.is_f64() => TypeRef::Scalar(Scalar::F64),
+                Some(Value::Number(_)) => TypeRef::Scalar(Scalar::I64),
                 _ => TypeRef::Any,
             },
         }
@@ -399,6 +557,9 @@ impl Lowerer<'_> {
         match view.str("format") {
             Some("uuid") => Scalar::Uuid,
             Some("binary") => Scalar::Binary,
+            Some("date-time") => Scalar::DateTime,
+            Some("date") => Scalar::Date,
+            Some("byte") => Scalar::Base64,
             _ => Scalar::String,
         }
     }
@@ -423,8 +584,18 @@ impl Lowerer<'_> {
         let has_properties = view.properties().is_some_and(|p| !p.is_empty());
         if has_properties {
             let id = self.slot_for(ptr, hint, slot);
-            let fields = self.lower_fields(&[(view.obj, ptr.to_owned())], id);
-            self.fill(id, TypeKind::Struct(Struct { fields }), view.obj);
+            let sources = [(view.obj, ptr.to_owned())];
+            let fields = self.lower_fields(&sources, id);
+            let additional = self.additional(&sources, &fields, hint);
+            self.fill(
+                id,
+                TypeKind::Struct(Struct {
+                    fields,
+                    additional,
+                    alternatives: None,
+                }),
+                view.obj,
+            );
             return TypeRef::Named(id);
         }
         match view.obj.get("additionalProperties") {
@@ -515,8 +686,43 @@ impl Lowerer<'_> {
         }
         let id = self.slot_for(ptr, hint, slot);
         let fields = self.lower_fields(&sources, id);
-        self.fill(id, TypeKind::Struct(Struct { fields }), view.obj);
+        let additional = self.additional(&sources, &fields, hint);
+        self.fill(
+            id,
+            TypeKind::Struct(Struct {
+                fields,
+                additional,
+                alternatives: None,
+            }),
+            view.obj,
+        );
         TypeRef::Named(id)
+    }
+
+    /// `additionalProperties: true | <schema>` beside properties (the last source that says).
+    fn additional(
+        &mut self,
+        sources: &[(&Map<String, Value>, String)],
+        fields: &[Field],
+        hint: &str,
+    ) -> Option<Additional> {
+        let (schema, ptr) = sources.iter().rev().find_map(|(obj, ptr)| {
+            obj.get("additionalProperties")
+                .map(|s| (s, join(ptr, &["additionalProperties"])))
+        })?;
+        let ty = match schema {
+            Value::Bool(false) => return None,
+            Value::Bool(true) => TypeRef::Any,
+            Value::Object(obj) if obj.is_empty() => TypeRef::Any,
+            other => self.lower_schema(other, &ptr, &format!("{hint}Value"), None),
+        };
+        let mut rust_name = "additional_properties".to_owned();
+        let mut n = 1;
+        while fields.iter().any(|f| f.rust_name == rust_name) {
+            n += 1;
+            rust_name = format!("additional_properties_{n}");
+        }
+        Some(Additional { rust_name, ty })
     }
 
     /// Fields from one or more object schemas (several for `allOf`); a property defined again
@@ -563,12 +769,24 @@ impl Lowerer<'_> {
             let rust_name = field_names.claim_snake(&naming::snake(wire_name, "field"));
             let hint = format!("{owner_name}{}", naming::camel(wire_name, "Field"));
             let ty = self.lower_schema(schema, &prop_ptr, &hint, None);
-            let presence = if required.contains(&wire_name) {
+            let flag = |key: &str| schema.get(key).and_then(Value::as_bool) == Some(true);
+            let access = match (flag("readOnly"), flag("writeOnly")) {
+                (true, false) => Access::ReadOnly,
+                (false, true) => Access::WriteOnly,
+                _ => Access::ReadWrite,
+            };
+            let listed = required.contains(&wire_name);
+            let access = match access {
+                Access::WriteOnly if listed => Access::WriteOnlyRequired,
+                other => other,
+            };
+            let presence = if listed && access == Access::ReadWrite {
                 Presence::Required
             } else {
                 Presence::Optional
             };
             let setter = match presence {
+                Presence::Optional if access == Access::ReadOnly => None,
                 Presence::Optional => {
                     // `.with_default(..)` reads better than `.default_2(..)`.
                     let plain = naming::unraw(&rust_name);
@@ -586,13 +804,28 @@ impl Lowerer<'_> {
             if let Some(obj) = obj {
                 docs.notes = self.field_notes(obj);
             }
+            match access {
+                Access::ReadOnly => docs
+                    .notes
+                    .push("Read-only: set by the server, never sent.".to_owned()),
+                Access::WriteOnlyRequired => docs
+                    .notes
+                    .push("Write-only: required in requests, absent from responses.".to_owned()),
+                Access::WriteOnly => docs
+                    .notes
+                    .push("Write-only: absent from responses.".to_owned()),
+                Access::ReadWrite => {}
+            }
             let default = match (obj.and_then(|o| o.get("default")), presence) {
                 (Some(value), Presence::Optional) => {
                     self.field_default(value, &ty, &owner_name, &rust_name, &prop_ptr)
                 }
                 _ => None,
             };
+            let constraints = self.constraints(schema, &prop_ptr, &ty);
             fields.push(Field {
+                access,
+                constraints,
                 rust_name,
                 wire_name: wire_name.to_owned(),
                 setter,
@@ -621,6 +854,167 @@ impl Lowerer<'_> {
         fields
     }
 
+    /// The constraints of a field's schema that fit its type: on the schema itself, on its
+    /// one non-null branch, or on the component it refers to.
+    fn constraints(&mut self, schema: &Value, ptr: &str, ty: &TypeRef) -> Vec<Constraint> {
+        self.constraints_at(schema, ptr, ty, 0)
+    }
+
+    /// `constraints`, `depth` lists deep (bounded: a list of itself has items of itself).
+    fn constraints_at(
+        &mut self,
+        schema: &Value,
+        ptr: &str,
+        ty: &TypeRef,
+        depth: usize,
+    ) -> Vec<Constraint> {
+        if depth > 4 {
+            return Vec::new();
+        }
+        enum Shape {
+            Text,
+            Number,
+            List,
+            Other,
+        }
+        let shape = match self.through_aliases(ty.non_null()) {
+            TypeRef::Nullable(inner) => match self.through_aliases(inner) {
+                TypeRef::Scalar(Scalar::String) => Shape::Text,
+                _ => Shape::Other,
+            },
+            TypeRef::Scalar(Scalar::String) => Shape::Text,
+            TypeRef::Scalar(
+                Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64 | Scalar::F32 | Scalar::F64,
+            ) => Shape::Number,
+            TypeRef::Array(_) => Shape::List,
+            _ => Shape::Other,
+        };
+        // (schema, its pointer)
+        let mut sources: Vec<(&Map<String, Value>, String)> = Vec::new();
+        let mut pending = vec![(schema, ptr.to_owned())];
+        while let Some((schema, ptr)) = pending.pop() {
+            let Some(obj) = schema.as_object() else {
+                continue;
+            };
+            if sources.len() > 4 {
+                break;
+            }
+            if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
+                if let Some(fragment) = reference.strip_prefix('#') {
+                    if let Some(target) = self.root.pointer(fragment) {
+                        pending.push((target, reference.to_owned()));
+                    }
+                }
+            }
+            for keyword in ["anyOf", "oneOf"] {
+                if let Some(branches) = obj.get(keyword).and_then(Value::as_array) {
+                    let non_null: Vec<(usize, &Value)> = branches
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| !is_null_schema(b))
+                        .collect();
+                    if let [(index, single)] = non_null.as_slice() {
+                        pending.push((single, join(&ptr, &[keyword, &index.to_string()])));
+                    }
+                }
+            }
+            sources.push((obj, ptr));
+        }
+        let count = |obj: &Map<String, Value>, key: &str| obj.get(key).and_then(Value::as_u64);
+        let bound = |obj: &Map<String, Value>, key: &str| obj.get(key).and_then(Value::as_f64);
+        let mut out = Vec::new();
+        for (obj, ptr) in sources {
+            match shape {
+                Shape::Text => {
+                    if let Some(n) = count(obj, "minLength") {
+                        out.push(Constraint::MinLength(n));
+                    }
+                    if let Some(n) = count(obj, "maxLength") {
+                        out.push(Constraint::MaxLength(n));
+                    }
+                    if let Some(pattern) = obj.get("pattern").and_then(Value::as_str) {
+                        match regex_syntax::Parser::new().parse(pattern) {
+                            Ok(_) => out.push(Constraint::Pattern(pattern.to_owned())),
+                            Err(_) => self.diags.warning(
+                                join(&ptr, &["pattern"]),
+                                "this pattern is not one the Rust `regex` crate understands (lookaround or backreferences?); it is documented but not checked",
+                            ),
+                        }
+                    }
+                }
+                Shape::Number => {
+                    // 3.0 writes `exclusiveMinimum: true` beside `minimum`; 3.1 a number.
+                    let flag = |key: &str| obj.get(key).and_then(Value::as_bool) == Some(true);
+                    if let Some(b) = bound(obj, "minimum") {
+                        out.push(Constraint::Minimum {
+                            bound: b,
+                            exclusive: flag("exclusiveMinimum"),
+                        });
+                    }
+                    if let Some(b) = bound(obj, "exclusiveMinimum") {
+                        out.push(Constraint::Minimum {
+                            bound: b,
+                            exclusive: true,
+                        });
+                    }
+                    if let Some(b) = bound(obj, "maximum") {
+                        out.push(Constraint::Maximum {
+                            bound: b,
+                            exclusive: flag("exclusiveMaximum"),
+                        });
+                    }
+                    if let Some(b) = bound(obj, "exclusiveMaximum") {
+                        out.push(Constraint::Maximum {
+                            bound: b,
+                            exclusive: true,
+                        });
+                    }
+                }
+                Shape::List => {
+                    if let Some(n) = count(obj, "minItems") {
+                        out.push(Constraint::MinItems(n));
+                    }
+                    if let Some(n) = count(obj, "maxItems") {
+                        out.push(Constraint::MaxItems(n));
+                    }
+                    if obj.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
+                        out.push(Constraint::UniqueItems);
+                    }
+                    // Items that are not null (a nullable item is not checked).
+                    let item_ty = match self.through_aliases(ty.non_null()) {
+                        TypeRef::Array(item) if !matches!(**item, TypeRef::Nullable(_)) => {
+                            Some((**item).clone())
+                        }
+                        _ => None,
+                    };
+                    if let (Some(items), Some(item_ty)) = (obj.get("items"), item_ty) {
+                        let inner = self.constraints_at(
+                            items,
+                            &join(&ptr, &["items"]),
+                            &item_ty,
+                            depth + 1,
+                        );
+                        if !inner.is_empty() {
+                            out.push(Constraint::Items(inner));
+                        }
+                    }
+                }
+                Shape::Other => {}
+            }
+        }
+        // An unsigned type already says `minimum: 0`.
+        if matches!(
+            self.through_aliases(ty.non_null()),
+            TypeRef::Scalar(Scalar::U32 | Scalar::U64)
+        ) {
+            out.retain(
+                |c| !matches!(c, Constraint::Minimum { bound, exclusive: false } if *bound <= 0.0),
+            );
+        }
+        out.dedup();
+        out
+    }
+
     /// One-line facts about a field that its Rust type does not say.
     fn field_notes(&self, obj: &Map<String, Value>) -> Vec<String> {
         let mut notes = Vec::new();
@@ -628,7 +1022,15 @@ impl Lowerer<'_> {
             if let Some(format) = obj.get("format").and_then(Value::as_str) {
                 if !matches!(
                     format,
-                    "uuid" | "binary" | "int32" | "int64" | "float" | "double"
+                    "uuid"
+                        | "binary"
+                        | "int32"
+                        | "int64"
+                        | "float"
+                        | "double"
+                        | "date-time"
+                        | "date"
+                        | "byte"
                 ) {
                     notes.push(format!("Format: `{format}`."));
                 }
@@ -685,6 +1087,11 @@ impl Lowerer<'_> {
                 n.as_i64().is_some_and(|v| i32::try_from(v).is_ok())
             }
             (TypeRef::Scalar(Scalar::I64), Value::Number(n)) => n.is_i64(),
+            (TypeRef::Scalar(Scalar::U32), Value::Number(n)) => {
+                n.as_u64().is_some_and(|v| u32::try_from(v).is_ok())
+            }
+            (TypeRef::Scalar(Scalar::U64), Value::Number(n)) => n.is_u64(),
+            (TypeRef::Scalar(Scalar::DateTime | Scalar::Date), Value::String(_)) => true,
             (TypeRef::Scalar(Scalar::F32 | Scalar::F64), Value::Number(n)) => {
                 n.as_f64().is_some_and(f64::is_finite)
             }
@@ -698,8 +1105,9 @@ impl Lowerer<'_> {
                 );
                 return None;
             }
-            // Defaults of other shapes are documented but not applied yet.
-            _ => false,
+            // Enums, lists, objects: decoded from the JSON text of the default when the key is
+            // absent (a default that does not decode leaves the field unset).
+            _ => true,
         };
         fits.then(|| FieldDefault {
             value: value.clone(),
@@ -719,15 +1127,41 @@ impl Lowerer<'_> {
         hint: &str,
         slot: Option<TypeId>,
     ) -> TypeRef {
+        self.lower_enum_values(view, values, ptr, hint, slot, EnumRepr::String)
+    }
+
+    fn lower_enum_values(
+        &mut self,
+        view: &View<'_>,
+        values: &[(&str, Option<&str>)],
+        ptr: &str,
+        hint: &str,
+        slot: Option<TypeId>,
+        repr: EnumRepr,
+    ) -> TypeRef {
         let id = self.slot_for(ptr, hint, slot);
         let mut names = Scope::new();
         let mut variants: Vec<EnumVariant> = Vec::new();
-        for (value, description) in values {
+        // `x-enum-varnames` (or `x-enumNames`) names the variants when it names them all.
+        let given: Option<Vec<&str>> = ["x-enum-varnames", "x-enumNames"]
+            .iter()
+            .find_map(|key| view.obj.get(*key).and_then(Value::as_array))
+            .and_then(|names| names.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
+            .filter(|names| names.len() == values.len());
+        for (index, (value, description)) in values.iter().enumerate() {
             if variants.iter().any(|v| v.wire_value == *value) {
                 continue;
             }
+            let base = match (&given, repr) {
+                (Some(names), _) => naming::camel(names[index], "Empty"),
+                (None, EnumRepr::String) => naming::camel(value, "Empty"),
+                (None, EnumRepr::Integer) => match value.strip_prefix('-') {
+                    Some(magnitude) => format!("Minus{magnitude}"),
+                    None => format!("Value{value}"),
+                },
+            };
             variants.push(EnumVariant {
-                rust_name: names.claim_camel(&naming::camel(value, "Empty")),
+                rust_name: names.claim_camel(&base),
                 wire_value: (*value).to_owned(),
                 docs: Docs {
                     description: description.map(str::to_owned),
@@ -736,7 +1170,15 @@ impl Lowerer<'_> {
             });
         }
         let fallback = names.claim_camel("Unknown");
-        self.fill(id, TypeKind::Enum(Enum { variants, fallback }), view.obj);
+        self.fill(
+            id,
+            TypeKind::Enum(Enum {
+                repr,
+                variants,
+                fallback,
+            }),
+            view.obj,
+        );
         TypeRef::Named(id)
     }
 
@@ -747,13 +1189,17 @@ impl Lowerer<'_> {
         ptr: &str,
         hint: &str,
         slot: Option<TypeId>,
+        repr: EnumRepr,
     ) -> TypeRef {
-        let values: Vec<(&str, Option<&str>)> = values
+        let texts: Vec<String> = values
             .iter()
-            .filter_map(|v| v.as_str())
-            .map(|v| (v, None))
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
             .collect();
-        self.lower_documented_enum(view, &values, ptr, hint, slot)
+        let values: Vec<(&str, Option<&str>)> = texts.iter().map(|v| (v.as_str(), None)).collect();
+        self.lower_enum_values(view, &values, ptr, hint, slot, repr)
     }
 
     /// `oneOf`/`anyOf` with several non-null branches, or `type` with several types.
@@ -771,6 +1217,7 @@ impl Lowerer<'_> {
                 let mut single = view.obj.clone();
                 single.insert("type".into(), Value::String((*t).to_owned()));
                 single.remove("enum");
+                single.remove("const");
                 tys.push(self.lower_schema(
                     &Value::Object(single),
                     &join(ptr, &["type", &index.to_string()]),
@@ -814,6 +1261,103 @@ impl Lowerer<'_> {
         TypeRef::Named(id)
     }
 
+    /// `oneOf`/`anyOf` of `$ref`s with a `discriminator`: an enum chosen by the tag's value,
+    /// which `mapping` gives or, for a branch it does not name, the schema's name. `None`
+    /// (after a warning) when the union cannot be tagged; it is then untagged.
+    fn lower_tagged(
+        &mut self,
+        view: &View<'_>,
+        ptr: &str,
+        hint: &str,
+        slot: Option<TypeId>,
+    ) -> Option<TypeRef> {
+        let discriminator = view.obj.get("discriminator")?;
+        let disc_ptr = join(ptr, &["discriminator"]);
+        let Some(tag) = discriminator.get("propertyName").and_then(Value::as_str) else {
+            self.diags.warning(
+                join(&disc_ptr, &["propertyName"]),
+                "a `discriminator` needs a string `propertyName`; the union is untagged",
+            );
+            return None;
+        };
+        let mut branches: Vec<(String, &Value, String)> = Vec::new();
+        for (index, branch) in &view.branches {
+            let branch_ptr = join(ptr, &[view.branch_keyword, &index.to_string()]);
+            match branch.get("$ref").and_then(Value::as_str) {
+                Some(reference) => branches.push((reference.to_owned(), *branch, branch_ptr)),
+                None => {
+                    self.diags.warning(
+                        branch_ptr,
+                        "a branch of a union with a `discriminator` must be a `$ref`; the union is untagged",
+                    );
+                    return None;
+                }
+            }
+        }
+        // (tag value, the schema, where it is written)
+        let mut entries: Vec<(String, Value, String)> = Vec::new();
+        if let Some(mapping) = discriminator.get("mapping").and_then(Value::as_object) {
+            for (value, target) in mapping {
+                let entry_ptr = join(&disc_ptr, &["mapping", value]);
+                let Some(target) = target.as_str() else {
+                    self.diags.warning(
+                        entry_ptr,
+                        "a `mapping` value must be a string; it is ignored",
+                    );
+                    continue;
+                };
+                // A bare name is a schema under `components/schemas`.
+                let reference = if target.starts_with('#') || target.contains('/') {
+                    target.to_owned()
+                } else {
+                    format!("#/components/schemas/{target}")
+                };
+                match branches.iter().find(|(r, _, _)| *r == reference) {
+                    Some((_, branch, branch_ptr)) => {
+                        entries.push((value.clone(), (*branch).clone(), branch_ptr.clone()))
+                    }
+                    None => entries.push((
+                        value.clone(),
+                        serde_json::json!({ "$ref": reference }),
+                        entry_ptr,
+                    )),
+                }
+            }
+        }
+        for (reference, branch, branch_ptr) in &branches {
+            let named = entries.iter().any(|(_, schema, _)| {
+                schema.get("$ref").and_then(Value::as_str) == Some(reference.as_str())
+            });
+            let value = reference.rsplit('/').next().unwrap_or_default().to_owned();
+            if !named && !entries.iter().any(|(v, _, _)| *v == value) {
+                entries.push((value, (*branch).clone(), branch_ptr.clone()));
+            }
+        }
+        let id = self.slot_for(ptr, hint, slot);
+        let mut names = Scope::new();
+        let mut variants = Vec::new();
+        for (value, schema, entry_ptr) in entries {
+            let ty = self.lower_schema(&schema, &entry_ptr, &format!("{hint}Variant"), None);
+            variants.push(TaggedVariant {
+                rust_name: names.claim_camel(&naming::camel(&value, "Empty")),
+                tag_value: value,
+                ty: ty.non_null().clone(),
+                boxing: Boxing::Inline,
+            });
+        }
+        let fallback = names.claim_camel("Unknown");
+        self.fill(
+            id,
+            TypeKind::Tagged(Tagged {
+                tag: tag.to_owned(),
+                variants,
+                fallback,
+            }),
+            view.obj,
+        );
+        Some(TypeRef::Named(id))
+    }
+
     /// How much a value must have to decode as `ty`: (accepts less than anything, required
     /// fields, properties). Only the order matters.
     fn specificity(&self, ty: &TypeRef) -> (u8, usize, usize) {
@@ -845,7 +1389,12 @@ impl Lowerer<'_> {
             TypeRef::Named(id) => self.types[id.0].rust_name.clone(),
             TypeRef::Scalar(Scalar::String) => "String".into(),
             TypeRef::Scalar(Scalar::Bool) => "Boolean".into(),
-            TypeRef::Scalar(Scalar::I32 | Scalar::I64) => "Integer".into(),
+            TypeRef::Scalar(Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64) => {
+                "Integer".into()
+            }
+            TypeRef::Scalar(Scalar::DateTime) => "DateTime".into(),
+            TypeRef::Scalar(Scalar::Date) => "Date".into(),
+            TypeRef::Scalar(Scalar::Base64) => "Bytes".into(),
             TypeRef::Scalar(Scalar::F32 | Scalar::F64) => "Number".into(),
             TypeRef::Scalar(Scalar::Uuid) => "Uuid".into(),
             TypeRef::Scalar(Scalar::Binary) => "File".into(),
