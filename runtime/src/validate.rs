@@ -126,14 +126,16 @@ pub fn min_length(value: &str, min: u64) -> Result<(), ValidationError> {
 /// anchored unless it says so). The generator only emits patterns that compile.
 pub fn pattern(value: &str, pattern: &'static str) -> Result<(), ValidationError> {
     static CACHE: OnceLock<Mutex<HashMap<&'static str, Option<regex::Regex>>>> = OnceLock::new();
-    let mut cache = CACHE
+    // The lock is held only to find or compile the expression (a `Regex` clone is cheap), not
+    // while matching, so concurrent requests do not queue behind each other.
+    let regex = CACHE
         .get_or_init(Default::default)
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let regex = cache
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
         .entry(pattern)
-        .or_insert_with(|| regex::Regex::new(pattern).ok());
-    match regex {
+        .or_insert_with(|| regex::Regex::new(pattern).ok())
+        .clone();
+    match &regex {
         Some(regex) if !regex.is_match(value) => Err(ValidationError::new(format!(
             "not matched by the pattern `{pattern}`"
         ))),
