@@ -18,7 +18,10 @@ usage:
   cargo xtask corpus [--filter NAME] [--dir DIR]
       Generate and `cargo check` a crate for every document in ../shared/specs (slow).
   cargo xtask fuzz [--cases N]
-      The fuzz and hostile-name property tests with N cases (default 20000), in release mode.";
+      The fuzz and hostile-name property tests with N cases (default 20000), in release mode.
+  cargo xtask bench [--phases] [--scaling] [--compare] [--check-cost] [--all] [--runs N] [--filter NAME]
+      Time each phase against a floor, the scaling run, progenitor side by side, and the
+      `cargo check` cost of generated crates, in release mode (see `cargo xtask bench --help`).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
         Some("generate") => parse_generate(&args[1..]),
         Some("corpus") => return corpus(&args[1..]),
         Some("fuzz") => return fuzz(&args[1..]),
+        Some("bench") => return xtask::bench::main(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
