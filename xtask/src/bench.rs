@@ -89,6 +89,11 @@ pub fn main(args: &[String]) -> ExitCode {
     if cfg!(debug_assertions) && std::env::var_os("OAGEN_BENCH_ALLOW_DEBUG").is_none() {
         return rerun_in_release(args);
     }
+    println!(
+        "bench: {} cores, load average at start {} (wall times suffer from other programs; CPU times much less)\n",
+        std::thread::available_parallelism().map_or(0, usize::from),
+        load_average()
+    );
     let mut ok = true;
     if options.phases {
         ok &= phases(&options);
@@ -102,11 +107,25 @@ pub fn main(args: &[String]) -> ExitCode {
     if options.check_cost {
         ok &= check_cost(&options);
     }
+    println!("bench: load average at end {}", load_average());
     if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+/// The 1, 5 and 15 minute load averages, as the kernel prints them.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 fn usage(message: &str) -> ExitCode {
@@ -200,34 +219,62 @@ fn cargo() -> String {
 // ---------------------------------------------------------------------------------------
 // Statistics
 
+/// One measurement: wall-clock time, and CPU time (of this thread, or of the child
+/// processes), which other programs competing for the cores barely change.
+#[derive(Debug, Clone, Copy, Default)]
+struct Time {
+    wall: Duration,
+    cpu: Duration,
+}
+
+impl std::ops::Add for Time {
+    type Output = Time;
+
+    fn add(self, other: Time) -> Time {
+        Time {
+            wall: self.wall + other.wall,
+            cpu: self.cpu + other.cpu,
+        }
+    }
+}
+
 /// The measured runs of one thing.
 #[derive(Debug, Clone, Default)]
-struct Samples(Vec<Duration>);
+struct Samples(Vec<Time>);
+
+fn median_of(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    match values.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2,
+    }
+}
 
 impl Samples {
-    fn push(&mut self, d: Duration) {
-        self.0.push(d);
+    fn push(&mut self, t: Time) {
+        self.0.push(t);
     }
 
+    /// The median wall time.
     fn median(&self) -> Duration {
-        let mut sorted = self.0.clone();
-        sorted.sort();
-        match sorted.len() {
-            0 => Duration::ZERO,
-            n if n % 2 == 1 => sorted[n / 2],
-            n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
-        }
+        median_of(self.0.iter().map(|t| t.wall).collect())
+    }
+
+    /// The median CPU time.
+    fn cpu(&self) -> Duration {
+        median_of(self.0.iter().map(|t| t.cpu).collect())
     }
 
     fn min(&self) -> Duration {
-        self.0.iter().min().copied().unwrap_or_default()
+        self.0.iter().map(|t| t.wall).min().unwrap_or_default()
     }
 
     fn max(&self) -> Duration {
-        self.0.iter().max().copied().unwrap_or_default()
+        self.0.iter().map(|t| t.wall).max().unwrap_or_default()
     }
 
-    /// `median (min–max)` in milliseconds.
+    /// `median (min–max)` of the wall time, in milliseconds.
     fn cell(&self) -> String {
         format!(
             "{} ({}–{})",
@@ -235,6 +282,97 @@ impl Samples {
             ms(self.min()),
             ms(self.max())
         )
+    }
+}
+
+/// CPU clocks, through the C library (Linux; elsewhere CPU time reads as zero).
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+mod cpu_clock {
+    use std::time::Duration;
+
+    #[repr(C)]
+    struct Timespec {
+        tv_sec: i64,
+        tv_nsec: i64,
+    }
+
+    #[repr(C)]
+    struct Timeval {
+        tv_sec: i64,
+        tv_usec: i64,
+    }
+
+    #[repr(C)]
+    struct Rusage {
+        ru_utime: Timeval,
+        ru_stime: Timeval,
+        ru_rest: [i64; 14],
+    }
+
+    unsafe extern "C" {
+        fn clock_gettime(clock: i32, time: *mut Timespec) -> i32;
+        fn getrusage(who: i32, usage: *mut Rusage) -> i32;
+    }
+
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    const RUSAGE_CHILDREN: i32 = -1;
+
+    /// CPU time used by the calling thread so far.
+    pub fn thread() -> Duration {
+        let mut time = Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `time` is a valid, writable `struct timespec` (two 64-bit fields on 64-bit
+        // Linux), and the clock id is a constant the kernel defines.
+        let ok = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut time) } == 0;
+        if ok {
+            Duration::new(
+                time.tv_sec.max(0) as u64,
+                time.tv_nsec.clamp(0, 999_999_999) as u32,
+            )
+        } else {
+            Duration::ZERO
+        }
+    }
+
+    /// User plus system CPU time of every child process waited for so far (and of their
+    /// waited-for descendants, such as the `rustc`s of a `cargo check`).
+    pub fn children() -> Duration {
+        let zero = Timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        };
+        let mut usage = Rusage {
+            ru_utime: zero,
+            ru_stime: Timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            },
+            ru_rest: [0; 14],
+        };
+        // SAFETY: `usage` is a valid, writable `struct rusage` (two `timeval`s and fourteen
+        // longs on 64-bit Linux).
+        let ok = unsafe { getrusage(RUSAGE_CHILDREN, &mut usage) } == 0;
+        let micros = |t: &Timeval| t.tv_sec.max(0) as u64 * 1_000_000 + t.tv_usec.max(0) as u64;
+        if ok {
+            Duration::from_micros(micros(&usage.ru_utime) + micros(&usage.ru_stime))
+        } else {
+            Duration::ZERO
+        }
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+mod cpu_clock {
+    use std::time::Duration;
+
+    pub fn thread() -> Duration {
+        Duration::ZERO
+    }
+
+    pub fn children() -> Duration {
+        Duration::ZERO
     }
 }
 
@@ -257,10 +395,14 @@ fn ratio(a: Duration, b: Duration) -> String {
     }
 }
 
-fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let started = Instant::now();
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Time) {
+    let (started, cpu) = (Instant::now(), cpu_clock::thread());
     let value = f();
-    (value, started.elapsed())
+    let time = Time {
+        wall: started.elapsed(),
+        cpu: cpu_clock::thread().saturating_sub(cpu),
+    };
+    (value, time)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -435,27 +577,37 @@ fn run_phases(
     let mut diags = Diagnostics::default();
     let (doc, load) = timed(|| oagen::load::load(bytes, &mut diags));
     let doc = doc.ok_or("load failed")?;
-    let (api, lower) = timed(|| oagen::lower::lower(&doc, &mut diags));
+    // `generate` drops the document once it is lowered: so does this phase.
+    let (api, lower) = timed(|| {
+        let api = oagen::lower::lower(&doc, &mut diags);
+        drop(doc);
+        api
+    });
     let api = api.ok_or("lower failed")?;
     if diags.has_errors() {
         return Err("the document has errors".to_owned());
     }
-    drop(doc);
     let (files, emit) = timed(|| oagen::emit::emit(&api));
     let header = format!("@generated by `cargo xtask bench` from `{name}`");
-    let (rendered, render) = timed(|| {
-        files
-            .into_iter()
-            .map(|file| oagen::render::render(file.tokens, &header))
-            .collect::<Result<Vec<String>, String>>()
-    });
-    let rendered = rendered?;
     let size = Size {
         types: api.types.len(),
         operations: api.operations.len(),
-        lines: rendered.iter().map(|t| t.lines().count()).sum(),
+        lines: 0,
     };
-    drop(api);
+    // ... and the IR once the files are rendered: so does this phase.
+    let (rendered, render) = timed(|| {
+        let rendered = files
+            .into_iter()
+            .map(|file| oagen::render::render(file.tokens, &header))
+            .collect::<Result<Vec<String>, String>>();
+        drop(api);
+        rendered
+    });
+    let rendered = rendered?;
+    let size = Size {
+        lines: rendered.iter().map(|t| t.lines().count()).sum(),
+        ..size
+    };
 
     let (output, whole) = timed(|| oagen::generate(bytes, &config));
     output.map_err(|f| f.render(name))?;
@@ -486,9 +638,12 @@ fn measure(bytes: &[u8], name: &str, runs: usize) -> Result<(PhaseRuns, Size), S
 }
 
 fn phase_table(out: &mut String, runs: &PhaseRuns) {
-    let floor = runs.floor.median();
-    let _ = writeln!(out, "| phase | median ms (min–max) | ratio to floor |");
-    let _ = writeln!(out, "|---|---:|---:|");
+    let floor = &runs.floor;
+    let _ = writeln!(
+        out,
+        "| phase | wall ms: median (min–max) | wall / floor | CPU ms: median | CPU / floor |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
     let rows: [(&str, &Samples); 8] = [
         ("load", &runs.load),
         ("lower", &runs.lower),
@@ -502,9 +657,11 @@ fn phase_table(out: &mut String, runs: &PhaseRuns) {
     for (label, samples) in rows {
         let _ = writeln!(
             out,
-            "| {label} | {} | {} |",
+            "| {label} | {} | {} | {} | {} |",
             samples.cell(),
-            ratio(samples.median(), floor)
+            ratio(samples.median(), floor.median()),
+            ms(samples.cpu()),
+            ratio(samples.cpu(), floor.cpu()),
         );
     }
 }
@@ -676,9 +833,12 @@ fn phases(options: &Options) -> bool {
     let mut summary = String::new();
     let _ = writeln!(
         summary,
-        "| document | size | types | ops | lines | whole ms | floor ms | whole / floor | peak memory |"
+        "| document | size | types | ops | lines | whole ms (wall) | floor ms (wall) | whole / floor (wall) | whole / floor (CPU) | peak memory |"
     );
-    let _ = writeln!(summary, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        summary,
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
     println!(
         "## Phases ({} runs after a warm-up; median and min–max, in ms)\n",
         options.runs
@@ -724,7 +884,7 @@ fn phases(options: &Options) -> bool {
         println!("peak memory of one generation (VmHWM, own process): {peak}\n");
         let _ = writeln!(
             summary,
-            "| {name} | {:.1} MB | {} | {} | {} | {} | {} | {} | {peak} |",
+            "| {name} | {:.1} MB | {} | {} | {} | {} | {} | {} | {} | {peak} |",
             bytes.len() as f64 / 1e6,
             size.types,
             size.operations,
@@ -732,6 +892,7 @@ fn phases(options: &Options) -> bool {
             ms(runs.whole.median()),
             ms(runs.floor.median()),
             ratio(runs.whole.median(), runs.floor.median()),
+            ratio(runs.whole.cpu(), runs.floor.cpu()),
         );
     }
     println!("### Summary\n\n{summary}");
@@ -746,13 +907,13 @@ fn scaling(options: &Options) -> bool {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "| schemas + ops | input | lines | load | lower | emit | render | whole | floor | whole / floor | peak memory | whole / previous |"
+        "| schemas + ops | input | lines | load | lower | emit | render | whole (wall, min–max) | whole (CPU) | floor (wall) | whole / floor (wall, CPU) | peak memory | whole / previous size (wall, CPU) |"
     );
     let _ = writeln!(
         table,
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     );
-    let mut previous: Option<(usize, Duration)> = None;
+    let mut previous: Option<(usize, Duration, Duration)> = None;
     for &n in &options.sizes {
         eprintln!("bench: synthetic {n}...");
         let text = crate::synth::document(n);
@@ -778,15 +939,20 @@ fn scaling(options: &Options) -> bool {
                 format!("error: {err}")
             }
         };
-        let whole = measured.whole.median();
+        let (wall, cpu) = (measured.whole.median(), measured.whole.cpu());
         let growth = match previous {
-            Some((m, before)) => format!("{} (x{} size)", ratio(whole, before), n / m.max(1)),
+            Some((m, wall_before, cpu_before)) => format!(
+                "{}, {} (size x{})",
+                ratio(wall, wall_before),
+                ratio(cpu, cpu_before),
+                n / m.max(1)
+            ),
             None => "-".to_owned(),
         };
-        previous = Some((n, whole));
+        previous = Some((n, wall, cpu));
         let _ = writeln!(
             table,
-            "| {n} | {:.1} MB | {} | {} | {} | {} | {} | {} | {} | {} | {peak} | {growth} |",
+            "| {n} | {:.1} MB | {} | {} | {} | {} | {} | {} | {} | {} | {}, {} | {peak} | {growth} |",
             text.len() as f64 / 1e6,
             size.lines,
             ms(measured.load.median()),
@@ -794,11 +960,13 @@ fn scaling(options: &Options) -> bool {
             ms(measured.emit.median()),
             ms(measured.render.median()),
             measured.whole.cell(),
+            ms(cpu),
             ms(measured.floor.median()),
-            ratio(whole, measured.floor.median()),
+            ratio(wall, measured.floor.median()),
+            ratio(cpu, measured.floor.cpu()),
         );
     }
-    println!("## Scaling (synthetic documents; median ms, whole with min–max)\n\n{table}");
+    println!("## Scaling (synthetic documents; wall-clock medians in ms unless marked)\n\n{table}");
     ok
 }
 
@@ -840,10 +1008,13 @@ fn crate_name_for(path: &Path) -> String {
 }
 
 /// Runs a command to completion, returning its wall time, or its output when it failed.
-fn run_timed(command: &mut Command) -> Result<Duration, String> {
-    let started = Instant::now();
+fn run_timed(command: &mut Command) -> Result<Time, String> {
+    let (started, cpu) = (Instant::now(), cpu_clock::children());
     let output = command.output().map_err(|e| e.to_string())?;
-    let elapsed = started.elapsed();
+    let elapsed = Time {
+        wall: started.elapsed(),
+        cpu: cpu_clock::children().saturating_sub(cpu),
+    };
     if output.status.success() {
         Ok(elapsed)
     } else {
@@ -941,9 +1112,9 @@ fn compare(options: &Options) -> bool {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "| document | size | oagen ms (min–max) | progenitor ms (min–max) | progenitor / oagen |"
+        "| document | size | oagen wall ms (min–max) | oagen CPU ms | progenitor wall ms (min–max) | progenitor CPU ms | progenitor / oagen (wall, CPU) |"
     );
-    let _ = writeln!(table, "|---|---:|---:|---:|---:|");
+    let _ = writeln!(table, "|---|---:|---:|---:|---:|---:|---:|");
     for spec in &documents {
         let name = file_name(spec);
         eprintln!("bench: compare {name}...");
@@ -957,11 +1128,15 @@ fn compare(options: &Options) -> bool {
             |out| Ok(progenitor_command(&tool, spec, out)),
         );
         let cell = |r: &Result<Samples, String>| match r {
-            Ok(s) => s.cell(),
-            Err(e) => format!("fails ({e})").replace('|', "/"),
+            Ok(s) => format!("{} | {}", s.cell(), ms(s.cpu())),
+            Err(e) => format!("fails ({}) | -", e.replace('|', "/")),
         };
         let speedup = match (&ours, &theirs) {
-            (Ok(o), Ok(t)) => ratio(t.median(), o.median()),
+            (Ok(o), Ok(t)) => format!(
+                "{}, {}",
+                ratio(t.median(), o.median()),
+                ratio(t.cpu(), o.cpu())
+            ),
             _ => "-".to_owned(),
         };
         let _ = writeln!(
@@ -1078,9 +1253,9 @@ fn check_cost(options: &Options) -> bool {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "| document | generator | lines of Rust | cargo check s (min–max) | ratio to oagen |"
+        "| document | generator | lines of Rust | cargo check wall s: median (min–max) | CPU s | ratio to oagen (wall, CPU) |"
     );
-    let _ = writeln!(table, "|---|---|---:|---:|---:|");
+    let _ = writeln!(table, "|---|---|---:|---:|---:|---:|");
     for spec in phase_documents(options.filter.as_deref()) {
         let name = file_name(&spec);
         let crate_name = crate_name_for(&spec);
@@ -1104,7 +1279,7 @@ fn check_cost(options: &Options) -> bool {
                 Some(openapi_generator_command(tool, &spec, &oag_dir)),
             ));
         }
-        let mut ours_time = None;
+        let mut ours_time: Option<(Duration, Duration)> = None;
         for (tool, command) in tools {
             eprintln!("bench: cargo check {name} ({tool})...");
             let out = match tool {
@@ -1122,20 +1297,23 @@ fn check_cost(options: &Options) -> bool {
             };
             let row = match result {
                 Ok(cost) => {
-                    let median = cost.check.median();
+                    let (median, cpu) = (cost.check.median(), cost.check.cpu());
                     if tool == "oagen" {
-                        ours_time = Some(median);
+                        ours_time = Some((median, cpu));
                     }
                     let cell = format!(
-                        "{:.1} ({:.1}–{:.1})",
+                        "{:.2} ({:.2}–{:.2}) | {:.2}",
                         median.as_secs_f64(),
                         cost.check.min().as_secs_f64(),
-                        cost.check.max().as_secs_f64()
+                        cost.check.max().as_secs_f64(),
+                        cpu.as_secs_f64()
                     );
-                    let vs = ours_time.map_or("-".to_owned(), |o| ratio(median, o));
+                    let vs = ours_time.map_or("-".to_owned(), |(wall, c)| {
+                        format!("{}, {}", ratio(median, wall), ratio(cpu, c))
+                    });
                     format!("| {} | {cell} | {vs} |", cost.lines)
                 }
-                Err(err) => format!("| - | {} | - |", err.replace('|', "/")),
+                Err(err) => format!("| - | {} | - | - |", err.replace('|', "/")),
             };
             let _ = writeln!(table, "| {name} | {tool} {row}");
         }
@@ -1154,13 +1332,20 @@ mod tests {
     fn median_and_spread() {
         let mut s = Samples::default();
         for ms in [5, 1, 3] {
-            s.push(Duration::from_millis(ms));
+            s.push(Time {
+                wall: Duration::from_millis(ms),
+                cpu: Duration::from_millis(ms),
+            });
         }
         assert_eq!(s.median(), Duration::from_millis(3));
         assert_eq!(s.min(), Duration::from_millis(1));
         assert_eq!(s.max(), Duration::from_millis(5));
-        s.push(Duration::from_millis(4));
+        s.push(Time {
+            wall: Duration::from_millis(4),
+            cpu: Duration::from_millis(4),
+        });
         assert_eq!(s.median(), Duration::from_micros(3500));
+        assert_eq!(s.cpu(), Duration::from_micros(3500));
     }
 
     #[test]
