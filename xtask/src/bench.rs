@@ -5,17 +5,17 @@
 //! - `--phases`: for `spec/openapi.yaml` and the three largest corpus documents, a warm-up
 //!   run then `--runs` runs of each phase (`load`, `lower`, `emit`, `render`) and of the
 //!   whole (`oagen::generate`), and of the floor: parsing the input into a generic value
-//!   (`serde_yaml::Value` or `serde_json::Value`) plus `syn::parse_file` and
-//!   `prettyplease::unparse` of the emitted code. Medians with min–max spread, each as a ratio
-//!   to the floor, and the peak memory of one generation, measured in a child process.
+//!   (same parsers, leanest value) plus `syn::parse_file` and `prettyplease::unparse` of the
+//!   emitted code. Medians with min–max spread of wall time, median CPU time, each as a
+//!   ratio to the floor, and the peak memory of one generation, in a child process.
 //! - `--scaling`: synthetic documents of 10, 100, 1 000 and 10 000 schemas and operations
 //!   ([`crate::synth`]), time per phase and peak memory, and the ratio to the size before.
 //! - `--compare`: our generator and `cargo-progenitor` side by side (each as a process, a
 //!   warm-up then `--runs` runs) on every corpus document and `spec/`.
 //! - `--check-cost`: `cargo check` time (warm dependency cache: built once, sources
-//!   touched, checked again) and line count of the generated crate for `spec/` and the large
-//!   documents, beside the crates of `cargo-progenitor` and `openapi-generator-cli` when they
-//!   are installed.
+//!   touched, checked again) and line count of the generated crate for `spec/`, the large
+//!   documents and `progenitor-nexus.json` (the largest one progenitor generates), beside
+//!   the crates of `cargo-progenitor` and `openapi-generator-cli` when they are installed.
 //!
 //! `cargo xtask bench --child-steps <SPEC>` prints the resident memory after each step of one
 //! generation (a memory profile by phase).
@@ -54,6 +54,9 @@ const LARGE: &[&str] = &[
     "progenitor-api.github.com.json",
     "openai-openapi.yaml",
 ];
+
+/// The largest corpus document `cargo-progenitor` 0.15 generates a crate for.
+const PROGENITOR_LARGEST: &str = "progenitor-nexus.json";
 
 #[derive(Debug, Clone)]
 struct Options {
@@ -1256,7 +1259,11 @@ fn check_cost(options: &Options) -> bool {
         "| document | generator | lines of Rust | cargo check wall s: median (min–max) | CPU s | ratio to oagen (wall, CPU) |"
     );
     let _ = writeln!(table, "|---|---|---:|---:|---:|---:|");
-    for spec in phase_documents(options.filter.as_deref()) {
+    // Progenitor generates none of the large documents; Nexus is the largest it does.
+    let mut documents = phase_documents(None);
+    documents.push(crate::corpus::default_dir().join(PROGENITOR_LARGEST));
+    documents.retain(|path| path.exists() && matches_filter(path, options.filter.as_deref()));
+    for spec in documents {
         let name = file_name(&spec);
         let crate_name = crate_name_for(&spec);
         let mut tools: Vec<(&str, Option<Command>)> = Vec::new();
