@@ -1067,6 +1067,10 @@ fn progenitor_command(tool: &Path, spec: &Path, out: &Path) -> Command {
 
 fn openapi_generator_command(tool: &Path, spec: &Path, out: &Path) -> Command {
     let mut command = Command::new(tool);
+    if std::env::var_os("JAVA_OPTS").is_none() {
+        // Its YAML parser refuses documents over 3 MB (Stripe's is 4 MB) unless told otherwise.
+        command.env("JAVA_OPTS", "-DmaxYamlCodePoints=100000000");
+    }
     command
         .args(["generate", "-g", "rust", "--skip-validate-spec", "-i"])
         .arg(spec)
