@@ -1076,8 +1076,9 @@ fn openapi_generator_command(tool: &Path, spec: &Path, out: &Path) -> Command {
         .arg(spec)
         .arg("-o")
         .arg(out)
+        // The document's `info.version` (Stripe's is a date) is not always a valid crate version.
         .arg(format!(
-            "--additional-properties=packageName={}",
+            "--additional-properties=packageName={},packageVersion=0.1.0",
             crate_name_for(spec)
         ));
     command
