@@ -1,38 +1,81 @@
 //! render: tokens → `syn::File` → text (prettyplease), with the header line that names the
 //! command regenerating the file, and blank lines between items (prettyplease writes none).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// Formats one file. Fails (with the parser's message) only if `emit` produced tokens that
 /// are not a Rust file, which is a bug in the generator, reported rather than panicking.
+///
+/// The tokens are parsed one top-level item at a time ([`split_items`]), so that only one
+/// item's syntax tree exists at once: a `types.rs` of 300 000 lines parsed whole would hold
+/// its tokens, syn's token buffer and the whole tree together (hundreds of megabytes).
 pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|err| format!("the generated code does not parse: {err}"))?;
     let mut out = String::with_capacity(4096);
     out.push_str("// ");
     out.push_str(header);
     out.push('\n');
-    let syn::File { attrs, items, .. } = file;
-    let has_inner_docs = !attrs.is_empty();
-    if has_inner_docs {
-        out.push_str(&prettyplease::unparse(&file_of(attrs, Vec::new())));
-    }
+    let mut chunks = split_items(tokens).into_iter();
     // Each item is printed on its own so that items can be separated by a blank line;
     // consecutive `use` and `mod` declarations stay together.
     let mut previous: Option<ItemKind> = None;
-    for item in items {
-        let kind = ItemKind::of(&item);
-        let grouped = previous.is_some_and(|p| p == kind && kind != ItemKind::Other);
-        if (previous.is_some() && !grouped) || (previous.is_none() && has_inner_docs) {
-            out.push('\n');
+    let mut first = true;
+    let mut has_inner_docs = false;
+    while let Some(chunk) = chunks.next() {
+        let file: syn::File = match syn::parse2(chunk.clone()) {
+            Ok(file) => file,
+            // Not a whole item after all: parse it with everything after it, as one file.
+            Err(_) => syn::parse2(chunk.into_iter().chain(chunks.by_ref().flatten()).collect())
+                .map_err(|err| format!("the generated code does not parse: {err}"))?,
+        };
+        let syn::File { attrs, items, .. } = file;
+        if first && !attrs.is_empty() {
+            has_inner_docs = true;
+            out.push_str(&prettyplease::unparse(&file_of(attrs, Vec::new())));
         }
-        out.push_str(&space_members(&prettyplease::unparse(&file_of(
-            Vec::new(),
-            vec![item],
-        ))));
-        previous = Some(kind);
+        first = false;
+        for item in items {
+            let kind = ItemKind::of(&item);
+            let grouped = previous.is_some_and(|p| p == kind && kind != ItemKind::Other);
+            if (previous.is_some() && !grouped) || (previous.is_none() && has_inner_docs) {
+                out.push('\n');
+            }
+            out.push_str(&space_members(&prettyplease::unparse(&file_of(
+                Vec::new(),
+                vec![item],
+            ))));
+            previous = Some(kind);
+        }
     }
     Ok(out)
+}
+
+/// The file's tokens cut after each top-level `;` and after each top-level `{ .. }` that is
+/// not followed by `;` (which would belong to the same item, as in `const X: T = T { .. };`).
+/// Every item ends at such a point; a cut inside an item only makes [`render`] parse that
+/// part together with the rest of the file. Inner attributes (`#![..]`) stay with the first
+/// item.
+fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
+    let mut chunks = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let ends_item = match &token {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace
+                    && !matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+            }
+            _ => false,
+        };
+        current.push(token);
+        if ends_item {
+            chunks.push(current.drain(..).collect());
+        }
+    }
+    if !current.is_empty() {
+        chunks.push(current.into_iter().collect());
+    }
+    chunks
 }
 
 fn file_of(attrs: Vec<syn::Attribute>, items: Vec<syn::Item>) -> syn::File {
@@ -97,4 +140,41 @@ fn space_members(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    #[test]
+    fn items_are_parsed_one_at_a_time() {
+        let tokens = quote! {
+            #![doc = "Crate."]
+            use a::b;
+            use c::d;
+            pub struct A { x: u8 }
+            const C: A = A { x: 1 };
+            pub struct B;
+        };
+        assert_eq!(split_items(tokens.clone()).len(), 5);
+        let text = render(tokens, "header").unwrap();
+        assert_eq!(
+            text,
+            "// header\n//!Crate.\n\nuse a::b;\nuse c::d;\n\npub struct A {\n    x: u8,\n}\n\nconst C: A = A { x: 1 };\n\npub struct B;\n"
+        );
+    }
+
+    #[test]
+    fn a_cut_inside_an_item_parses_the_rest_at_once() {
+        // `{ 1 }` is a cut point, but not the end of the item.
+        let tokens = quote! {
+            const X: u8 = { 1 } + 1;
+            struct A;
+        };
+        let text = render(tokens, "h").unwrap();
+        assert_eq!(text, "// h\nconst X: u8 = { 1 } + 1;\n\nstruct A;\n");
+        assert!(render(quote! { struct A { } + }, "h").is_err());
+    }
 }

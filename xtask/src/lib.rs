@@ -4,7 +4,9 @@
 //! `codegen` is this repository's own job (`spec/openapi.yaml` → `generated/`, a member of
 //! the workspace), `generate` writes a standalone crate for any document.
 
+pub mod bench;
 pub mod corpus;
+pub mod synth;
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};

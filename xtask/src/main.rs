@@ -9,6 +9,13 @@ use std::process::ExitCode;
 use oagen::write::Staleness;
 use xtask::{Job, Mode, Outcome, RunError};
 
+/// glibc's allocator slows down as the heap grows: generating a 10 000-schema document holds
+/// hundreds of megabytes of tokens in millions of small allocations, and `malloc` then spent a
+/// third of all cycles searching its free lists (`cargo xtask bench --scaling`: 16x the time
+/// for 10x the schemas). mimalloc keeps allocation cost flat.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check]
@@ -18,7 +25,10 @@ usage:
   cargo xtask corpus [--filter NAME] [--dir DIR]
       Generate and `cargo check` a crate for every document in ../shared/specs (slow).
   cargo xtask fuzz [--cases N]
-      The fuzz and hostile-name property tests with N cases (default 20000), in release mode.";
+      The fuzz and hostile-name property tests with N cases (default 20000), in release mode.
+  cargo xtask bench [--phases] [--scaling] [--compare] [--check-cost] [--all] [--runs N] [--filter NAME]
+      Time each phase against a floor, the scaling run, progenitor side by side, and the
+      `cargo check` cost of generated crates, in release mode (see `cargo xtask bench --help`).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +37,7 @@ fn main() -> ExitCode {
         Some("generate") => parse_generate(&args[1..]),
         Some("corpus") => return corpus(&args[1..]),
         Some("fuzz") => return fuzz(&args[1..]),
+        Some("bench") => return xtask::bench::main(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
