@@ -643,14 +643,6 @@ impl oagen_runtime::Validate for CreateCustomerRequestSchema {
             oagen_runtime::validate::max_length(value, 255)
                 .map_err(|e| e.within("external_id"))?;
         }
-        oagen_runtime::Validate::validate(&self.address)
-            .map_err(|e| e.within("address"))?;
-        oagen_runtime::Validate::validate(&self.ship_to_address)
-            .map_err(|e| e.within("ship_to_address"))?;
-        oagen_runtime::Validate::validate(&self.tax_info)
-            .map_err(|e| e.within("tax_info"))?;
-        oagen_runtime::Validate::validate(&self.connector)
-            .map_err(|e| e.within("connector"))?;
         Ok(())
     }
 }
@@ -813,17 +805,7 @@ impl CreateCustomerResponseSchema {
     }
 }
 
-impl oagen_runtime::Validate for CreateCustomerResponseSchema {
-    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
-        oagen_runtime::Validate::validate(&self.address)
-            .map_err(|e| e.within("address"))?;
-        oagen_runtime::Validate::validate(&self.ship_to_address)
-            .map_err(|e| e.within("ship_to_address"))?;
-        oagen_runtime::Validate::validate(&self.tax_info)
-            .map_err(|e| e.within("tax_info"))?;
-        Ok(())
-    }
-}
+impl oagen_runtime::Validate for CreateCustomerResponseSchema {}
 
 /// One page of customers plus the cursors of the neighbouring pages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -890,13 +872,7 @@ impl CustomerListResponse {
     }
 }
 
-impl oagen_runtime::Validate for CustomerListResponse {
-    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
-        oagen_runtime::Validate::validate(&self.results)
-            .map_err(|e| e.within("results"))?;
-        Ok(())
-    }
-}
+impl oagen_runtime::Validate for CustomerListResponse {}
 
 /// A customer as returned by the get, update and list operations.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1149,19 +1125,7 @@ impl CustomerResponseSchema {
     }
 }
 
-impl oagen_runtime::Validate for CustomerResponseSchema {
-    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
-        oagen_runtime::Validate::validate(&self.address)
-            .map_err(|e| e.within("address"))?;
-        oagen_runtime::Validate::validate(&self.ship_to_address)
-            .map_err(|e| e.within("ship_to_address"))?;
-        oagen_runtime::Validate::validate(&self.tax_info)
-            .map_err(|e| e.within("tax_info"))?;
-        oagen_runtime::Validate::validate(&self.contacts)
-            .map_err(|e| e.within("contacts"))?;
-        Ok(())
-    }
-}
+impl oagen_runtime::Validate for CustomerResponseSchema {}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1183,12 +1147,7 @@ impl HttpValidationError {
     }
 }
 
-impl oagen_runtime::Validate for HttpValidationError {
-    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
-        oagen_runtime::Validate::validate(&self.detail).map_err(|e| e.within("detail"))?;
-        Ok(())
-    }
-}
+impl oagen_runtime::Validate for HttpValidationError {}
 
 /// Invoicing settings of a customer; the individual keys are not documented.
 pub type InvoiceDetailsObject = serde_json::Map<String, serde_json::Value>;
@@ -1441,14 +1400,6 @@ impl oagen_runtime::Validate for UpdateCustomerRequestSchema {
             oagen_runtime::validate::max_length(value, 255)
                 .map_err(|e| e.within("external_id"))?;
         }
-        oagen_runtime::Validate::validate(&self.address)
-            .map_err(|e| e.within("address"))?;
-        oagen_runtime::Validate::validate(&self.ship_to_address)
-            .map_err(|e| e.within("ship_to_address"))?;
-        oagen_runtime::Validate::validate(&self.tax_info)
-            .map_err(|e| e.within("tax_info"))?;
-        oagen_runtime::Validate::validate(&self.connector)
-            .map_err(|e| e.within("connector"))?;
         Ok(())
     }
 }
@@ -1479,12 +1430,7 @@ impl ValidationError {
     }
 }
 
-impl oagen_runtime::Validate for ValidationError {
-    fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
-        oagen_runtime::Validate::validate(&self.loc).map_err(|e| e.within("loc"))?;
-        Ok(())
-    }
-}
+impl oagen_runtime::Validate for ValidationError {}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]

@@ -67,6 +67,10 @@ struct Cx<'a> {
     api: &'a Api,
     /// Prelude type names that an API type takes inside `types.rs`.
     shadowed: BTreeSet<&'static str>,
+    /// By type id: whether `validate()` of a value of the type can fail (it has constraints,
+    /// or holds a type that does). Types that cannot fail get the trait's default method, and
+    /// nothing calls it on their values.
+    can_fail: Vec<bool>,
 }
 
 impl<'a> Cx<'a> {
@@ -76,7 +80,11 @@ impl<'a> Cx<'a> {
             .copied()
             .filter(|name| api.types.iter().any(|t| t.rust_name == *name))
             .collect();
-        Cx { api, shadowed }
+        Cx {
+            api,
+            shadowed,
+            can_fail: can_fail(api),
+        }
     }
 
     /// A prelude type as it must be written in `types.rs`.
@@ -307,4 +315,71 @@ fn sanitize_markdown(text: &str) -> Vec<String> {
             line.to_owned()
         })
         .collect()
+}
+
+/// Which types can fail `validate()`: those with constraints of their own (a constrained or
+/// write-only-required field, required-field alternatives, an enum's unknown values), and
+/// every type that holds one of those, found by walking the references backwards (linear in
+/// the size of the type table).
+fn can_fail(api: &Api) -> Vec<bool> {
+    use crate::ir::{Access, TypeKind};
+
+    fn named(ty: &TypeRef, out: &mut Vec<usize>) {
+        match ty {
+            TypeRef::Named(id) => out.push(id.0),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                named(inner, out)
+            }
+            TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => {}
+        }
+    }
+
+    let count = api.types.len();
+    let mut fails = vec![false; count];
+    let mut held_by: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (index, def) in api.types.iter().enumerate() {
+        let mut refs = Vec::new();
+        fails[index] = match &def.kind {
+            TypeKind::Struct(s) => {
+                for field in &s.fields {
+                    named(&field.ty, &mut refs);
+                }
+                if let Some(additional) = &s.additional {
+                    named(&additional.ty, &mut refs);
+                }
+                s.alternatives.is_some()
+                    || s.fields
+                        .iter()
+                        .any(|f| !f.constraints.is_empty() || f.access == Access::WriteOnlyRequired)
+            }
+            TypeKind::Enum(_) => true,
+            TypeKind::Union(u) => {
+                u.variants.iter().for_each(|v| named(&v.ty, &mut refs));
+                false
+            }
+            TypeKind::Tagged(t) => {
+                t.variants.iter().for_each(|v| named(&v.ty, &mut refs));
+                false
+            }
+            TypeKind::Alias(target) | TypeKind::Newtype(target) => {
+                named(target, &mut refs);
+                false
+            }
+        };
+        for held in refs {
+            if let Some(holders) = held_by.get_mut(held) {
+                holders.push(index);
+            }
+        }
+    }
+    let mut pending: Vec<usize> = (0..count).filter(|&i| fails[i]).collect();
+    while let Some(held) = pending.pop() {
+        for &holder in &held_by[held] {
+            if !fails[holder] {
+                fails[holder] = true;
+                pending.push(holder);
+            }
+        }
+    }
+    fails
 }

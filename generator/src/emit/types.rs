@@ -39,22 +39,16 @@ fn deprecated_attr(deprecation: Deprecation) -> TokenStream {
     }
 }
 
-/// Whether values of `ty` implement `oagen_runtime::Validate`: named types (but aliases only
-/// where their target does), and lists, maps and options of those.
+/// Whether `validate()` of a value of `ty` can fail, so that it is worth calling: named
+/// types that can (aliases through their target), and lists, maps and options of those.
 pub(super) fn validates(cx: &Cx<'_>, ty: &TypeRef) -> bool {
-    fn go(cx: &Cx<'_>, ty: &TypeRef, depth: usize) -> bool {
-        match ty {
-            TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
-                TypeKind::Alias(target) => depth < 16 && go(cx, target, depth + 1),
-                _ => true,
-            },
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-                depth < 16 && go(cx, inner, depth + 1)
-            }
-            TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => false,
+    match ty {
+        TypeRef::Named(id) => cx.can_fail.get(id.0).copied().unwrap_or(true),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            validates(cx, inner)
         }
+        TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => false,
     }
-    go(cx, ty, 0)
 }
 
 /// `impl oagen_runtime::Validate`: the constraints of each field, then the values inside.
@@ -116,6 +110,7 @@ fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Ident) -> Token
             });
             quote!(match self { #(#arms)* })
         }
+        TypeKind::Tagged(t) if !t.variants.iter().any(|v| validates(cx, &v.ty)) => quote!(),
         TypeKind::Tagged(t) => {
             let fallback = format_ident!("{}", t.fallback);
             let arms = t.variants.iter().map(|v| {
