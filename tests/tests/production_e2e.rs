@@ -48,6 +48,26 @@ fn client_for(server: &MockServer) -> Client {
     builder_for(server).build().expect("valid settings")
 }
 
+/// `verb` requests get `failure` the first `times` times, then a customer.
+async fn fails_then_answers(
+    server: &MockServer,
+    verb: &str,
+    failure: ResponseTemplate,
+    times: u64,
+) {
+    Mock::given(method(verb))
+        .respond_with(failure)
+        .up_to_n_times(times)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method(verb))
+        .respond_with(ResponseTemplate::new(200).set_body_json(customer(CUSTOMER_ID, "Acme")))
+        .with_priority(2)
+        .mount(server)
+        .await;
+}
+
 fn customer_uuid() -> uuid::Uuid {
     CUSTOMER_ID.parse().unwrap()
 }
@@ -88,17 +108,7 @@ async fn transient_statuses_are_retried_until_the_attempts_run_out() {
 #[tokio::test]
 async fn a_retry_that_succeeds_returns_the_answer_and_other_errors_are_not_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(customer(CUSTOMER_ID, "Acme")))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    fails_then_answers(&server, "GET", ResponseTemplate::new(503), 2).await;
     let response = client_for(&server)
         .get_customer_by_id(customer_uuid())
         .send_with_response()
@@ -128,17 +138,13 @@ async fn a_retry_that_succeeds_returns_the_answer_and_other_errors_are_not_retri
 #[tokio::test]
 async fn retry_after_is_honoured_in_seconds_and_as_a_date() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(customer(CUSTOMER_ID, "Acme")))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    fails_then_answers(
+        &server,
+        "GET",
+        ResponseTemplate::new(429).insert_header("retry-after", "1"),
+        1,
+    )
+    .await;
     let started = Instant::now();
     client_for(&server)
         .get_customer_by_id(customer_uuid())
@@ -154,17 +160,13 @@ async fn retry_after_is_honoured_in_seconds_and_as_a_date() {
     // An HTTP date two seconds ahead (dates have whole seconds, so at least one second).
     let server = MockServer::start().await;
     let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", date.as_str()))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(customer(CUSTOMER_ID, "Acme")))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    fails_then_answers(
+        &server,
+        "GET",
+        ResponseTemplate::new(503).insert_header("retry-after", date.as_str()),
+        1,
+    )
+    .await;
     let started = Instant::now();
     client_for(&server)
         .get_customer_by_id(customer_uuid())
@@ -773,17 +775,13 @@ impl tracing::Subscriber for Recorder {
 #[tokio::test]
 async fn each_call_has_a_span_with_method_template_status_attempts_and_duration() {
     let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(customer(CUSTOMER_ID, "Acme")))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    fails_then_answers(
+        &server,
+        "PATCH",
+        ResponseTemplate::new(503).insert_header("retry-after", "0"),
+        1,
+    )
+    .await;
     let update = zenskar::types::UpdateCustomerRequestSchema::new().customer_name("Acme");
     client_for(&server)
         .update_customer(CUSTOMER_ID, &update)

@@ -205,14 +205,7 @@ fn rerun_in_release(args: &[String]) -> ExitCode {
         .args(args)
         .current_dir(crate::workspace_root())
         .status();
-    match status {
-        Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::from(1),
-        Err(err) => {
-            eprintln!("error: cannot run cargo: {err}");
-            ExitCode::from(2)
-        }
-    }
+    crate::child_exit_code(status)
 }
 
 fn cargo() -> String {

@@ -111,6 +111,21 @@ impl fmt::Display for RunError {
 /// The process exit code for a run: 0 success (written, or up to date), 1 the document has
 /// errors, 2 reading or writing failed, 3 `--check` found stale files. (Usage errors, which
 /// never reach a run, are 2 as well.)
+/// The exit code of an xtask command that ran a cargo child process: 0 when it succeeded,
+/// 1 when it failed, 2 when it could not be started.
+pub fn child_exit_code(
+    status: std::io::Result<std::process::ExitStatus>,
+) -> std::process::ExitCode {
+    match status {
+        Ok(status) if status.success() => std::process::ExitCode::SUCCESS,
+        Ok(_) => std::process::ExitCode::from(1),
+        Err(err) => {
+            eprintln!("error: cannot run cargo: {err}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
 pub fn exit_code(result: &Result<Outcome, RunError>) -> u8 {
     match result {
         Ok(Outcome::Written { .. } | Outcome::UpToDate { .. }) => 0,

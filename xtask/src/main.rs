@@ -249,12 +249,5 @@ fn fuzz(args: &[String]) -> ExitCode {
         .env("PROPTEST_CASES", cases.to_string())
         .current_dir(xtask::workspace_root())
         .status();
-    match status {
-        Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::from(1),
-        Err(err) => {
-            eprintln!("error: cannot run cargo: {err}");
-            ExitCode::from(2)
-        }
-    }
+    xtask::child_exit_code(status)
 }

@@ -583,20 +583,8 @@ impl Lowerer<'_> {
     ) -> TypeRef {
         let has_properties = view.properties().is_some_and(|p| !p.is_empty());
         if has_properties {
-            let id = self.slot_for(ptr, hint, slot);
             let sources = [(view.obj, ptr.to_owned())];
-            let fields = self.lower_fields(&sources, id);
-            let additional = self.additional(&sources, &fields, hint);
-            self.fill(
-                id,
-                TypeKind::Struct(Struct {
-                    fields,
-                    additional,
-                    alternatives: None,
-                }),
-                view.obj,
-            );
-            return TypeRef::Named(id);
+            return self.merged_struct(&sources, view.obj, ptr, hint, slot);
         }
         match view.obj.get("additionalProperties") {
             Some(Value::Object(schema)) if !schema.is_empty() => {
@@ -684,9 +672,22 @@ impl Lowerer<'_> {
         if sources.is_empty() {
             return TypeRef::JsonObject;
         }
+        self.merged_struct(&sources, view.obj, ptr, hint, slot)
+    }
+
+    /// One struct from the properties of every source (a schema, or the parts of an
+    /// `allOf`), with the additional properties they allow.
+    fn merged_struct(
+        &mut self,
+        sources: &[(&Map<String, Value>, String)],
+        schema: &Map<String, Value>,
+        ptr: &str,
+        hint: &str,
+        slot: Option<TypeId>,
+    ) -> TypeRef {
         let id = self.slot_for(ptr, hint, slot);
-        let fields = self.lower_fields(&sources, id);
-        let additional = self.additional(&sources, &fields, hint);
+        let fields = self.lower_fields(sources, id);
+        let additional = self.additional(sources, &fields, hint);
         self.fill(
             id,
             TypeKind::Struct(Struct {
@@ -694,7 +695,7 @@ impl Lowerer<'_> {
                 additional,
                 alternatives: None,
             }),
-            view.obj,
+            schema,
         );
         TypeRef::Named(id)
     }
