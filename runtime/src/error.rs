@@ -103,17 +103,6 @@ impl<B> Error<B> {
             Error::Network(err)
         }
     }
-
-    /// Records how many times the request was sent.
-    pub(crate) fn set_attempts(&mut self, attempts: u32) {
-        match self {
-            Error::Api(err) => err.attempts = attempts,
-            Error::Decode(err) => err.attempts = attempts,
-            Error::ResponseTooLarge(err) => err.attempts = attempts,
-            Error::Network(err) | Error::Timeout(err) => err.attempts = attempts,
-            Error::Config(_) | Error::InvalidRequest(_) | Error::Protocol(_) => {}
-        }
-    }
 }
 
 /// The headers servers commonly use to name a request, checked in this order.

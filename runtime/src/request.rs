@@ -54,6 +54,8 @@ pub struct Response<T> {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: T,
+    /// How many times the request was sent to get this response.
+    pub attempts: u32,
 }
 
 impl<T> Response<T> {
@@ -74,6 +76,7 @@ impl<T> Response<T> {
             status: self.status,
             headers: self.headers,
             body: f(self.body),
+            attempts: self.attempts,
         }
     }
 
@@ -93,11 +96,7 @@ impl Response<bytes::Bytes> {
             &self.body
         };
         match serde_json::from_slice(json) {
-            Ok(decoded) => Ok(Response {
-                status: self.status,
-                headers: self.headers,
-                body: decoded,
-            }),
+            Ok(decoded) => Ok(self.map(|_| decoded)),
             Err(source) => Err(self.decode_error(Box::new(source))),
         }
     }
@@ -119,7 +118,7 @@ impl Response<bytes::Bytes> {
             headers: self.headers,
             body: self.body,
             source,
-            attempts: 1,
+            attempts: self.attempts,
         }))
     }
 }
@@ -422,11 +421,7 @@ impl<'a> Request<'a> {
             self.headers
                 .insert(ACCEPT, HeaderValue::from_static("application/json"));
         }
-        let (response, attempts) = self.exchange(decode_error).await?;
-        response.decode_json().map_err(|mut err: Error<B>| {
-            err.set_attempts(attempts);
-            err
-        })
+        self.exchange(decode_error).await?.decode_json()
     }
 
     /// Sends the request and returns a success body as text. A body that is not UTF-8 is a
@@ -435,11 +430,7 @@ impl<'a> Request<'a> {
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
     ) -> Result<Response<String>, Error<B>> {
-        let (response, attempts) = self.exchange(decode_error).await?;
-        response.decode_text().map_err(|mut err: Error<B>| {
-            err.set_attempts(attempts);
-            err
-        })
+        self.exchange(decode_error).await?.decode_text()
     }
 
     /// Sends the request and returns a success body as bytes.
@@ -447,7 +438,7 @@ impl<'a> Request<'a> {
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
     ) -> Result<Response<bytes::Bytes>, Error<B>> {
-        Ok(self.exchange(decode_error).await?.0)
+        self.exchange(decode_error).await
     }
 
     /// Sends the request; a success body, if any, is ignored.
@@ -455,7 +446,7 @@ impl<'a> Request<'a> {
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
     ) -> Result<Response<()>, Error<B>> {
-        Ok(self.exchange(decode_error).await?.0.map(|_| ()))
+        Ok(self.exchange(decode_error).await?.map(|_| ()))
     }
 
     /// Sends the request (again, as the retry policy allows), reads the response to its end
@@ -464,7 +455,7 @@ impl<'a> Request<'a> {
     async fn exchange<B>(
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
-    ) -> Result<(Response<Bytes>, u32), Error<B>> {
+    ) -> Result<Response<Bytes>, Error<B>> {
         if let Some(problem) = self.problem {
             return Err(Error::InvalidRequest(problem));
         }
@@ -502,14 +493,12 @@ impl<'a> Request<'a> {
             attempts,
         } = exchange;
         if status.is_success() {
-            Ok((
-                Response {
-                    status,
-                    headers,
-                    body,
-                },
+            Ok(Response {
+                status,
+                headers,
+                body,
                 attempts,
-            ))
+            })
         } else {
             let typed = decode_error(status, &body);
             Err(Error::Api(Box::new(ApiError {

@@ -137,47 +137,53 @@ async fn a_retry_that_succeeds_returns_the_answer_and_other_errors_are_not_retri
 
 #[tokio::test]
 async fn retry_after_is_honoured_in_seconds_and_as_a_date() {
-    let server = MockServer::start().await;
-    fails_then_answers(
-        &server,
-        "GET",
-        ResponseTemplate::new(429).insert_header("retry-after", "1"),
-        1,
-    )
-    .await;
-    let started = Instant::now();
-    client_for(&server)
-        .get_customer_by_id(customer_uuid())
-        .await
-        .unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "waited {:?}",
-        started.elapsed()
-    );
-    assert_eq!(requests_to(&server).await, 2);
+    // In seconds, and as an HTTP date two seconds ahead (dates have whole seconds, so at
+    // least one second); the date is written just before it is served.
+    for as_date in [false, true] {
+        let (status, retry_after) = if as_date {
+            let date = SystemTime::now() + Duration::from_secs(2);
+            (503, httpdate::fmt_http_date(date))
+        } else {
+            (429, "1".to_owned())
+        };
+        let server = MockServer::start().await;
+        let failure =
+            ResponseTemplate::new(status).insert_header("retry-after", retry_after.as_str());
+        fails_then_answers(&server, "GET", failure, 1).await;
+        let started = Instant::now();
+        client_for(&server)
+            .get_customer_by_id(customer_uuid())
+            .await
+            .unwrap();
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_secs(1),
+            "{retry_after}: waited {waited:?}"
+        );
+        assert_eq!(requests_to(&server).await, 2);
+    }
+}
 
-    // An HTTP date two seconds ahead (dates have whole seconds, so at least one second).
+#[tokio::test]
+async fn a_success_that_does_not_decode_after_a_retry_counts_both_attempts() {
     let server = MockServer::start().await;
-    let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
-    fails_then_answers(
-        &server,
-        "GET",
-        ResponseTemplate::new(503).insert_header("retry-after", date.as_str()),
-        1,
-    )
-    .await;
-    let started = Instant::now();
-    client_for(&server)
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("{", "application/json"))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let err = client_for(&server)
         .get_customer_by_id(customer_uuid())
         .await
-        .unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "waited {:?}",
-        started.elapsed()
-    );
-    assert_eq!(requests_to(&server).await, 2);
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(err.attempts(), 2);
 }
 
 #[tokio::test]

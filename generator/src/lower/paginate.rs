@@ -143,11 +143,11 @@ impl<'d> Lowerer<'d> {
 
         let next = match convention.way {
             Way::Next(name) => NextCursor::Field(page_field(
-                find(&fields, name, &TypeRef::Scalar(Scalar::String))
+                find(fields, name, &TypeRef::Scalar(Scalar::String))
                     .ok_or_else(|| format!("the response has no string field `{name}`"))?,
             )),
             Way::LastItem { has_more, id } => {
-                let has_more = find(&fields, has_more, &TypeRef::Scalar(Scalar::Bool))
+                let has_more = find(fields, has_more, &TypeRef::Scalar(Scalar::Bool))
                     .ok_or_else(|| format!("the response has no boolean field `{has_more}`"))?;
                 let TypeRef::Array(item) = items.ty.non_null() else {
                     return Err("the items field is not a list".to_owned());
@@ -155,7 +155,7 @@ impl<'d> Lowerer<'d> {
                 let item_fields = self
                     .struct_fields(item)
                     .ok_or("the items are not objects")?;
-                let id = find(&item_fields, id, &TypeRef::Scalar(Scalar::String))
+                let id = find(item_fields, id, &TypeRef::Scalar(Scalar::String))
                     .ok_or_else(|| format!("the items have no string field `{id}`"))?;
                 NextCursor::LastItem {
                     has_more: page_field(has_more),
@@ -227,20 +227,15 @@ impl<'d> Lowerer<'d> {
         }
     }
 
-    /// The fields of the struct a type names, through aliases (a bounded walk).
-    fn struct_fields(&self, ty: &TypeRef) -> Option<Vec<Field>> {
-        let mut ty = ty;
-        for _ in 0..=self.types.len() {
-            let TypeRef::Named(id) = ty else {
-                return None;
-            };
-            match &self.types.get(id.0)?.def.as_ref()?.kind {
-                TypeKind::Struct(s) => return Some(s.fields.clone()),
-                TypeKind::Alias(target) => ty = target,
-                _ => return None,
-            }
+    /// The fields of the struct a type names, through aliases.
+    fn struct_fields<'t>(&'t self, ty: &'t TypeRef) -> Option<&'t [Field]> {
+        let TypeRef::Named(id) = self.through_aliases(ty) else {
+            return None;
+        };
+        match &self.types.get(id.0)?.def.as_ref()?.kind {
+            TypeKind::Struct(s) => Some(&s.fields),
+            _ => None,
         }
-        None
     }
 }
 
