@@ -444,17 +444,8 @@ impl Json {
     }
 }
 
-/// A JSON string literal: quotes, backslashes and control characters escaped.
+/// A JSON string literal, escaped by `serde_json`.
 fn write_string(text: &str, out: &mut String) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    // Serializing a `&str` cannot fail.
+    out.push_str(&serde_json::to_string(text).unwrap_or_default());
 }
