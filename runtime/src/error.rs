@@ -34,6 +34,14 @@ pub enum Error<B> {
     /// The server's answers, each valid alone, do not make sense together (for example a
     /// pagination cursor that comes back a second time, which would loop forever).
     Protocol(String),
+    /// A stream of events (`text/event-stream`) sent nothing for longer than the timeout,
+    /// which for a stream applies to each wait, not to the whole stream. It was closed.
+    IdleTimeout {
+        /// The timeout that passed.
+        idle: std::time::Duration,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
 }
 
 impl<B> Error<B> {
@@ -44,7 +52,10 @@ impl<B> Error<B> {
             Error::Decode(err) => Some(err.status),
             Error::ResponseTooLarge(err) => Some(err.status),
             Error::Network(err) | Error::Timeout(err) => err.source.status(),
-            Error::Config(_) | Error::InvalidRequest(_) | Error::Protocol(_) => None,
+            Error::Config(_)
+            | Error::InvalidRequest(_)
+            | Error::Protocol(_)
+            | Error::IdleTimeout { .. } => None,
         }
     }
 
@@ -56,6 +67,7 @@ impl<B> Error<B> {
             Error::Decode(err) => err.attempts,
             Error::ResponseTooLarge(err) => err.attempts,
             Error::Network(err) | Error::Timeout(err) => err.attempts,
+            Error::IdleTimeout { attempts, .. } => *attempts,
             Error::Config(_) | Error::InvalidRequest(_) | Error::Protocol(_) => 0,
         }
     }
@@ -158,6 +170,13 @@ impl<B> fmt::Display for Error<B> {
                 err.status, err.limit
             ),
             Error::Protocol(message) => write!(f, "unexpected answers from the server: {message}"),
+            Error::IdleTimeout { idle, .. } => {
+                write!(
+                    f,
+                    "the event stream sent nothing for {} ms",
+                    idle.as_millis()
+                )
+            }
         }?;
         if let Some(id) = self.request_id() {
             write!(f, " (request id {id})")?;
@@ -178,7 +197,8 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
             Error::InvalidRequest(_)
             | Error::Api(_)
             | Error::ResponseTooLarge(_)
-            | Error::Protocol(_) => None,
+            | Error::Protocol(_)
+            | Error::IdleTimeout { .. } => None,
         }
     }
 }

@@ -16,6 +16,7 @@ mod paginate;
 mod request;
 mod retry;
 mod secret;
+mod sse;
 pub mod tagged;
 pub mod validate;
 
@@ -32,6 +33,7 @@ pub use paginate::{Items, Pages};
 pub use request::{BoxFuture, CallOptions, Endpoint, Joined, Request, Response, decode_json};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use sse::{DataFormat, Event, EventStream};
 pub use validate::{Validate, ValidationError};
 
 /// Binary response bodies.

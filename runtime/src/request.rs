@@ -33,6 +33,7 @@ pub struct Endpoint {
 pub struct CallOptions {
     timeout: Option<Option<Duration>>,
     retry: Option<RetryPolicy>,
+    follow: Option<Url>,
 }
 
 impl CallOptions {
@@ -44,6 +45,14 @@ impl CallOptions {
     /// The retry policy of this call.
     pub fn retry(&mut self, policy: RetryPolicy) {
         self.retry = Some(policy);
+    }
+
+    /// Sends this call to `url` instead of the URL its parameters make: the next page
+    /// that a response linked to (`Link: <...>; rel="next"`). A URL of another origin than
+    /// the client's base URL is refused when the call is sent ([`Error::Protocol`]), so a
+    /// response can never send the client's credentials elsewhere.
+    pub fn follow(&mut self, url: Url) {
+        self.follow = Some(url);
     }
 }
 
@@ -155,6 +164,8 @@ pub struct Request<'a> {
     body: Option<(Bytes, HeaderValue)>,
     options: CallOptions,
     problem: Option<String>,
+    /// An idempotency key is sent, so the request may be repeated whatever its method.
+    keyed: bool,
 }
 
 impl fmt::Debug for Request<'_> {
@@ -166,12 +177,28 @@ impl fmt::Debug for Request<'_> {
     }
 }
 
-/// A response read to its end, before its status is judged.
+/// A response read to its end (or, for a stream, begun), before its status is judged.
 struct Exchange {
     status: StatusCode,
     headers: HeaderMap,
-    body: Bytes,
+    body: Payload,
     attempts: u32,
+}
+
+enum Payload {
+    Whole(Bytes),
+    /// A success response of a streaming call, its body not read yet.
+    Stream(reqwest::Response),
+}
+
+/// How a call reads its response.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Read the whole body within the call's timeout.
+    Whole,
+    /// Hand a success body over unread; the timeout applies to each wait (for the headers,
+    /// then for each chunk).
+    Stream,
 }
 
 /// Why a response body could not be read.
@@ -212,6 +239,7 @@ impl<'a> Request<'a> {
             body: None,
             options: CallOptions::default(),
             problem: None,
+            keyed: false,
         }
     }
 
@@ -292,6 +320,23 @@ impl<'a> Request<'a> {
             )),
         }
         self
+    }
+
+    /// Sends an idempotency key in the header `name`: `key` if the caller chose one, else a
+    /// new random one (a version 4 UUID). The same key goes with every attempt, so the
+    /// server can tell a retry from a new request, and the request is retried whatever its
+    /// method.
+    pub fn idempotency_key(&mut self, name: &'static str, key: Option<&str>) -> &mut Self {
+        let generated;
+        let key = match key {
+            Some(key) => key,
+            None => {
+                generated = crate::retry::new_idempotency_key();
+                &generated
+            }
+        };
+        self.keyed = true;
+        self.header(name, &key)
     }
 
     /// A media type from the API description as a header value. The description may hold
@@ -456,6 +501,96 @@ impl<'a> Request<'a> {
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
     ) -> Result<Response<Bytes>, Error<B>> {
+        let response = self.exchange_as(Mode::Whole, decode_error).await?;
+        Ok(response.map(|payload| match payload {
+            Payload::Whole(bytes) => bytes,
+            // `Mode::Whole` always reads the body.
+            Payload::Stream(_) => Bytes::new(),
+        }))
+    }
+
+    /// Sends the request and returns the events of its `text/event-stream` response, each
+    /// decoded into `T` as `format` says; see [`EventStream`](crate::EventStream).
+    ///
+    /// The request is retried as the policy allows until a success response begins, never
+    /// after. A success response of another media type is a decode error that keeps its
+    /// body. `event_error` decodes the data of an error event into the API's error type.
+    pub async fn send_events<T, B>(
+        mut self,
+        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
+        event_error: fn(&[u8]) -> Option<B>,
+        format: crate::sse::DataFormat,
+    ) -> Result<crate::sse::EventStream<T, B>, Error<B>>
+    where
+        T: DeserializeOwned,
+    {
+        self.headers
+            .insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
+        let idle = self.options.timeout.unwrap_or(self.core.inner.timeout);
+        let limit = self.core.inner.max_response_bytes;
+        let response = self.exchange_as(Mode::Stream, decode_error).await?;
+        let Payload::Stream(body) = response.body else {
+            return Err(Error::Protocol(
+                "a streaming call read its body whole".to_owned(),
+            ));
+        };
+        let media_type = response
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| {
+                value
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            });
+        if let Some(media_type) = media_type.filter(|m| m != "text/event-stream") {
+            let (status, headers, attempts) =
+                (response.status, response.headers, response.attempts);
+            let body = match read_body(body, limit).await {
+                Ok(body) => body,
+                Err(BodyError::Transport(err)) => return Err(Error::transport(err, attempts)),
+                Err(BodyError::TooLarge) => {
+                    return Err(Error::ResponseTooLarge(Box::new(TooLargeError {
+                        status,
+                        headers,
+                        limit,
+                        attempts,
+                    })));
+                }
+            };
+            return Err(Error::Decode(Box::new(DecodeError {
+                status,
+                headers,
+                body,
+                source: format!(
+                    "expected a stream of events (text/event-stream), got `{media_type}`"
+                )
+                .into(),
+                attempts,
+            })));
+        }
+        Ok(crate::sse::EventStream::new(
+            crate::sse::Begun {
+                response: body,
+                status: response.status,
+                headers: response.headers,
+                attempts: response.attempts,
+                idle,
+                limit,
+            },
+            format,
+            event_error,
+        ))
+    }
+
+    async fn exchange_as<B>(
+        self,
+        mode: Mode,
+        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
+    ) -> Result<Response<Payload>, Error<B>> {
         if let Some(problem) = self.problem {
             return Err(Error::InvalidRequest(problem));
         }
@@ -469,7 +604,7 @@ impl<'a> Request<'a> {
             duration_ms = Empty,
         );
         let started = Instant::now();
-        let result = self.attempts::<B>().instrument(span.clone()).await;
+        let result = self.attempts::<B>(mode).instrument(span.clone()).await;
         span.record(
             "duration_ms",
             u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -500,6 +635,10 @@ impl<'a> Request<'a> {
                 attempts,
             })
         } else {
+            let body = match body {
+                Payload::Whole(bytes) => bytes,
+                Payload::Stream(_) => Bytes::new(),
+            };
             let typed = decode_error(status, &body);
             Err(Error::Api(Box::new(ApiError {
                 status,
@@ -513,9 +652,18 @@ impl<'a> Request<'a> {
 
     /// The attempts themselves: every answer is returned, except those the retry policy
     /// says to try again.
-    async fn attempts<B>(self) -> Result<Exchange, Error<B>> {
+    async fn attempts<B>(self, mode: Mode) -> Result<Exchange, Error<B>> {
         let inner = &self.core.inner;
-        let mut url = self.url;
+        let mut url = match self.options.follow {
+            Some(next) if next.origin() == inner.base_url.origin() => next,
+            Some(_) => {
+                return Err(Error::Protocol(
+                    "the server linked to a next page on another origin; it was not followed"
+                        .to_owned(),
+                ));
+            }
+            None => self.url,
+        };
         let mut headers = inner.headers.clone();
         for (name, value) in self.headers.iter() {
             headers.append(name.clone(), value.clone());
@@ -532,6 +680,15 @@ impl<'a> Request<'a> {
                     headers.insert(name.clone(), value.clone());
                 }
                 Placement::Query(name, secret) => {
+                    // A followed link may carry the parameter already.
+                    if url.query_pairs().any(|(key, _)| key == *name) {
+                        let kept: Vec<(String, String)> = url
+                            .query_pairs()
+                            .filter(|(key, _)| key != name)
+                            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+                            .collect();
+                        url.query_pairs_mut().clear().extend_pairs(kept);
+                    }
                     url.query_pairs_mut().append_pair(name, secret.expose());
                 }
             }
@@ -542,7 +699,7 @@ impl<'a> Request<'a> {
 
         let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
         let timeout = self.options.timeout.unwrap_or(inner.timeout);
-        let repeatable = policy.may_repeat(&self.endpoint.method, &headers);
+        let repeatable = self.keyed || policy.may_repeat(&self.endpoint.method, &headers);
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -551,14 +708,32 @@ impl<'a> Request<'a> {
                 .http
                 .request(self.endpoint.method.clone(), url.clone())
                 .headers(headers.clone());
-            if let Some(timeout) = timeout {
+            if let (Some(timeout), Mode::Whole) = (timeout, mode) {
                 builder = builder.timeout(timeout);
             }
             if let Some((bytes, _)) = &self.body {
                 builder = builder.body(bytes.clone());
             }
 
-            let response = match builder.send().await {
+            let sent = match (timeout, mode) {
+                (Some(timeout), Mode::Stream) => {
+                    match tokio::time::timeout(timeout, builder.send()).await {
+                        Ok(sent) => sent,
+                        Err(_) if !last && repeatable => {
+                            wait(attempt, policy.backoff(attempt), &"timeout").await;
+                            continue;
+                        }
+                        Err(_) => {
+                            return Err(Error::IdleTimeout {
+                                idle: timeout,
+                                attempts: attempt,
+                            });
+                        }
+                    }
+                }
+                _ => builder.send().await,
+            };
+            let response = match sent {
                 Ok(response) => response,
                 Err(err) => {
                     // A request that never connected was never sent, so it is safe to send
@@ -578,12 +753,20 @@ impl<'a> Request<'a> {
                     continue;
                 }
             }
+            if mode == Mode::Stream && status.is_success() {
+                return Ok(Exchange {
+                    status,
+                    headers: response_headers,
+                    body: Payload::Stream(response),
+                    attempts: attempt,
+                });
+            }
             match read_body(response, inner.max_response_bytes).await {
                 Ok(body) => {
                     return Ok(Exchange {
                         status,
                         headers: response_headers,
-                        body,
+                        body: Payload::Whole(body),
                         attempts: attempt,
                     });
                 }
