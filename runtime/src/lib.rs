@@ -29,7 +29,7 @@ pub use error::{
 };
 pub use form::QueryStyle;
 pub use multipart::{File, Multipart};
-pub use paginate::{Items, Pages};
+pub use paginate::{Items, PageRef, Pages, Paging};
 pub use request::{BoxFuture, CallOptions, Endpoint, Joined, Request, Response, decode_json};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

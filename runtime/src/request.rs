@@ -33,7 +33,7 @@ pub struct Endpoint {
 pub struct CallOptions {
     timeout: Option<Option<Duration>>,
     retry: Option<RetryPolicy>,
-    follow: Option<Url>,
+    follow: Option<String>,
 }
 
 impl CallOptions {
@@ -47,12 +47,13 @@ impl CallOptions {
         self.retry = Some(policy);
     }
 
-    /// Sends this call to `url` instead of the URL its parameters make: the next page
-    /// that a response linked to (`Link: <...>; rel="next"`). A URL of another origin than
-    /// the client's base URL is refused when the call is sent ([`Error::Protocol`]), so a
-    /// response can never send the client's credentials elsewhere.
-    pub fn follow(&mut self, url: Url) {
-        self.follow = Some(url);
+    /// Sends this call to `link` instead of the URL its parameters make: the next page
+    /// that a response linked to (`Link: <...>; rel="next"`), resolved against the URL the
+    /// parameters make. A link to another origin than the client's base URL (or one that is
+    /// not a URL) is refused when the call is sent ([`Error::Protocol`]), so a response can
+    /// never send the client's credentials elsewhere.
+    pub fn follow(&mut self, link: String) {
+        self.follow = Some(link);
     }
 }
 
@@ -654,11 +655,17 @@ impl<'a> Request<'a> {
     /// says to try again.
     async fn attempts<B>(self, mode: Mode) -> Result<Exchange, Error<B>> {
         let inner = &self.core.inner;
-        let mut url = match self.options.follow {
-            Some(next) if next.origin() == inner.base_url.origin() => next,
+        let mut url = match self
+            .options
+            .follow
+            .as_deref()
+            .map(|link| self.url.join(link))
+        {
+            Some(Ok(next)) if next.origin() == inner.base_url.origin() => next,
             Some(_) => {
                 return Err(Error::Protocol(
-                    "the server linked to a next page on another origin; it was not followed"
+                    "the server linked to a next page that is not a URL on the API's origin; \
+                     it was not followed"
                         .to_owned(),
                 ));
             }
