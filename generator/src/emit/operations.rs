@@ -8,8 +8,9 @@ use quote::{format_ident, quote};
 use super::client::{ordered_required, visit};
 use super::{Cx, Place, doc_attrs};
 use crate::ir::{
-    BodyKind, Boxing, ErrorResponse, NextCursor, Operation, Param, ParamEncoding, ParamLocation,
-    PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
+    BodyKind, Boxing, ErrorResponse, EventFormat, EventStream, NextCursor, Operation, PageStyle,
+    Pagination, Param, ParamEncoding, ParamLocation, PathPart, Presence, QueryStyle, ResponseBody,
+    StatusMatch, TypeRef,
 };
 
 pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
@@ -19,11 +20,9 @@ pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
         };
     }
     let uses_types = cx.api.operations.iter().any(mentions_types);
-    let uses_error_body = cx
-        .api
-        .operations
-        .iter()
-        .any(|op| op.errors.iter().any(|e| e.body.is_some()) || op.pagination.is_some());
+    let uses_error_body = cx.api.operations.iter().any(|op| {
+        op.errors.iter().any(|e| e.body.is_some()) || op.pagination.is_some() || op.stream.is_some()
+    });
     let mut imports = vec![quote!(Client), quote!(Error)];
     if uses_error_body {
         imports.push(quote!(ErrorBody));
@@ -51,6 +50,9 @@ fn mentions_types(op: &Operation) -> bool {
         check(ty);
     }
     op.response.body.types().into_iter().for_each(&mut check);
+    if let Some(stream) = &op.stream {
+        check(&stream.data);
+    }
     found
 }
 
@@ -111,8 +113,9 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         }
     });
     let output = output_type(cx, &op.response.body);
-    let send_body = send_body(cx, op);
+    let send_body = send_body(cx, op, None);
     let paginate = paginate(cx, op);
+    let stream = stream_method(cx, op);
     let status_enum = status_enum(cx, op);
     let must_use = format!(
         "a request does nothing until it is awaited or sent; see `Client::{}`",
@@ -143,6 +146,8 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             }
 
             #paginate
+
+            #stream
         }
 
         impl<'a> ::std::future::IntoFuture for #name<'a> {
@@ -155,6 +160,36 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         }
 
         #status_enum
+    }
+}
+
+/// The streaming method (`stream()`) of an operation that answers with server-sent events.
+fn stream_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+    let Some(stream) = &op.stream else {
+        return quote!();
+    };
+    let method = format_ident!("{}", stream.method);
+    let data = cx.ty(Place::Outside, &stream.data, Boxing::Inline);
+    let body = send_body(cx, op, Some(stream));
+    let mut docs = vec![
+        " Sends the request asking for a stream of server-sent events (`text/event-stream`)"
+            .to_owned(),
+        " and returns them as they come, each decoded; see `oagen_runtime::EventStream` for"
+            .to_owned(),
+        " how `[DONE]`, error events and timeouts are handled.".to_owned(),
+    ];
+    if let Some(flag) = &stream.flag {
+        docs.push(String::new());
+        docs.push(format!(
+            " The body is sent with `{}` set to true, on a copy of it.",
+            super::escape_direction_controls(&flag.wire_name)
+        ));
+    }
+    quote! {
+        #(#[doc = #docs])*
+        pub async fn #method(self) -> Result<oagen_runtime::EventStream<#data, ErrorBody>, Error> {
+            #body
+        }
     }
 }
 
@@ -380,7 +415,8 @@ fn location_name(location: ParamLocation) -> &'static str {
     }
 }
 
-fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+/// The body of `send_with_response` (`stream` set: of the streaming method).
+fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
     let security = &op.security;
     let fixed_query: Vec<TokenStream> = op
@@ -392,14 +428,35 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let params: Vec<TokenStream> = op
         .params
         .iter()
-        .filter(|p| p.location != ParamLocation::Path)
-        .map(send_param)
+        .enumerate()
+        .filter(|(_, p)| p.location != ParamLocation::Path)
+        .map(|(index, param)| {
+            if op.idempotency_key == Some(index) {
+                idempotency_key(param)
+            } else {
+                send_param(param)
+            }
+        })
         .collect();
+    // The streaming call sets the body's flag that asks for a stream, on a copy.
+    let flag = stream.and_then(|stream| stream.flag.as_ref()).map(|flag| {
+        let field = format_ident!("{}", flag.rust_name);
+        let value = match flag.depth {
+            0 => quote!(true),
+            1 => quote!(Some(true)),
+            _ => quote!(Some(Some(true))),
+        };
+        quote! {
+            let mut body = body.clone();
+            body.#field = #value;
+            let body = &body;
+        }
+    });
     let body = match &op.body {
         Some(body) => {
-            let value = match body.presence {
-                Presence::Required => quote!(self.body),
-                Presence::Optional => quote!(body),
+            let value = match (body.presence, &flag) {
+                (Presence::Required, None) => quote!(self.body),
+                _ => quote!(body),
             };
             let media_type = &body.media_type;
             let set = match &body.kind {
@@ -422,9 +479,15 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                 _ => set,
             };
             match body.presence {
+                Presence::Required if flag.is_some() => quote! {
+                    let body = self.body;
+                    #flag
+                    #set
+                },
                 Presence::Required => set,
                 Presence::Optional => quote! {
                     if let Some(body) = self.body {
+                        #flag
                         #set
                     }
                 },
@@ -448,7 +511,21 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             }
         }
     };
-    let send = quote!(#set_accept #send);
+    let send = match stream {
+        Some(stream) => {
+            let format = match stream.format {
+                EventFormat::Json => quote!(Json),
+                EventFormat::Text => quote!(Text),
+            };
+            let event_error = event_error(cx, &op.errors);
+            quote! {
+                request
+                    .send_events(#decode_error, #event_error, oagen_runtime::DataFormat::#format)
+                    .await
+            }
+        }
+        None => quote!(#set_accept #send),
+    };
     let path = &op.path;
     let operation = &op.rust_name;
     quote! {
@@ -467,8 +544,8 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-/// `paginate()`, for a cursor-paginated list operation: every page (or, with `.items()`,
-/// every item) as a stream.
+/// `paginate()`, for a paginated list operation: every page (or, with `.items()`, every
+/// item) as a stream.
 fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let Some(pagination) = &op.pagination else {
         return quote!();
@@ -476,27 +553,198 @@ fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let ResponseBody::Json(page_ty) = &op.response.body else {
         return quote!();
     };
-    let Some(items_field) = struct_fields(cx, page_ty).and_then(|fields| {
-        fields
-            .iter()
-            .find(|f| f.rust_name == pagination.items.rust_name)
-    }) else {
-        return quote!();
-    };
-    let TypeRef::Array(item_ty) = items_field.ty.non_null() else {
-        return quote!();
-    };
     let page = cx.ty(Place::Outside, page_ty, Boxing::Inline);
-    let item = cx.ty(Place::Outside, item_ty, Boxing::Inline);
-    let cursor_param = &op.params[pagination.cursor_param];
-    let cursor = format_ident!("{}", cursor_param.rust_name);
-    let items = format_ident!("{}", pagination.items.rust_name);
-    let take_items = match pagination.items.depth {
-        0 => quote!(page.#items),
-        1 => quote!(page.#items.unwrap_or_default()),
-        _ => quote!(page.#items.flatten().unwrap_or_default()),
+    let (item_ty, take_items, count) = match &pagination.items {
+        None => {
+            let Some((item_ty, nullable)) = list_of(cx, page_ty) else {
+                return quote!();
+            };
+            if nullable {
+                (
+                    item_ty,
+                    quote!(page.unwrap_or_default()),
+                    quote!(page.as_ref().map_or(0, |items| items.len())),
+                )
+            } else {
+                (item_ty, quote!(page), quote!(page.len()))
+            }
+        }
+        Some(items) => {
+            let Some(items_field) = struct_fields(cx, page_ty)
+                .and_then(|fields| fields.iter().find(|f| f.rust_name == items.rust_name))
+            else {
+                return quote!();
+            };
+            let TypeRef::Array(item_ty) = items_field.ty.non_null() else {
+                return quote!();
+            };
+            let field = format_ident!("{}", items.rust_name);
+            let (take, count) = match items.depth {
+                0 => (quote!(page.#field), quote!(page.#field.len())),
+                1 => (
+                    quote!(page.#field.unwrap_or_default()),
+                    quote!(page.#field.as_ref().map_or(0, |items| items.len())),
+                ),
+                _ => (
+                    quote!(page.#field.flatten().unwrap_or_default()),
+                    quote!(page.#field.as_ref().and_then(|items| items.as_ref()).map_or(0, |items| items.len())),
+                ),
+            };
+            (&**item_ty, take, count)
+        }
     };
-    let (next_cursor, how) = match &pagination.next {
+    let item = cx.ty(Place::Outside, item_ty, Boxing::Inline);
+    let items_doc = match &pagination.items {
+        Some(items) => format!("the `{}` of each page", items.wire_name),
+        None => "each page's items".to_owned(),
+    };
+    let number_param = |param: usize| {
+        let param = &op.params[param];
+        (
+            format_ident!("{}", param.rust_name),
+            param.wire_name.clone(),
+        )
+    };
+    let (paging, apply, how) = match &pagination.style {
+        PageStyle::Cursor { param, next } => {
+            let (cursor, wire) = number_param(*param);
+            let (next_cursor, how) = next_cursor(pagination, next);
+            (
+                quote!(oagen_runtime::Paging::Cursor(|page: &#page| #next_cursor)),
+                quote! {
+                    if let Some(oagen_runtime::PageRef::Cursor(cursor)) = next {
+                        request.#cursor = Some(cursor);
+                    }
+                },
+                format!(" with `{wire}` set to {how}."),
+            )
+        }
+        PageStyle::HeaderCursor { param, header } => {
+            let (cursor, wire) = number_param(*param);
+            (
+                quote!(oagen_runtime::Paging::HeaderCursor(#header)),
+                quote! {
+                    if let Some(oagen_runtime::PageRef::Cursor(cursor)) = next {
+                        request.#cursor = Some(cursor);
+                    }
+                },
+                format!(" with `{wire}` set to the `{header}` header of the response before."),
+            )
+        }
+        PageStyle::Link => (
+            quote!(oagen_runtime::Paging::Link),
+            quote! {
+                if let Some(oagen_runtime::PageRef::Link(link)) = next {
+                    request.options.follow(link);
+                }
+            },
+            " at the `Link` header's `rel=\"next\"` of the response before (on the API's \
+             origin only)."
+                .to_owned(),
+        ),
+        PageStyle::PageNumber { param, first } => {
+            let (ident, wire) = number_param(*param);
+            let first = Literal::u64_unsuffixed(*first);
+            (
+                quote! {
+                    oagen_runtime::Paging::PageNumber {
+                        first: self.#ident.and_then(|number| u64::try_from(number).ok()).unwrap_or(#first),
+                    }
+                },
+                set_number(&ident, &wire),
+                format!(" with `{wire}` one more each time, until a page is empty."),
+            )
+        }
+        PageStyle::Offset { param, total } => {
+            let (ident, wire) = number_param(*param);
+            let total = match total {
+                Some(total) => {
+                    let field = format_ident!("{}", total.rust_name);
+                    let value = match total.depth {
+                        0 => quote!(u64::try_from(page.#field).ok()),
+                        1 => quote!(page.#field.and_then(|total| u64::try_from(total).ok())),
+                        _ => {
+                            quote!(page.#field.flatten().and_then(|total| u64::try_from(total).ok()))
+                        }
+                    };
+                    quote!(Some((|page: &#page| #value) as fn(&#page) -> Option<u64>))
+                }
+                None => quote!(None),
+            };
+            let until = match &pagination.style {
+                PageStyle::Offset {
+                    total: Some(total), ..
+                } => format!(
+                    "until a page is empty or the `{}` is reached",
+                    total.wire_name
+                ),
+                _ => "until a page is empty".to_owned(),
+            };
+            (
+                quote! {
+                    oagen_runtime::Paging::Offset {
+                        first: self.#ident.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0),
+                        total: #total,
+                    }
+                },
+                set_number(&ident, &wire),
+                format!(" with `{wire}` moved past the items read, {until}."),
+            )
+        }
+    };
+    let docs = [
+        " Walks every page: the first as this request describes it, then each next one,".to_owned(),
+        how,
+        format!(" Call `.items()` on the result for {items_doc} instead."),
+    ];
+    quote! {
+        #(#[doc = #docs])*
+        pub fn paginate(self) -> oagen_runtime::Pages<'a, #page, #item, ErrorBody> {
+            let paging = #paging;
+            oagen_runtime::Pages::new(
+                move |next| {
+                    let mut request = self.clone();
+                    #apply
+                    Box::pin(request.send_with_response())
+                },
+                paging,
+                |page: #page| #take_items,
+                |page: &#page| #count,
+            )
+        }
+    }
+}
+
+/// Sets an integer page parameter from `PageRef::Number`, refusing a number the parameter's
+/// type cannot hold.
+fn set_number(ident: &proc_macro2::Ident, wire: &str) -> TokenStream {
+    let message = format!("the next page's `{wire}` does not fit its parameter's type");
+    quote! {
+        if let Some(oagen_runtime::PageRef::Number(number)) = next {
+            match number.try_into() {
+                Ok(number) => request.#ident = Some(number),
+                Err(_) => return Box::pin(async { Err(Error::Protocol(#message.to_owned())) }),
+            }
+        }
+    }
+}
+
+/// The item type of a list type (through aliases), and whether the list is nullable.
+fn list_of<'a>(cx: &Cx<'a>, ty: &'a TypeRef) -> Option<(&'a TypeRef, bool)> {
+    match ty {
+        TypeRef::Array(item) => Some((item, false)),
+        TypeRef::Nullable(inner) => list_of(cx, inner).map(|(item, _)| (item, true)),
+        TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
+            crate::ir::TypeKind::Alias(target) => list_of(cx, target),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The next cursor read from a page, and how the docs say it.
+fn next_cursor(pagination: &Pagination, next: &NextCursor) -> (TokenStream, String) {
+    match next {
         NextCursor::Field(next) => {
             let field = format_ident!("{}", next.rust_name);
             let value = match next.depth {
@@ -516,10 +764,18 @@ fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                 1 => quote!(page.#flag.unwrap_or(false)),
                 _ => quote!(page.#flag.flatten().unwrap_or(false)),
             };
-            let last = match pagination.items.depth {
-                0 => quote!(page.#items.last()),
-                1 => quote!(page.#items.as_ref().and_then(|items| items.last())),
-                _ => quote!(page.#items.as_ref().and_then(|items| items.as_ref()?.last())),
+            let items_depth = pagination.items.as_ref().map_or(0, |items| items.depth);
+            let items = pagination
+                .items
+                .as_ref()
+                .map(|items| format_ident!("{}", items.rust_name));
+            let last = match (items, items_depth) {
+                (None, _) => quote!(page.last()),
+                (Some(items), 0) => quote!(page.#items.last()),
+                (Some(items), 1) => quote!(page.#items.as_ref().and_then(|items| items.last())),
+                (Some(items), _) => {
+                    quote!(page.#items.as_ref().and_then(|items| items.as_ref()?.last()))
+                }
             };
             let id_field = format_ident!("{}", id.rust_name);
             let id_value = match id.depth {
@@ -539,27 +795,6 @@ fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                     "the `{}` of the last item of the page before, while its `{}` is true",
                     id.wire_name, has_more.wire_name
                 ),
-            )
-        }
-    };
-    let docs = [
-        " Walks every page: the first as this request describes it, then each next one,".to_owned(),
-        format!(" with `{}` set to {how}.", cursor_param.wire_name),
-        " Call `.items()` on the result for the items of every page instead.".to_owned(),
-    ];
-    quote! {
-        #(#[doc = #docs])*
-        pub fn paginate(self) -> oagen_runtime::Pages<'a, #page, #item, ErrorBody> {
-            oagen_runtime::Pages::new(
-                move |cursor| {
-                    let mut request = self.clone();
-                    if cursor.is_some() {
-                        request.#cursor = cursor;
-                    }
-                    Box::pin(request.send())
-                },
-                |page| #next_cursor,
-                |page| #take_items,
             )
         }
     }
@@ -597,6 +832,37 @@ fn path_value(param: &Param) -> TokenStream {
     match param.ty {
         TypeRef::Array(_) => quote!(oagen_runtime::Joined(&self.#ident)),
         _ => quote!(self.#ident),
+    }
+}
+
+/// Sends the idempotency key the caller set, or a new one.
+fn idempotency_key(param: &Param) -> TokenStream {
+    let ident = format_ident!("{}", param.rust_name);
+    let wire = &param.wire_name;
+    match param.presence {
+        Presence::Required => quote!(request.idempotency_key(#wire, Some(&self.#ident));),
+        Presence::Optional => quote!(request.idempotency_key(#wire, self.#ident.as_deref());),
+    }
+}
+
+/// The function that decodes the data of an error event into `ErrorBody`: the first of the
+/// operation's error types that matches.
+fn event_error(cx: &Cx<'_>, errors: &[ErrorResponse]) -> TokenStream {
+    let mut sorted: Vec<&ErrorResponse> = errors.iter().collect();
+    sorted.sort_by_key(|e| e.status);
+    let mut variants: Vec<proc_macro2::Ident> = Vec::new();
+    for id in sorted.iter().filter_map(|e| e.body) {
+        let variant = format_ident!("{}", cx.api.type_def(id).rust_name);
+        if !variants.contains(&variant) {
+            variants.push(variant);
+        }
+    }
+    let Some((first, rest)) = variants.split_first() else {
+        return quote!(|_| None);
+    };
+    quote! {
+        |body| oagen_runtime::decode_json(body).map(ErrorBody::#first)
+            #(.or_else(|| oagen_runtime::decode_json(body).map(ErrorBody::#rest)))*
     }
 }
 
