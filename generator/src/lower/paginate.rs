@@ -4,8 +4,10 @@
 //! styles, each recognised by default names (checked in this order) or stated with
 //! `x-oagen-pagination`:
 //!
-//! - **next cursor**: a `limit` and an optional string `cursor` query parameter; the page's
-//!   string field `next` is the next cursor, absent or `null` on the last page;
+//! - **next cursor**: a `limit` and an optional string `cursor`, `page_token`, `pageToken` or
+//!   `page` query parameter; the page's string field `next`, `next_cursor`, `next_page` or
+//!   `next_page_token` is the next cursor, absent or `null` on the last page (dropshot,
+//!   Stripe's search, OpenAI's usage);
 //! - **last item**: a `limit` and `starting_after` or `after`; while the page's boolean
 //!   `has_more` is true, the next cursor is the `id` of its last item (Stripe, OpenAI);
 //! - **header cursor**: an optional string `cursor`, `page_token` or `pageToken` query
@@ -52,6 +54,8 @@ const KEYS: [&str; 11] = [
 ];
 
 const CURSOR_PARAMS: [&str; 3] = ["cursor", "page_token", "pageToken"];
+/// Fields that hold the next cursor, by default.
+const NEXT_FIELDS: [&str; 4] = ["next", "next_cursor", "next_page", "next_page_token"];
 const PAGE_PARAMS: [&str; 3] = ["page", "page_number", "pageNumber"];
 const OFFSET_PARAMS: [&str; 2] = ["offset", "skip"];
 const SIZE_PARAMS: [&str; 7] = [
@@ -164,10 +168,14 @@ impl<'d> Lowerer<'d> {
         };
         let mut conventions = Vec::new();
         if has(&["limit"]) {
-            conventions.push(Convention::Cursor {
-                cursor: "cursor",
-                way: Way::Next("next"),
-            });
+            for cursor in CURSOR_PARAMS.into_iter().chain(["page"]) {
+                for next in NEXT_FIELDS {
+                    conventions.push(Convention::Cursor {
+                        cursor,
+                        way: Way::Next(next),
+                    });
+                }
+            }
             for cursor in ["starting_after", "after"] {
                 conventions.push(Convention::Cursor {
                     cursor,
