@@ -482,8 +482,7 @@ async fn new_key() -> String {
         ))
         .await
         .unwrap();
-    let key = keys.lock().unwrap()[0].clone().unwrap();
-    key
+    keys.lock().unwrap()[0].clone().unwrap()
 }
 
 #[tokio::test]

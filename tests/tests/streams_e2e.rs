@@ -72,10 +72,7 @@ async fn serve(scripts: Vec<Vec<Step>>) -> (String, Arc<Mutex<Vec<String>>>) {
 async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
     let mut bytes = Vec::new();
     let mut buffer = [0u8; 4096];
-    loop {
-        let Ok(read) = socket.read(&mut buffer).await else {
-            break;
-        };
+    while let Ok(read) = socket.read(&mut buffer).await {
         if read == 0 {
             break;
         }

@@ -644,28 +644,39 @@ fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         ),
         PageStyle::PageNumber { param, first } => {
             let (ident, wire) = number_param(*param);
+            let ty = &op.params[*param].ty;
             let first = Literal::u64_unsuffixed(*first);
+            let start = to_u64(ty, quote!(self.#ident));
             (
                 quote! {
                     oagen_runtime::Paging::PageNumber {
-                        first: self.#ident.and_then(|number| u64::try_from(number).ok()).unwrap_or(#first),
+                        first: #start.unwrap_or(#first),
                     }
                 },
-                set_number(&ident, &wire),
+                set_number(ty, &ident, &wire),
                 format!(" with `{wire}` one more each time, until a page is empty."),
             )
         }
         PageStyle::Offset { param, total } => {
             let (ident, wire) = number_param(*param);
+            let ty = &op.params[*param].ty;
+            let start = to_u64(ty, quote!(self.#ident));
             let total = match total {
                 Some(total) => {
                     let field = format_ident!("{}", total.rust_name);
+                    let total_ty = struct_fields(cx, page_ty)
+                        .and_then(|fields| fields.iter().find(|f| f.rust_name == total.rust_name))
+                        .map_or(&TypeRef::Any, |f| f.ty.non_null());
                     let value = match total.depth {
-                        0 => quote!(u64::try_from(page.#field).ok()),
-                        1 => quote!(page.#field.and_then(|total| u64::try_from(total).ok())),
-                        _ => {
-                            quote!(page.#field.flatten().and_then(|total| u64::try_from(total).ok()))
-                        }
+                        0 => match total_ty {
+                            TypeRef::Scalar(crate::ir::Scalar::U64) => quote!(Some(page.#field)),
+                            TypeRef::Scalar(crate::ir::Scalar::U32) => {
+                                quote!(Some(u64::from(page.#field)))
+                            }
+                            _ => quote!(u64::try_from(page.#field).ok()),
+                        },
+                        1 => to_u64(total_ty, quote!(page.#field)),
+                        _ => to_u64(total_ty, quote!(page.#field.flatten())),
                     };
                     quote!(Some((|page: &#page| #value) as fn(&#page) -> Option<u64>))
                 }
@@ -683,11 +694,11 @@ fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             (
                 quote! {
                     oagen_runtime::Paging::Offset {
-                        first: self.#ident.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0),
+                        first: #start.unwrap_or(0),
                         total: #total,
                     }
                 },
-                set_number(&ident, &wire),
+                set_number(ty, &ident, &wire),
                 format!(" with `{wire}` moved past the items read, {until}."),
             )
         }
@@ -715,9 +726,26 @@ fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
+/// An `Option` of an integer (`option`, of the integer type `ty`) as an `Option<u64>`: with
+/// no conversion where none is needed (clippy flags those), `None` for a negative number.
+fn to_u64(ty: &TypeRef, option: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Scalar(crate::ir::Scalar::U64) => option,
+        TypeRef::Scalar(crate::ir::Scalar::U32) => quote!(#option.map(u64::from)),
+        _ => quote!(#option.and_then(|number| u64::try_from(number).ok())),
+    }
+}
+
 /// Sets an integer page parameter from `PageRef::Number`, refusing a number the parameter's
 /// type cannot hold.
-fn set_number(ident: &proc_macro2::Ident, wire: &str) -> TokenStream {
+fn set_number(ty: &TypeRef, ident: &proc_macro2::Ident, wire: &str) -> TokenStream {
+    if *ty == TypeRef::Scalar(crate::ir::Scalar::U64) {
+        return quote! {
+            if let Some(oagen_runtime::PageRef::Number(number)) = next {
+                request.#ident = Some(number);
+            }
+        };
+    }
     let message = format!("the next page's `{wire}` does not fit its parameter's type");
     quote! {
         if let Some(oagen_runtime::PageRef::Number(number)) = next {
