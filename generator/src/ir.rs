@@ -438,6 +438,9 @@ pub enum PageStyle {
     HeaderCursor { param: usize, header: String },
     /// The next page is the `Link` header's `rel="next"`.
     Link,
+    /// The next page's URL is a string field of the page, reached through these fields
+    /// (each an object but the last).
+    NextUrl { path: Vec<PageField> },
     /// A page number query parameter (an optional integer); pages count from `first`.
     PageNumber { param: usize, first: u64 },
     /// An offset query parameter (an optional integer), with the page's total if it has one.

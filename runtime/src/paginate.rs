@@ -35,6 +35,9 @@ pub enum Paging<P> {
     HeaderCursor(&'static str),
     /// The `Link` header's `rel="next"` (RFC 8288); absent on the last page.
     Link,
+    /// The page holds the next page's URL, followed as [`Paging::Link`] is; absent, `null`
+    /// or empty on the last page.
+    NextUrl(fn(&P) -> Option<String>),
     /// Pages are numbered: the next is one more than this one, counted from `first` (the
     /// number the first request asked for, or the API's first page).
     PageNumber { first: u64 },
@@ -171,6 +174,7 @@ impl<'a, P, I, B> Pages<'a, P, I, B> {
                 .filter_map(|value| value.to_str().ok())
                 .find_map(next_link)
                 .map(PageRef::Link),
+            Paging::NextUrl(next) => next(&response.body).map(PageRef::Link),
             Paging::PageNumber { first } => Some(PageRef::Number(
                 numbered(*first, &self.current).saturating_add(1),
             )),

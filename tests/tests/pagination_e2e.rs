@@ -527,3 +527,64 @@ async fn the_server_says_whether_and_when_to_retry() {
     assert!(started.elapsed() >= Duration::from_millis(150));
     server.verify().await;
 }
+
+#[tokio::test]
+async fn a_next_page_url_in_the_page_is_followed_until_it_is_null() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/messages"))
+        .and(query_param_is_missing("PageToken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "messages": ["a", "b"],
+            "meta": {"next_page_url": format!("{uri}/messages?PageSize=2&Page=1&PageToken=PT2"), "page_size": 2},
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    page(
+        &server,
+        "/messages",
+        &[("PageToken", "PT2"), ("PageSize", "2")],
+        ResponseTemplate::new(200).set_body_json(json!({
+            "messages": ["c"],
+            "meta": {"next_page_url": null, "page_size": 2},
+        })),
+    )
+    .await;
+    let (items, err) = walk(
+        client(&server)
+            .list_messages()
+            .page_size(2)
+            .paginate()
+            .items(),
+    )
+    .await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(items, ["a", "b", "c"]);
+    server.verify().await;
+
+    // Azure's `nextLink` beside the items, relative this time; absent on the last page.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/vaults"))
+        .and(query_param_is_missing("skiptoken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": ["v1"],
+            "nextLink": "/vaults?skiptoken=s2",
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    page(
+        &server,
+        "/vaults",
+        &[("skiptoken", "s2")],
+        ResponseTemplate::new(200).set_body_json(json!({"value": ["v2"]})),
+    )
+    .await;
+    let (items, err) = walk(client(&server).list_vaults().paginate().items()).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(items, ["v1", "v2"]);
+    server.verify().await;
+}

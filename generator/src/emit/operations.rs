@@ -642,6 +642,22 @@ fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
              origin only)."
                 .to_owned(),
         ),
+        PageStyle::NextUrl { path } => {
+            let value = next_url(path);
+            let names: Vec<&str> = path.iter().map(|f| f.wire_name.as_str()).collect();
+            (
+                quote!(oagen_runtime::Paging::NextUrl(|page: &#page| #value)),
+                quote! {
+                    if let Some(oagen_runtime::PageRef::Link(link)) = next {
+                        request.options.follow(link);
+                    }
+                },
+                format!(
+                    " at the `{}` of the page before (on the API's origin only).",
+                    super::escape_direction_controls(&names.join("."))
+                ),
+            )
+        }
         PageStyle::PageNumber { param, first } => {
             let (ident, wire) = number_param(*param);
             let ty = &op.params[*param].ty;
@@ -723,6 +739,37 @@ fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                 |page: &#page| #count,
             )
         }
+    }
+}
+
+/// The next page's URL read through `path` from `page` (a `&Page`), as an `Option<String>`.
+fn next_url(path: &[crate::ir::PageField]) -> TokenStream {
+    let Some((last, parents)) = path.split_last() else {
+        return quote!(None);
+    };
+    let mut steps = Vec::new();
+    let mut at = quote!(page);
+    for (index, field) in parents.iter().enumerate() {
+        let name = format_ident!("{}", field.rust_name);
+        let next = format_ident!("level{}", index + 1);
+        let value = match field.depth {
+            0 => quote!(&#at.#name),
+            1 => quote!(#at.#name.as_ref()?),
+            _ => quote!(#at.#name.as_ref()?.as_ref()?),
+        };
+        steps.push(quote!(let #next = #value;));
+        at = quote!(#next);
+    }
+    let name = format_ident!("{}", last.rust_name);
+    let value = match last.depth {
+        0 => quote!(Some(#at.#name.clone())),
+        1 => quote!(#at.#name.clone()),
+        _ => quote!(#at.#name.clone().flatten()),
+    };
+    if steps.is_empty() {
+        value
+    } else {
+        quote!({ #(#steps)* #value })
     }
 }
 

@@ -13,6 +13,9 @@
 //! - **header cursor**: an optional string `cursor`, `page_token` or `pageToken` query
 //!   parameter, and a response header declared with `next` and `cursor` or `token` in its
 //!   name (`X-Next-Cursor`), which holds the next cursor;
+//! - **next URL**: a string field `next_page_url`, `nextPageUrl`, `next_url`, `nextLink`,
+//!   `next_link` or `@odata.nextLink` of the page, or of its `meta`, `links`, `pagination` or
+//!   `paging` object, is the next page's URL, followed as it is (Twilio, Azure, Graph);
 //! - **link**: the response declares a `Link` header; its `rel="next"` is the next page
 //!   (GitHub, RFC 8288);
 //! - **page number**: an optional integer `page` query parameter beside a page size
@@ -22,8 +25,9 @@
 //!   `total_results` integer field of the page, if present, ends the walk.
 //!
 //! A document states names with `x-oagen-pagination` at its root (for every operation) or
-//! on an operation: `style` (`cursor`, `header_cursor`, `link`, `page`, `offset`; inferred
-//! from the other keys when absent), `cursor`, `next`, `has_more`, `id`, `next_header`,
+//! on an operation: `style` (`cursor`, `header_cursor`, `link`, `next_url`, `page`,
+//! `offset`; inferred from the other keys when absent), `cursor`, `next`, `has_more`, `id`,
+//! `next_header`, `next_url` (a dotted path: `meta.next_page_url`),
 //! `page`, `offset`, `total` and `items`; `false` on an operation turns pagination off.
 //! When names are stated and do not match, a warning says why. An operation that looks
 //! paginated (a parameter named like a cursor, page or offset) but matches no style gets a
@@ -39,8 +43,9 @@ use crate::ir::{
 };
 
 const EXTENSION: &str = "x-oagen-pagination";
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "style",
+    "next_url",
     "cursor",
     "next",
     "has_more",
@@ -56,6 +61,18 @@ const KEYS: [&str; 11] = [
 const CURSOR_PARAMS: [&str; 3] = ["cursor", "page_token", "pageToken"];
 /// Fields that hold the next cursor, by default.
 const NEXT_FIELDS: [&str; 4] = ["next", "next_cursor", "next_page", "next_page_token"];
+/// Fields that hold the next page's URL, by default, in the page or in one of its object
+/// fields named in `NEXT_URL_PARENTS` (Twilio's `meta.next_page_url`, Azure's `nextLink`,
+/// Microsoft Graph's `@odata.nextLink`).
+const NEXT_URL_FIELDS: [&str; 6] = [
+    "next_page_url",
+    "nextPageUrl",
+    "next_url",
+    "nextLink",
+    "next_link",
+    "@odata.nextLink",
+];
+const NEXT_URL_PARENTS: [&str; 4] = ["meta", "links", "pagination", "paging"];
 const PAGE_PARAMS: [&str; 3] = ["page", "page_number", "pageNumber"];
 const OFFSET_PARAMS: [&str; 2] = ["offset", "skip"];
 const SIZE_PARAMS: [&str; 7] = [
@@ -99,6 +116,10 @@ enum Convention<'d> {
         header: &'d str,
     },
     Link,
+    /// A field of the page (or of one of its object fields) holds the next page's URL.
+    NextUrl {
+        path: Vec<&'d str>,
+    },
     Page {
         page: &'d str,
         first: Option<u64>,
@@ -193,6 +214,14 @@ impl<'d> Lowerer<'d> {
         if let Some(header) = next_header {
             for cursor in CURSOR_PARAMS {
                 conventions.push(Convention::HeaderCursor { cursor, header });
+            }
+        }
+        for field in NEXT_URL_FIELDS {
+            conventions.push(Convention::NextUrl { path: vec![field] });
+            for parent in NEXT_URL_PARENTS {
+                conventions.push(Convention::NextUrl {
+                    path: vec![parent, field],
+                });
             }
         }
         if page
@@ -306,6 +335,31 @@ impl<'d> Lowerer<'d> {
                     return Err("the response declares no `Link` header".to_owned());
                 }
                 PageStyle::Link
+            }
+            Convention::NextUrl { path } => {
+                let mut fields = fields;
+                let mut steps = Vec::new();
+                for (index, name) in path.iter().enumerate() {
+                    let last = index + 1 == path.len();
+                    let field = fields
+                        .iter()
+                        .find(|f| f.wire_name == *name)
+                        .ok_or_else(|| format!("the response has no field `{}`", path.join(".")))?;
+                    if last {
+                        if field.ty.non_null() != &TypeRef::Scalar(Scalar::String) {
+                            return Err(format!("`{}` is not a string", path.join(".")));
+                        }
+                    } else {
+                        fields = self
+                            .struct_fields(field.ty.non_null())
+                            .ok_or_else(|| format!("`{name}` is not an object"))?;
+                    }
+                    steps.push(page_field(field));
+                }
+                if steps.is_empty() {
+                    return Err("the next page's URL field is not named".to_owned());
+                }
+                PageStyle::NextUrl { path: steps }
             }
             Convention::Page { page: name, first } => {
                 let param = integer_param(params, name)?;
@@ -431,8 +485,8 @@ impl<'d> Lowerer<'d> {
                             join(&ptr, &[key]),
                             format!(
                                 "`{EXTENSION}` takes the string keys `style`, `cursor`, `next`, \
-                                 `has_more`, `id`, `next_header`, `page`, `offset`, `total` and \
-                                 `items`, and the number `first`; `{key}` is ignored"
+                                 `has_more`, `id`, `next_header`, `next_url`, `page`, `offset`, \
+                                 `total` and `items`, and the number `first`; `{key}` is ignored"
                             ),
                         );
                     }
@@ -440,6 +494,8 @@ impl<'d> Lowerer<'d> {
                 let name = |key: &str| names.get(key).and_then(Value::as_str);
                 let style = name("style").unwrap_or(if name("next_header").is_some() {
                     "header_cursor"
+                } else if name("next_url").is_some() {
+                    "next_url"
                 } else if name("page").is_some() {
                     "page"
                 } else if name("offset").is_some() {
@@ -463,6 +519,9 @@ impl<'d> Lowerer<'d> {
                         header: name("next_header").unwrap_or("X-Next-Cursor"),
                     },
                     "link" => Convention::Link,
+                    "next_url" => Convention::NextUrl {
+                        path: name("next_url").unwrap_or("next").split('.').collect(),
+                    },
                     "page" => Convention::Page {
                         page: name("page").unwrap_or("page"),
                         first: names.get("first").and_then(Value::as_u64),
@@ -476,7 +535,7 @@ impl<'d> Lowerer<'d> {
                             join(&ptr, &["style"]),
                             format!(
                                 "`{other}` is not a pagination style; the styles are `cursor`, \
-                                 `header_cursor`, `link`, `page` and `offset`"
+                                 `header_cursor`, `link`, `next_url`, `page` and `offset`"
                             ),
                         );
                         return Stated::Off;
