@@ -409,6 +409,9 @@ pub struct EventStream {
     /// The boolean field of the request body that asks for a stream (`stream`), set to
     /// true by the streaming call.
     pub flag: Option<PageField>,
+    /// The builder's method that resumes a `GET` stream after an event id (sends
+    /// `Last-Event-ID`), unless a parameter already sends that header.
+    pub resume: Option<String>,
 }
 
 /// How an event's data is decoded.

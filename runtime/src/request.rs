@@ -34,6 +34,7 @@ pub struct CallOptions {
     timeout: Option<Option<Duration>>,
     retry: Option<RetryPolicy>,
     follow: Option<String>,
+    last_event_id: Option<String>,
 }
 
 impl CallOptions {
@@ -54,6 +55,12 @@ impl CallOptions {
     /// never send the client's credentials elsewhere.
     pub fn follow(&mut self, link: String) {
         self.follow = Some(link);
+    }
+
+    /// Sends `Last-Event-ID: id`, so that a stream of events resumes after the event with
+    /// that id (see [`EventStream::last_event_id`](crate::EventStream::last_event_id)).
+    pub fn last_event_id(&mut self, id: String) {
+        self.last_event_id = Some(id);
     }
 }
 
@@ -674,6 +681,18 @@ impl<'a> Request<'a> {
         let mut headers = inner.headers.clone();
         for (name, value) in self.headers.iter() {
             headers.append(name.clone(), value.clone());
+        }
+        if let Some(id) = &self.options.last_event_id {
+            match HeaderValue::from_str(id) {
+                Ok(value) => {
+                    headers.insert("last-event-id", value);
+                }
+                Err(_) => {
+                    return Err(Error::InvalidRequest(
+                        "the last event id is not a valid header value".to_owned(),
+                    ));
+                }
+            }
         }
         for credential in &inner.credentials {
             if !self.endpoint.security.contains(&credential.scheme) {

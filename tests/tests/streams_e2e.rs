@@ -376,3 +376,36 @@ async fn a_post_stream_is_not_retried_and_a_stated_flag_is_set() {
     assert!(requests[0].contains(r#""follow":true"#), "{}", requests[0]);
     assert!(requests[0].contains(r#""since":"t0""#), "{}", requests[0]);
 }
+
+#[tokio::test]
+async fn a_get_stream_resumes_after_the_last_event_id() {
+    let script = vec![
+        write(EVENT_STREAM_HEAD),
+        write("id: 42\ndata: forty-two\n\n"),
+        write("data: no id of its own\n\n"),
+    ];
+    let (url, requests) = serve(vec![script]).await;
+    let client = client(&url);
+    let mut stream = client.watch_notifications().stream().await.unwrap();
+    let first = stream.try_next().await.unwrap().unwrap();
+    assert_eq!(first.id.as_deref(), Some("42"));
+    let second = stream.try_next().await.unwrap().unwrap();
+    assert_eq!(second.id.as_deref(), Some("42"), "the id carries over");
+    assert!(stream.try_next().await.unwrap().is_none());
+    let resume_from = stream.last_event_id().unwrap().to_owned();
+
+    let mut resumed = client
+        .watch_notifications()
+        .last_event_id(resume_from)
+        .stream()
+        .await
+        .unwrap();
+    while resumed.try_next().await.unwrap().is_some() {}
+    let requests = requests.lock().unwrap();
+    assert!(!requests[0].to_ascii_lowercase().contains("last-event-id"));
+    assert!(
+        requests[1].to_ascii_lowercase().contains("last-event-id: 42"),
+        "{}",
+        requests[1]
+    );
+}

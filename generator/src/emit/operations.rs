@@ -185,11 +185,24 @@ fn stream_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             super::escape_direction_controls(&flag.wire_name)
         ));
     }
+    let resume = stream.resume.as_ref().map(|name| {
+        let name = format_ident!("{}", name);
+        quote! {
+            /// Resumes the stream after the event with this id (sent as `Last-Event-ID`; see
+            /// `EventStream::last_event_id`), where the API supports it.
+            pub fn #name(mut self, id: impl Into<String>) -> Self {
+                self.options.last_event_id(id.into());
+                self
+            }
+        }
+    });
     quote! {
         #(#[doc = #docs])*
         pub async fn #method(self) -> Result<oagen_runtime::EventStream<#data, ErrorBody>, Error> {
             #body
         }
+
+        #resume
     }
 }
 

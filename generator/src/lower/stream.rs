@@ -82,11 +82,23 @@ impl<'d> Lowerer<'d> {
             .find(|name| !params.iter().any(|p| p.rust_name == **name))
             .map(|name| (*name).to_owned())?;
         let flag = self.stream_flag(cx, body);
+        let declares_header = params.iter().any(|p| {
+            p.location == ParamLocation::Header && p.wire_name.eq_ignore_ascii_case("last-event-id")
+        });
+        let resume = (cx.method == HttpMethod::Get && !declares_header)
+            .then(|| {
+                ["last_event_id", "resume_after"]
+                    .into_iter()
+                    .find(|name| !params.iter().any(|p| p.rust_name == *name) && *name != method)
+            })
+            .flatten()
+            .map(str::to_owned);
         Some(EventStream {
             method,
             data,
             format,
             flag,
+            resume,
         })
     }
 
