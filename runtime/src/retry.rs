@@ -13,13 +13,16 @@ use reqwest::{Method, StatusCode};
 ///
 /// Waits grow exponentially from [`initial_backoff`](Self::initial_backoff) up to
 /// [`max_backoff`](Self::max_backoff), with random jitter so that many clients do not retry
-/// in step. When the server says how long to wait (`Retry-After`, in seconds or as an HTTP
-/// date), the client waits that long instead, if it is no longer than
-/// [`max_retry_after`](Self::max_retry_after); a longer wait is not made, and the answer is
-/// returned at once so the caller can decide.
+/// in step. When the server says how long to wait (`retry-after-ms`, in milliseconds, or
+/// else `Retry-After`, in seconds or as an HTTP date), the client waits that long instead, if
+/// it is no longer than [`max_retry_after`](Self::max_retry_after); a longer wait is not
+/// made, and the answer is returned at once so the caller can decide. A server that sends
+/// `x-should-retry: true` or `false` decides whether an answer is retried, whatever its
+/// status.
 ///
 /// Only idempotent methods (`GET`, `HEAD`, `OPTIONS`, `PUT`, `DELETE`, `TRACE`) are retried,
-/// unless the request carries an `Idempotency-Key` header or
+/// unless the request carries an idempotency key (an `Idempotency-Key` header, or the header
+/// a generated client fills in where the API declares one, the same on every attempt) or
 /// [`retry_non_idempotent`](Self::retry_non_idempotent) is set: sending a `POST` twice may
 /// create two things.
 ///
