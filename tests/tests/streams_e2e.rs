@@ -404,7 +404,9 @@ async fn a_get_stream_resumes_after_the_last_event_id() {
     let requests = requests.lock().unwrap();
     assert!(!requests[0].to_ascii_lowercase().contains("last-event-id"));
     assert!(
-        requests[1].to_ascii_lowercase().contains("last-event-id: 42"),
+        requests[1]
+            .to_ascii_lowercase()
+            .contains("last-event-id: 42"),
         "{}",
         requests[1]
     );

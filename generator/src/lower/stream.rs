@@ -68,12 +68,14 @@ impl<'d> Lowerer<'d> {
                     &format!("{builder_name}Event"),
                     None,
                 );
-                let format = if *self.through_aliases(&ty) == TypeRef::Scalar(Scalar::String) {
-                    EventFormat::Text
-                } else {
-                    EventFormat::Json
-                };
-                (ty, format)
+                match self.through_aliases(&ty) {
+                    TypeRef::Scalar(Scalar::String) => (ty, EventFormat::Text),
+                    // Bytes cannot be told apart in a text stream: the data is text.
+                    TypeRef::Scalar(Scalar::Binary) => {
+                        (TypeRef::Scalar(Scalar::String), EventFormat::Text)
+                    }
+                    _ => (ty, EventFormat::Json),
+                }
             }
             None => (TypeRef::Scalar(Scalar::String), EventFormat::Text),
         };
