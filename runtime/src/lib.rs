@@ -14,6 +14,7 @@ mod multipart;
 pub mod nullable;
 mod paginate;
 mod request;
+mod response;
 mod retry;
 mod secret;
 mod sse;
