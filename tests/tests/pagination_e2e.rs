@@ -594,3 +594,44 @@ async fn a_next_page_url_in_the_page_is_followed_until_it_is_null() {
     assert_eq!(items, ["v1", "v2"]);
     server.verify().await;
 }
+
+#[tokio::test]
+async fn a_followed_link_carries_the_query_credential_once() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/starred"))
+        .and(query_param("api_key", "real-key"))
+        .and(query_param_is_missing("page"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header(
+                    "link",
+                    // The server echoes a key in its link: it is replaced, not sent twice.
+                    format!("<{uri}/starred?api_key=echoed&page=2>; rel=\"next\"").as_str(),
+                )
+                .set_body_json(repos(1..2)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/starred"))
+        .and(query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(repos(2..3)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .query_key("real-key")
+        .build()
+        .unwrap();
+    let (items, err) = walk(client.list_starred().paginate().items()).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(items.len(), 2);
+    let requests = server.received_requests().await.unwrap();
+    let second = requests[1].url.query().unwrap_or_default().to_owned();
+    assert_eq!(second, "page=2&api_key=real-key");
+    server.verify().await;
+}
