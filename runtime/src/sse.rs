@@ -490,6 +490,14 @@ mod tests {
     }
 
     #[test]
+    fn streams_and_pages_can_move_to_another_task() {
+        fn send<T: Send>() {}
+        send::<EventStream<String, ()>>();
+        send::<crate::Pages<'static, Vec<String>, String, ()>>();
+        send::<crate::Items<'static, Vec<String>, String, ()>>();
+    }
+
+    #[test]
     fn an_unfinished_event_is_pending_and_an_oversized_one_is_refused() {
         let (events, pending) = parse(&[b"data: a\n\ndata: b\n"]);
         assert_eq!(data(&events), ["a"]);
