@@ -117,6 +117,14 @@ impl CoreBuilder {
 
     /// Sends requests through this `reqwest::Client` (for proxies, TLS settings, middleware).
     /// Its own settings apply; the connect timeout and user agent of this builder do not.
+    ///
+    /// Its redirect policy applies too. reqwest's default follows up to 10 redirects to any
+    /// host and strips only `Authorization` and `Cookie` when the host changes, so an API key
+    /// in another header or in the query would follow a redirect to another origin. Build it
+    /// with `.redirect(reqwest::redirect::Policy::none())` (and `.referer(false)`), and this
+    /// client follows redirects itself, within the API's origin only, as it does with its own
+    /// `reqwest::Client`. Whatever the policy, an answer that comes from another origin is
+    /// returned as [`Error::Redirect`](crate::Error::Redirect), never as the API's answer.
     pub fn http_client(&mut self, client: reqwest::Client) {
         self.http = Some(client);
     }
@@ -184,8 +192,12 @@ impl CoreBuilder {
 
         let http = match self.http {
             Some(http) => http,
+            // Redirects are followed by the request itself, within the API's origin only
+            // (see `redirect.rs`); reqwest's own policy would take credentials elsewhere.
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
                 .build()
                 .map_err(|err| {
                     ConfigError::new(format!("could not build the HTTP client: {err}"))
@@ -227,6 +239,20 @@ fn placement(
     location: AuthLocation,
     secret: Secret,
 ) -> Result<Placement, ConfigError> {
+    // An empty credential is a mistake (an unset environment variable, say) that the server
+    // would report as a 401 on the first call; it is reported here, before anything is sent.
+    let exposed = secret.expose();
+    let empty = match location {
+        AuthLocation::Basic => exposed.split(':').next().unwrap_or("").trim().is_empty(),
+        _ => exposed.trim().is_empty(),
+    };
+    if empty {
+        let what = match location {
+            AuthLocation::Basic => "the username",
+            _ => "the credential",
+        };
+        return Err(ConfigError::new(format!("{what} for `{scheme}` is empty")));
+    }
     let invalid = || {
         ConfigError::new(format!(
             "the credential for `{scheme}` is not a valid HTTP header value \

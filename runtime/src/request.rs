@@ -13,6 +13,7 @@ use tracing::field::Empty;
 
 use crate::client::{ClientCore, Placement};
 use crate::error::{ApiError, DecodeError, Error, TooLargeError};
+use crate::redirect;
 use crate::retry::RetryPolicy;
 
 /// What generated code says about one operation: its method, its path template as the API
@@ -520,19 +521,27 @@ impl<'a> Request<'a> {
         for (name, value) in self.headers.iter() {
             headers.append(name.clone(), value.clone());
         }
+        // Credentials in the query, set again on any URL a redirect leads to; and every
+        // credential's text, masked in the cause of a transport error.
+        let mut query_credentials: Vec<(&'static str, &str)> = Vec::new();
+        let mut secrets: Vec<&str> = Vec::new();
         for credential in &inner.credentials {
             if !self.endpoint.security.contains(&credential.scheme) {
                 continue;
             }
             match &credential.placement {
-                Placement::Header(name, value) if *name == COOKIE => {
-                    headers.append(name.clone(), value.clone());
-                }
                 Placement::Header(name, value) => {
-                    headers.insert(name.clone(), value.clone());
+                    if *name == COOKIE {
+                        headers.append(name.clone(), value.clone());
+                    } else {
+                        headers.insert(name.clone(), value.clone());
+                    }
+                    secrets.extend(value.to_str().ok());
                 }
                 Placement::Query(name, secret) => {
                     url.query_pairs_mut().append_pair(name, secret.expose());
+                    query_credentials.push((name, secret.expose()));
+                    secrets.push(secret.expose());
                 }
             }
         }
@@ -543,31 +552,34 @@ impl<'a> Request<'a> {
         let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
         let timeout = self.options.timeout.unwrap_or(inner.timeout);
         let repeatable = policy.may_repeat(&self.endpoint.method, &headers);
+        let outgoing = redirect::Outgoing {
+            http: &inner.http,
+            method: self.endpoint.method.clone(),
+            url,
+            headers,
+            body: self.body.as_ref().map(|(bytes, _)| bytes.clone()),
+            timeout,
+            base: &inner.base_url,
+            query_credentials: &query_credentials,
+        };
         let mut attempt = 0;
         loop {
             attempt += 1;
             let last = attempt >= policy.attempts();
-            let mut builder = inner
-                .http
-                .request(self.endpoint.method.clone(), url.clone())
-                .headers(headers.clone());
-            if let Some(timeout) = timeout {
-                builder = builder.timeout(timeout);
-            }
-            if let Some((bytes, _)) = &self.body {
-                builder = builder.body(bytes.clone());
-            }
-
-            let response = match builder.send().await {
+            let response = match redirect::send(&outgoing).await {
                 Ok(response) => response,
-                Err(err) => {
+                Err(redirect::Failure::Redirect(mut err)) => {
+                    err.attempts = attempt;
+                    return Err(Error::Redirect(err));
+                }
+                Err(redirect::Failure::Transport(err)) => {
                     // A request that never connected was never sent, so it is safe to send
-                    // whatever its method.
-                    if !last && (repeatable || err.is_connect()) {
+                    // whatever its method. A failure that would repeat is not retried.
+                    if !last && will_pass(&err) && (repeatable || err.is_connect()) {
                         wait(attempt, policy.backoff(attempt), &transport_reason(&err)).await;
                         continue;
                     }
-                    return Err(Error::transport(err, attempt));
+                    return Err(Error::transport(err, attempt, &secrets));
                 }
             };
             let status = response.status();
@@ -592,7 +604,7 @@ impl<'a> Request<'a> {
                         wait(attempt, policy.backoff(attempt), &transport_reason(&err)).await;
                         continue;
                     }
-                    return Err(Error::transport(err, attempt));
+                    return Err(Error::transport(err, attempt, &secrets));
                 }
                 Err(BodyError::TooLarge) => {
                     return Err(Error::ResponseTooLarge(Box::new(TooLargeError {
@@ -605,6 +617,13 @@ impl<'a> Request<'a> {
             }
         }
     }
+}
+
+/// Whether a transport failure may pass if the request is sent again: not a request that
+/// could not be built, nor a chain of redirects (a user's own client may follow them) that
+/// looped or ran too long.
+fn will_pass(err: &reqwest::Error) -> bool {
+    !(err.is_builder() || err.is_redirect())
 }
 
 /// Why a transport error happened, in words that cannot hold the URL (whose query may hold
