@@ -621,9 +621,29 @@ impl<'a> Request<'a> {
 
 /// Whether a transport failure may pass if the request is sent again: not a request that
 /// could not be built, nor a chain of redirects (a user's own client may follow them) that
-/// looped or ran too long.
+/// looped or ran too long, nor a TLS handshake that failed on what the server sent (a
+/// certificate that is not trusted, or a server that does not speak TLS), which TLS layers
+/// report as an I/O error of kind `InvalidData`.
 fn will_pass(err: &reqwest::Error) -> bool {
-    !(err.is_builder() || err.is_redirect())
+    use std::error::Error as _;
+    if err.is_builder() || err.is_redirect() {
+        return false;
+    }
+    let mut next = err.source();
+    while let Some(source) = next {
+        // An I/O error wrapping another hides it from `source()`: look inside too.
+        let mut io = source.downcast_ref::<std::io::Error>();
+        while let Some(error) = io {
+            if error.kind() == std::io::ErrorKind::InvalidData {
+                return false;
+            }
+            io = error
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<std::io::Error>());
+        }
+        next = source.source();
+    }
+    true
 }
 
 /// Why a transport error happened, in words that cannot hold the URL (whose query may hold

@@ -518,3 +518,32 @@ fn empty_credentials_are_refused_when_the_client_is_built() {
     assert!(secured().token("").build().is_err());
     assert!(secured().query_key("").build().is_err());
 }
+
+#[tokio::test]
+async fn a_tls_handshake_that_fails_is_not_retried() {
+    // A server that answers a TLS hello in plain HTTP, as a misconfigured port would.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let counter = connections.clone();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut socket, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut hello = [0u8; 512];
+            let _ = socket.read(&mut hello).await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let client = client_for(&format!("https://{address}"));
+    let err = client
+        .get_customer_by_id(customer_uuid())
+        .await
+        .expect_err("no TLS there");
+    assert!(matches!(err, Error::Network(_)), "{err:?}");
+    assert_eq!(err.attempts(), 1, "{err}");
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_one_clean_line(&err.to_string());
+}
