@@ -280,8 +280,11 @@ fn placement(
         ),
         AuthLocation::Basic => Placement::Header(
             reqwest::header::AUTHORIZATION,
-            sensitive(&format!("Basic {}", base64(secret.expose().as_bytes())))
-                .map_err(|_| invalid())?,
+            sensitive(&format!(
+                "Basic {}",
+                crate::Base64(secret.expose().as_bytes().to_vec()).encode()
+            ))
+            .map_err(|_| invalid())?,
         ),
         AuthLocation::Cookie(name) => Placement::Header(
             reqwest::header::COOKIE,
@@ -329,46 +332,5 @@ impl ClientCore {
     /// Starts a request for an operation.
     pub fn request(&self, endpoint: Endpoint) -> Request<'_> {
         Request::new(self, endpoint)
-    }
-}
-
-/// Standard base64 with padding (RFC 4648), for basic credentials.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::base64;
-
-    #[test]
-    fn base64_matches_rfc_4648() {
-        for (input, expected) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("user:pass", "dXNlcjpwYXNz"),
-        ] {
-            assert_eq!(base64(input.as_bytes()), expected);
-        }
     }
 }
