@@ -17,6 +17,7 @@ pub use client::{Client, ClientBuilder, Error, ErrorBody};
 /// the same version.
 pub use oagen_runtime::reqwest;
 pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Items, Pages, Response};
+pub use oagen_runtime::{RedirectError, RedirectReason};
 pub use oagen_runtime::{RetryPolicy, Secret, TooLargeError, TransportError};
 /// Re-exported: identifiers in this API are `uuid::Uuid`s.
 pub use uuid;

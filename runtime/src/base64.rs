@@ -1,13 +1,25 @@
-//! `format: byte`: bytes sent as base64 text.
+//! `format: byte`: bytes sent as base64 text, through the `base64` crate (already in every
+//! build through reqwest).
 
 use std::fmt;
+
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 
 /// Bytes written as base64 (`format: byte`). Decoding accepts the standard and the URL-safe
 /// alphabets, with or without padding; encoding writes the standard alphabet, padded.
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Base64(pub Vec<u8>);
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// Decoding: either alphabet, padded or not, and lenient about the unused bits of the last
+/// character, as servers write all of these.
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 
 impl Base64 {
     /// The bytes.
@@ -15,59 +27,27 @@ impl Base64 {
         &self.0
     }
 
-    /// The base64 text.
+    /// The base64 text: the standard alphabet, padded.
     pub fn encode(&self) -> String {
-        let mut out = String::with_capacity(self.0.len().div_ceil(3) * 4);
-        for chunk in self.0.chunks(3) {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
+        STANDARD.encode(&self.0)
     }
 
-    /// Decodes base64 text (standard or URL-safe, padding optional, whitespace ignored).
+    /// Decodes base64 text (standard or URL-safe alphabet, padding optional, whitespace
+    /// ignored).
     pub fn decode(text: &str) -> Option<Self> {
-        let mut out = Vec::with_capacity(text.len() / 4 * 3);
-        let mut acc = 0u32;
-        let mut bits = 0u32;
-        let mut padding = false;
-        for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
-            let value = match c {
-                b'A'..=b'Z' => c - b'A',
-                b'a'..=b'z' => c - b'a' + 26,
-                b'0'..=b'9' => c - b'0' + 52,
-                b'+' | b'-' => 62,
-                b'/' | b'_' => 63,
-                b'=' => {
-                    padding = true;
-                    continue;
-                }
-                _ => return None,
-            };
-            if padding {
-                return None;
-            }
-            acc = (acc << 6) | u32::from(value);
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((acc >> bits) as u8);
-                acc &= (1 << bits) - 1;
-            }
-        }
-        // Six leftover bits cannot come from whole bytes.
-        (bits < 6).then_some(Base64(out))
+        let compact: String;
+        let text = if text.bytes().any(|b| b.is_ascii_whitespace()) {
+            compact = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            compact.as_str()
+        } else {
+            text
+        };
+        let engine = if text.bytes().any(|b| b == b'-' || b == b'_') {
+            &URL_SAFE_LENIENT
+        } else {
+            &STANDARD_LENIENT
+        };
+        engine.decode(text).ok().map(Base64)
     }
 }
 
@@ -135,6 +115,12 @@ mod tests {
         assert_eq!(Base64(b"fo".to_vec()).encode(), "Zm8=");
         assert_eq!(Base64::decode("Zm8"), Some(Base64(b"fo".to_vec())));
         assert_eq!(Base64::decode("_-8"), Base64::decode("/+8"));
+        assert_eq!(
+            Base64::decode("Zm9v\nYmFy"),
+            Some(Base64(b"foobar".to_vec()))
+        );
+        // One alphabet per text.
+        assert_eq!(Base64::decode("_+8"), None);
         assert_eq!(Base64::decode("Z"), None);
         assert_eq!(Base64::decode("Zm8=x"), None);
         assert_eq!(Base64::decode("Zm!8"), None);

@@ -117,6 +117,14 @@ impl CoreBuilder {
 
     /// Sends requests through this `reqwest::Client` (for proxies, TLS settings, middleware).
     /// Its own settings apply; the connect timeout and user agent of this builder do not.
+    ///
+    /// Its redirect policy applies too. reqwest's default follows up to 10 redirects to any
+    /// host and strips only `Authorization` and `Cookie` when the host changes, so an API key
+    /// in another header or in the query would follow a redirect to another origin. Build it
+    /// with `.redirect(reqwest::redirect::Policy::none())` (and `.referer(false)`), and this
+    /// client follows redirects itself, within the API's origin only, as it does with its own
+    /// `reqwest::Client`. Whatever the policy, an answer that comes from another origin is
+    /// returned as [`Error::Redirect`](crate::Error::Redirect), never as the API's answer.
     pub fn http_client(&mut self, client: reqwest::Client) {
         self.http = Some(client);
     }
@@ -184,8 +192,12 @@ impl CoreBuilder {
 
         let http = match self.http {
             Some(http) => http,
+            // Redirects are followed by the request itself, within the API's origin only
+            // (see `redirect.rs`); reqwest's own policy would take credentials elsewhere.
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
                 .build()
                 .map_err(|err| {
                     ConfigError::new(format!("could not build the HTTP client: {err}"))
@@ -227,6 +239,20 @@ fn placement(
     location: AuthLocation,
     secret: Secret,
 ) -> Result<Placement, ConfigError> {
+    // An empty credential is a mistake (an unset environment variable, say) that the server
+    // would report as a 401 on the first call; it is reported here, before anything is sent.
+    let exposed = secret.expose();
+    let empty = match location {
+        AuthLocation::Basic => exposed.split(':').next().unwrap_or("").trim().is_empty(),
+        _ => exposed.trim().is_empty(),
+    };
+    if empty {
+        let what = match location {
+            AuthLocation::Basic => "the username",
+            _ => "the credential",
+        };
+        return Err(ConfigError::new(format!("{what} for `{scheme}` is empty")));
+    }
     let invalid = || {
         ConfigError::new(format!(
             "the credential for `{scheme}` is not a valid HTTP header value \
@@ -254,8 +280,11 @@ fn placement(
         ),
         AuthLocation::Basic => Placement::Header(
             reqwest::header::AUTHORIZATION,
-            sensitive(&format!("Basic {}", base64(secret.expose().as_bytes())))
-                .map_err(|_| invalid())?,
+            sensitive(&format!(
+                "Basic {}",
+                crate::Base64(secret.expose().as_bytes().to_vec()).encode()
+            ))
+            .map_err(|_| invalid())?,
         ),
         AuthLocation::Cookie(name) => Placement::Header(
             reqwest::header::COOKIE,
@@ -303,46 +332,5 @@ impl ClientCore {
     /// Starts a request for an operation.
     pub fn request(&self, endpoint: Endpoint) -> Request<'_> {
         Request::new(self, endpoint)
-    }
-}
-
-/// Standard base64 with padding (RFC 4648), for basic credentials.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::base64;
-
-    #[test]
-    fn base64_matches_rfc_4648() {
-        for (input, expected) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("user:pass", "dXNlcjpwYXNz"),
-        ] {
-            assert_eq!(base64(input.as_bytes()), expected);
-        }
     }
 }

@@ -1,8 +1,8 @@
 use std::fmt;
 
 use bytes::Bytes;
-use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use reqwest::{StatusCode, Url};
 
 /// Everything that can go wrong when building a client or calling an operation.
 ///
@@ -34,6 +34,10 @@ pub enum Error<B> {
     /// The server's answers, each valid alone, do not make sense together (for example a
     /// pagination cursor that comes back a second time, which would loop forever).
     Protocol(String),
+    /// The server redirected the request somewhere the client does not follow: to another
+    /// origin (where the API's credentials must not go), or round in a loop or a chain too
+    /// long. Not retried: it would happen again.
+    Redirect(Box<RedirectError>),
     /// A stream of events (`text/event-stream`) sent nothing for longer than the timeout,
     /// which for a stream applies to each wait, not to the whole stream. It was closed.
     IdleTimeout {
@@ -51,6 +55,7 @@ impl<B> Error<B> {
             Error::Api(err) => Some(err.status),
             Error::Decode(err) => Some(err.status),
             Error::ResponseTooLarge(err) => Some(err.status),
+            Error::Redirect(err) => Some(err.status),
             Error::Network(err) | Error::Timeout(err) => err.source.status(),
             Error::Config(_)
             | Error::InvalidRequest(_)
@@ -66,6 +71,7 @@ impl<B> Error<B> {
             Error::Api(err) => err.attempts,
             Error::Decode(err) => err.attempts,
             Error::ResponseTooLarge(err) => err.attempts,
+            Error::Redirect(err) => err.attempts,
             Error::Network(err) | Error::Timeout(err) => err.attempts,
             Error::IdleTimeout { attempts, .. } => *attempts,
             Error::Config(_) | Error::InvalidRequest(_) | Error::Protocol(_) => 0,
@@ -78,6 +84,7 @@ impl<B> Error<B> {
             Error::Api(err) => Some(&err.headers),
             Error::Decode(err) => Some(&err.headers),
             Error::ResponseTooLarge(err) => Some(&err.headers),
+            Error::Redirect(err) => Some(&err.headers),
             _ => None,
         }
     }
@@ -104,9 +111,13 @@ impl<B> Error<B> {
         }
     }
 
-    pub(crate) fn transport(err: reqwest::Error, attempts: u32) -> Self {
+    /// A transport error, stripped of its URL. `secrets` are the credentials the request
+    /// carried: any that a lower layer's message repeats is masked in [`TransportError::cause`].
+    pub(crate) fn transport(err: reqwest::Error, attempts: u32, secrets: &[&str]) -> Self {
+        let source = err.without_url();
         let err = TransportError {
-            source: err.without_url(),
+            cause: cause(&source, secrets),
+            source,
             attempts,
         };
         if err.source.is_timeout() {
@@ -138,11 +149,142 @@ pub fn request_id(headers: &HeaderMap) -> Option<&str> {
 
 /// A failure to connect, send or receive, or a timeout.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct TransportError {
     /// What reqwest reported, without the URL (which may hold a credential in its query).
     pub source: reqwest::Error,
     /// How many times the request was sent.
     pub attempts: u32,
+    cause: String,
+}
+
+impl TransportError {
+    /// Why it failed, in one line without the URL or any credential: `connection refused`,
+    /// `dns error: failed to lookup address information: ...`, `too many redirects`.
+    pub fn cause(&self) -> &str {
+        &self.cause
+    }
+}
+
+/// The lowest-level reasons in `err`'s chain of sources, joined, for one line of text.
+///
+/// reqwest's own text (which held the URL before [`reqwest::Error::without_url`]) and
+/// hyper's generic wrappers ("client error (Connect)") say nothing the kind does not; an
+/// operating-system error is named by its kind ("connection refused") where it has one.
+fn cause(err: &reqwest::Error, secrets: &[&str]) -> String {
+    use std::error::Error as _;
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = err.source();
+    while let Some(source) = next {
+        let text = match source.downcast_ref::<std::io::Error>() {
+            Some(io) if is_well_known(io.kind()) => io.kind().to_string(),
+            _ => source.to_string(),
+        };
+        let generic =
+            text.starts_with("client error (") || text.starts_with("error sending request");
+        if !generic && !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = source.source();
+    }
+    let mut line = if parts.is_empty() {
+        if err.is_timeout() {
+            "timed out".to_owned()
+        } else if err.is_redirect() {
+            "too many redirects".to_owned()
+        } else if err.is_connect() {
+            "could not connect".to_owned()
+        } else if err.is_body() || err.is_decode() {
+            "the response body could not be read".to_owned()
+        } else {
+            "the request could not be sent".to_owned()
+        }
+    } else {
+        parts.join(": ")
+    };
+    line = line.replace(['\r', '\n'], " ");
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        line = line.replace(secret, "***");
+        let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        line = line.replace(&encoded, "***");
+    }
+    line
+}
+
+/// Kinds of I/O error whose name says all ("connection refused"), unlike the operating
+/// system's text ("Connection refused (os error 111)").
+fn is_well_known(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        kind,
+        ConnectionRefused
+            | ConnectionReset
+            | ConnectionAborted
+            | NotConnected
+            | TimedOut
+            | BrokenPipe
+            | UnexpectedEof
+            | AddrNotAvailable
+            | HostUnreachable
+            | NetworkUnreachable
+    )
+}
+
+/// A redirect the client did not follow, and why.
+#[non_exhaustive]
+pub struct RedirectError {
+    /// The status of the redirect (`301`, `302`, `303`, `307` or `308`).
+    pub status: StatusCode,
+    /// The headers of the redirect response.
+    pub headers: HeaderMap,
+    /// Where the server pointed (resolved against the request's URL). For
+    /// [`RedirectReason::OtherOrigin`] it is the caller's to decide whether to go there, with
+    /// credentials of their choosing. It may hold a query: it is shown in `Debug` and
+    /// `Display` without one.
+    pub location: Url,
+    /// Why it was not followed.
+    pub reason: RedirectReason,
+    /// How many times the request was sent.
+    pub attempts: u32,
+}
+
+/// Why a redirect was not followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RedirectReason {
+    /// The location is on another origin (scheme, host or port) than the base URL,
+    /// `https` to `http` included: the API's credentials go to its own origin only.
+    OtherOrigin,
+    /// The location was visited before in this chain of redirects.
+    Loop,
+    /// The chain was longer than the client follows ([`RedirectError::MAX_HOPS`]).
+    TooMany,
+}
+
+impl RedirectError {
+    /// The most redirects followed for one request.
+    pub const MAX_HOPS: u32 = 10;
+
+    /// The location's origin: `https://other.example:8443`.
+    pub fn origin(&self) -> String {
+        self.location.origin().ascii_serialization()
+    }
+}
+
+impl fmt::Debug for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedirectError")
+            .field("status", &self.status)
+            .field("location", &without_query(&self.location))
+            .field("reason", &self.reason)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A URL's origin and path, without user info, query or fragment.
+fn without_query(url: &Url) -> String {
+    format!("{}{}", url.origin().ascii_serialization(), url.path())
 }
 
 impl<B> From<ConfigError> for Error<B> {
@@ -170,6 +312,22 @@ impl<B> fmt::Display for Error<B> {
                 err.status, err.limit
             ),
             Error::Protocol(message) => write!(f, "unexpected answers from the server: {message}"),
+            Error::Redirect(err) => match err.reason {
+                RedirectReason::OtherOrigin => write!(
+                    f,
+                    "the server redirected ({}) to another origin, {}; not followed, so the \
+                     credentials stay with the API",
+                    err.status,
+                    err.origin()
+                ),
+                RedirectReason::Loop => write!(f, "the server's redirects ({}) loop", err.status),
+                RedirectReason::TooMany => write!(
+                    f,
+                    "the server redirected ({}) more than {} times",
+                    err.status,
+                    RedirectError::MAX_HOPS
+                ),
+            },
             Error::IdleTimeout { idle, .. } => {
                 write!(
                     f,
@@ -182,8 +340,12 @@ impl<B> fmt::Display for Error<B> {
             write!(f, " (request id {id})")?;
         }
         match self.attempts() {
-            0 | 1 => Ok(()),
-            attempts => write!(f, " after {attempts} attempts"),
+            0 | 1 => {}
+            attempts => write!(f, " after {attempts} attempts")?,
+        }
+        match self {
+            Error::Network(err) => write!(f, ": {}", err.cause),
+            _ => Ok(()),
         }
     }
 }
@@ -197,6 +359,7 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
             Error::InvalidRequest(_)
             | Error::Api(_)
             | Error::ResponseTooLarge(_)
+            | Error::Redirect(_)
             | Error::Protocol(_)
             | Error::IdleTimeout { .. } => None,
         }
@@ -204,7 +367,7 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
 }
 
 /// A response whose status is not a success.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiError<B> {
     /// The HTTP status.
@@ -233,7 +396,6 @@ impl<B> ApiError<B> {
 }
 
 /// A success response whose body does not decode as the type the API describes.
-#[derive(Debug)]
 #[non_exhaustive]
 pub struct DecodeError {
     /// The HTTP status.
@@ -246,6 +408,53 @@ pub struct DecodeError {
     pub source: Box<dyn std::error::Error + Send + Sync>,
     /// How many times the request was sent.
     pub attempts: u32,
+}
+
+impl<B: fmt::Debug> fmt::Debug for ApiError<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &BodyPreview(&self.body))
+            .field("typed", &self.typed)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &BodyPreview(&self.body))
+            .field("source", &self.source)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+/// A body in `Debug` output: at most [`BodyPreview::LIMIT`] bytes of it, as text, and its
+/// size, so that a large body does not become a log line of the same size.
+struct BodyPreview<'a>(&'a [u8]);
+
+impl BodyPreview<'_> {
+    const LIMIT: usize = 512;
+}
+
+impl fmt::Debug for BodyPreview<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.len() <= Self::LIMIT {
+            return fmt::Debug::fmt(&String::from_utf8_lossy(self.0), f);
+        }
+        // Cut on a character boundary where the prefix is UTF-8.
+        let mut end = Self::LIMIT;
+        while end > Self::LIMIT - 4 && std::str::from_utf8(&self.0[..end]).is_err() {
+            end -= 1;
+        }
+        fmt::Debug::fmt(&String::from_utf8_lossy(&self.0[..end]), f)?;
+        write!(f, "... ({} bytes in all)", self.0.len())
+    }
 }
 
 /// A response whose body is larger than the client's limit.

@@ -13,6 +13,7 @@ mod form;
 mod multipart;
 pub mod nullable;
 mod paginate;
+mod redirect;
 mod request;
 mod response;
 mod retry;
@@ -25,8 +26,8 @@ pub use base64::Base64;
 pub use client::{AuthLocation, ClientCore, CoreBuilder};
 pub use date::{Date, DateTime};
 pub use error::{
-    ApiError, ConfigError, DecodeError, Error, REQUEST_ID_HEADERS, TooLargeError, TransportError,
-    request_id,
+    ApiError, ConfigError, DecodeError, Error, REQUEST_ID_HEADERS, RedirectError, RedirectReason,
+    TooLargeError, TransportError, request_id,
 };
 pub use form::QueryStyle;
 pub use multipart::{File, Multipart};

@@ -13,6 +13,7 @@ use tracing::field::Empty;
 
 use crate::client::{ClientCore, Placement};
 use crate::error::{ApiError, DecodeError, Error, TooLargeError};
+use crate::redirect;
 pub use crate::response::Response;
 use crate::retry::RetryPolicy;
 
@@ -484,7 +485,7 @@ impl<'a> Request<'a> {
                 (response.status, response.headers, response.attempts);
             let body = match read_body(body, limit).await {
                 Ok(body) => body,
-                Err(BodyError::Transport(err)) => return Err(Error::transport(err, attempts)),
+                Err(BodyError::Transport(err)) => return Err(Error::transport(err, attempts, &[])),
                 Err(BodyError::TooLarge) => {
                     return Err(Error::ResponseTooLarge(Box::new(TooLargeError {
                         status,
@@ -619,16 +620,22 @@ impl<'a> Request<'a> {
                 }
             }
         }
+        // Credentials in the query, set again on any URL a redirect leads to; and every
+        // credential's text, masked in the cause of a transport error.
+        let mut query_credentials: Vec<(&'static str, &str)> = Vec::new();
+        let mut secrets: Vec<&str> = Vec::new();
         for credential in &inner.credentials {
             if !self.endpoint.security.contains(&credential.scheme) {
                 continue;
             }
             match &credential.placement {
-                Placement::Header(name, value) if *name == COOKIE => {
-                    headers.append(name.clone(), value.clone());
-                }
                 Placement::Header(name, value) => {
-                    headers.insert(name.clone(), value.clone());
+                    if *name == COOKIE {
+                        headers.append(name.clone(), value.clone());
+                    } else {
+                        headers.insert(name.clone(), value.clone());
+                    }
+                    secrets.extend(value.to_str().ok());
                 }
                 Placement::Query(name, secret) => {
                     // A followed link may carry the parameter already.
@@ -641,6 +648,8 @@ impl<'a> Request<'a> {
                         url.query_pairs_mut().clear().extend_pairs(kept);
                     }
                     url.query_pairs_mut().append_pair(name, secret.expose());
+                    query_credentials.push((name, secret.expose()));
+                    secrets.push(secret.expose());
                 }
             }
         }
@@ -651,24 +660,24 @@ impl<'a> Request<'a> {
         let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
         let timeout = self.options.timeout.unwrap_or(inner.timeout);
         let repeatable = self.keyed || policy.may_repeat(&self.endpoint.method, &headers);
+        let outgoing = redirect::Outgoing {
+            http: &inner.http,
+            method: self.endpoint.method.clone(),
+            url,
+            headers,
+            body: self.body.as_ref().map(|(bytes, _)| bytes.clone()),
+            // A stream's timeout applies to each wait, so not to the whole exchange.
+            timeout: if mode == Mode::Whole { timeout } else { None },
+            base: &inner.base_url,
+            query_credentials: &query_credentials,
+        };
         let mut attempt = 0;
         loop {
             attempt += 1;
             let last = attempt >= policy.attempts();
-            let mut builder = inner
-                .http
-                .request(self.endpoint.method.clone(), url.clone())
-                .headers(headers.clone());
-            if let (Some(timeout), Mode::Whole) = (timeout, mode) {
-                builder = builder.timeout(timeout);
-            }
-            if let Some((bytes, _)) = &self.body {
-                builder = builder.body(bytes.clone());
-            }
-
             let sent = match (timeout, mode) {
                 (Some(timeout), Mode::Stream) => {
-                    match tokio::time::timeout(timeout, builder.send()).await {
+                    match tokio::time::timeout(timeout, redirect::send(&outgoing)).await {
                         Ok(sent) => sent,
                         Err(_) if !last && repeatable => {
                             wait(attempt, policy.backoff(attempt), &"timeout").await;
@@ -682,18 +691,22 @@ impl<'a> Request<'a> {
                         }
                     }
                 }
-                _ => builder.send().await,
+                _ => redirect::send(&outgoing).await,
             };
             let response = match sent {
                 Ok(response) => response,
-                Err(err) => {
+                Err(redirect::Failure::Redirect(mut err)) => {
+                    err.attempts = attempt;
+                    return Err(Error::Redirect(err));
+                }
+                Err(redirect::Failure::Transport(err)) => {
                     // A request that never connected was never sent, so it is safe to send
-                    // whatever its method.
-                    if !last && (repeatable || err.is_connect()) {
+                    // whatever its method. A failure that would repeat is not retried.
+                    if !last && will_pass(&err) && (repeatable || err.is_connect()) {
                         wait(attempt, policy.backoff(attempt), &transport_reason(&err)).await;
                         continue;
                     }
-                    return Err(Error::transport(err, attempt));
+                    return Err(Error::transport(err, attempt, &secrets));
                 }
             };
             let status = response.status();
@@ -726,7 +739,7 @@ impl<'a> Request<'a> {
                         wait(attempt, policy.backoff(attempt), &transport_reason(&err)).await;
                         continue;
                     }
-                    return Err(Error::transport(err, attempt));
+                    return Err(Error::transport(err, attempt, &secrets));
                 }
                 Err(BodyError::TooLarge) => {
                     return Err(Error::ResponseTooLarge(Box::new(TooLargeError {
@@ -739,6 +752,33 @@ impl<'a> Request<'a> {
             }
         }
     }
+}
+
+/// Whether a transport failure may pass if the request is sent again: not a request that
+/// could not be built, nor a chain of redirects (a user's own client may follow them) that
+/// looped or ran too long, nor a TLS handshake that failed on what the server sent (a
+/// certificate that is not trusted, or a server that does not speak TLS), which TLS layers
+/// report as an I/O error of kind `InvalidData`.
+fn will_pass(err: &reqwest::Error) -> bool {
+    use std::error::Error as _;
+    if err.is_builder() || err.is_redirect() {
+        return false;
+    }
+    let mut next = err.source();
+    while let Some(source) = next {
+        // An I/O error wrapping another hides it from `source()`: look inside too.
+        let mut io = source.downcast_ref::<std::io::Error>();
+        while let Some(error) = io {
+            if error.kind() == std::io::ErrorKind::InvalidData {
+                return false;
+            }
+            io = error
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<std::io::Error>());
+        }
+        next = source.source();
+    }
+    true
 }
 
 /// Why a transport error happened, in words that cannot hold the URL (whose query may hold

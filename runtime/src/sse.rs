@@ -433,7 +433,7 @@ impl<T: DeserializeOwned, B> Stream for EventStream<T, B> {
                     }
                 }
                 ReadResult::Chunk(Err(err)) => {
-                    return Poll::Ready(Some(Err(Error::transport(err, this.attempts))));
+                    return Poll::Ready(Some(Err(Error::transport(err, this.attempts, &[]))));
                 }
                 ReadResult::Idle => {
                     return Poll::Ready(Some(Err(Error::IdleTimeout {

@@ -33,7 +33,13 @@ fn openai_chat_completions_stream_through_the_generated_client() {
     )
     .unwrap();
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["check", "--quiet", "--example", "chat_stream", "--manifest-path"])
+        .args([
+            "check",
+            "--quiet",
+            "--example",
+            "chat_stream",
+            "--manifest-path",
+        ])
         .arg(&manifest)
         .env("CARGO_TARGET_DIR", out.join("target"))
         .env("RUSTFLAGS", "-D warnings")

@@ -55,6 +55,7 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         /// the same version.
         pub use oagen_runtime::reqwest;
         pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Items, Pages, Response};
+        pub use oagen_runtime::{RedirectError, RedirectReason};
         pub use oagen_runtime::{RetryPolicy, Secret, TooLargeError, TransportError};
         #uuid
     }
