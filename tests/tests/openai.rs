@@ -1,6 +1,6 @@
 //! The "done when": OpenAI's chat completions stream through a client generated from
 //! OpenAI's whole description, in a compiled example. Ignored by default: the generated crate
-//! takes about 4 minutes and 3.7 GB to `cargo check` (measured on the 2-core CI machine).
+//! takes 2.5 to 4.5 minutes and 3.7 GB to `cargo check` (measured on the 2-core machine).
 //! Run it with `cargo test -p oagen-tests --test openai -- --ignored`.
 
 use std::path::PathBuf;
