@@ -450,7 +450,7 @@ impl<'a> ListCustomersWithFilteringAndPagination<'a> {
 
     /// Walks every page: the first as this request describes it, then each next one,
     /// with `cursor` set to the `next` of the page before.
-    /// Call `.items()` on the result for the items of every page instead.
+    /// Call `.items()` on the result for the `results` of each page instead.
     pub fn paginate(
         self,
     ) -> oagen_runtime::Pages<
@@ -459,16 +459,20 @@ impl<'a> ListCustomersWithFilteringAndPagination<'a> {
         types::CustomerResponseSchema,
         ErrorBody,
     > {
+        let paging = oagen_runtime::Paging::Cursor(|page: &types::CustomerListResponse| {
+            page.next.clone().flatten()
+        });
         oagen_runtime::Pages::new(
-            move |cursor| {
+            move |next| {
                 let mut request = self.clone();
-                if cursor.is_some() {
-                    request.cursor = cursor;
+                if let Some(oagen_runtime::PageRef::Cursor(cursor)) = next {
+                    request.cursor = Some(cursor);
                 }
-                Box::pin(request.send())
+                Box::pin(request.send_with_response())
             },
-            |page| page.next.clone().flatten(),
-            |page| page.results,
+            paging,
+            |page: types::CustomerListResponse| page.results,
+            |page: &types::CustomerListResponse| page.results.len(),
         )
     }
 }

@@ -10,6 +10,9 @@ use std::fmt;
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Said only when asked for (`explain`): why something was not generated, where the
+    /// document does not say it was wanted.
+    Note,
     /// Accepted with a guess; shown, but the run still succeeds.
     Warning,
     /// The run fails and writes nothing.
@@ -43,6 +46,7 @@ struct DisplayWithFile<'a> {
 impl fmt::Display for DisplayWithFile<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.diag.severity {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         };

@@ -389,19 +389,68 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// Wire names of the security schemes whose credentials this operation sends.
     pub security: Vec<String>,
-    /// How to walk every page, for a cursor-paginated list operation.
+    /// How to walk every page, for a paginated list operation.
     pub pagination: Option<Pagination>,
+    /// The streaming call, for an operation that answers with `text/event-stream`.
+    pub stream: Option<EventStream>,
+    /// Index in `params` of the header that carries an idempotency key: the client fills
+    /// it in when the caller does not, and then retries the operation whatever its method.
+    pub idempotency_key: Option<usize>,
 }
 
-/// A cursor-paginated list operation: the request's cursor parameter, and where a page (the
-/// success body, a struct) holds its items and what the next cursor is.
+/// A `text/event-stream` success response: a method returning the typed events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventStream {
+    /// The builder's method (`stream`), unique among its setters.
+    pub method: String,
+    /// The type of each event's data.
+    pub data: TypeRef,
+    pub format: EventFormat,
+    /// The boolean field of the request body that asks for a stream (`stream`), set to
+    /// true by the streaming call.
+    pub flag: Option<PageField>,
+    /// The builder's method that resumes a `GET` stream after an event id (sends
+    /// `Last-Event-ID`), unless a parameter already sends that header.
+    pub resume: Option<String>,
+}
+
+/// How an event's data is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventFormat {
+    Json,
+    /// The schema is a string (or absent): the data is the text itself.
+    Text,
+}
+
+/// A paginated list operation: how the next page is asked for, and where a page (the
+/// success body) holds its items.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// Index in `params` of the cursor: an optional string query parameter.
-    pub cursor_param: usize,
-    pub next: NextCursor,
-    /// The page's field holding the items (a list).
-    pub items: PageField,
+    pub style: PageStyle,
+    /// The page's field holding the items (a list); `None` when the page is the list.
+    pub items: Option<PageField>,
+}
+
+/// The ways list operations say where the next page is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageStyle {
+    /// A cursor query parameter (index in `params`: an optional string), with the next
+    /// cursor read from the page.
+    Cursor { param: usize, next: NextCursor },
+    /// A cursor query parameter, with the next cursor in a response header.
+    HeaderCursor { param: usize, header: String },
+    /// The next page is the `Link` header's `rel="next"`.
+    Link,
+    /// The next page's URL is a string field of the page, reached through these fields
+    /// (each an object but the last).
+    NextUrl { path: Vec<PageField> },
+    /// A page number query parameter (an optional integer); pages count from `first`.
+    PageNumber { param: usize, first: u64 },
+    /// An offset query parameter (an optional integer), with the page's total if it has one.
+    Offset {
+        param: usize,
+        total: Option<PageField>,
+    },
 }
 
 /// Where the cursor of the next page comes from.
@@ -672,6 +721,7 @@ impl Api {
                     .and_then(|b| b.kind.ty())
                     .is_some_and(|t| t.mentions(scalar))
                 || op.response.body.types().iter().any(|t| t.mentions(scalar))
+                || op.stream.as_ref().is_some_and(|s| s.data.mentions(scalar))
         });
         in_types || in_operations
     }

@@ -85,6 +85,17 @@ pub fn lower_document(bytes: &[u8]) -> Result<(ir::Api, Diagnostics), Failure> {
     }
 }
 
+/// The notes that explain what was not generated where a user might have expected it (for
+/// now: list operations that look paginated but match no pagination style), each located
+/// by a JSON pointer. Empty when the document does not lower.
+pub fn explain(bytes: &[u8]) -> Vec<Diagnostic> {
+    let mut diags = Diagnostics::default();
+    match load::load(bytes, &mut diags) {
+        Some(doc) => lower::lower_explained(&doc, &mut diags).1,
+        None => Vec::new(),
+    }
+}
+
 /// Generates the whole crate (manifest and sources) from a document's bytes.
 pub fn generate(bytes: &[u8], config: &Config) -> Result<Output, Failure> {
     let (api, diags) = lower_document(bytes)?;

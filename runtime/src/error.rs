@@ -38,6 +38,14 @@ pub enum Error<B> {
     /// origin (where the API's credentials must not go), or round in a loop or a chain too
     /// long. Not retried: it would happen again.
     Redirect(Box<RedirectError>),
+    /// A stream of events (`text/event-stream`) sent nothing for longer than the timeout,
+    /// which for a stream applies to each wait, not to the whole stream. It was closed.
+    IdleTimeout {
+        /// The timeout that passed.
+        idle: std::time::Duration,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
 }
 
 impl<B> Error<B> {
@@ -49,7 +57,10 @@ impl<B> Error<B> {
             Error::ResponseTooLarge(err) => Some(err.status),
             Error::Redirect(err) => Some(err.status),
             Error::Network(err) | Error::Timeout(err) => err.source.status(),
-            Error::Config(_) | Error::InvalidRequest(_) | Error::Protocol(_) => None,
+            Error::Config(_)
+            | Error::InvalidRequest(_)
+            | Error::Protocol(_)
+            | Error::IdleTimeout { .. } => None,
         }
     }
 
@@ -62,6 +73,7 @@ impl<B> Error<B> {
             Error::ResponseTooLarge(err) => err.attempts,
             Error::Redirect(err) => err.attempts,
             Error::Network(err) | Error::Timeout(err) => err.attempts,
+            Error::IdleTimeout { attempts, .. } => *attempts,
             Error::Config(_) | Error::InvalidRequest(_) | Error::Protocol(_) => 0,
         }
     }
@@ -316,6 +328,13 @@ impl<B> fmt::Display for Error<B> {
                     RedirectError::MAX_HOPS
                 ),
             },
+            Error::IdleTimeout { idle, .. } => {
+                write!(
+                    f,
+                    "the event stream sent nothing for {} ms",
+                    idle.as_millis()
+                )
+            }
         }?;
         if let Some(id) = self.request_id() {
             write!(f, " (request id {id})")?;
@@ -341,7 +360,8 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
             | Error::Api(_)
             | Error::ResponseTooLarge(_)
             | Error::Redirect(_)
-            | Error::Protocol(_) => None,
+            | Error::Protocol(_)
+            | Error::IdleTimeout { .. } => None,
         }
     }
 }

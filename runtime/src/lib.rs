@@ -15,8 +15,10 @@ pub mod nullable;
 mod paginate;
 mod redirect;
 mod request;
+mod response;
 mod retry;
 mod secret;
+mod sse;
 pub mod tagged;
 pub mod validate;
 
@@ -29,10 +31,11 @@ pub use error::{
 };
 pub use form::QueryStyle;
 pub use multipart::{File, Multipart};
-pub use paginate::{Items, Pages};
+pub use paginate::{Items, PageRef, Pages, Paging};
 pub use request::{BoxFuture, CallOptions, Endpoint, Joined, Request, Response, decode_json};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use sse::{DataFormat, Event, EventStream};
 pub use validate::{Validate, ValidationError};
 
 /// Binary response bodies.

@@ -1,24 +1,63 @@
-//! Walking every page of a cursor-paginated list operation.
+//! Walking every page of a paginated list operation, whatever its pagination style.
 
 use std::collections::HashSet;
 use std::fmt;
+use std::hash::{BuildHasher, Hasher};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
+use serde::Serialize;
 
 use crate::error::Error;
-use crate::request::BoxFuture;
+use crate::request::{BoxFuture, Response};
+
+/// Where the next page is: what generated code sets on the request for it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PageRef {
+    /// The value of the cursor parameter.
+    Cursor(String),
+    /// The value of the page number or offset parameter.
+    Number(u64),
+    /// A link to follow as it is (a `Link` header's `rel="next"`), resolved against the
+    /// request's URL; see [`CallOptions::follow`](crate::CallOptions::follow).
+    Link(String),
+}
+
+/// How an operation tells where its next page is.
+#[non_exhaustive]
+pub enum Paging<P> {
+    /// The page holds the next cursor (a `next` field, or the last item's id while
+    /// `has_more`); absent, `null` or empty on the last page.
+    Cursor(fn(&P) -> Option<String>),
+    /// A response header holds the next cursor; absent or empty on the last page.
+    HeaderCursor(&'static str),
+    /// The `Link` header's `rel="next"` (RFC 8288); absent on the last page.
+    Link,
+    /// The page holds the next page's URL, followed as [`Paging::Link`] is; absent, `null`
+    /// or empty on the last page.
+    NextUrl(fn(&P) -> Option<String>),
+    /// Pages are numbered: the next is one more than this one, counted from `first` (the
+    /// number the first request asked for, or the API's first page).
+    PageNumber { first: u64 },
+    /// Items are counted: the next page starts after this one's items, counted from
+    /// `first`; it ends when the page's total (if it has one) is reached.
+    Offset {
+        first: u64,
+        total: Option<fn(&P) -> Option<u64>>,
+    },
+}
 
 type Fetch<'a, P, B> =
-    Box<dyn FnMut(Option<String>) -> BoxFuture<'a, Result<P, Error<B>>> + Send + 'a>;
+    Box<dyn FnMut(Option<PageRef>) -> BoxFuture<'a, Result<Response<P>, Error<B>>> + Send + 'a>;
 
 enum State {
     /// The first page has not been asked for.
     Start,
-    /// The next page is the one at this cursor.
-    At(String),
-    /// The server sent a cursor it had sent before; the next poll reports it.
+    /// The next page is there.
+    At(PageRef),
+    /// The server repeated itself; the next poll reports it.
     Loop(String),
     Done,
 }
@@ -29,46 +68,75 @@ enum State {
 /// builders.
 ///
 /// The first request is the one the builder describes (its filters, its page size, and its
-/// cursor if one was set); each later request is the same with the cursor of the page
-/// before. The walk ends after the page whose cursor is absent, `null` or empty, or at the
-/// first error, which is returned. A cursor that comes back a second time ends the walk with
-/// [`Error::Protocol`] instead of looping forever.
+/// cursor, page or offset if one was set); each later request is the same with the next
+/// page's cursor, number or offset, or is the link the server gave (see [`Paging`]). The
+/// walk ends after an empty page, after the page with no way to a next one, when the total
+/// is reached, or at the first error, which is returned. A server that repeats itself (a
+/// cursor or link it sent before, or, for numbered pages, the same page twice in a row)
+/// ends the walk with [`Error::Protocol`] instead of looping forever.
 pub struct Pages<'a, P, I, B> {
     fetch: Fetch<'a, P, B>,
-    next_cursor: fn(&P) -> Option<String>,
+    paging: Paging<P>,
     items: fn(P) -> Vec<I>,
-    in_flight: Option<BoxFuture<'a, Result<P, Error<B>>>>,
+    count: fn(&P) -> usize,
+    fingerprint: fn(&P) -> u64,
+    in_flight: Option<BoxFuture<'a, Result<Response<P>, Error<B>>>>,
     state: State,
-    seen: HashSet<String>,
+    /// The page being fetched (`None` for the first).
+    current: Option<PageRef>,
+    seen: HashSet<PageRef>,
+    last_fingerprint: Option<u64>,
+    pages: u64,
 }
 
 impl<P, I, B> fmt::Debug for Pages<'_, P, I, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
-            .field("pages_seen", &self.seen.len())
+            .field("pages_seen", &self.pages)
             .finish_non_exhaustive()
     }
 }
 
-impl<'a, P, I, B> Pages<'a, P, I, B> {
-    /// Used by generated code: `fetch` sends the operation with the given cursor (or, for
-    /// `None`, as the builder was set up); `next_cursor` reads a page's cursor for the next
-    /// one; `items` takes a page's items out of it.
+/// A digest of a page, to notice a server that ignores the page number.
+fn fingerprint<P: Serialize>(page: &P) -> u64 {
+    // Fixed keys: the digest is compared within one walk only.
+    let mut hasher =
+        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+            .build_hasher();
+    match serde_json::to_vec(page) {
+        Ok(bytes) => hasher.write(&bytes),
+        Err(_) => hasher.write_u8(0),
+    }
+    hasher.finish()
+}
+
+impl<'a, P: Serialize, I, B> Pages<'a, P, I, B> {
+    /// Used by generated code: `fetch` sends the operation for the given page (or, for
+    /// `None`, as the builder was set up); `paging` says how the next page is found;
+    /// `items` takes a page's items out of it and `count` counts them.
     pub fn new(
-        fetch: impl FnMut(Option<String>) -> BoxFuture<'a, Result<P, Error<B>>> + Send + 'a,
-        next_cursor: fn(&P) -> Option<String>,
+        fetch: impl FnMut(Option<PageRef>) -> BoxFuture<'a, Result<Response<P>, Error<B>>> + Send + 'a,
+        paging: Paging<P>,
         items: fn(P) -> Vec<I>,
+        count: fn(&P) -> usize,
     ) -> Self {
         Pages {
             fetch: Box::new(fetch),
-            next_cursor,
+            paging,
             items,
+            count,
+            fingerprint: fingerprint::<P>,
             in_flight: None,
             state: State::Start,
+            current: None,
             seen: HashSet::new(),
+            last_fingerprint: None,
+            pages: 0,
         }
     }
+}
 
+impl<'a, P, I, B> Pages<'a, P, I, B> {
     /// The items of every page, one at a time, in order.
     pub fn items(self) -> Items<'a, P, I, B> {
         Items {
@@ -83,6 +151,112 @@ impl<'a, P, I, B> Pages<'a, P, I, B> {
             .await
             .transpose()
     }
+
+    /// Where the page after `response` is, given where it was.
+    fn next_state(&mut self, response: &Response<P>) -> State {
+        let count = (self.count)(&response.body);
+        if count == 0 {
+            return State::Done;
+        }
+        let numbered = |first: u64, current: &Option<PageRef>| match current {
+            Some(PageRef::Number(number)) => *number,
+            _ => first,
+        };
+        let next = match &self.paging {
+            Paging::Cursor(next) => next(&response.body).map(PageRef::Cursor),
+            Paging::HeaderCursor(name) => {
+                response.header(name).map(|c| PageRef::Cursor(c.to_owned()))
+            }
+            Paging::Link => response
+                .headers
+                .get_all(reqwest::header::LINK)
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .find_map(next_link)
+                .map(PageRef::Link),
+            Paging::NextUrl(next) => next(&response.body).map(PageRef::Link),
+            Paging::PageNumber { first } => Some(PageRef::Number(
+                numbered(*first, &self.current).saturating_add(1),
+            )),
+            Paging::Offset { first, total } => {
+                let next = numbered(*first, &self.current).saturating_add(count as u64);
+                match total.and_then(|total| total(&response.body)) {
+                    Some(total) if next >= total => None,
+                    _ => Some(PageRef::Number(next)),
+                }
+            }
+        };
+        let next = match next {
+            None => return State::Done,
+            Some(PageRef::Cursor(c) | PageRef::Link(c)) if c.is_empty() => return State::Done,
+            Some(next) => next,
+        };
+        match (&self.paging, &next) {
+            (Paging::PageNumber { .. } | Paging::Offset { .. }, _) => {
+                let digest = (self.fingerprint)(&response.body);
+                if self.last_fingerprint.replace(digest) == Some(digest) {
+                    return State::Loop(
+                        "the server returned the same page twice in a row, whatever page was \
+                         asked for; the walk stopped instead of looping"
+                            .to_owned(),
+                    );
+                }
+                State::At(next)
+            }
+            (_, PageRef::Cursor(c) | PageRef::Link(c)) if self.seen.contains(&next) => {
+                State::Loop(format!(
+                    "the server returned the pagination cursor `{c}` a second time; the walk \
+                     stopped instead of looping"
+                ))
+            }
+            _ => {
+                self.seen.insert(next.clone());
+                State::At(next)
+            }
+        }
+    }
+}
+
+/// The target of the first link with `rel="next"` in a `Link` header value (RFC 8288):
+/// `<https://api.example.com/items?page=2>; rel="next", <...>; rel="last"`.
+pub(crate) fn next_link(header: &str) -> Option<String> {
+    let mut rest = header;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        let after_open = rest.strip_prefix('<')?;
+        let close = after_open.find('>')?;
+        let target = &after_open[..close];
+        rest = &after_open[close + 1..];
+        // The parameters run to the next comma outside quotes.
+        let mut end = rest.len();
+        let mut quoted = false;
+        for (index, c) in rest.char_indices() {
+            match c {
+                '"' => quoted = !quoted,
+                ',' if !quoted => {
+                    end = index;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let params = &rest[..end];
+        rest = &rest[end..];
+        let is_next = params.split(';').any(|param| {
+            let Some((name, value)) = param.split_once('=') else {
+                return false;
+            };
+            name.trim().eq_ignore_ascii_case("rel")
+                && value
+                    .trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|rel| rel.eq_ignore_ascii_case("next"))
+        });
+        if is_next {
+            return Some(target.trim().to_owned());
+        }
+    }
 }
 
 impl<P, I, B> Stream for Pages<'_, P, I, B> {
@@ -91,18 +265,14 @@ impl<P, I, B> Stream for Pages<'_, P, I, B> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         if this.in_flight.is_none() {
-            let cursor = match std::mem::replace(&mut this.state, State::Done) {
+            let next = match std::mem::replace(&mut this.state, State::Done) {
                 State::Done => return Poll::Ready(None),
-                State::Loop(cursor) => {
-                    return Poll::Ready(Some(Err(Error::Protocol(format!(
-                        "the server returned the pagination cursor `{cursor}` a second time; \
-                         the walk stopped instead of looping"
-                    )))));
-                }
+                State::Loop(message) => return Poll::Ready(Some(Err(Error::Protocol(message)))),
                 State::Start => None,
-                State::At(cursor) => Some(cursor),
+                State::At(next) => Some(next),
             };
-            this.in_flight = Some((this.fetch)(cursor));
+            this.current = next.clone();
+            this.in_flight = Some((this.fetch)(next));
         }
         let Some(in_flight) = this.in_flight.as_mut() else {
             return Poll::Ready(None);
@@ -112,16 +282,13 @@ impl<P, I, B> Stream for Pages<'_, P, I, B> {
             Poll::Ready(result) => result,
         };
         this.in_flight = None;
-        let page = match result {
-            Ok(page) => page,
+        let response = match result {
+            Ok(response) => response,
             Err(err) => return Poll::Ready(Some(Err(err))),
         };
-        this.state = match (this.next_cursor)(&page).filter(|cursor| !cursor.is_empty()) {
-            None => State::Done,
-            Some(cursor) if this.seen.insert(cursor.clone()) => State::At(cursor),
-            Some(cursor) => State::Loop(cursor),
-        };
-        Poll::Ready(Some(Ok(page)))
+        this.pages += 1;
+        this.state = this.next_state(&response);
+        Poll::Ready(Some(Ok(response.body)))
     }
 }
 
@@ -170,6 +337,32 @@ impl<P, I, B> Stream for Items<'_, P, I, B> {
                     this.buffer = (this.pages.items)(page).into_iter();
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_link;
+
+    #[test]
+    fn the_next_link_is_found_among_others() {
+        let github = "<https://api.github.com/repositories/1/issues?page=2>; rel=\"next\", \
+                      <https://api.github.com/repositories/1/issues?page=5>; rel=\"last\"";
+        assert_eq!(
+            next_link(github).as_deref(),
+            Some("https://api.github.com/repositories/1/issues?page=2")
+        );
+        let reordered =
+            "<https://x.test/a?page=1,2>; rel=\"prev\"; title=\"a, b\", </a?page=3>; REL=next";
+        assert_eq!(next_link(reordered).as_deref(), Some("/a?page=3"));
+        assert_eq!(next_link("<https://x.test/b>; rel=\"prev last\""), None);
+        assert_eq!(
+            next_link("<https://x.test/c>; rel=\"last next\"").as_deref(),
+            Some("https://x.test/c")
+        );
+        for nonsense in ["", "garbage", "<unclosed; rel=next", "rel=next"] {
+            assert_eq!(next_link(nonsense), None, "{nonsense}");
         }
     }
 }

@@ -14,6 +14,7 @@ use tracing::field::Empty;
 use crate::client::{ClientCore, Placement};
 use crate::error::{ApiError, DecodeError, Error, TooLargeError};
 use crate::redirect;
+pub use crate::response::Response;
 use crate::retry::RetryPolicy;
 
 /// What generated code says about one operation: its method, its path template as the API
@@ -34,6 +35,8 @@ pub struct Endpoint {
 pub struct CallOptions {
     timeout: Option<Option<Duration>>,
     retry: Option<RetryPolicy>,
+    follow: Option<String>,
+    last_event_id: Option<String>,
 }
 
 impl CallOptions {
@@ -46,81 +49,20 @@ impl CallOptions {
     pub fn retry(&mut self, policy: RetryPolicy) {
         self.retry = Some(policy);
     }
-}
 
-/// A successful response: the decoded body with the status and headers it came with.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Response<T> {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: T,
-    /// How many times the request was sent to get this response.
-    pub attempts: u32,
-}
-
-impl<T> Response<T> {
-    /// The request id the server gave this response, if it sent one (see
-    /// [`request_id`](crate::request_id)).
-    pub fn request_id(&self) -> Option<&str> {
-        crate::error::request_id(&self.headers)
+    /// Sends this call to `link` instead of the URL its parameters make: the next page
+    /// that a response linked to (`Link: <...>; rel="next"`), resolved against the URL the
+    /// parameters make. A link to another origin than the client's base URL (or one that is
+    /// not a URL) is refused when the call is sent ([`Error::Protocol`]), so a response can
+    /// never send the client's credentials elsewhere.
+    pub fn follow(&mut self, link: String) {
+        self.follow = Some(link);
     }
 
-    /// The decoded body alone.
-    pub fn into_body(self) -> T {
-        self.body
-    }
-
-    /// The same response with its body transformed.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
-        Response {
-            status: self.status,
-            headers: self.headers,
-            body: f(self.body),
-            attempts: self.attempts,
-        }
-    }
-
-    /// A response header as text, if present and visible ASCII.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|value| value.to_str().ok())
-    }
-}
-
-impl Response<bytes::Bytes> {
-    /// Decodes the body as JSON. An empty body reads as `null` (so an `Option` is `None`); a
-    /// body that does not decode is an error that keeps it.
-    pub fn decode_json<T: DeserializeOwned, B>(self) -> Result<Response<T>, Error<B>> {
-        let json: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
-            b"null"
-        } else {
-            &self.body
-        };
-        match serde_json::from_slice(json) {
-            Ok(decoded) => Ok(self.map(|_| decoded)),
-            Err(source) => Err(self.decode_error(Box::new(source))),
-        }
-    }
-
-    /// The body as text; a body that is not UTF-8 is an error that keeps it.
-    pub fn decode_text<B>(self) -> Result<Response<String>, Error<B>> {
-        match std::str::from_utf8(&self.body) {
-            Ok(text) => {
-                let text = text.to_owned();
-                Ok(self.map(|_| text))
-            }
-            Err(source) => Err(self.decode_error(Box::new(source))),
-        }
-    }
-
-    fn decode_error<B>(self, source: Box<dyn std::error::Error + Send + Sync>) -> Error<B> {
-        Error::Decode(Box::new(DecodeError {
-            status: self.status,
-            headers: self.headers,
-            body: self.body,
-            source,
-            attempts: self.attempts,
-        }))
+    /// Sends `Last-Event-ID: id`, so that a stream of events resumes after the event with
+    /// that id (see [`EventStream::last_event_id`](crate::EventStream::last_event_id)).
+    pub fn last_event_id(&mut self, id: String) {
+        self.last_event_id = Some(id);
     }
 }
 
@@ -156,6 +98,8 @@ pub struct Request<'a> {
     body: Option<(Bytes, HeaderValue)>,
     options: CallOptions,
     problem: Option<String>,
+    /// An idempotency key is sent, so the request may be repeated whatever its method.
+    keyed: bool,
 }
 
 impl fmt::Debug for Request<'_> {
@@ -167,12 +111,28 @@ impl fmt::Debug for Request<'_> {
     }
 }
 
-/// A response read to its end, before its status is judged.
+/// A response read to its end (or, for a stream, begun), before its status is judged.
 struct Exchange {
     status: StatusCode,
     headers: HeaderMap,
-    body: Bytes,
+    body: Payload,
     attempts: u32,
+}
+
+enum Payload {
+    Whole(Bytes),
+    /// A success response of a streaming call, its body not read yet.
+    Stream(reqwest::Response),
+}
+
+/// How a call reads its response.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Read the whole body within the call's timeout.
+    Whole,
+    /// Hand a success body over unread; the timeout applies to each wait (for the headers,
+    /// then for each chunk).
+    Stream,
 }
 
 /// Why a response body could not be read.
@@ -213,6 +173,7 @@ impl<'a> Request<'a> {
             body: None,
             options: CallOptions::default(),
             problem: None,
+            keyed: false,
         }
     }
 
@@ -293,6 +254,23 @@ impl<'a> Request<'a> {
             )),
         }
         self
+    }
+
+    /// Sends an idempotency key in the header `name`: `key` if the caller chose one, else a
+    /// new random one (a version 4 UUID). The same key goes with every attempt, so the
+    /// server can tell a retry from a new request, and the request is retried whatever its
+    /// method.
+    pub fn idempotency_key(&mut self, name: &'static str, key: Option<&str>) -> &mut Self {
+        let generated;
+        let key = match key {
+            Some(key) => key,
+            None => {
+                generated = crate::retry::new_idempotency_key();
+                &generated
+            }
+        };
+        self.keyed = true;
+        self.header(name, &key)
     }
 
     /// A media type from the API description as a header value. The description may hold
@@ -457,6 +435,96 @@ impl<'a> Request<'a> {
         self,
         decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
     ) -> Result<Response<Bytes>, Error<B>> {
+        let response = self.exchange_as(Mode::Whole, decode_error).await?;
+        Ok(response.map(|payload| match payload {
+            Payload::Whole(bytes) => bytes,
+            // `Mode::Whole` always reads the body.
+            Payload::Stream(_) => Bytes::new(),
+        }))
+    }
+
+    /// Sends the request and returns the events of its `text/event-stream` response, each
+    /// decoded into `T` as `format` says; see [`EventStream`](crate::EventStream).
+    ///
+    /// The request is retried as the policy allows until a success response begins, never
+    /// after. A success response of another media type is a decode error that keeps its
+    /// body. `event_error` decodes the data of an error event into the API's error type.
+    pub async fn send_events<T, B>(
+        mut self,
+        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
+        event_error: fn(&[u8]) -> Option<B>,
+        format: crate::sse::DataFormat,
+    ) -> Result<crate::sse::EventStream<T, B>, Error<B>>
+    where
+        T: DeserializeOwned,
+    {
+        self.headers
+            .insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
+        let idle = self.options.timeout.unwrap_or(self.core.inner.timeout);
+        let limit = self.core.inner.max_response_bytes;
+        let response = self.exchange_as(Mode::Stream, decode_error).await?;
+        let Payload::Stream(body) = response.body else {
+            return Err(Error::Protocol(
+                "a streaming call read its body whole".to_owned(),
+            ));
+        };
+        let media_type = response
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| {
+                value
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            });
+        if let Some(media_type) = media_type.filter(|m| m != "text/event-stream") {
+            let (status, headers, attempts) =
+                (response.status, response.headers, response.attempts);
+            let body = match read_body(body, limit).await {
+                Ok(body) => body,
+                Err(BodyError::Transport(err)) => return Err(Error::transport(err, attempts, &[])),
+                Err(BodyError::TooLarge) => {
+                    return Err(Error::ResponseTooLarge(Box::new(TooLargeError {
+                        status,
+                        headers,
+                        limit,
+                        attempts,
+                    })));
+                }
+            };
+            return Err(Error::Decode(Box::new(DecodeError {
+                status,
+                headers,
+                body,
+                source: format!(
+                    "expected a stream of events (text/event-stream), got `{media_type}`"
+                )
+                .into(),
+                attempts,
+            })));
+        }
+        Ok(crate::sse::EventStream::new(
+            crate::sse::Begun {
+                response: body,
+                status: response.status,
+                headers: response.headers,
+                attempts: response.attempts,
+                idle,
+                limit,
+            },
+            format,
+            event_error,
+        ))
+    }
+
+    async fn exchange_as<B>(
+        self,
+        mode: Mode,
+        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
+    ) -> Result<Response<Payload>, Error<B>> {
         if let Some(problem) = self.problem {
             return Err(Error::InvalidRequest(problem));
         }
@@ -470,7 +538,7 @@ impl<'a> Request<'a> {
             duration_ms = Empty,
         );
         let started = Instant::now();
-        let result = self.attempts::<B>().instrument(span.clone()).await;
+        let result = self.attempts::<B>(mode).instrument(span.clone()).await;
         span.record(
             "duration_ms",
             u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -501,6 +569,10 @@ impl<'a> Request<'a> {
                 attempts,
             })
         } else {
+            let body = match body {
+                Payload::Whole(bytes) => bytes,
+                Payload::Stream(_) => Bytes::new(),
+            };
             let typed = decode_error(status, &body);
             Err(Error::Api(Box::new(ApiError {
                 status,
@@ -514,12 +586,39 @@ impl<'a> Request<'a> {
 
     /// The attempts themselves: every answer is returned, except those the retry policy
     /// says to try again.
-    async fn attempts<B>(self) -> Result<Exchange, Error<B>> {
+    async fn attempts<B>(self, mode: Mode) -> Result<Exchange, Error<B>> {
         let inner = &self.core.inner;
-        let mut url = self.url;
+        let mut url = match self
+            .options
+            .follow
+            .as_deref()
+            .map(|link| self.url.join(link))
+        {
+            Some(Ok(next)) if next.origin() == inner.base_url.origin() => next,
+            Some(_) => {
+                return Err(Error::Protocol(
+                    "the server linked to a next page that is not a URL on the API's origin; \
+                     it was not followed"
+                        .to_owned(),
+                ));
+            }
+            None => self.url,
+        };
         let mut headers = inner.headers.clone();
         for (name, value) in self.headers.iter() {
             headers.append(name.clone(), value.clone());
+        }
+        if let Some(id) = &self.options.last_event_id {
+            match HeaderValue::from_str(id) {
+                Ok(value) => {
+                    headers.insert("last-event-id", value);
+                }
+                Err(_) => {
+                    return Err(Error::InvalidRequest(
+                        "the last event id is not a valid header value".to_owned(),
+                    ));
+                }
+            }
         }
         // Credentials in the query, set again on any URL a redirect leads to; and every
         // credential's text, masked in the cause of a transport error.
@@ -539,6 +638,15 @@ impl<'a> Request<'a> {
                     secrets.extend(value.to_str().ok());
                 }
                 Placement::Query(name, secret) => {
+                    // A followed link may carry the parameter already.
+                    if url.query_pairs().any(|(key, _)| key == *name) {
+                        let kept: Vec<(String, String)> = url
+                            .query_pairs()
+                            .filter(|(key, _)| key != name)
+                            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+                            .collect();
+                        url.query_pairs_mut().clear().extend_pairs(kept);
+                    }
                     url.query_pairs_mut().append_pair(name, secret.expose());
                     query_credentials.push((name, secret.expose()));
                     secrets.push(secret.expose());
@@ -551,14 +659,15 @@ impl<'a> Request<'a> {
 
         let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
         let timeout = self.options.timeout.unwrap_or(inner.timeout);
-        let repeatable = policy.may_repeat(&self.endpoint.method, &headers);
+        let repeatable = self.keyed || policy.may_repeat(&self.endpoint.method, &headers);
         let outgoing = redirect::Outgoing {
             http: &inner.http,
             method: self.endpoint.method.clone(),
             url,
             headers,
             body: self.body.as_ref().map(|(bytes, _)| bytes.clone()),
-            timeout,
+            // A stream's timeout applies to each wait, so not to the whole exchange.
+            timeout: if mode == Mode::Whole { timeout } else { None },
             base: &inner.base_url,
             query_credentials: &query_credentials,
         };
@@ -566,7 +675,25 @@ impl<'a> Request<'a> {
         loop {
             attempt += 1;
             let last = attempt >= policy.attempts();
-            let response = match redirect::send(&outgoing).await {
+            let sent = match (timeout, mode) {
+                (Some(timeout), Mode::Stream) => {
+                    match tokio::time::timeout(timeout, redirect::send(&outgoing)).await {
+                        Ok(sent) => sent,
+                        Err(_) if !last && repeatable => {
+                            wait(attempt, policy.backoff(attempt), &"timeout").await;
+                            continue;
+                        }
+                        Err(_) => {
+                            return Err(Error::IdleTimeout {
+                                idle: timeout,
+                                attempts: attempt,
+                            });
+                        }
+                    }
+                }
+                _ => redirect::send(&outgoing).await,
+            };
+            let response = match sent {
                 Ok(response) => response,
                 Err(redirect::Failure::Redirect(mut err)) => {
                     err.attempts = attempt;
@@ -590,12 +717,20 @@ impl<'a> Request<'a> {
                     continue;
                 }
             }
+            if mode == Mode::Stream && status.is_success() {
+                return Ok(Exchange {
+                    status,
+                    headers: response_headers,
+                    body: Payload::Stream(response),
+                    attempts: attempt,
+                });
+            }
             match read_body(response, inner.max_response_bytes).await {
                 Ok(body) => {
                     return Ok(Exchange {
                         status,
                         headers: response_headers,
-                        body,
+                        body: Payload::Whole(body),
                         attempts: attempt,
                     });
                 }

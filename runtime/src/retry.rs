@@ -13,13 +13,16 @@ use reqwest::{Method, StatusCode};
 ///
 /// Waits grow exponentially from [`initial_backoff`](Self::initial_backoff) up to
 /// [`max_backoff`](Self::max_backoff), with random jitter so that many clients do not retry
-/// in step. When the server says how long to wait (`Retry-After`, in seconds or as an HTTP
-/// date), the client waits that long instead, if it is no longer than
-/// [`max_retry_after`](Self::max_retry_after); a longer wait is not made, and the answer is
-/// returned at once so the caller can decide.
+/// in step. When the server says how long to wait (`retry-after-ms`, in milliseconds, or
+/// else `Retry-After`, in seconds or as an HTTP date), the client waits that long instead, if
+/// it is no longer than [`max_retry_after`](Self::max_retry_after); a longer wait is not
+/// made, and the answer is returned at once so the caller can decide. A server that sends
+/// `x-should-retry: true` or `false` decides whether an answer is retried, whatever its
+/// status.
 ///
 /// Only idempotent methods (`GET`, `HEAD`, `OPTIONS`, `PUT`, `DELETE`, `TRACE`) are retried,
-/// unless the request carries an `Idempotency-Key` header or
+/// unless the request carries an idempotency key (an `Idempotency-Key` header, or the header
+/// a generated client fills in where the API declares one, the same on every attempt) or
 /// [`retry_non_idempotent`](Self::retry_non_idempotent) is set: sending a `POST` twice may
 /// create two things.
 ///
@@ -133,10 +136,19 @@ impl RetryPolicy {
         headers: &HeaderMap,
         retry: u32,
     ) -> Option<Duration> {
-        if !is_transient(status) {
-            return None;
+        // The server's own word on whether to retry wins over the status.
+        let should_retry = headers
+            .get("x-should-retry")
+            .and_then(|value| value.to_str().ok())
+            .map(str::trim);
+        match should_retry {
+            Some(value) if value.eq_ignore_ascii_case("true") => {}
+            Some(value) if value.eq_ignore_ascii_case("false") => return None,
+            _ if !is_transient(status) => return None,
+            _ => {}
         }
-        match retry_after(headers, SystemTime::now()) {
+        let asked = retry_after_ms(headers).or_else(|| retry_after(headers, SystemTime::now()));
+        match asked {
             Some(wait) if wait > self.max_retry_after => None,
             Some(wait) => Some(wait),
             None => Some(self.backoff(retry)),
@@ -159,6 +171,37 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The wait a `retry-after-ms` header asks for, in milliseconds (a decimal number, as some
+/// APIs send it); more precise than `Retry-After`, so it is read first.
+pub(crate) fn retry_after_ms(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get("retry-after-ms")?.to_str().ok()?.trim();
+    let millis: f64 = value.parse().ok()?;
+    (millis.is_finite() && millis >= 0.0)
+        .then(|| Duration::try_from_secs_f64(millis / 1000.0).unwrap_or(Duration::MAX))
+}
+
+/// A new idempotency key: a random version 4 UUID in its usual text form. The randomness
+/// is `RandomState`'s (seeded from the operating system, different for every call), which
+/// is all a key needs: it must not repeat, it guards no secret.
+pub(crate) fn new_idempotency_key() -> String {
+    let high = random();
+    let low = random() ^ high.rotate_left(17);
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&high.to_be_bytes());
+    bytes[8..].copy_from_slice(&low.to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
 }
 
 /// A random number for jitter. `RandomState` is seeded randomly per process and per call,
@@ -244,6 +287,40 @@ mod tests {
             Some(Duration::from_secs(3))
         );
         assert_eq!(policy.after_status(status, &headers("11"), 1), None);
+    }
+
+    #[test]
+    fn the_server_decides_with_x_should_retry_and_retry_after_ms() {
+        let policy = RetryPolicy::default();
+        let mut asked = HeaderMap::new();
+        asked.insert("x-should-retry", HeaderValue::from_static("true"));
+        asked.insert("retry-after-ms", HeaderValue::from_static("1.5"));
+        asked.insert(RETRY_AFTER, HeaderValue::from_static("30"));
+        assert_eq!(
+            policy.after_status(StatusCode::INTERNAL_SERVER_ERROR, &asked, 1),
+            Some(Duration::from_micros(1500))
+        );
+        let mut refused = HeaderMap::new();
+        refused.insert("x-should-retry", HeaderValue::from_static("false"));
+        assert_eq!(
+            policy.after_status(StatusCode::SERVICE_UNAVAILABLE, &refused, 1),
+            None
+        );
+        for nonsense in ["-1", "NaN", "soon", "inf"] {
+            let mut headers = HeaderMap::new();
+            headers.insert("retry-after-ms", HeaderValue::from_static(nonsense));
+            assert_eq!(retry_after_ms(&headers), None, "{nonsense}");
+        }
+    }
+
+    #[test]
+    fn idempotency_keys_are_uuids_and_differ() {
+        let a = new_idempotency_key();
+        let b = new_idempotency_key();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
     }
 
     #[test]

@@ -25,8 +25,8 @@ async fn main() -> Result<(), Error> {
         )
         .build()?;
 
-    // A POST is not retried unless you say it is safe to repeat (or send an Idempotency-Key
-    // header, for example with `ClientBuilder::header`).
+    // A POST is not retried unless you say it is safe to repeat (or it sends an idempotency
+    // key: where the API declares one, the client makes one per call, see below).
     let request = CreateCustomerRequestSchema::new("Acme Corporation");
     let created = client
         .create_customer(&request)

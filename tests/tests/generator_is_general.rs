@@ -93,6 +93,7 @@ fn readme_examples_are_the_compiled_examples() {
     for (name, first_line) in [
         ("quickstart.rs", "use zenskar"),
         ("production.rs", "use std::time"),
+        ("streaming.rs", "use oagen_tests"),
     ] {
         let example = fs::read_to_string(root.join("tests/examples").join(name)).expect(name);
         let code = &example[example

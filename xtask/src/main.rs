@@ -20,8 +20,10 @@ const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check]
       Regenerate generated/ from spec/openapi.yaml (--check: fail, naming each stale file, if it differs).
-  cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--check]
+  cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--check] [--explain]
       Generate a standalone client crate for any OpenAPI 3.0/3.1 document (YAML or JSON).
+      --explain: also print notes on what was not generated where it might be expected
+      (operations that look paginated but match no pagination style).
   cargo xtask corpus [--filter NAME] [--dir DIR]
       Generate and `cargo check` a crate for every document in ../shared/specs (slow).
   cargo xtask fuzz [--cases N]
@@ -31,7 +33,10 @@ usage:
       `cargo check` cost of generated crates, in release mode (see `cargo xtask bench --help`).";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let explain = args.first().map(String::as_str) == Some("generate")
+        && args.iter().any(|arg| arg == "--explain");
+    args.retain(|arg| !explain || arg != "--explain");
     let parsed = match args.first().map(String::as_str) {
         Some("codegen") => parse_codegen(&args[1..]),
         Some("generate") => parse_generate(&args[1..]),
@@ -52,6 +57,20 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if explain {
+        match std::fs::read(&job.spec) {
+            Ok(bytes) => {
+                let notes = oagen::explain(&bytes);
+                if !notes.is_empty() {
+                    eprintln!(
+                        "{}",
+                        oagen::render_diagnostics(&notes, &job.config.spec_name)
+                    );
+                }
+            }
+            Err(err) => eprintln!("error: cannot read {}: {err}", job.spec.display()),
+        }
+    }
     report(&job, mode, xtask::run(&job, mode))
 }
 

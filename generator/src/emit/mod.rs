@@ -15,6 +15,7 @@
 mod client;
 mod manifest;
 mod operations;
+mod paginate;
 mod types;
 
 use std::collections::BTreeSet;

@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 use super::client::{ordered_required, visit};
 use super::{Cx, Place, doc_attrs};
 use crate::ir::{
-    BodyKind, Boxing, ErrorResponse, NextCursor, Operation, Param, ParamEncoding, ParamLocation,
-    PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
+    BodyKind, Boxing, ErrorResponse, EventFormat, EventStream, Operation, Param, ParamEncoding,
+    ParamLocation, PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
 };
 
 pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
@@ -19,11 +19,9 @@ pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
         };
     }
     let uses_types = cx.api.operations.iter().any(mentions_types);
-    let uses_error_body = cx
-        .api
-        .operations
-        .iter()
-        .any(|op| op.errors.iter().any(|e| e.body.is_some()) || op.pagination.is_some());
+    let uses_error_body = cx.api.operations.iter().any(|op| {
+        op.errors.iter().any(|e| e.body.is_some()) || op.pagination.is_some() || op.stream.is_some()
+    });
     let mut imports = vec![quote!(Client), quote!(Error)];
     if uses_error_body {
         imports.push(quote!(ErrorBody));
@@ -51,6 +49,9 @@ fn mentions_types(op: &Operation) -> bool {
         check(ty);
     }
     op.response.body.types().into_iter().for_each(&mut check);
+    if let Some(stream) = &op.stream {
+        check(&stream.data);
+    }
     found
 }
 
@@ -111,8 +112,9 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         }
     });
     let output = output_type(cx, &op.response.body);
-    let send_body = send_body(cx, op);
-    let paginate = paginate(cx, op);
+    let send_body = send_body(cx, op, None);
+    let paginate = super::paginate::paginate(cx, op);
+    let stream = stream_method(cx, op);
     let status_enum = status_enum(cx, op);
     let must_use = format!(
         "a request does nothing until it is awaited or sent; see `Client::{}`",
@@ -143,6 +145,8 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             }
 
             #paginate
+
+            #stream
         }
 
         impl<'a> ::std::future::IntoFuture for #name<'a> {
@@ -155,6 +159,49 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         }
 
         #status_enum
+    }
+}
+
+/// The streaming method (`stream()`) of an operation that answers with server-sent events.
+fn stream_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+    let Some(stream) = &op.stream else {
+        return quote!();
+    };
+    let method = format_ident!("{}", stream.method);
+    let data = cx.ty(Place::Outside, &stream.data, Boxing::Inline);
+    let body = send_body(cx, op, Some(stream));
+    let mut docs = vec![
+        " Sends the request asking for a stream of server-sent events (`text/event-stream`)"
+            .to_owned(),
+        " and returns them as they come, each decoded; see `oagen_runtime::EventStream` for"
+            .to_owned(),
+        " how `[DONE]`, error events and timeouts are handled.".to_owned(),
+    ];
+    if let Some(flag) = &stream.flag {
+        docs.push(String::new());
+        docs.push(format!(
+            " The body is sent with `{}` set to true, on a copy of it.",
+            super::escape_direction_controls(&flag.wire_name)
+        ));
+    }
+    let resume = stream.resume.as_ref().map(|name| {
+        let name = format_ident!("{}", name);
+        quote! {
+            /// Resumes the stream after the event with this id (sent as `Last-Event-ID`; see
+            /// `EventStream::last_event_id`), where the API supports it.
+            pub fn #name(mut self, id: impl Into<String>) -> Self {
+                self.options.last_event_id(id.into());
+                self
+            }
+        }
+    });
+    quote! {
+        #(#[doc = #docs])*
+        pub async fn #method(self) -> Result<oagen_runtime::EventStream<#data, ErrorBody>, Error> {
+            #body
+        }
+
+        #resume
     }
 }
 
@@ -209,7 +256,7 @@ fn multipart(cx: &Cx<'_>, ty: &TypeRef, body: &TokenStream) -> TokenStream {
 }
 
 /// The fields of the struct `ty` names, through aliases.
-fn struct_fields<'a>(cx: &Cx<'a>, ty: &TypeRef) -> Option<&'a [crate::ir::Field]> {
+pub(super) fn struct_fields<'a>(cx: &Cx<'a>, ty: &TypeRef) -> Option<&'a [crate::ir::Field]> {
     match ty {
         TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
             crate::ir::TypeKind::Struct(s) => Some(&s.fields),
@@ -380,7 +427,8 @@ fn location_name(location: ParamLocation) -> &'static str {
     }
 }
 
-fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+/// The body of `send_with_response` (`stream` set: of the streaming method).
+fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
     let security = &op.security;
     let fixed_query: Vec<TokenStream> = op
@@ -392,14 +440,35 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let params: Vec<TokenStream> = op
         .params
         .iter()
-        .filter(|p| p.location != ParamLocation::Path)
-        .map(send_param)
+        .enumerate()
+        .filter(|(_, p)| p.location != ParamLocation::Path)
+        .map(|(index, param)| {
+            if op.idempotency_key == Some(index) {
+                idempotency_key(param)
+            } else {
+                send_param(param)
+            }
+        })
         .collect();
+    // The streaming call sets the body's flag that asks for a stream, on a copy.
+    let flag = stream.and_then(|stream| stream.flag.as_ref()).map(|flag| {
+        let field = format_ident!("{}", flag.rust_name);
+        let value = match flag.depth {
+            0 => quote!(true),
+            1 => quote!(Some(true)),
+            _ => quote!(Some(Some(true))),
+        };
+        quote! {
+            let mut body = body.clone();
+            body.#field = #value;
+            let body = &body;
+        }
+    });
     let body = match &op.body {
         Some(body) => {
-            let value = match body.presence {
-                Presence::Required => quote!(self.body),
-                Presence::Optional => quote!(body),
+            let value = match (body.presence, &flag) {
+                (Presence::Required, None) => quote!(self.body),
+                _ => quote!(body),
             };
             let media_type = &body.media_type;
             let set = match &body.kind {
@@ -422,9 +491,15 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                 _ => set,
             };
             match body.presence {
+                Presence::Required if flag.is_some() => quote! {
+                    let body = self.body;
+                    #flag
+                    #set
+                },
                 Presence::Required => set,
                 Presence::Optional => quote! {
                     if let Some(body) = self.body {
+                        #flag
                         #set
                     }
                 },
@@ -448,7 +523,21 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             }
         }
     };
-    let send = quote!(#set_accept #send);
+    let send = match stream {
+        Some(stream) => {
+            let format = match stream.format {
+                EventFormat::Json => quote!(Json),
+                EventFormat::Text => quote!(Text),
+            };
+            let event_error = event_error(cx, &op.errors);
+            quote! {
+                request
+                    .send_events(#decode_error, #event_error, oagen_runtime::DataFormat::#format)
+                    .await
+            }
+        }
+        None => quote!(#set_accept #send),
+    };
     let path = &op.path;
     let operation = &op.rust_name;
     quote! {
@@ -464,104 +553,6 @@ fn send_body(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         #(#params)*
         #body
         #send
-    }
-}
-
-/// `paginate()`, for a cursor-paginated list operation: every page (or, with `.items()`,
-/// every item) as a stream.
-fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
-    let Some(pagination) = &op.pagination else {
-        return quote!();
-    };
-    let ResponseBody::Json(page_ty) = &op.response.body else {
-        return quote!();
-    };
-    let Some(items_field) = struct_fields(cx, page_ty).and_then(|fields| {
-        fields
-            .iter()
-            .find(|f| f.rust_name == pagination.items.rust_name)
-    }) else {
-        return quote!();
-    };
-    let TypeRef::Array(item_ty) = items_field.ty.non_null() else {
-        return quote!();
-    };
-    let page = cx.ty(Place::Outside, page_ty, Boxing::Inline);
-    let item = cx.ty(Place::Outside, item_ty, Boxing::Inline);
-    let cursor_param = &op.params[pagination.cursor_param];
-    let cursor = format_ident!("{}", cursor_param.rust_name);
-    let items = format_ident!("{}", pagination.items.rust_name);
-    let take_items = match pagination.items.depth {
-        0 => quote!(page.#items),
-        1 => quote!(page.#items.unwrap_or_default()),
-        _ => quote!(page.#items.flatten().unwrap_or_default()),
-    };
-    let (next_cursor, how) = match &pagination.next {
-        NextCursor::Field(next) => {
-            let field = format_ident!("{}", next.rust_name);
-            let value = match next.depth {
-                0 => quote!(Some(page.#field.clone())),
-                1 => quote!(page.#field.clone()),
-                _ => quote!(page.#field.clone().flatten()),
-            };
-            (
-                value,
-                format!("the `{}` of the page before", next.wire_name),
-            )
-        }
-        NextCursor::LastItem { has_more, id } => {
-            let flag = format_ident!("{}", has_more.rust_name);
-            let more = match has_more.depth {
-                0 => quote!(page.#flag),
-                1 => quote!(page.#flag.unwrap_or(false)),
-                _ => quote!(page.#flag.flatten().unwrap_or(false)),
-            };
-            let last = match pagination.items.depth {
-                0 => quote!(page.#items.last()),
-                1 => quote!(page.#items.as_ref().and_then(|items| items.last())),
-                _ => quote!(page.#items.as_ref().and_then(|items| items.as_ref()?.last())),
-            };
-            let id_field = format_ident!("{}", id.rust_name);
-            let id_value = match id.depth {
-                0 => quote!(map(|item| item.#id_field.clone())),
-                1 => quote!(and_then(|item| item.#id_field.clone())),
-                _ => quote!(and_then(|item| item.#id_field.clone().flatten())),
-            };
-            (
-                quote! {
-                    if #more {
-                        #last.#id_value
-                    } else {
-                        None
-                    }
-                },
-                format!(
-                    "the `{}` of the last item of the page before, while its `{}` is true",
-                    id.wire_name, has_more.wire_name
-                ),
-            )
-        }
-    };
-    let docs = [
-        " Walks every page: the first as this request describes it, then each next one,".to_owned(),
-        format!(" with `{}` set to {how}.", cursor_param.wire_name),
-        " Call `.items()` on the result for the items of every page instead.".to_owned(),
-    ];
-    quote! {
-        #(#[doc = #docs])*
-        pub fn paginate(self) -> oagen_runtime::Pages<'a, #page, #item, ErrorBody> {
-            oagen_runtime::Pages::new(
-                move |cursor| {
-                    let mut request = self.clone();
-                    if cursor.is_some() {
-                        request.#cursor = cursor;
-                    }
-                    Box::pin(request.send())
-                },
-                |page| #next_cursor,
-                |page| #take_items,
-            )
-        }
     }
 }
 
@@ -597,6 +588,37 @@ fn path_value(param: &Param) -> TokenStream {
     match param.ty {
         TypeRef::Array(_) => quote!(oagen_runtime::Joined(&self.#ident)),
         _ => quote!(self.#ident),
+    }
+}
+
+/// Sends the idempotency key the caller set, or a new one.
+fn idempotency_key(param: &Param) -> TokenStream {
+    let ident = format_ident!("{}", param.rust_name);
+    let wire = &param.wire_name;
+    match param.presence {
+        Presence::Required => quote!(request.idempotency_key(#wire, Some(&self.#ident));),
+        Presence::Optional => quote!(request.idempotency_key(#wire, self.#ident.as_deref());),
+    }
+}
+
+/// The function that decodes the data of an error event into `ErrorBody`: the first of the
+/// operation's error types that matches.
+fn event_error(cx: &Cx<'_>, errors: &[ErrorResponse]) -> TokenStream {
+    let mut sorted: Vec<&ErrorResponse> = errors.iter().collect();
+    sorted.sort_by_key(|e| e.status);
+    let mut variants: Vec<proc_macro2::Ident> = Vec::new();
+    for id in sorted.iter().filter_map(|e| e.body) {
+        let variant = format_ident!("{}", cx.api.type_def(id).rust_name);
+        if !variants.contains(&variant) {
+            variants.push(variant);
+        }
+    }
+    let Some((first, rest)) = variants.split_first() else {
+        return quote!(|_| None);
+    };
+    quote! {
+        |body| oagen_runtime::decode_json(body).map(ErrorBody::#first)
+            #(.or_else(|| oagen_runtime::decode_json(body).map(ErrorBody::#rest)))*
     }
 }
 

@@ -248,6 +248,9 @@ fn sort_types(api: &mut Api) {
     api.examples.iter_mut().for_each(|e| remap(&mut e.ty));
     for op in &mut api.operations {
         op.params.iter_mut().for_each(|p| remap(&mut p.ty));
+        if let Some(stream) = &mut op.stream {
+            remap(&mut stream.data);
+        }
         if let Some(ty) = op.body.as_mut().and_then(|b| b.kind.ty_mut()) {
             remap(ty);
         }

@@ -9,6 +9,7 @@
 mod finish;
 mod paginate;
 mod schema;
+mod stream;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -106,10 +107,21 @@ pub(crate) struct Lowerer<'d> {
     error_types: BTreeSet<TypeId>,
     /// Examples found beside lowered schemas, by pointer.
     examples: std::collections::BTreeMap<String, crate::ir::Example>,
+    /// Notes said only when asked for (`explain`), in document order.
+    notes: Vec<crate::diag::Diagnostic>,
 }
 
 /// Converts a loaded document into the IR. Returns `None` when errors were reported.
 pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
+    lower_explained(doc, diags).0
+}
+
+/// [`lower`], with the notes that explain what was not generated where a user might have
+/// expected it (operations that look paginated but match no style).
+pub fn lower_explained(
+    doc: &Document,
+    diags: &mut Diagnostics,
+) -> (Option<Api>, Vec<crate::diag::Diagnostic>) {
     let mut lowerer = Lowerer {
         root: &doc.root,
         diags,
@@ -121,6 +133,7 @@ pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
         default_fns: Scope::new(),
         error_types: BTreeSet::new(),
         examples: std::collections::BTreeMap::new(),
+        notes: Vec::new(),
     };
     let components = lowerer.reserve_components();
     let info = lowerer.info();
@@ -136,6 +149,7 @@ pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
         types,
         error_types,
         examples,
+        notes,
         ..
     } = lowerer;
     let types: Vec<TypeDef> = types
@@ -161,7 +175,7 @@ pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
         examples: examples.into_values().collect(),
     };
     let api = finish::finish(api, diags);
-    (!diags.has_errors()).then_some(api)
+    ((!diags.has_errors()).then_some(api), notes)
 }
 
 impl<'d> Lowerer<'d> {
@@ -479,9 +493,11 @@ impl<'d> Lowerer<'d> {
             .unwrap_or_default();
         let body = self.lower_body(cx, &builder_name);
         let (response, errors) = self.lower_responses(cx, &builder_name, builder_names);
-        let (Some(params), Some(segments), Some(body)) = (params, segments, body) else {
+        let (Some(mut params), Some(segments), Some(body)) = (params, segments, body) else {
             return None;
         };
+        let idempotency_key = self.idempotency_key(cx, &mut params);
+        let stream = self.event_stream(cx, &builder_name, &params, body.as_ref());
 
         let security_value = cx.op.get("security").or_else(|| self.root.get("security"));
         let mut security = Vec::new();
@@ -543,6 +559,8 @@ impl<'d> Lowerer<'d> {
             errors,
             security,
             pagination,
+            stream,
+            idempotency_key,
         })
     }
 
@@ -870,7 +888,7 @@ impl<'d> Lowerer<'d> {
                 }
                 BodyKind::Multipart(ty)
             }
-            MediaClass::Text => BodyKind::Text,
+            MediaClass::Text | MediaClass::EventStream => BodyKind::Text,
             MediaClass::Binary => BodyKind::Binary,
         };
         let presence = if body.get("required").and_then(Value::as_bool) == Some(true) {
@@ -1151,9 +1169,14 @@ enum MediaClass {
     Multipart,
     Text,
     Binary,
+    /// `text/event-stream`: never read whole, see `stream.rs`.
+    EventStream,
 }
 
 fn classify(media_type: &str) -> MediaClass {
+    if stream::is_event_stream(media_type) {
+        return MediaClass::EventStream;
+    }
     let essence = media_type
         .split(';')
         .next()

@@ -1,0 +1,340 @@
+//! `paginate.rs`: the `paginate()` method of a paginated list operation's request builder,
+//! for each pagination style of `ir::PageStyle`.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::operations::struct_fields;
+use super::{Cx, Place};
+use crate::ir::{Boxing, NextCursor, Operation, PageStyle, Pagination, ResponseBody, TypeRef};
+
+/// `paginate()`, for a paginated list operation: every page (or, with `.items()`, every
+/// item) as a stream.
+pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+    let Some(pagination) = &op.pagination else {
+        return quote!();
+    };
+    let ResponseBody::Json(page_ty) = &op.response.body else {
+        return quote!();
+    };
+    let page = cx.ty(Place::Outside, page_ty, Boxing::Inline);
+    let (item_ty, take_items, count) = match &pagination.items {
+        None => {
+            let Some((item_ty, nullable)) = list_of(cx, page_ty) else {
+                return quote!();
+            };
+            if nullable {
+                (
+                    item_ty,
+                    quote!(page.unwrap_or_default()),
+                    quote!(page.as_ref().map_or(0, |items| items.len())),
+                )
+            } else {
+                (item_ty, quote!(page), quote!(page.len()))
+            }
+        }
+        Some(items) => {
+            let Some(items_field) = struct_fields(cx, page_ty)
+                .and_then(|fields| fields.iter().find(|f| f.rust_name == items.rust_name))
+            else {
+                return quote!();
+            };
+            let TypeRef::Array(item_ty) = items_field.ty.non_null() else {
+                return quote!();
+            };
+            let field = format_ident!("{}", items.rust_name);
+            let (take, count) = match items.depth {
+                0 => (quote!(page.#field), quote!(page.#field.len())),
+                1 => (
+                    quote!(page.#field.unwrap_or_default()),
+                    quote!(page.#field.as_ref().map_or(0, |items| items.len())),
+                ),
+                _ => (
+                    quote!(page.#field.flatten().unwrap_or_default()),
+                    quote!(page.#field.as_ref().and_then(|items| items.as_ref()).map_or(0, |items| items.len())),
+                ),
+            };
+            (&**item_ty, take, count)
+        }
+    };
+    let item = cx.ty(Place::Outside, item_ty, Boxing::Inline);
+    let items_doc = match &pagination.items {
+        Some(items) => format!("the `{}` of each page", items.wire_name),
+        None => "each page's items".to_owned(),
+    };
+    let number_param = |param: usize| {
+        let param = &op.params[param];
+        (
+            format_ident!("{}", param.rust_name),
+            param.wire_name.clone(),
+        )
+    };
+    let (paging, apply, how) = match &pagination.style {
+        PageStyle::Cursor { param, next } => {
+            let (cursor, wire) = number_param(*param);
+            let (next_cursor, how) = next_cursor(pagination, next);
+            (
+                quote!(oagen_runtime::Paging::Cursor(|page: &#page| #next_cursor)),
+                quote! {
+                    if let Some(oagen_runtime::PageRef::Cursor(cursor)) = next {
+                        request.#cursor = Some(cursor);
+                    }
+                },
+                format!(" with `{wire}` set to {how}."),
+            )
+        }
+        PageStyle::HeaderCursor { param, header } => {
+            let (cursor, wire) = number_param(*param);
+            (
+                quote!(oagen_runtime::Paging::HeaderCursor(#header)),
+                quote! {
+                    if let Some(oagen_runtime::PageRef::Cursor(cursor)) = next {
+                        request.#cursor = Some(cursor);
+                    }
+                },
+                format!(" with `{wire}` set to the `{header}` header of the response before."),
+            )
+        }
+        PageStyle::Link => (
+            quote!(oagen_runtime::Paging::Link),
+            quote! {
+                if let Some(oagen_runtime::PageRef::Link(link)) = next {
+                    request.options.follow(link);
+                }
+            },
+            " at the `Link` header's `rel=\"next\"` of the response before (on the API's \
+             origin only)."
+                .to_owned(),
+        ),
+        PageStyle::NextUrl { path } => {
+            let value = next_url(path);
+            let names: Vec<&str> = path.iter().map(|f| f.wire_name.as_str()).collect();
+            (
+                quote!(oagen_runtime::Paging::NextUrl(|page: &#page| #value)),
+                quote! {
+                    if let Some(oagen_runtime::PageRef::Link(link)) = next {
+                        request.options.follow(link);
+                    }
+                },
+                format!(
+                    " at the `{}` of the page before (on the API's origin only).",
+                    super::escape_direction_controls(&names.join("."))
+                ),
+            )
+        }
+        PageStyle::PageNumber { param, first } => {
+            let (ident, wire) = number_param(*param);
+            let ty = &op.params[*param].ty;
+            let first = Literal::u64_unsuffixed(*first);
+            let start = to_u64(ty, quote!(self.#ident));
+            (
+                quote! {
+                    oagen_runtime::Paging::PageNumber {
+                        first: #start.unwrap_or(#first),
+                    }
+                },
+                set_number(ty, &ident, &wire),
+                format!(" with `{wire}` one more each time, until a page is empty."),
+            )
+        }
+        PageStyle::Offset { param, total } => {
+            let (ident, wire) = number_param(*param);
+            let ty = &op.params[*param].ty;
+            let start = to_u64(ty, quote!(self.#ident));
+            let total = match total {
+                Some(total) => {
+                    let field = format_ident!("{}", total.rust_name);
+                    let total_ty = struct_fields(cx, page_ty)
+                        .and_then(|fields| fields.iter().find(|f| f.rust_name == total.rust_name))
+                        .map_or(&TypeRef::Any, |f| f.ty.non_null());
+                    let value = match total.depth {
+                        0 => match total_ty {
+                            TypeRef::Scalar(crate::ir::Scalar::U64) => quote!(Some(page.#field)),
+                            TypeRef::Scalar(crate::ir::Scalar::U32) => {
+                                quote!(Some(u64::from(page.#field)))
+                            }
+                            _ => quote!(u64::try_from(page.#field).ok()),
+                        },
+                        1 => to_u64(total_ty, quote!(page.#field)),
+                        _ => to_u64(total_ty, quote!(page.#field.flatten())),
+                    };
+                    quote!(Some((|page: &#page| #value) as fn(&#page) -> Option<u64>))
+                }
+                None => quote!(None),
+            };
+            let until = match &pagination.style {
+                PageStyle::Offset {
+                    total: Some(total), ..
+                } => format!(
+                    "until a page is empty or the `{}` is reached",
+                    total.wire_name
+                ),
+                _ => "until a page is empty".to_owned(),
+            };
+            (
+                quote! {
+                    oagen_runtime::Paging::Offset {
+                        first: #start.unwrap_or(0),
+                        total: #total,
+                    }
+                },
+                set_number(ty, &ident, &wire),
+                format!(" with `{wire}` moved past the items read, {until}."),
+            )
+        }
+    };
+    let docs = [
+        " Walks every page: the first as this request describes it, then each next one,".to_owned(),
+        how,
+        format!(" Call `.items()` on the result for {items_doc} instead."),
+    ];
+    quote! {
+        #(#[doc = #docs])*
+        pub fn paginate(self) -> oagen_runtime::Pages<'a, #page, #item, ErrorBody> {
+            let paging = #paging;
+            oagen_runtime::Pages::new(
+                move |next| {
+                    let mut request = self.clone();
+                    #apply
+                    Box::pin(request.send_with_response())
+                },
+                paging,
+                |page: #page| #take_items,
+                |page: &#page| #count,
+            )
+        }
+    }
+}
+
+/// The next page's URL read through `path` from `page` (a `&Page`), as an `Option<String>`.
+fn next_url(path: &[crate::ir::PageField]) -> TokenStream {
+    let Some((last, parents)) = path.split_last() else {
+        return quote!(None);
+    };
+    let mut steps = Vec::new();
+    let mut at = quote!(page);
+    for (index, field) in parents.iter().enumerate() {
+        let name = format_ident!("{}", field.rust_name);
+        let next = format_ident!("level{}", index + 1);
+        let value = match field.depth {
+            0 => quote!(&#at.#name),
+            1 => quote!(#at.#name.as_ref()?),
+            _ => quote!(#at.#name.as_ref()?.as_ref()?),
+        };
+        steps.push(quote!(let #next = #value;));
+        at = quote!(#next);
+    }
+    let name = format_ident!("{}", last.rust_name);
+    let value = match last.depth {
+        0 => quote!(Some(#at.#name.clone())),
+        1 => quote!(#at.#name.clone()),
+        _ => quote!(#at.#name.clone().flatten()),
+    };
+    if steps.is_empty() {
+        value
+    } else {
+        quote!({ #(#steps)* #value })
+    }
+}
+
+/// An `Option` of an integer (`option`, of the integer type `ty`) as an `Option<u64>`: with
+/// no conversion where none is needed (clippy flags those), `None` for a negative number.
+fn to_u64(ty: &TypeRef, option: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Scalar(crate::ir::Scalar::U64) => option,
+        TypeRef::Scalar(crate::ir::Scalar::U32) => quote!(#option.map(u64::from)),
+        _ => quote!(#option.and_then(|number| u64::try_from(number).ok())),
+    }
+}
+
+/// Sets an integer page parameter from `PageRef::Number`, refusing a number the parameter's
+/// type cannot hold.
+fn set_number(ty: &TypeRef, ident: &proc_macro2::Ident, wire: &str) -> TokenStream {
+    if *ty == TypeRef::Scalar(crate::ir::Scalar::U64) {
+        return quote! {
+            if let Some(oagen_runtime::PageRef::Number(number)) = next {
+                request.#ident = Some(number);
+            }
+        };
+    }
+    let message = format!("the next page's `{wire}` does not fit its parameter's type");
+    quote! {
+        if let Some(oagen_runtime::PageRef::Number(number)) = next {
+            match number.try_into() {
+                Ok(number) => request.#ident = Some(number),
+                Err(_) => return Box::pin(async { Err(Error::Protocol(#message.to_owned())) }),
+            }
+        }
+    }
+}
+
+/// The item type of a list type (through aliases), and whether the list is nullable.
+fn list_of<'a>(cx: &Cx<'a>, ty: &'a TypeRef) -> Option<(&'a TypeRef, bool)> {
+    match ty {
+        TypeRef::Array(item) => Some((item, false)),
+        TypeRef::Nullable(inner) => list_of(cx, inner).map(|(item, _)| (item, true)),
+        TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
+            crate::ir::TypeKind::Alias(target) => list_of(cx, target),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The next cursor read from a page, and how the docs say it.
+fn next_cursor(pagination: &Pagination, next: &NextCursor) -> (TokenStream, String) {
+    match next {
+        NextCursor::Field(next) => {
+            let field = format_ident!("{}", next.rust_name);
+            let value = match next.depth {
+                0 => quote!(Some(page.#field.clone())),
+                1 => quote!(page.#field.clone()),
+                _ => quote!(page.#field.clone().flatten()),
+            };
+            (
+                value,
+                format!("the `{}` of the page before", next.wire_name),
+            )
+        }
+        NextCursor::LastItem { has_more, id } => {
+            let flag = format_ident!("{}", has_more.rust_name);
+            let more = match has_more.depth {
+                0 => quote!(page.#flag),
+                1 => quote!(page.#flag.unwrap_or(false)),
+                _ => quote!(page.#flag.flatten().unwrap_or(false)),
+            };
+            let items_depth = pagination.items.as_ref().map_or(0, |items| items.depth);
+            let items = pagination
+                .items
+                .as_ref()
+                .map(|items| format_ident!("{}", items.rust_name));
+            let last = match (items, items_depth) {
+                (None, _) => quote!(page.last()),
+                (Some(items), 0) => quote!(page.#items.last()),
+                (Some(items), 1) => quote!(page.#items.as_ref().and_then(|items| items.last())),
+                (Some(items), _) => {
+                    quote!(page.#items.as_ref().and_then(|items| items.as_ref()?.last()))
+                }
+            };
+            let id_field = format_ident!("{}", id.rust_name);
+            let id_value = match id.depth {
+                0 => quote!(map(|item| item.#id_field.clone())),
+                1 => quote!(and_then(|item| item.#id_field.clone())),
+                _ => quote!(and_then(|item| item.#id_field.clone().flatten())),
+            };
+            (
+                quote! {
+                    if #more {
+                        #last.#id_value
+                    } else {
+                        None
+                    }
+                },
+                format!(
+                    "the `{}` of the last item of the page before, while its `{}` is true",
+                    id.wire_name, has_more.wire_name
+                ),
+            )
+        }
+    }
+}
