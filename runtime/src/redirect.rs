@@ -128,8 +128,9 @@ fn same_origin(url: &Url, base: &Url) -> bool {
     url.origin() == base.origin()
 }
 
-/// Sets each query credential on `url`, replacing any value the location carried.
-fn set_query_credentials(url: &mut Url, credentials: &[(&'static str, &str)]) {
+/// Sets each query credential on `url`, replacing any value the location (or a followed
+/// link) carried.
+pub(crate) fn set_query_credentials(url: &mut Url, credentials: &[(&'static str, &str)]) {
     strip_query_credentials(url, credentials);
     if !credentials.is_empty() {
         let mut pairs = url.query_pairs_mut();

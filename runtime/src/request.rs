@@ -638,21 +638,13 @@ impl<'a> Request<'a> {
                     secrets.extend(value.to_str().ok());
                 }
                 Placement::Query(name, secret) => {
-                    // A followed link may carry the parameter already.
-                    if url.query_pairs().any(|(key, _)| key == *name) {
-                        let kept: Vec<(String, String)> = url
-                            .query_pairs()
-                            .filter(|(key, _)| key != name)
-                            .map(|(key, value)| (key.into_owned(), value.into_owned()))
-                            .collect();
-                        url.query_pairs_mut().clear().extend_pairs(kept);
-                    }
-                    url.query_pairs_mut().append_pair(name, secret.expose());
                     query_credentials.push((name, secret.expose()));
                     secrets.push(secret.expose());
                 }
             }
         }
+        // Set once each, replacing any value a followed link carried.
+        redirect::set_query_credentials(&mut url, &query_credentials);
         if let Some((_, content_type)) = &self.body {
             headers.insert(CONTENT_TYPE, content_type.clone());
         }
