@@ -120,7 +120,7 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
     } else {
         let names: Vec<String> = credentials
             .iter()
-            .map(|s| format!("`{}`", super::escape_direction_controls(&s.wire_name)))
+            .map(|s| format!("`{}`", super::escape_controls(&s.wire_name)))
             .collect();
         format!(
             " A client with default settings and the credentials every operation needs ({}).",

@@ -275,23 +275,16 @@ fn lines(paragraphs: &[String]) -> Vec<String> {
             if line.is_empty() {
                 line
             } else {
-                format!(" {}", escape_direction_controls(&line))
+                format!(" {}", escape_controls(&line))
             }
         })
         .collect()
 }
 
-/// Unicode characters that change the direction of text are refused by rustc in comments
-/// (they can make code read differently from what it does); they are written as escapes.
-pub(super) fn escape_direction_controls(line: &str) -> String {
-    line.chars()
-        .map(|c| match c {
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
-                format!("\\u{{{:04X}}}", u32::from(c))
-            }
-            c => c.to_string(),
-        })
-        .collect()
+/// A line for a doc comment, with the characters that cannot stand in a comment escaped
+/// (see [`crate::render::escape_comment`]; `render` checks every doc attribute again).
+pub(super) fn escape_controls(line: &str) -> String {
+    crate::render::escape_comment(line, false)
 }
 
 /// Lines of Markdown made safe for rustdoc: code fences without a language (or marked

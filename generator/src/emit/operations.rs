@@ -353,7 +353,7 @@ fn param_setter(cx: &Cx<'_>, param: &Param) -> TokenStream {
     let summary = format!(
         " Sets the {} parameter `{}`.",
         location_name(param.location),
-        super::escape_direction_controls(&param.wire_name)
+        super::escape_controls(&param.wire_name)
     );
     let separator = if param.docs.description.is_some() {
         quote!(#[doc = ""])
