@@ -131,9 +131,9 @@ impl<'d> Lowerer<'d> {
         let mut names = Scope::with_reserved(OPERATION_RESERVED);
         // Everything is looked at even when one part fails, so that all the problems of an
         // operation are reported in one run; the path needs the parameters to be checked.
-        let params = self.lower_params(cx, &builder_name, &mut names);
+        let mut params = self.lower_params(cx, &builder_name, &mut names);
         let segments = params
-            .as_ref()
+            .as_mut()
             .and_then(|params| self.path_segments(cx, params));
         let fixed_query = cx
             .path

@@ -177,67 +177,93 @@ impl<'d> Lowerer<'d> {
         }
     }
 
+    /// Cuts the path template into literal and parameter parts. A path parameter that the
+    /// template does not use is dropped from `params` (it could never be sent), with a
+    /// warning; a template name with no parameter is an error.
     pub(super) fn path_segments(
         &mut self,
         cx: &OperationContext<'_, 'd>,
-        params: &[Param],
+        params: &mut Vec<Param>,
     ) -> Option<Vec<Vec<PathPart>>> {
-        let mut segments = Vec::new();
-        let mut ok = true;
         // A query written into the template (`/things?beta=true`) is not part of the path.
         let path = cx.path.split_once('?').map_or(cx.path, |(path, _)| path);
         let trimmed = path.strip_prefix('/').unwrap_or(path);
-        if trimmed.is_empty() {
-            return Some(segments);
-        }
-        for raw in trimmed.split('/') {
-            let mut parts = Vec::new();
-            let mut rest = raw;
-            while let Some(open) = rest.find('{') {
-                let Some(close) = rest[open..].find('}').map(|c| c + open) else {
-                    break;
-                };
-                if open > 0 {
-                    parts.push(PathPart::Literal(rest[..open].to_owned()));
-                }
-                let name = &rest[open + 1..close];
-                match params
+        let template: Vec<Vec<TemplatePart<'_>>> = if trimmed.is_empty() {
+            Vec::new()
+        } else {
+            trimmed.split('/').map(template_parts).collect()
+        };
+        params.retain(|param| {
+            let used = param.location != ParamLocation::Path
+                || template
                     .iter()
-                    .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
-                {
-                    Some(index) => parts.push(PathPart::Param(index)),
-                    None => {
-                        self.diags.error(
-                            cx.ptr,
-                            format!("the path uses `{{{name}}}` but the operation declares no path parameter `{name}`"),
-                        );
-                        ok = false;
-                    }
-                }
-                rest = &rest[close + 1..];
-            }
-            if !rest.is_empty() || parts.is_empty() {
-                parts.push(PathPart::Literal(rest.to_owned()));
-            }
-            segments.push(parts);
-        }
-        for (index, param) in params.iter().enumerate() {
-            let used = segments
-                .iter()
-                .flatten()
-                .any(|part| *part == PathPart::Param(index));
-            if param.location == ParamLocation::Path && !used {
+                    .flatten()
+                    .any(|part| *part == TemplatePart::Param(&param.wire_name));
+            if !used {
                 self.diags.warning(
                     cx.ptr,
                     format!(
-                        "path parameter `{}` does not appear in the path `{}`",
+                        "path parameter `{}` does not appear in the path `{}`; it is left out of the method's arguments",
                         param.wire_name, cx.path
                     ),
                 );
             }
+            used
+        });
+        let mut ok = true;
+        let mut segments = Vec::with_capacity(template.len());
+        for raw in template {
+            let mut parts = Vec::with_capacity(raw.len());
+            for part in raw {
+                match part {
+                    TemplatePart::Literal(text) => parts.push(PathPart::Literal(text.to_owned())),
+                    TemplatePart::Param(name) => match params
+                        .iter()
+                        .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
+                    {
+                        Some(index) => parts.push(PathPart::Param(index)),
+                        None => {
+                            self.diags.error(
+                                cx.ptr,
+                                format!("the path uses `{{{name}}}` but the operation declares no path parameter `{name}`"),
+                            );
+                            ok = false;
+                        }
+                    },
+                }
+            }
+            segments.push(parts);
         }
         ok.then_some(segments)
     }
+}
+
+/// A piece of one segment of a path template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TemplatePart<'p> {
+    Literal(&'p str),
+    Param(&'p str),
+}
+
+/// The pieces of one path segment: `{id}.json` → `Param(id)`, `Literal(.json)`. A segment
+/// always has at least one piece (an empty literal for an empty segment).
+fn template_parts(raw: &str) -> Vec<TemplatePart<'_>> {
+    let mut parts = Vec::new();
+    let mut rest = raw;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
+            break;
+        };
+        if open > 0 {
+            parts.push(TemplatePart::Literal(&rest[..open]));
+        }
+        parts.push(TemplatePart::Param(&rest[open + 1..close]));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() || parts.is_empty() {
+        parts.push(TemplatePart::Literal(rest));
+    }
+    parts
 }
 
 fn location_name(location: ParamLocation) -> &'static str {
