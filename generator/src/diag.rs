@@ -20,7 +20,9 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// JSON pointer to the place in the document, starting with `#`.
+    /// JSON pointer to the place in the document, starting with `#`; in another file of a
+    /// multi-file document, that file's name (relative to the root document's folder, with
+    /// `/`) before the `#`: `schemas/pet.yaml#/properties/id`.
     pub pointer: String,
     /// What is wrong, in plain words.
     pub message: String,
@@ -46,11 +48,16 @@ impl fmt::Display for DisplayWithFile<'_> {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(
-            f,
-            "{level}: {}\n  --> {}{}",
-            self.diag.message, self.file, self.diag.pointer
-        )?;
+        write!(f, "{level}: {}\n  --> ", self.diag.message)?;
+        if self.diag.pointer.starts_with('#') {
+            write!(f, "{}{}", self.file, self.diag.pointer)?;
+        } else {
+            // In another file of the document, named relative to the root document's folder.
+            match self.file.rfind('/') {
+                Some(slash) => write!(f, "{}{}", &self.file[..=slash], self.diag.pointer)?,
+                None => write!(f, "{}", self.diag.pointer)?,
+            }
+        }
         if let Some(help) = &self.diag.help {
             write!(f, "\n  = help: {help}")?;
         }
@@ -102,6 +109,16 @@ impl Diagnostics {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// Moves every diagnostic whose pointer `origin` knows to the place it names (a pointer
+    /// into a bundled document → the file and pointer where that part was written).
+    pub fn relocate(&mut self, origin: impl Fn(&str) -> Option<String>) {
+        for item in &mut self.items {
+            if let Some(place) = origin(&item.pointer) {
+                item.pointer = place;
+            }
+        }
     }
 
     pub fn extend(&mut self, other: Diagnostics) {

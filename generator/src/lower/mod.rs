@@ -35,6 +35,8 @@ struct Slot {
 
 pub(crate) struct Lowerer<'d> {
     root: &'d Value,
+    /// References to other files that bundling could not follow, and where parts came from.
+    refs: &'d crate::bundle::Refs,
     diags: &'d mut Diagnostics,
     types: Vec<Slot>,
     /// JSON pointer → type made from the schema there. Only looked up, never iterated, so
@@ -53,6 +55,7 @@ pub(crate) struct Lowerer<'d> {
 pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
     let mut lowerer = Lowerer {
         root: &doc.root,
+        refs: &doc.refs,
         diags,
         types: Vec::new(),
         by_pointer: HashMap::new(),
@@ -102,6 +105,7 @@ pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
         examples: examples.into_values().collect(),
     };
     let api = finish::finish(api, diags);
+    diags.relocate(|pointer| doc.refs.sources.origin(pointer));
     (!diags.has_errors()).then_some(api)
 }
 
@@ -134,17 +138,27 @@ impl<'d> Lowerer<'d> {
         components
     }
 
-    /// Resolves a local `$ref`. Returns the canonical pointer and the value there.
+    /// Resolves a `$ref` (local, or to another file that bundling copied in). Returns the
+    /// canonical pointer and the value there.
     fn resolve(&mut self, reference: &str, ref_ptr: &str) -> Option<(String, &'d Value)> {
         let Some(fragment) = reference.strip_prefix('#') else {
-            self.diags.error_with_help(
-                ref_ptr,
-                format!("`{reference}` refers to another file, which is not supported yet"),
-                "bundle the document into one file first (for example `redocly bundle`)",
-            );
+            match self.refs.broken.get(ref_ptr) {
+                Some(broken) => match &broken.help {
+                    Some(help) => {
+                        self.diags
+                            .error_with_help(ref_ptr, broken.message.clone(), help.clone())
+                    }
+                    None => self.diags.error(ref_ptr, broken.message.clone()),
+                },
+                None => self.diags.error_with_help(
+                    ref_ptr,
+                    format!("`{reference}` refers to another file, which cannot be read when the document is given as bytes"),
+                    "generate from the document's path (`generate_file`), so that files beside it can be read",
+                ),
+            }
             return None;
         };
-        let fragment = percent_decode(fragment);
+        let fragment = crate::bundle::percent_decode(fragment);
         match self.root.pointer(&fragment) {
             Some(value) if fragment.is_empty() || fragment.starts_with('/') => {
                 Some((format!("#{fragment}"), value))
@@ -253,27 +267,4 @@ impl<'d> Lowerer<'d> {
 /// `` `body` `` for a value that was given, `nothing` for one that was not.
 fn found(value: Option<&str>) -> String {
     value.map_or_else(|| "nothing".to_owned(), |v| format!("`{v}`"))
-}
-
-/// Decodes `%XX` escapes in a `$ref` fragment (URI fragments may be percent-encoded).
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_owned();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -82,7 +82,10 @@ impl<'d> Lowerer<'d> {
                 else {
                     continue;
                 };
-                let ptr = join(&item_ptr, &[key]);
+                // An operation may itself be a reference (`get: {$ref: ...}`).
+                let Some((op, ptr)) = self.deref(op, join(&item_ptr, &[key])) else {
+                    continue;
+                };
                 let Some(op_obj) = op.as_object() else {
                     self.diags.error(
                         ptr,
