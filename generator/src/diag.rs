@@ -94,6 +94,20 @@ impl Diagnostics {
         self.push(Severity::Warning, pointer.into(), message.into(), None);
     }
 
+    pub fn warning_with_help(
+        &mut self,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.push(
+            Severity::Warning,
+            pointer.into(),
+            message.into(),
+            Some(help.into()),
+        );
+    }
+
     fn push(&mut self, severity: Severity, pointer: String, message: String, help: Option<String>) {
         self.items.push(Diagnostic {
             severity,
@@ -109,6 +123,27 @@ impl Diagnostics {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// A mark for [`Diagnostics::take_errors_since`]: how many diagnostics there are now.
+    pub fn mark(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Removes and returns the errors reported since `mark`, in order; warnings stay.
+    pub fn take_errors_since(&mut self, mark: usize) -> Vec<Diagnostic> {
+        let Some(later) = self.items.get_mut(mark..) else {
+            return Vec::new();
+        };
+        if !later.iter().any(|d| d.severity == Severity::Error) {
+            return Vec::new();
+        }
+        let later: Vec<Diagnostic> = self.items.drain(mark..).collect();
+        let (errors, warnings): (Vec<_>, Vec<_>) = later
+            .into_iter()
+            .partition(|d| d.severity == Severity::Error);
+        self.items.extend(warnings);
+        errors
     }
 
     /// Moves every diagnostic whose pointer `origin` knows to the place it names (a pointer

@@ -90,23 +90,32 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], spec_name: &str) -> String
 /// Loads the document, lowers it and builds the IR, or reports why not. References to
 /// other files cannot be followed from bytes: use [`lower_file`] for those.
 pub fn lower_document(bytes: &[u8]) -> Result<(ir::Api, Diagnostics), Failure> {
+    lower_document_with(bytes, &Options::default())
+}
+
+/// [`lower_document`] with [`Options`] (`strict`).
+pub fn lower_document_with(
+    bytes: &[u8],
+    options: &Options,
+) -> Result<(ir::Api, Diagnostics), Failure> {
     let mut diags = Diagnostics::default();
     let doc = load::load(bytes, &mut diags);
-    lowered(doc, diags)
+    lowered(doc, diags, options)
 }
 
 /// Like [`lower_document`], for the document at `path` and every file it refers to.
 pub fn lower_file(path: &Path, options: &Options) -> Result<(ir::Api, Diagnostics), Failure> {
     let mut diags = Diagnostics::default();
     let doc = load::load_file(path, &options.refs, &mut diags);
-    lowered(doc, diags)
+    lowered(doc, diags, options)
 }
 
 fn lowered(
     doc: Option<load::Document>,
     mut diags: Diagnostics,
+    options: &Options,
 ) -> Result<(ir::Api, Diagnostics), Failure> {
-    let api = doc.and_then(|doc| lower::lower(&doc, &mut diags));
+    let api = doc.and_then(|doc| lower::lower_with(&doc, &mut diags, options.strict));
     match api {
         Some(api) if !diags.has_errors() => Ok((api, diags)),
         _ => Err(Failure {
@@ -117,7 +126,12 @@ fn lowered(
 
 /// Generates the whole crate (manifest and sources) from a document's bytes.
 pub fn generate(bytes: &[u8], config: &Config) -> Result<Output, Failure> {
-    let (api, diags) = lower_document(bytes)?;
+    generate_with(bytes, config, &Options::default())
+}
+
+/// [`generate`] with [`Options`] (`strict`).
+pub fn generate_with(bytes: &[u8], config: &Config, options: &Options) -> Result<Output, Failure> {
+    let (api, diags) = lower_document_with(bytes, options)?;
     generate_from(api, diags, config)
 }
 

@@ -235,7 +235,9 @@ fn a_url_is_refused_unless_mapped_to_a_local_file() {
     assert!(ok && text.is_empty(), "{text}");
 }
 
-/// Problems inside other files are located in those files, relative to the root's folder.
+/// Problems inside other files are located in those files, relative to the root's folder:
+/// with `strict`, each is an error at its place; by default, the schema holding them is
+/// left out with one warning that names them all, and so is what uses it.
 #[test]
 fn problems_in_other_files_name_the_file_and_the_pointer() {
     let tree = Tree::new(
@@ -253,14 +255,57 @@ fn problems_in_other_files_name_the_file_and_the_pointer() {
             ),
         ],
     );
-    let (_, text) = tree.diagnostics(&Options::default());
+    let strict = Options {
+        strict: true,
+        ..Options::default()
+    };
+    let (ok, text) = tree.diagnostics(&strict);
+    assert!(!ok);
     for expected in [
-        "`schemas/b.yaml` has nothing at `#/Missing`\n  --> root/schemas/a.yaml#/properties/b/$ref",
-        "`schemas/c.yaml`: invalid YAML",
+        "error: `schemas/b.yaml` has nothing at `#/Missing`\n  --> root/schemas/a.yaml#/properties/b/$ref",
+        "error: `schemas/c.yaml`: invalid YAML",
         "--> root/schemas/a.yaml#/properties/c/$ref",
-        "`schemas/nowhere.yaml`: cannot read the file",
+        "error: `schemas/nowhere.yaml`: cannot read the file",
         "--> root/schemas/a.yaml#/properties/d/$ref",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
+    let (ok, text) = tree.diagnostics(&Options::default());
+    assert!(ok, "{text}");
+    for expected in [
+        "warning: `schemas/b.yaml` has nothing at `#/Missing`; the schema `A` is left out\n  --> root/schemas/a.yaml#/properties/b/$ref",
+        "(at `schemas/a.yaml#/properties/c/$ref`)",
+        "(at `schemas/a.yaml#/properties/d/$ref`)",
+        "warning: the schema `Thing` uses `A`, which is left out; it is left out too\n  --> root/openapi.yaml#/components/schemas/Thing",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+/// A path item that contains itself through other files is reported, not followed forever.
+#[test]
+fn a_copy_that_contains_itself_is_reported() {
+    let tree = Tree::new(
+        "self-copy",
+        &[
+            (
+                "root/openapi.yaml",
+                "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a: {$ref: 'paths/a.yaml'}\n  /b:\n    get:\n      operationId: b\n      responses: {'204': {description: ok}}\n",
+            ),
+            (
+                "root/paths/a.yaml",
+                "get:\n  operationId: a\n  responses:\n    '200': {$ref: 'b.yaml#/response'}\n",
+            ),
+            (
+                "root/paths/b.yaml",
+                "response:\n  description: ok\n  links:\n    again: {$ref: 'a.yaml'}\n",
+            ),
+        ],
+    );
+    let (ok, text) = tree.diagnostics(&Options::default());
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("`paths/a.yaml#` contains a reference to itself"),
+        "{text}"
+    );
 }

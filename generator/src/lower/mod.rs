@@ -7,12 +7,14 @@
 //! cycles and sort the type table by name (`finish`).
 
 mod bodies;
+mod damage;
 mod finish;
 mod operations;
 mod paginate;
 mod params;
 mod schema;
 mod security;
+mod unused;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -47,13 +49,28 @@ pub(crate) struct Lowerer<'d> {
     type_names: Scope,
     default_fns: Scope,
     error_types: BTreeSet<TypeId>,
+    /// Broken references to other files that lowering reached (and reported).
+    reached_broken: std::collections::HashSet<String>,
+    /// Local damage is an error (the run fails) instead of a warning that drops the item.
+    strict: bool,
+    damage: damage::Damage,
     /// Examples found beside lowered schemas, by pointer.
     examples: std::collections::BTreeMap<String, crate::ir::Example>,
 }
 
-/// Converts a loaded document into the IR. Returns `None` when errors were reported.
+/// Converts a loaded document into the IR. Returns `None` when errors were reported. A
+/// damaged schema or operation is left out with a warning ([`lower_with`] with `strict`
+/// makes it an error).
 pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
+    lower_with(doc, diags, false)
+}
+
+/// [`lower`]; with `strict`, local damage (see `damage.rs`) is an error.
+pub fn lower_with(doc: &Document, diags: &mut Diagnostics, strict: bool) -> Option<Api> {
     let mut lowerer = Lowerer {
+        strict,
+        damage: damage::Damage::default(),
+        reached_broken: std::collections::HashSet::new(),
         root: &doc.root,
         refs: &doc.refs,
         diags,
@@ -70,16 +87,25 @@ pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
     let info = lowerer.info();
     let servers = lowerer.servers();
     let (security_schemes, default_credentials) = lowerer.security_schemes();
+    let mut is_component = vec![false; lowerer.types.len()];
     for (id, schema, ptr) in components {
+        is_component[id.0] = true;
+        let mark = lowerer.begin_item();
         lowerer.lower_schema(schema, &ptr, "", Some(id));
+        let what = format!("the schema `{}`", lowerer.types[id.0].rust_name);
+        lowerer.end_item(mark, &ptr, &what, Some(id));
     }
     let operations = lowerer.operations(&security_schemes);
+    lowerer.report_unused_components();
+    lowerer.report_webhooks();
+    lowerer.report_unreached_broken_refs();
 
     let Lowerer {
         diags,
         types,
         error_types,
         examples,
+        damage,
         ..
     } = lowerer;
     let types: Vec<TypeDef> = types
@@ -104,6 +130,8 @@ pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
         error_types: error_types.into_iter().collect(),
         examples: examples.into_values().collect(),
     };
+    let mut api = api;
+    damage::prune(&mut api, &damage, &is_component, diags);
     let api = finish::finish(api, diags);
     diags.relocate(|pointer| doc.refs.sources.origin(pointer));
     (!diags.has_errors()).then_some(api)
@@ -142,7 +170,11 @@ impl<'d> Lowerer<'d> {
     /// canonical pointer and the value there.
     fn resolve(&mut self, reference: &str, ref_ptr: &str) -> Option<(String, &'d Value)> {
         let Some(fragment) = reference.strip_prefix('#') else {
-            match self.refs.broken.get(ref_ptr) {
+            let broken = self.refs.broken.get(ref_ptr);
+            if broken.is_some() {
+                self.reached_broken.insert(ref_ptr.to_owned());
+            }
+            match broken {
                 Some(broken) => match &broken.help {
                     Some(help) => {
                         self.diags

@@ -57,14 +57,24 @@ const OPERATION_RESERVED: &[&str] = &[
 impl<'d> Lowerer<'d> {
     pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
         let mut operations = Vec::new();
-        let Some(paths) = self.root.get("paths").and_then(Value::as_object) else {
+        let Some(paths) = self.root.get("paths") else {
+            return operations;
+        };
+        let Some(paths) = paths.as_object() else {
+            self.diags.error(
+                "#/paths",
+                format!("`paths` must be an object, found {}", describe(paths)),
+            );
             return operations;
         };
         let mut method_names = Scope::with_reserved(CLIENT_METHODS);
         let mut builder_names = Scope::with_reserved(BUILDER_RESERVED);
         for (path, item) in paths {
-            let item_ptr = join("#/paths", &[path]);
-            let Some((item, item_ptr)) = self.deref(item, item_ptr) else {
+            let item_mark = self.begin_item();
+            let declared_ptr = join("#/paths", &[path]);
+            let what = format!("the path `{path}`");
+            let Some((item, item_ptr)) = self.deref(item, declared_ptr.clone()) else {
+                self.end_item(item_mark, &declared_ptr, &what, None);
                 continue;
             };
             let Some(item_obj) = item.as_object() else {
@@ -72,6 +82,7 @@ impl<'d> Lowerer<'d> {
                     item_ptr,
                     format!("a path item must be an object, found {}", describe(item)),
                 );
+                self.end_item(item_mark, &declared_ptr, &what, None);
                 continue;
             };
             for (key, op) in item_obj {
@@ -82,8 +93,12 @@ impl<'d> Lowerer<'d> {
                 else {
                     continue;
                 };
+                let mark = self.begin_item();
+                let what = format!("the operation `{} {path}`", method.as_str());
                 // An operation may itself be a reference (`get: {$ref: ...}`).
-                let Some((op, ptr)) = self.deref(op, join(&item_ptr, &[key])) else {
+                let declared_op_ptr = join(&item_ptr, &[key]);
+                let Some((op, ptr)) = self.deref(op, declared_op_ptr.clone()) else {
+                    self.end_item(mark, &declared_op_ptr, &what, None);
                     continue;
                 };
                 let Some(op_obj) = op.as_object() else {
@@ -91,6 +106,7 @@ impl<'d> Lowerer<'d> {
                         ptr,
                         format!("an operation must be an object, found {}", describe(op)),
                     );
+                    self.end_item(mark, &declared_op_ptr, &what, None);
                     continue;
                 };
                 let context = OperationContext {
@@ -101,12 +117,18 @@ impl<'d> Lowerer<'d> {
                     op: op_obj,
                     ptr: &ptr,
                 };
-                if let Some(operation) =
-                    self.lower_operation(&context, schemes, &mut method_names, &mut builder_names)
-                {
-                    operations.push(operation);
+                let operation =
+                    self.lower_operation(&context, schemes, &mut method_names, &mut builder_names);
+                let kept = self.end_item(mark, &declared_op_ptr, &what, None);
+                match operation {
+                    Some(operation) if kept => {
+                        self.report_callbacks(&ptr, op_obj);
+                        operations.push(operation);
+                    }
+                    _ => self.item_dropped(mark),
                 }
             }
+            self.end_item(item_mark, &declared_ptr, &what, None);
         }
         operations
     }
