@@ -18,6 +18,7 @@ mod retry;
 mod secret;
 pub mod tagged;
 pub mod validate;
+pub mod webhook;
 
 pub use base64::Base64;
 pub use client::{AuthLocation, ClientCore, CoreBuilder};
