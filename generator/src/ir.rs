@@ -34,6 +34,47 @@ pub struct Api {
     /// was lowered, with the type it should decode into; sorted by pointer. Not used by
     /// `emit`: tests check that each decodes and encodes back.
     pub examples: Vec<Example>,
+    /// Requests the API sends to the user: the document's `webhooks` (one set named
+    /// `Webhook`), then each operation's `callbacks` (a set per operation), in document order.
+    pub events: Vec<EventSet>,
+}
+
+/// Requests the API sends to the user's endpoint; one enum in the `webhooks` module, with a
+/// `parse(headers, body)` that picks the event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventSet {
+    /// `Webhook`, or the operation's builder name + `Callback`; unique in the module.
+    pub rust_name: String,
+    pub docs: Docs,
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The variant's name, unique in its set.
+    pub rust_name: String,
+    /// The webhook's or the callback's name, as in the document.
+    pub wire_name: String,
+    pub method: HttpMethod,
+    /// The operation that describes the request (`#/webhooks/newPet/post`).
+    pub source: String,
+    /// The JSON body's type; `None` when the request has no body.
+    pub payload: Option<TypeRef>,
+    pub selector: EventSelector,
+    pub docs: Docs,
+}
+
+/// How an incoming request is recognised as this event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventSelector {
+    /// A header names the event (the document gives the header a single value:
+    /// `X-Event: {enum: [push]}`).
+    Header { name: String, value: String },
+    /// A field of the JSON body names the event (the payload's schema gives it a single
+    /// value: `type: {const: invoice.paid}`).
+    Field { name: String, value: String },
+    /// Nothing names it: it is the first (in document order) whose payload decodes.
+    Payload,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -673,7 +714,12 @@ impl Api {
                     .is_some_and(|t| t.mentions(scalar))
                 || op.response.body.types().iter().any(|t| t.mentions(scalar))
         });
-        in_types || in_operations
+        let in_events = self
+            .events
+            .iter()
+            .flat_map(|set| &set.events)
+            .any(|e| e.payload.as_ref().is_some_and(|t| t.mentions(scalar)));
+        in_types || in_operations || in_events
     }
 }
 

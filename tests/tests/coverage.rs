@@ -170,9 +170,14 @@ fn unaccounted(doc: &Value, api: &Api, reported: &[String]) -> Vec<String> {
     missing
 }
 
-/// Whether a webhook or callback at `ptr` became code. (Until they do, they are reported.)
-fn api_has_event(_api: &Api, _ptr: &str) -> bool {
-    false
+/// Whether a webhook or callback at `ptr` became code (an event of one of its operations).
+fn api_has_event(api: &Api, ptr: &str) -> bool {
+    api.events.iter().flat_map(|set| &set.events).any(|event| {
+        event
+            .source
+            .strip_prefix(ptr)
+            .is_some_and(|rest| rest.starts_with('/'))
+    })
 }
 
 fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {

@@ -34,6 +34,15 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
     } else {
         quote!()
     };
+    let webhooks = if cx.api.events.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            #[rustfmt::skip]
+            #allow_deprecated
+            pub mod webhooks;
+        }
+    };
     quote! {
         #docs
 
@@ -48,6 +57,7 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         #[rustfmt::skip]
         #allow_deprecated
         pub mod types;
+        #webhooks
 
         // In the order rustfmt sorts them, so that `cargo fmt` leaves this file as generated.
         pub use client::{Client, ClientBuilder, Error, ErrorBody};

@@ -8,6 +8,8 @@
 //!   types an API type would shadow (`String`, `Option`...) are written out in full there.
 //! - `client.rs`: `Client`, `ClientBuilder`, `Error`, `ErrorBody`.
 //! - `operations.rs`: one request builder per operation.
+//! - `webhooks.rs` (when the document has webhooks or callbacks): an enum per set of
+//!   events, with `parse(headers, body)`.
 //!
 //! Files refer to each other through `super::`, never `crate::`, so a generated crate can
 //! also be compiled as a module of another crate (the fixture tests do that).
@@ -16,6 +18,7 @@ mod client;
 mod manifest;
 mod operations;
 mod types;
+mod webhooks;
 
 use std::collections::BTreeSet;
 
@@ -36,7 +39,7 @@ pub struct RustFile {
 /// Emits the Rust files of the crate.
 pub fn emit(api: &Api) -> Vec<RustFile> {
     let cx = Cx::new(api);
-    vec![
+    let mut files = vec![
         RustFile {
             path: "src/lib.rs",
             tokens: client::lib_rs(&cx),
@@ -53,7 +56,14 @@ pub fn emit(api: &Api) -> Vec<RustFile> {
             path: "src/types.rs",
             tokens: types::types_rs(&cx),
         },
-    ]
+    ];
+    if !api.events.is_empty() {
+        files.push(RustFile {
+            path: "src/webhooks.rs",
+            tokens: webhooks::webhooks_rs(&cx),
+        });
+    }
+    files
 }
 
 /// Where a type is written from: inside `types.rs`, or from another module.

@@ -298,7 +298,7 @@ fn parse_status(status: &str) -> Option<StatusMatch> {
 
 /// What kind of content a media type holds, for choosing how to encode or decode it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum MediaClass {
+pub(super) enum MediaClass {
     Json,
     Form,
     Multipart,
@@ -328,7 +328,7 @@ fn classify(media_type: &str) -> MediaClass {
 }
 
 /// The first media type of `content` in the order of `preference`, by class.
-fn pick_media<'c>(
+pub(super) fn pick_media<'c>(
     content: &'c Map<String, Value>,
     preference: &[MediaClass],
 ) -> Option<(&'c str, &'c Value, MediaClass)> {

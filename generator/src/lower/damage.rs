@@ -190,12 +190,44 @@ pub(super) fn prune(api: &mut Api, damage: &Damage, components: &[bool], diags: 
         }
     }
 
+    // Webhooks and callbacks whose payload uses a dropped type.
+    for set in &mut api.events {
+        let events = std::mem::take(&mut set.events);
+        for event in events {
+            let mut ids = Vec::new();
+            if let Some(ty) = &event.payload {
+                named(ty, &mut ids);
+            }
+            match ids.into_iter().find(|&id| id < n && dropped[id]) {
+                Some(id) => diags.warning(
+                    &event.source,
+                    format!(
+                        "the event `{}` uses `{}`, which is left out; it is left out too",
+                        event.wire_name, api.types[cause[id]].rust_name
+                    ),
+                ),
+                None => set.events.push(event),
+            }
+        }
+    }
+    api.events.retain(|set| !set.events.is_empty());
+
     // Types made for dropped items stay only when something kept reaches them.
     let mut reached = vec![false; n];
     let mut stack: Vec<usize> = (0..n)
         .filter(|&id| !dropped[id] && !damage.orphans.contains(&id))
         .collect();
     stack.extend(api.operations.iter().flat_map(op_refs).filter(|&id| id < n));
+    for payload in api
+        .events
+        .iter()
+        .flat_map(|set| &set.events)
+        .filter_map(|event| event.payload.as_ref())
+    {
+        let mut ids = Vec::new();
+        named(payload, &mut ids);
+        stack.extend(ids.into_iter().filter(|&id| id < n));
+    }
     while let Some(id) = stack.pop() {
         if reached[id] {
             continue;
@@ -277,6 +309,11 @@ fn retain_types(api: &mut Api, keep: &[bool]) {
     }
     for id in &mut api.error_types {
         *id = TypeId(new_id[id.0]);
+    }
+    for event in api.events.iter_mut().flat_map(|set| &mut set.events) {
+        if let Some(ty) = &mut event.payload {
+            remap(ty);
+        }
     }
 }
 

@@ -272,6 +272,11 @@ fn sort_types(api: &mut Api) {
         *id = TypeId(new_id[id.0]);
     }
     api.error_types.sort();
+    for event in api.events.iter_mut().flat_map(|set| &mut set.events) {
+        if let Some(ty) = &mut event.payload {
+            remap(ty);
+        }
+    }
 }
 
 fn remap_ref(ty: &mut TypeRef, new_id: &[usize]) {

@@ -8,6 +8,7 @@
 
 mod bodies;
 mod damage;
+mod events;
 mod finish;
 mod operations;
 mod paginate;
@@ -49,6 +50,10 @@ pub(crate) struct Lowerer<'d> {
     type_names: Scope,
     default_fns: Scope,
     error_types: BTreeSet<TypeId>,
+    /// Each operation's callbacks, in document order.
+    callback_sets: Vec<crate::ir::EventSet>,
+    /// Names of the enums in the generated `webhooks` module.
+    event_set_names: Scope,
     /// Broken references to other files that lowering reached (and reported).
     reached_broken: std::collections::HashSet<String>,
     /// Local damage is an error (the run fails) instead of a warning that drops the item.
@@ -71,6 +76,8 @@ pub fn lower_with(doc: &Document, diags: &mut Diagnostics, strict: bool) -> Opti
         strict,
         damage: damage::Damage::default(),
         reached_broken: std::collections::HashSet::new(),
+        callback_sets: Vec::new(),
+        event_set_names: Scope::with_reserved(&["Webhook", "types"]),
         root: &doc.root,
         refs: &doc.refs,
         diags,
@@ -96,8 +103,8 @@ pub fn lower_with(doc: &Document, diags: &mut Diagnostics, strict: bool) -> Opti
         lowerer.end_item(mark, &ptr, &what, Some(id));
     }
     let operations = lowerer.operations(&security_schemes);
+    let webhooks = lowerer.webhooks();
     lowerer.report_unused_components();
-    lowerer.report_webhooks();
     lowerer.report_unreached_broken_refs();
 
     let Lowerer {
@@ -106,8 +113,10 @@ pub fn lower_with(doc: &Document, diags: &mut Diagnostics, strict: bool) -> Opti
         error_types,
         examples,
         damage,
+        callback_sets,
         ..
     } = lowerer;
+    let events = webhooks.into_iter().chain(callback_sets).collect();
     let types: Vec<TypeDef> = types
         .into_iter()
         .map(|slot| {
@@ -129,6 +138,7 @@ pub fn lower_with(doc: &Document, diags: &mut Diagnostics, strict: bool) -> Opti
         operations,
         error_types: error_types.into_iter().collect(),
         examples: examples.into_values().collect(),
+        events,
     };
     let mut api = api;
     damage::prune(&mut api, &damage, &is_component, diags);

@@ -122,7 +122,11 @@ impl<'d> Lowerer<'d> {
                 let kept = self.end_item(mark, &declared_op_ptr, &what, None);
                 match operation {
                     Some(operation) if kept => {
-                        self.report_callbacks(&ptr, op_obj);
+                        let mut set_names = std::mem::take(&mut self.event_set_names);
+                        let callbacks =
+                            self.callbacks(op_obj, &ptr, &operation.builder_name, &mut set_names);
+                        self.event_set_names = set_names;
+                        self.callback_sets.extend(callbacks);
                         operations.push(operation);
                     }
                     _ => self.item_dropped(mark),

@@ -72,32 +72,6 @@ impl Lowerer<'_> {
             }
         }
     }
-
-    /// Webhooks are not generated yet: one warning each.
-    pub(super) fn report_webhooks(&mut self) {
-        let Some(webhooks) = self.root.get("webhooks").and_then(Value::as_object) else {
-            return;
-        };
-        for name in webhooks.keys() {
-            self.diags.warning(
-                join("#/webhooks", &[name]),
-                "webhooks are not generated yet; this one is ignored (its schemas are generated where components hold them)",
-            );
-        }
-    }
-
-    /// Callbacks are not generated yet: one warning each, for an operation that is kept.
-    pub(super) fn report_callbacks(&mut self, op_ptr: &str, op: &serde_json::Map<String, Value>) {
-        let Some(callbacks) = op.get("callbacks").and_then(Value::as_object) else {
-            return;
-        };
-        for name in callbacks.keys() {
-            self.diags.warning(
-                join(op_ptr, &["callbacks", name]),
-                "callbacks are not generated yet; this one is ignored",
-            );
-        }
-    }
 }
 
 /// Every `$ref` string in the document (percent-decoded), except in examples and
