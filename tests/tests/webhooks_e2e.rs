@@ -92,6 +92,16 @@ async fn a_signed_event_named_by_a_body_field_is_verified_and_parsed() {
 }
 
 #[tokio::test]
+async fn events_sharing_a_payload_type_are_told_apart_by_its_field() {
+    let body = r#"{"type": "order.updated", "order_id": "o_1"}"#;
+    let received = deliver(body, SECRET, now(), &[]).await;
+    match Webhook::parse(&received.headers, &received.body).expect("a known event") {
+        Webhook::OrderUpdated(order) => assert_eq!(order.order_id, "o_1"),
+        other => panic!("order.updated, found {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn an_event_named_by_a_header_or_recognised_by_its_payload_is_parsed() {
     let received = deliver("", SECRET, now(), &[("X-Event", "ping")]).await;
     verifier()

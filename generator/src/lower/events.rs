@@ -173,7 +173,7 @@ impl<'d> Lowerer<'d> {
                 "{prefix}{}",
                 naming::camel(&format!("{base} {kind}"), "Event")
             );
-            let event = self.event(item, op, &op_ptr, &hint, *method, expression);
+            let event = self.event(item, op, wire_name, &op_ptr, &hint, *method, expression);
             let kept = self.end_item(mark, &declared, &what, None);
             match event {
                 Some((payload, selector, docs)) if kept => out.push(Event {
@@ -193,10 +193,12 @@ impl<'d> Lowerer<'d> {
 
     /// One event: its payload type, how it is recognised, its docs. `None` when it cannot
     /// be decoded (a warning says why).
+    #[allow(clippy::too_many_arguments)]
     fn event(
         &mut self,
         item: &'d Map<String, Value>,
         op: &'d Value,
+        event_name: &str,
         op_ptr: &str,
         hint: &str,
         method: HttpMethod,
@@ -222,7 +224,7 @@ impl<'d> Lowerer<'d> {
                 let schema_ptr = join(&body_ptr, &["content", media_type, "schema"]);
                 payload = Some(match media.get("schema") {
                     Some(schema) => {
-                        field = self.event_field(schema, 0);
+                        field = self.event_field(schema, event_name, 0);
                         self.lower_schema(schema, &schema_ptr, hint, None)
                     }
                     None => TypeRef::Any,
@@ -279,8 +281,14 @@ impl<'d> Lowerer<'d> {
     }
 
     /// A property of the payload's schema (through `$ref`s and `allOf`) that the document
-    /// gives a single string value: it names the event.
-    fn event_field(&self, schema: &'d Value, depth: usize) -> Option<(String, String)> {
+    /// gives a single string value, or whose allowed values include the event's own name
+    /// (one payload type shared by several events): it names the event.
+    fn event_field(
+        &self,
+        schema: &'d Value,
+        event_name: &str,
+        depth: usize,
+    ) -> Option<(String, String)> {
         if depth > 16 {
             return None;
         }
@@ -290,6 +298,8 @@ impl<'d> Lowerer<'d> {
             for (name, property) in properties {
                 if let Some(value) = self.single_value(property) {
                     found.push((name.clone(), value));
+                } else if self.allows(property, event_name) {
+                    found.push((name.clone(), event_name.to_owned()));
                 }
             }
         }
@@ -299,7 +309,7 @@ impl<'d> Lowerer<'d> {
             .into_iter()
             .flatten()
         {
-            found.extend(self.event_field(part, depth + 1));
+            found.extend(self.event_field(part, event_name, depth + 1));
         }
         EVENT_FIELDS
             .iter()
@@ -318,6 +328,14 @@ impl<'d> Lowerer<'d> {
             [Value::String(value)] => Some(value.clone()),
             _ => None,
         }
+    }
+
+    /// Whether a schema's `enum` lists `value`, through `$ref`s.
+    fn allows(&self, schema: &'d Value, value: &str) -> bool {
+        self.follow(schema)
+            .and_then(|schema| schema.get("enum"))
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.iter().any(|v| v.as_str() == Some(value)))
     }
 
     /// Follows local `$ref`s (at most 16) without reporting: for looking, not lowering.
