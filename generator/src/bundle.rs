@@ -117,6 +117,11 @@ pub fn bundle(path: &Path, options: &RefOptions, diags: &mut Diagnostics) -> Opt
         .map_err(|message| diags.error("#", message))
         .ok()?;
     let mut root = load::parse(&bytes, diags)?;
+    // Most documents are one file: then there is nothing to rewrite, and the walk below
+    // (which builds a pointer per value) is skipped.
+    if !refers_to_other_files(&root, 0) {
+        return Some((root, Refs::default()));
+    }
     let root_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -461,12 +466,7 @@ impl Bundler<'_> {
         let Some(reference) = target.as_str() else {
             return;
         };
-        let is_reference = reference.contains('#')
-            || reference.contains('/')
-            || [".yaml", ".yml", ".json"]
-                .iter()
-                .any(|ext| reference.ends_with(ext));
-        if !is_reference {
+        if !mapping_is_reference(reference) {
             return;
         }
         let reference = reference.to_owned();
@@ -852,6 +852,39 @@ fn object_child(key: &str) -> Option<Place> {
         _ if NAME_MAPS.contains(&key) => Some(Place::Names),
         _ => Some(Place::Object),
     }
+}
+
+/// Whether any `$ref` (or `discriminator.mapping` value) names another file or a URL.
+fn refers_to_other_files(value: &Value, depth: usize) -> bool {
+    if depth > 512 {
+        return false;
+    }
+    match value {
+        Value::Object(object) => object
+            .iter()
+            .any(|(key, child)| match (key.as_str(), child) {
+                ("$ref", Value::String(reference)) => !reference.starts_with('#'),
+                ("mapping", Value::Object(mapping)) => mapping.values().any(|target| {
+                    target
+                        .as_str()
+                        .is_some_and(|t| !t.starts_with('#') && mapping_is_reference(t))
+                }),
+                _ => refers_to_other_files(child, depth + 1),
+            }),
+        Value::Array(items) => items
+            .iter()
+            .any(|item| refers_to_other_files(item, depth + 1)),
+        _ => false,
+    }
+}
+
+/// Whether a `discriminator.mapping` value is a reference rather than a schema name.
+fn mapping_is_reference(value: &str) -> bool {
+    value.contains('#')
+        || value.contains('/')
+        || [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|ext| value.ends_with(ext))
 }
 
 /// The `$ref` of a value that is nothing but a reference.

@@ -26,6 +26,13 @@ impl Lowerer<'_> {
         let Some(components) = self.root.get("components").and_then(Value::as_object) else {
             return;
         };
+        if !REFERRED_KINDS
+            .iter()
+            .chain(&["links"])
+            .any(|kind| components.contains_key(*kind))
+        {
+            return;
+        }
         let mut referred = HashSet::new();
         collect_refs(self.root, &mut referred, 0);
         for kind in REFERRED_KINDS {
