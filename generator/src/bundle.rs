@@ -65,12 +65,19 @@ pub struct RefOptions {
 pub struct BrokenRef {
     pub message: String,
     pub help: Option<String>,
+    /// Refused for safety (outside the root's folder, absolute, a URL): an error even when
+    /// other broken references only cost their item.
+    pub refused: bool,
 }
 
 /// What bundling left for `lower`: where each part of the bundle came from, and the
 /// references that could not be followed (keyed by the bundle pointer of their `$ref`).
 #[derive(Debug, Clone, Default)]
 pub struct Refs {
+    /// Every other file the document is made of (relative to the root's folder, with `/`),
+    /// in the order first read; each is read once. For build scripts that regenerate when
+    /// any of them changes.
+    pub files: Vec<String>,
     pub sources: SourceMap,
     pub broken: BTreeMap<String, BrokenRef>,
 }
@@ -209,7 +216,7 @@ struct Bundler<'a> {
     root_name: String,
     /// Files read so far, by name relative to the root's folder; `Err` when reading failed
     /// (the reason, repeated at every reference to it).
-    files: BTreeMap<String, Result<Value, String>>,
+    files: BTreeMap<String, Result<Value, BrokenRef>>,
     total_bytes: u64,
     /// `file#pointer` of each schema placed in `components/schemas` → its bundle pointer.
     /// Only looked up, never iterated.
@@ -604,6 +611,7 @@ impl Bundler<'_> {
         let broken = |message: String| BrokenRef {
             message,
             help: None,
+            refused: false,
         };
         if depth >= MAX_DEPTH {
             self.refs.broken.insert(
@@ -635,10 +643,13 @@ impl Bundler<'_> {
                     return None;
                 }
             },
-            Err(message) => {
+            Err(why) => {
                 self.refs.broken.insert(
                     ref_ptr.to_owned(),
-                    broken(format!("`{}`: {message}", target.file)),
+                    BrokenRef {
+                        message: format!("`{}`: {}", target.file, why.message),
+                        ..why
+                    },
                 );
                 return None;
             }
@@ -654,23 +665,24 @@ impl Bundler<'_> {
     }
 
     /// The parsed file, read the first time it is asked for.
-    fn file(&mut self, name: &str) -> Result<&Value, String> {
+    fn file(&mut self, name: &str) -> Result<&Value, BrokenRef> {
         if !self.files.contains_key(name) {
             let loaded = self.read(name);
+            self.refs.files.push(name.to_owned());
             self.files.insert(name.to_owned(), loaded);
         }
         match self.files.get(name) {
             Some(Ok(value)) => Ok(value),
-            Some(Err(message)) => Err(message.clone()),
-            None => Err("cannot read the file".to_owned()),
+            Some(Err(why)) => Err(why.clone()),
+            None => Err(unreadable("cannot read the file".to_owned())),
         }
     }
 
-    fn read(&mut self, name: &str) -> Result<Value, String> {
+    fn read(&mut self, name: &str) -> Result<Value, BrokenRef> {
         if self.files.len() >= MAX_FILES {
-            return Err(format!(
+            return Err(unreadable(format!(
                 "a document may be made of at most {MAX_FILES} files"
-            ));
+            )));
         }
         let path = if Path::new(name).is_absolute() {
             PathBuf::from(name)
@@ -680,25 +692,28 @@ impl Bundler<'_> {
         if !self.options.allow_outside_root {
             let inside = match (&self.folder_canonical, std::fs::canonicalize(&path)) {
                 (Some(folder), Ok(file)) => file.starts_with(folder),
-                (_, Err(err)) => return Err(format!("cannot read the file: {err}")),
+                (_, Err(err)) => return Err(unreadable(format!("cannot read the file: {err}"))),
                 (None, _) => false,
             };
             if !inside {
-                return Err(
-                    "the file (through a symbolic link) is outside the root document's folder"
-                        .to_owned(),
-                );
+                return Err(BrokenRef {
+                    message: "the file (through a symbolic link) is outside the root document's folder; it is not read".to_owned(),
+                    help: None,
+                    refused: true,
+                });
             }
         }
-        let bytes = read_bounded(&path, self.total_bytes)?;
+        let bytes = read_bounded(&path, self.total_bytes).map_err(unreadable)?;
         self.total_bytes += bytes.len() as u64;
         let mut diags = Diagnostics::default();
         load::parse(&bytes, &mut diags).ok_or_else(|| {
-            diags
-                .iter()
-                .map(|d| format!("{} (at `{}`)", d.message, d.pointer))
-                .collect::<Vec<_>>()
-                .join("; ")
+            unreadable(
+                diags
+                    .iter()
+                    .map(|d| format!("{} (at `{}`)", d.message, d.pointer))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
         })
     }
 
@@ -712,6 +727,7 @@ impl Bundler<'_> {
                     "`{reference}` names an anchor (`#{pointer}`); only JSON pointers (`#/...`) are followed"
                 ),
                 help: None,
+                refused: false,
             });
         }
         if path_part.is_empty() {
@@ -733,6 +749,7 @@ impl Bundler<'_> {
                     help: Some(
                         "download the file beside the document and refer to it by a relative path, or map the URL to a local file in the configuration".to_owned(),
                     ),
+                    refused: true,
                 });
             };
             let rest = percent_decode(&path_part[prefix.len()..]);
@@ -752,6 +769,7 @@ impl Bundler<'_> {
                     "`{reference}` is a URI this generator does not read; only relative file paths are followed"
                 ),
                 help: None,
+                refused: true,
             });
         } else {
             percent_decode(path_part)
@@ -760,6 +778,7 @@ impl Bundler<'_> {
             BrokenRef {
             message: format!("`{reference}` {why}; it is not read"),
             help: Some("allow references outside the root document's folder in the configuration, or move the file into it".to_owned()),
+            refused: true,
         }
         };
         if Path::new(&local).is_absolute() || local.starts_with('/') || local.starts_with('\\') {
@@ -851,6 +870,15 @@ fn object_child(key: &str) -> Option<Place> {
         "callbacks" => Some(Place::Callbacks),
         _ if NAME_MAPS.contains(&key) => Some(Place::Names),
         _ => Some(Place::Object),
+    }
+}
+
+/// A file that cannot be read or parsed: a broken reference, not a refusal.
+fn unreadable(message: String) -> BrokenRef {
+    BrokenRef {
+        message,
+        help: None,
+        refused: false,
     }
 }
 

@@ -50,6 +50,8 @@ pub(crate) struct Lowerer<'d> {
     type_names: Scope,
     default_fns: Scope,
     error_types: BTreeSet<TypeId>,
+    /// References refused for safety, reported as errors when lowering ends.
+    refused: Vec<crate::diag::Diagnostic>,
     /// Each operation's callbacks, in document order.
     callback_sets: Vec<crate::ir::EventSet>,
     /// Names of the enums in the generated `webhooks` module.
@@ -77,6 +79,7 @@ pub fn lower_with(doc: &Document, diags: &mut Diagnostics, strict: bool) -> Opti
         damage: damage::Damage::default(),
         reached_broken: std::collections::HashSet::new(),
         callback_sets: Vec::new(),
+        refused: Vec::new(),
         event_set_names: Scope::with_reserved(&["Webhook", "types"]),
         root: &doc.root,
         refs: &doc.refs,
@@ -107,6 +110,14 @@ pub fn lower_with(doc: &Document, diags: &mut Diagnostics, strict: bool) -> Opti
     lowerer.report_unused_components();
     lowerer.report_unreached_broken_refs();
 
+    for refused in std::mem::take(&mut lowerer.refused) {
+        match refused.help {
+            Some(help) => lowerer
+                .diags
+                .error_with_help(refused.pointer, refused.message, help),
+            None => lowerer.diags.error(refused.pointer, refused.message),
+        }
+    }
     let Lowerer {
         diags,
         types,
@@ -185,6 +196,16 @@ impl<'d> Lowerer<'d> {
                 self.reached_broken.insert(ref_ptr.to_owned());
             }
             match broken {
+                // Refused for safety: an error for the whole run, not local damage (kept
+                // aside so that the item's bracket does not turn it into a warning).
+                Some(broken) if broken.refused => {
+                    self.refused.push(crate::diag::Diagnostic {
+                        severity: crate::diag::Severity::Error,
+                        pointer: ref_ptr.to_owned(),
+                        message: broken.message.clone(),
+                        help: broken.help.clone(),
+                    });
+                }
                 Some(broken) => match &broken.help {
                     Some(help) => {
                         self.diags

@@ -72,7 +72,7 @@ impl Lowerer<'_> {
                 "{}; the part that holds it is not generated, so nothing else is lost",
                 broken.message
             );
-            if self.strict {
+            if self.strict || broken.refused {
                 self.diags.error(ref_ptr, message);
             } else {
                 self.diags.warning(ref_ptr, message);
