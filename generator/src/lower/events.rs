@@ -146,10 +146,9 @@ impl<'d> Lowerer<'d> {
             self.end_item(item_mark, &item_ptr, &what, None);
             return;
         };
-        let methods: Vec<(HttpMethod, &str)> = HttpMethod::ALL
+        let methods: Vec<(HttpMethod, &str, &'d Value)> = HttpMethod::ALL
             .iter()
-            .filter(|(key, _)| item.contains_key(*key))
-            .map(|(key, method)| (*method, *key))
+            .filter_map(|(key, method)| Some((*method, *key, item.get(*key)?)))
             .collect();
         if methods.is_empty() {
             self.diags.warning(
@@ -157,10 +156,10 @@ impl<'d> Lowerer<'d> {
                 format!("{what} has no operation; nothing is generated for it"),
             );
         }
-        for (method, key) in &methods {
+        for (method, key, op) in &methods {
             let declared = join(&item_ptr, &[key]);
             let mark = self.begin_item();
-            let Some((op, op_ptr)) = self.deref(&item[*key], declared.clone()) else {
+            let Some((op, op_ptr)) = self.deref(op, declared.clone()) else {
                 self.end_item(mark, &declared, &what, None);
                 continue;
             };
