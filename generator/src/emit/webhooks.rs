@@ -30,6 +30,9 @@ pub(super) fn webhooks_rs(cx: &Cx<'_>) -> TokenStream {
         //! `oagen_runtime::webhook::StandardWebhooks`, behind the runtime's `webhooks`
         //! feature), then `parse` it into the event it is.
         #use_types
+        /// Why a request is not one of the events: re-exported so it can be matched on.
+        pub use oagen_runtime::webhook::ParseError;
+
         #(#sets)*
     }
 }
