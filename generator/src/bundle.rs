@@ -946,3 +946,86 @@ pub fn percent_decode(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundler<'a>(options: &'a RefOptions, diags: &'a mut Diagnostics) -> Bundler<'a> {
+        Bundler {
+            folder: PathBuf::from("api"),
+            folder_canonical: None,
+            options,
+            root_name: "openapi.yaml".to_owned(),
+            files: BTreeMap::new(),
+            total_bytes: 0,
+            placed: HashMap::new(),
+            schema_keys: BTreeSet::new(),
+            new_schemas: Vec::new(),
+            copying: Vec::new(),
+            nodes: 0,
+            refs: Refs::default(),
+            diags,
+        }
+    }
+
+    #[test]
+    fn references_are_named_relative_to_the_root_folder() {
+        let options = RefOptions::default();
+        let mut diags = Diagnostics::default();
+        let b = bundler(&options, &mut diags);
+        let file = |reference: &str, from: &str| {
+            b.target(reference, from)
+                .map(|t| t.location())
+                .map_err(|e| e.message)
+        };
+        assert_eq!(
+            file("./schemas/pet.yaml", "openapi.yaml").as_deref(),
+            Ok("schemas/pet.yaml#")
+        );
+        assert_eq!(
+            file("../openapi.yaml#/components/schemas/A", "schemas/pet.yaml").as_deref(),
+            Ok("openapi.yaml#/components/schemas/A")
+        );
+        assert_eq!(
+            file("common/a%20b.yaml#/x~1y/%7Bid%7D", "schemas/pet.yaml").as_deref(),
+            Ok("schemas/common/a b.yaml#/x~1y/{id}")
+        );
+        assert_eq!(
+            file("#/Local", "schemas/pet.yaml").as_deref(),
+            Ok("schemas/pet.yaml#/Local")
+        );
+        assert!(
+            file("../../outside.yaml", "schemas/pet.yaml")
+                .is_err_and(|m| m.contains("leaves the root document's folder"))
+        );
+        assert!(file("/etc/passwd", "openapi.yaml").is_err_and(|m| m.contains("absolute path")));
+        assert!(
+            file("https://example.com/a.yaml", "openapi.yaml")
+                .is_err_and(|m| m.contains("is a URL"))
+        );
+        assert!(file("a.yaml#anchor", "openapi.yaml").is_err_and(|m| m.contains("anchor")));
+    }
+
+    #[test]
+    fn the_source_map_finds_the_longest_prefix_by_token() {
+        let mut map = SourceMap::default();
+        map.insert("#/paths/~1pets", "paths/pets.yaml#".to_owned());
+        map.insert(
+            "#/paths/~1pets/get/responses/200",
+            "responses.yaml#/Ok".to_owned(),
+        );
+        assert_eq!(
+            map.origin("#/paths/~1pets/get/parameters/0").as_deref(),
+            Some("paths/pets.yaml#/get/parameters/0")
+        );
+        assert_eq!(
+            map.origin("#/paths/~1pets/get/responses/200/content")
+                .as_deref(),
+            Some("responses.yaml#/Ok/content")
+        );
+        // A prefix that is not a whole token does not match.
+        assert_eq!(map.origin("#/paths/~1petsX/get"), None);
+        assert_eq!(map.origin("#/info"), None);
+    }
+}
