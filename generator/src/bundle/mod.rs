@@ -34,12 +34,20 @@
 //! [`MAX_NODES`] values.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostics, join};
 use crate::load;
+
+mod files;
+mod source_map;
+mod targets;
+
+use files::read_bounded;
+pub use source_map::SourceMap;
+pub use targets::percent_decode;
 
 /// At most this many files are read for one document.
 pub const MAX_FILES: usize = 10_000;
@@ -80,34 +88,6 @@ pub struct Refs {
     pub files: Vec<String>,
     pub sources: SourceMap,
     pub broken: BTreeMap<String, BrokenRef>,
-}
-
-/// Pointers into the bundle → where that part was written: `#/components/schemas/Pet` →
-/// `schemas/pet.yaml#`. Looked up by the longest prefix, token by token.
-#[derive(Debug, Clone, Default)]
-pub struct SourceMap {
-    origins: HashMap<String, String>,
-}
-
-impl SourceMap {
-    fn insert(&mut self, bundle: &str, origin: String) {
-        self.origins.insert(bundle.to_owned(), origin);
-    }
-
-    /// Where the part of the bundle at `pointer` was written (`file#pointer` for another
-    /// file); `None` when it is in the root document.
-    pub fn origin(&self, pointer: &str) -> Option<String> {
-        if self.origins.is_empty() {
-            return None;
-        }
-        let mut prefix = pointer;
-        loop {
-            if let Some(origin) = self.origins.get(prefix) {
-                return Some(format!("{origin}{}", &pointer[prefix.len()..]));
-            }
-            prefix = &prefix[..prefix.rfind('/')?];
-        }
-    }
 }
 
 /// Reads `path` and every file it refers to, into one document value. `None` (with errors)
@@ -157,24 +137,6 @@ pub fn bundle(path: &Path, options: &RefOptions, diags: &mut Diagnostics) -> Opt
     bundler.run(&mut root);
     let refs = bundler.refs;
     Some((root, refs))
-}
-
-/// Reads a file no larger than [`load::MAX_DOCUMENT_BYTES`] (checked before reading), nor
-/// than what is left of the total once `already` bytes were read.
-fn read_bounded(path: &Path, already: u64) -> Result<Vec<u8>, String> {
-    let limit = load::MAX_DOCUMENT_BYTES;
-    let size = std::fs::metadata(path)
-        .map_err(|err| format!("cannot read the file: {err}"))?
-        .len();
-    if size > limit || already + size > limit {
-        return Err(format!(
-            "the file is {} MB; files of one document may be {} MB in all, {} MB are read already",
-            size / (1024 * 1024),
-            limit / (1024 * 1024),
-            already / (1024 * 1024)
-        ));
-    }
-    std::fs::read(path).map_err(|err| format!("cannot read the file: {err}"))
 }
 
 /// Where a value stands, which decides what a `$ref` in it becomes and which of its keys
@@ -664,171 +626,6 @@ impl Bundler<'_> {
         Some(value)
     }
 
-    /// The parsed file, read the first time it is asked for.
-    fn file(&mut self, name: &str) -> Result<&Value, BrokenRef> {
-        if !self.files.contains_key(name) {
-            let loaded = self.read(name);
-            self.refs.files.push(name.to_owned());
-            self.files.insert(name.to_owned(), loaded);
-        }
-        match self.files.get(name) {
-            Some(Ok(value)) => Ok(value),
-            Some(Err(why)) => Err(why.clone()),
-            None => Err(unreadable("cannot read the file".to_owned())),
-        }
-    }
-
-    fn read(&mut self, name: &str) -> Result<Value, BrokenRef> {
-        if self.files.len() >= MAX_FILES {
-            return Err(unreadable(format!(
-                "a document may be made of at most {MAX_FILES} files"
-            )));
-        }
-        let path = if Path::new(name).is_absolute() {
-            PathBuf::from(name)
-        } else {
-            self.folder.join(name)
-        };
-        if !self.options.allow_outside_root {
-            let inside = match (&self.folder_canonical, std::fs::canonicalize(&path)) {
-                (Some(folder), Ok(file)) => file.starts_with(folder),
-                (_, Err(err)) => return Err(unreadable(format!("cannot read the file: {err}"))),
-                (None, _) => false,
-            };
-            if !inside {
-                return Err(BrokenRef {
-                    message: "the file (through a symbolic link) is outside the root document's folder; it is not read".to_owned(),
-                    help: None,
-                    refused: true,
-                });
-            }
-        }
-        let bytes = read_bounded(&path, self.total_bytes).map_err(unreadable)?;
-        self.total_bytes += bytes.len() as u64;
-        let mut diags = Diagnostics::default();
-        load::parse(&bytes, &mut diags).ok_or_else(|| {
-            unreadable(
-                diags
-                    .iter()
-                    .map(|d| format!("{} (at `{}`)", d.message, d.pointer))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })
-    }
-
-    /// Where a reference written in `file` leads, or why it cannot be followed.
-    fn target(&self, reference: &str, file: &str) -> Result<Target, BrokenRef> {
-        let (path_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        let pointer = percent_decode(fragment);
-        if !pointer.is_empty() && !pointer.starts_with('/') {
-            return Err(BrokenRef {
-                message: format!(
-                    "`{reference}` names an anchor (`#{pointer}`); only JSON pointers (`#/...`) are followed"
-                ),
-                help: None,
-                refused: false,
-            });
-        }
-        if path_part.is_empty() {
-            return Ok(Target {
-                file: file.to_owned(),
-                pointer,
-            });
-        }
-        let lower = path_part.to_ascii_lowercase();
-        let local = if lower.starts_with("http://") || lower.starts_with("https://") {
-            let Some((prefix, local)) = self
-                .options
-                .url_map
-                .iter()
-                .find(|(prefix, _)| path_part.starts_with(prefix.as_str()))
-            else {
-                return Err(BrokenRef {
-                    message: format!("`{reference}` is a URL; nothing is fetched from the network"),
-                    help: Some(
-                        "download the file beside the document and refer to it by a relative path, or map the URL to a local file in the configuration".to_owned(),
-                    ),
-                    refused: true,
-                });
-            };
-            let rest = percent_decode(&path_part[prefix.len()..]);
-            let mapped = if rest.is_empty() {
-                local.clone()
-            } else {
-                local.join(rest.trim_start_matches('/'))
-            };
-            // Mapped by configuration: trusted like the root's folder.
-            return Ok(Target {
-                file: mapped.to_string_lossy().replace('\\', "/"),
-                pointer,
-            });
-        } else if lower.contains("://") || lower.starts_with("urn:") || lower.starts_with("file:") {
-            return Err(BrokenRef {
-                message: format!(
-                    "`{reference}` is a URI this generator does not read; only relative file paths are followed"
-                ),
-                help: None,
-                refused: true,
-            });
-        } else {
-            percent_decode(path_part)
-        };
-        let refused = |why: &str| {
-            BrokenRef {
-            message: format!("`{reference}` {why}; it is not read"),
-            help: Some("allow references outside the root document's folder in the configuration, or move the file into it".to_owned()),
-            refused: true,
-        }
-        };
-        if Path::new(&local).is_absolute() || local.starts_with('/') || local.starts_with('\\') {
-            if !self.options.allow_outside_root {
-                return Err(refused("is an absolute path"));
-            }
-            return Ok(Target {
-                file: local.replace('\\', "/"),
-                pointer,
-            });
-        }
-        // Relative to the folder of the file holding the reference.
-        let base = if Path::new(file).is_absolute() {
-            PathBuf::from(file)
-        } else {
-            PathBuf::from(file.replace('\\', "/"))
-        };
-        let mut parts: Vec<String> = Vec::new();
-        let mut above = 0usize;
-        let absolute_base = base.is_absolute();
-        let joined = base
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join(local.replace('\\', "/"));
-        for component in joined.components() {
-            match component {
-                Component::CurDir => {}
-                Component::ParentDir => {
-                    if parts.pop().is_none() {
-                        above += 1;
-                    }
-                }
-                Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
-                Component::RootDir | Component::Prefix(_) => {}
-            }
-        }
-        if above > 0 && !self.options.allow_outside_root && !absolute_base {
-            return Err(refused("leaves the root document's folder"));
-        }
-        let mut name = "../".repeat(above);
-        if absolute_base {
-            name = "/".to_owned();
-        }
-        name.push_str(&parts.join("/"));
-        Ok(Target {
-            file: name,
-            pointer,
-        })
-    }
-
     /// The key of a schema from another file in `components/schemas`: the component's name
     /// (the pointer's last token), else the file's name without extension; unique.
     fn schema_name(&mut self, target: &Target) -> String {
@@ -873,15 +670,6 @@ fn object_child(key: &str) -> Option<Place> {
     }
 }
 
-/// A file that cannot be read or parsed: a broken reference, not a refusal.
-fn unreadable(message: String) -> BrokenRef {
-    BrokenRef {
-        message,
-        help: None,
-        refused: false,
-    }
-}
-
 /// Whether any `$ref` (or `discriminator.mapping` value) names another file or a URL.
 fn refers_to_other_files(value: &Value, depth: usize) -> bool {
     if depth > 512 {
@@ -922,110 +710,4 @@ fn only_ref(value: &Value) -> Option<&str> {
         return None;
     }
     object.get("$ref")?.as_str()
-}
-
-/// Decodes `%XX` escapes in a `$ref` (URI references may be percent-encoded).
-pub fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_owned();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn bundler<'a>(options: &'a RefOptions, diags: &'a mut Diagnostics) -> Bundler<'a> {
-        Bundler {
-            folder: PathBuf::from("api"),
-            folder_canonical: None,
-            options,
-            root_name: "openapi.yaml".to_owned(),
-            files: BTreeMap::new(),
-            total_bytes: 0,
-            placed: HashMap::new(),
-            schema_keys: BTreeSet::new(),
-            new_schemas: Vec::new(),
-            copying: Vec::new(),
-            nodes: 0,
-            refs: Refs::default(),
-            diags,
-        }
-    }
-
-    #[test]
-    fn references_are_named_relative_to_the_root_folder() {
-        let options = RefOptions::default();
-        let mut diags = Diagnostics::default();
-        let b = bundler(&options, &mut diags);
-        let file = |reference: &str, from: &str| {
-            b.target(reference, from)
-                .map(|t| t.location())
-                .map_err(|e| e.message)
-        };
-        assert_eq!(
-            file("./schemas/pet.yaml", "openapi.yaml").as_deref(),
-            Ok("schemas/pet.yaml#")
-        );
-        assert_eq!(
-            file("../openapi.yaml#/components/schemas/A", "schemas/pet.yaml").as_deref(),
-            Ok("openapi.yaml#/components/schemas/A")
-        );
-        assert_eq!(
-            file("common/a%20b.yaml#/x~1y/%7Bid%7D", "schemas/pet.yaml").as_deref(),
-            Ok("schemas/common/a b.yaml#/x~1y/{id}")
-        );
-        assert_eq!(
-            file("#/Local", "schemas/pet.yaml").as_deref(),
-            Ok("schemas/pet.yaml#/Local")
-        );
-        assert!(
-            file("../../outside.yaml", "schemas/pet.yaml")
-                .is_err_and(|m| m.contains("leaves the root document's folder"))
-        );
-        assert!(file("/etc/passwd", "openapi.yaml").is_err_and(|m| m.contains("absolute path")));
-        assert!(
-            file("https://example.com/a.yaml", "openapi.yaml")
-                .is_err_and(|m| m.contains("is a URL"))
-        );
-        assert!(file("a.yaml#anchor", "openapi.yaml").is_err_and(|m| m.contains("anchor")));
-    }
-
-    #[test]
-    fn the_source_map_finds_the_longest_prefix_by_token() {
-        let mut map = SourceMap::default();
-        map.insert("#/paths/~1pets", "paths/pets.yaml#".to_owned());
-        map.insert(
-            "#/paths/~1pets/get/responses/200",
-            "responses.yaml#/Ok".to_owned(),
-        );
-        assert_eq!(
-            map.origin("#/paths/~1pets/get/parameters/0").as_deref(),
-            Some("paths/pets.yaml#/get/parameters/0")
-        );
-        assert_eq!(
-            map.origin("#/paths/~1pets/get/responses/200/content")
-                .as_deref(),
-            Some("responses.yaml#/Ok/content")
-        );
-        // A prefix that is not a whole token does not match.
-        assert_eq!(map.origin("#/paths/~1petsX/get"), None);
-        assert_eq!(map.origin("#/info"), None);
-    }
 }
