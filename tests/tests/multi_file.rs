@@ -333,3 +333,22 @@ fn a_copy_that_contains_itself_is_reported() {
         "{text}"
     );
 }
+
+/// The nesting limit of one document applies to every file it refers to.
+#[test]
+fn the_nesting_limit_applies_to_every_file() {
+    let deep = format!("{}1{}", "{\"a\": ".repeat(300), "}".repeat(300));
+    let tree = Tree::new(
+        "deep",
+        &[
+            ("root/openapi.yaml", &root_referring_to("deep.json")),
+            ("root/deep.json", &deep),
+        ],
+    );
+    let (ok, text) = tree.diagnostics(&Options::default());
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("`deep.json`: invalid JSON") && text.contains("recursion limit"),
+        "{text}"
+    );
+}
