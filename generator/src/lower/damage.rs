@@ -173,22 +173,42 @@ pub(super) fn prune(api: &mut Api, damage: &Damage, components: &[bool], diags: 
         }
     }
 
-    // Operations that use a dropped type.
+    // Operations that use a dropped type (their callbacks go with them).
+    // Types that what is dropped here used: removed too unless something kept uses them.
+    let mut left_behind: Vec<usize> = Vec::new();
     let operations = std::mem::take(&mut api.operations);
+    let mut dropped_callbacks = Vec::new();
     for op in operations {
         match op_refs(&op).into_iter().find(|&id| id < n && dropped[id]) {
-            Some(id) => diags.warning(
-                &op.source,
-                format!(
-                    "the operation `{} {}` uses `{}`, which is left out; it is left out too",
-                    op.method.as_str(),
-                    op.path,
-                    api.types[cause[id]].rust_name
-                ),
-            ),
+            Some(id) => {
+                left_behind.extend(op_refs(&op));
+                dropped_callbacks.push(format!("{}/callbacks/", op.source));
+                diags.warning(
+                    &op.source,
+                    format!(
+                        "the operation `{} {}` uses `{}`, which is left out; it is left out too",
+                        op.method.as_str(),
+                        op.path,
+                        api.types[cause[id]].rust_name
+                    ),
+                );
+            }
             None => api.operations.push(op),
         }
     }
+    api.events.retain(|set| {
+        let of_dropped = set.events.iter().any(|event| {
+            dropped_callbacks
+                .iter()
+                .any(|prefix| event.source.starts_with(prefix.as_str()))
+        });
+        if of_dropped {
+            for payload in set.events.iter().filter_map(|e| e.payload.as_ref()) {
+                named(payload, &mut left_behind);
+            }
+        }
+        !of_dropped
+    });
 
     // Webhooks and callbacks whose payload uses a dropped type.
     for set in &mut api.events {
@@ -198,14 +218,17 @@ pub(super) fn prune(api: &mut Api, damage: &Damage, components: &[bool], diags: 
             if let Some(ty) = &event.payload {
                 named(ty, &mut ids);
             }
-            match ids.into_iter().find(|&id| id < n && dropped[id]) {
-                Some(id) => diags.warning(
-                    &event.source,
-                    format!(
-                        "the event `{}` uses `{}`, which is left out; it is left out too",
-                        event.wire_name, api.types[cause[id]].rust_name
-                    ),
-                ),
+            match ids.iter().copied().find(|&id| id < n && dropped[id]) {
+                Some(id) => {
+                    left_behind.extend(ids);
+                    diags.warning(
+                        &event.source,
+                        format!(
+                            "the event `{}` uses `{}`, which is left out; it is left out too",
+                            event.wire_name, api.types[cause[id]].rust_name
+                        ),
+                    );
+                }
                 None => set.events.push(event),
             }
         }
@@ -214,9 +237,20 @@ pub(super) fn prune(api: &mut Api, damage: &Damage, components: &[bool], diags: 
 
     // Types made for dropped items stay only when something kept reaches them.
     let mut reached = vec![false; n];
-    let mut stack: Vec<usize> = (0..n)
-        .filter(|&id| !dropped[id] && !damage.orphans.contains(&id))
-        .collect();
+    let mut orphan = vec![false; n];
+    damage
+        .orphans
+        .iter()
+        .filter(|&&id| id < n)
+        .for_each(|&id| orphan[id] = true);
+    // What dropped items used, through everything but components (which stand alone).
+    while let Some(id) = left_behind.pop() {
+        if id < n && !is_component(id) && !orphan[id] {
+            orphan[id] = true;
+            left_behind.extend(forward[id].iter().copied());
+        }
+    }
+    let mut stack: Vec<usize> = (0..n).filter(|&id| !dropped[id] && !orphan[id]).collect();
     stack.extend(api.operations.iter().flat_map(op_refs).filter(|&id| id < n));
     for payload in api
         .events
