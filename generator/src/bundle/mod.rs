@@ -195,7 +195,8 @@ struct Bundler<'a> {
     diags: &'a mut Diagnostics,
 }
 
-/// A `$ref` taken apart: the file it names (`None`: the file holding it) and the pointer.
+/// A `$ref` taken apart: the file it leads to (named relative to the root's folder) and the
+/// JSON pointer in it.
 struct Target {
     file: String,
     pointer: String,
