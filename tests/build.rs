@@ -43,6 +43,21 @@ fn main() {
             example_cases(&path, &module, &mut examples);
         }
     }
+    // Documents spread over several files: every folder of `fixtures/` with an
+    // `openapi.yaml` at its root, generated from the path so that references are followed.
+    for dir in fixture_folders(Path::new("fixtures")) {
+        let root = dir.join("openapi.yaml");
+        let module = fixture_module(&dir, "fixture");
+        let spec_name = root.display().to_string();
+        if let Err(message) = emit(&module, &spec_name, &out_dir, &mut modules, |config| {
+            oagen::generate_file(&root, config)
+        }) {
+            panic!(
+                "the multi-file fixture {} must generate:\n{message}",
+                dir.display()
+            );
+        }
+    }
     println!("cargo:rerun-if-changed=../spec/openapi.yaml");
     example_cases(Path::new("../spec/openapi.yaml"), "zenskar", &mut examples);
     examples.push_str("]\n");
@@ -52,13 +67,9 @@ fn main() {
         let module = format!("hostile_{index}");
         let spec_name = format!("tests/hostile.rs (seed {seed})");
         let document = hostile::document(seed);
-        if let Err(message) = emit(
-            document.as_bytes(),
-            &module,
-            &spec_name,
-            &out_dir,
-            &mut modules,
-        ) {
+        if let Err(message) = emit(&module, &spec_name, &out_dir, &mut modules, |config| {
+            oagen::generate(document.as_bytes(), config)
+        }) {
             panic!("hostile names must always generate; seed {seed}:\n{message}\n{document}");
         }
     }
@@ -186,22 +197,33 @@ fn emit_module(
     let module = fixture_module(path, prefix);
     let bytes = fs::read(path).map_err(|err| err.to_string())?;
     emit(
-        &bytes,
         &module,
         &path.display().to_string(),
         out_dir,
         modules,
+        |config| oagen::generate(&bytes, config),
     )
+}
+
+/// The folders of `dir` that hold a multi-file document (an `openapi.yaml` at their root),
+/// sorted.
+fn fixture_folders(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    found.retain(|path| path.join("openapi.yaml").is_file());
+    found.sort();
+    found
 }
 
 /// Generates one document, named `spec_name` in headers and diagnostics, into
 /// `OUT_DIR/<module>/src` and declares it as a module.
 fn emit(
-    bytes: &[u8],
     module: &str,
     spec_name: &str,
     out_dir: &Path,
     modules: &mut String,
+    generate: impl FnOnce(&oagen::Config) -> Result<oagen::Output, oagen::Failure>,
 ) -> Result<(), String> {
     let config = oagen::Config {
         crate_name: Some(module.replace('_', "-")),
@@ -210,8 +232,7 @@ fn emit(
         command: "cargo test -p oagen-tests".to_owned(),
         spec_name: spec_name.to_owned(),
     };
-    let output =
-        oagen::generate(bytes, &config).map_err(|failure| failure.render(&config.spec_name))?;
+    let output = generate(&config).map_err(|failure| failure.render(&config.spec_name))?;
     let dir = out_dir.join(module);
     fs::create_dir_all(dir.join("src")).expect("OUT_DIR is writable");
     for file in output.files.iter().filter(|f| f.path.ends_with(".rs")) {

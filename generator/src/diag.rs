@@ -23,7 +23,9 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// JSON pointer to the place in the document, starting with `#`.
+    /// JSON pointer to the place in the document, starting with `#`; in another file of a
+    /// multi-file document, that file's name (relative to the root document's folder, with
+    /// `/`) before the `#`: `schemas/pet.yaml#/properties/id`.
     pub pointer: String,
     /// What is wrong, in plain words.
     pub message: String,
@@ -50,11 +52,16 @@ impl fmt::Display for DisplayWithFile<'_> {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(
-            f,
-            "{level}: {}\n  --> {}{}",
-            self.diag.message, self.file, self.diag.pointer
-        )?;
+        write!(f, "{level}: {}\n  --> ", self.diag.message)?;
+        if self.diag.pointer.starts_with('#') {
+            write!(f, "{}{}", self.file, self.diag.pointer)?;
+        } else {
+            // In another file of the document, named relative to the root document's folder.
+            match self.file.rfind('/') {
+                Some(slash) => write!(f, "{}{}", &self.file[..=slash], self.diag.pointer)?,
+                None => write!(f, "{}", self.diag.pointer)?,
+            }
+        }
         if let Some(help) = &self.diag.help {
             write!(f, "\n  = help: {help}")?;
         }
@@ -91,6 +98,20 @@ impl Diagnostics {
         self.push(Severity::Warning, pointer.into(), message.into(), None);
     }
 
+    pub fn warning_with_help(
+        &mut self,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.push(
+            Severity::Warning,
+            pointer.into(),
+            message.into(),
+            Some(help.into()),
+        );
+    }
+
     fn push(&mut self, severity: Severity, pointer: String, message: String, help: Option<String>) {
         self.items.push(Diagnostic {
             severity,
@@ -106,6 +127,37 @@ impl Diagnostics {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// A mark for [`Diagnostics::take_errors_since`]: how many diagnostics there are now.
+    pub fn mark(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Removes and returns the errors reported since `mark`, in order; warnings stay.
+    pub fn take_errors_since(&mut self, mark: usize) -> Vec<Diagnostic> {
+        let Some(later) = self.items.get_mut(mark..) else {
+            return Vec::new();
+        };
+        if !later.iter().any(|d| d.severity == Severity::Error) {
+            return Vec::new();
+        }
+        let later: Vec<Diagnostic> = self.items.drain(mark..).collect();
+        let (errors, warnings): (Vec<_>, Vec<_>) = later
+            .into_iter()
+            .partition(|d| d.severity == Severity::Error);
+        self.items.extend(warnings);
+        errors
+    }
+
+    /// Moves every diagnostic whose pointer `origin` knows to the place it names (a pointer
+    /// into a bundled document → the file and pointer where that part was written).
+    pub fn relocate(&mut self, origin: impl Fn(&str) -> Option<String>) {
+        for item in &mut self.items {
+            if let Some(place) = origin(&item.pointer) {
+                item.pointer = place;
+            }
+        }
     }
 
     pub fn extend(&mut self, other: Diagnostics) {

@@ -34,6 +34,47 @@ pub struct Api {
     /// was lowered, with the type it should decode into; sorted by pointer. Not used by
     /// `emit`: tests check that each decodes and encodes back.
     pub examples: Vec<Example>,
+    /// Requests the API sends to the user: the document's `webhooks` (one set named
+    /// `Webhook`), then each operation's `callbacks` (a set per operation), in document order.
+    pub events: Vec<EventSet>,
+}
+
+/// Requests the API sends to the user's endpoint; one enum in the `webhooks` module, with a
+/// `parse(headers, body)` that picks the event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventSet {
+    /// `Webhook`, or the operation's builder name + `Callback`; unique in the module.
+    pub rust_name: String,
+    pub docs: Docs,
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The variant's name, unique in its set.
+    pub rust_name: String,
+    /// The webhook's or the callback's name, as in the document.
+    pub wire_name: String,
+    pub method: HttpMethod,
+    /// The operation that describes the request (`#/webhooks/newPet/post`).
+    pub source: String,
+    /// The JSON body's type; `None` when the request has no body.
+    pub payload: Option<TypeRef>,
+    pub selector: EventSelector,
+    pub docs: Docs,
+}
+
+/// How an incoming request is recognised as this event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventSelector {
+    /// A header names the event (the document gives the header a single value:
+    /// `X-Event: {enum: [push]}`).
+    Header { name: String, value: String },
+    /// A field of the JSON body names the event (the payload's schema gives it a single
+    /// value: `type: {const: invoice.paid}`).
+    Field { name: String, value: String },
+    /// Nothing names it: it is the first (in document order) whose payload decodes.
+    Payload,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -685,6 +726,143 @@ pub enum StatusMatch {
     Default,
 }
 
+// Every type reference of the IR, in one place: passes that renumber the type table (`finish`
+// sorts it, local damage and the configuration's selection remove types) or that follow
+// references (reachability) go through these walks, so a new place that holds a `TypeRef`
+// is added here once.
+
+impl TypeKind {
+    /// The type references this definition holds directly.
+    pub fn refs(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(s.additional.as_ref().map(|a| &a.ty))
+                .collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Tagged(t) => t.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
+
+    /// [`TypeKind::refs`], to change them.
+    pub fn refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter_mut()
+                .map(|f| &mut f.ty)
+                .chain(s.additional.as_mut().map(|a| &mut a.ty))
+                .collect(),
+            TypeKind::Union(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Tagged(t) => t.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
+}
+
+impl ResponseBody {
+    fn types_mut(&mut self) -> Vec<&mut TypeRef> {
+        match self {
+            ResponseBody::Json(ty) => vec![ty],
+            ResponseBody::PerStatus(statuses) => statuses
+                .variants
+                .iter_mut()
+                .filter_map(|v| match &mut v.body {
+                    ResponseBody::Json(ty) => Some(ty),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Operation {
+    /// The type references of the operation: parameters, request body, success bodies and
+    /// the data of its event stream (error bodies are [`ErrorResponse::body`] ids).
+    pub fn refs(&self) -> Vec<&TypeRef> {
+        let mut refs: Vec<&TypeRef> = self.params.iter().map(|p| &p.ty).collect();
+        refs.extend(self.body.as_ref().and_then(|b| b.kind.ty()));
+        refs.extend(self.response.body.types());
+        refs.extend(self.stream.as_ref().map(|s| &s.data));
+        refs
+    }
+
+    /// [`Operation::refs`], to change them.
+    pub fn refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        let mut refs: Vec<&mut TypeRef> = self.params.iter_mut().map(|p| &mut p.ty).collect();
+        refs.extend(self.body.as_mut().and_then(|b| b.kind.ty_mut()));
+        refs.extend(self.response.body.types_mut());
+        refs.extend(self.stream.as_mut().map(|s| &mut s.data));
+        refs
+    }
+}
+
+impl TypeRef {
+    /// The named types this reference mentions, appended to `out`.
+    pub fn named_ids(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.named_ids(out)
+            }
+            TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => {}
+        }
+    }
+
+    /// Points every named type at its new place (`new_id[old]`); an id outside `new_id` is
+    /// left as it is.
+    pub fn renumber(&mut self, new_id: &[usize]) {
+        match self {
+            TypeRef::Named(id) => id.renumber(new_id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.renumber(new_id)
+            }
+            TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => {}
+        }
+    }
+}
+
+impl TypeId {
+    /// This id's new place (`new_id[old]`); an id outside `new_id` is left as it is.
+    pub fn renumber(&mut self, new_id: &[usize]) {
+        self.0 = new_id.get(self.0).copied().unwrap_or(self.0);
+    }
+}
+
+impl Api {
+    /// Renumbers every type reference and id of the API after its type table was reordered
+    /// or thinned: the type that was at `old` is now at `new_id[old]`.
+    pub fn renumber_types(&mut self, new_id: &[usize]) {
+        for def in &mut self.types {
+            def.kind
+                .refs_mut()
+                .into_iter()
+                .for_each(|ty| ty.renumber(new_id));
+        }
+        self.examples.iter_mut().for_each(|e| e.ty.renumber(new_id));
+        for op in &mut self.operations {
+            op.refs_mut().into_iter().for_each(|ty| ty.renumber(new_id));
+            for id in op.errors.iter_mut().filter_map(|e| e.body.as_mut()) {
+                id.renumber(new_id);
+            }
+        }
+        self.error_types
+            .iter_mut()
+            .for_each(|id| id.renumber(new_id));
+        for event in self.events.iter_mut().flat_map(|set| &mut set.events) {
+            if let Some(ty) = &mut event.payload {
+                ty.renumber(new_id);
+            }
+        }
+    }
+}
+
 impl Api {
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
@@ -703,27 +881,20 @@ impl Api {
     /// Whether any type or parameter uses `Scalar::Uuid` (the generated crate then depends
     /// on `uuid`).
     pub fn uses_scalar(&self, scalar: Scalar) -> bool {
-        let in_types = self.types.iter().any(|def| match &def.kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter().any(|f| f.ty.mentions(scalar))
-                    || s.additional.as_ref().is_some_and(|a| a.ty.mentions(scalar))
-            }
-            TypeKind::Union(u) => u.variants.iter().any(|v| v.ty.mentions(scalar)),
-            TypeKind::Tagged(t) => t.variants.iter().any(|v| v.ty.mentions(scalar)),
-            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => ty.mentions(scalar),
-            TypeKind::Enum(_) => false,
-        });
-        let in_operations = self.operations.iter().any(|op| {
-            op.params.iter().any(|p| p.ty.mentions(scalar))
-                || op
-                    .body
-                    .as_ref()
-                    .and_then(|b| b.kind.ty())
-                    .is_some_and(|t| t.mentions(scalar))
-                || op.response.body.types().iter().any(|t| t.mentions(scalar))
-                || op.stream.as_ref().is_some_and(|s| s.data.mentions(scalar))
-        });
-        in_types || in_operations
+        let in_types = self
+            .types
+            .iter()
+            .any(|def| def.kind.refs().iter().any(|t| t.mentions(scalar)));
+        let in_operations = self
+            .operations
+            .iter()
+            .any(|op| op.refs().iter().any(|t| t.mentions(scalar)));
+        let in_events = self
+            .events
+            .iter()
+            .flat_map(|set| &set.events)
+            .any(|e| e.payload.as_ref().is_some_and(|t| t.mentions(scalar)));
+        in_types || in_operations || in_events
     }
 }
 

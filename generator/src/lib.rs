@@ -7,6 +7,7 @@
 //!
 //! Nothing here knows any particular API: everything specific comes from the document.
 
+pub mod bundle;
 pub mod diag;
 pub mod emit;
 pub mod ir;
@@ -18,6 +19,7 @@ pub mod write;
 
 use std::path::Path;
 
+pub use bundle::RefOptions;
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use emit::{ManifestKind, RuntimeDependency};
 
@@ -34,6 +36,18 @@ pub struct Config {
     /// How the document is named in headers and diagnostics (a path relative to the
     /// repository, so the output is the same on every machine).
     pub spec_name: String,
+}
+
+/// How a document is read, beside what is generated from it ([`Config`]).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Local damage (a broken reference, an invalid schema or an impossible parameter inside
+    /// one operation or schema) is an error, as it was before damage stayed local, instead of
+    /// a warning that leaves out that item and what depends on it.
+    pub strict: bool,
+    /// Which references to other files may be followed (outside the root's folder, URLs
+    /// mapped to local files).
+    pub refs: RefOptions,
 }
 
 /// One generated file: its path relative to the crate root (with `/`), and its text.
@@ -73,10 +87,35 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], spec_name: &str) -> String
         .join("\n")
 }
 
-/// Loads the document, lowers it and builds the IR, or reports why not.
+/// Loads the document, lowers it and builds the IR, or reports why not. References to
+/// other files cannot be followed from bytes: use [`lower_file`] for those.
 pub fn lower_document(bytes: &[u8]) -> Result<(ir::Api, Diagnostics), Failure> {
+    lower_document_with(bytes, &Options::default())
+}
+
+/// [`lower_document`] with [`Options`] (`strict`).
+pub fn lower_document_with(
+    bytes: &[u8],
+    options: &Options,
+) -> Result<(ir::Api, Diagnostics), Failure> {
     let mut diags = Diagnostics::default();
-    let api = load::load(bytes, &mut diags).and_then(|doc| lower::lower(&doc, &mut diags));
+    let doc = load::load(bytes, &mut diags);
+    lowered(doc, diags, options)
+}
+
+/// Like [`lower_document`], for the document at `path` and every file it refers to.
+pub fn lower_file(path: &Path, options: &Options) -> Result<(ir::Api, Diagnostics), Failure> {
+    let mut diags = Diagnostics::default();
+    let doc = load::load_file(path, &options.refs, &mut diags);
+    lowered(doc, diags, options)
+}
+
+fn lowered(
+    doc: Option<load::Document>,
+    mut diags: Diagnostics,
+    options: &Options,
+) -> Result<(ir::Api, Diagnostics), Failure> {
+    let api = doc.and_then(|doc| lower::lower_with(&doc, &mut diags, options.strict));
     match api {
         Some(api) if !diags.has_errors() => Ok((api, diags)),
         _ => Err(Failure {
@@ -91,14 +130,24 @@ pub fn lower_document(bytes: &[u8]) -> Result<(ir::Api, Diagnostics), Failure> {
 pub fn explain(bytes: &[u8]) -> Vec<Diagnostic> {
     let mut diags = Diagnostics::default();
     match load::load(bytes, &mut diags) {
-        Some(doc) => lower::lower_explained(&doc, &mut diags).1,
+        Some(doc) => lower::lower_explained(&doc, &mut diags, false).1,
         None => Vec::new(),
     }
 }
 
 /// Generates the whole crate (manifest and sources) from a document's bytes.
 pub fn generate(bytes: &[u8], config: &Config) -> Result<Output, Failure> {
-    let (api, diags) = lower_document(bytes)?;
+    generate_with(bytes, config, &Options::default())
+}
+
+/// [`generate`] with [`Options`] (`strict`).
+pub fn generate_with(bytes: &[u8], config: &Config, options: &Options) -> Result<Output, Failure> {
+    let (api, diags) = lower_document_with(bytes, options)?;
+    generate_from(api, diags, config)
+}
+
+/// Generates the crate from the IR of a lowered document.
+fn generate_from(api: ir::Api, diags: Diagnostics, config: &Config) -> Result<Output, Failure> {
     let crate_name = match &config.crate_name {
         Some(name) => name.clone(),
         None => naming::unraw(&naming::snake(&api.info.title, "api")).replace('_', "-"),
@@ -137,27 +186,18 @@ pub fn generate(bytes: &[u8], config: &Config) -> Result<Output, Failure> {
     })
 }
 
-/// Reads a document from disk and generates from it; an unreadable file is a diagnostic.
+/// Reads a document from disk, with every file it refers to, and generates from it; an
+/// unreadable file is a diagnostic.
 pub fn generate_file(path: &Path, config: &Config) -> Result<Output, Failure> {
-    // Checked before reading, so a huge file is never loaded.
-    if let Ok(metadata) = std::fs::metadata(path) {
-        if metadata.len() > load::MAX_DOCUMENT_BYTES {
-            let mut diags = Diagnostics::default();
-            load::too_large(metadata.len(), &mut diags);
-            return Err(Failure {
-                diagnostics: diags.into_sorted(),
-            });
-        }
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => generate(&bytes, config),
-        Err(err) => Err(Failure {
-            diagnostics: vec![Diagnostic {
-                severity: Severity::Error,
-                pointer: "#".to_owned(),
-                message: format!("cannot read the file: {err}"),
-                help: None,
-            }],
-        }),
-    }
+    generate_file_with(path, config, &Options::default())
+}
+
+/// [`generate_file`] with [`Options`].
+pub fn generate_file_with(
+    path: &Path,
+    config: &Config,
+    options: &Options,
+) -> Result<Output, Failure> {
+    let (api, diags) = lower_file(path, options)?;
+    generate_from(api, diags, config)
 }

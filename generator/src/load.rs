@@ -30,13 +30,38 @@ pub enum SpecVersion {
 pub struct Document {
     pub root: Value,
     pub version: SpecVersion,
+    /// What bundling the files of a multi-file document left: where each part came from,
+    /// and the references to other files that could not be followed. Empty for a document
+    /// read from bytes.
+    pub refs: crate::bundle::Refs,
 }
 
-/// Parses and checks a document. `bytes` may be YAML or JSON.
+/// Parses and checks a document. `bytes` may be YAML or JSON. References to other files
+/// cannot be followed from bytes (there is no folder to read them from): use [`load_file`].
 pub fn load(bytes: &[u8], diags: &mut Diagnostics) -> Option<Document> {
     let root = parse(bytes, diags)?;
     let version = check_version(&root, diags)?;
-    Some(Document { root, version })
+    Some(Document {
+        root,
+        version,
+        refs: crate::bundle::Refs::default(),
+    })
+}
+
+/// Reads, parses and checks the document at `path`, with every file it refers to
+/// ([`crate::bundle`]).
+pub fn load_file(
+    path: &std::path::Path,
+    options: &crate::bundle::RefOptions,
+    diags: &mut Diagnostics,
+) -> Option<Document> {
+    let (root, refs) = crate::bundle::bundle(path, options, diags)?;
+    let version = check_version(&root, diags)?;
+    Some(Document {
+        root,
+        version,
+        refs,
+    })
 }
 
 /// The largest document read, in bytes. The largest real documents are a few megabytes

@@ -1,7 +1,7 @@
 //! render: tokens → `syn::File` → text (prettyplease), with the header line that names the
 //! command regenerating the file, and blank lines between items (prettyplease writes none).
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Literal, TokenStream, TokenTree};
 
 /// Formats one file. Fails (with the parser's message) only if `emit` produced tokens that
 /// are not a Rust file, which is a bug in the generator, reported rather than panicking.
@@ -12,8 +12,9 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {
     let mut out = String::with_capacity(4096);
     out.push_str("// ");
-    out.push_str(header);
+    out.push_str(&escape_comment(header, false));
     out.push('\n');
+    let tokens = safe_doc_attributes(&tokens).unwrap_or(tokens);
     let mut chunks = split_items(tokens).into_iter();
     // Each item is printed on its own so that items can be separated by a blank line;
     // consecutive `use` and `mod` declarations stay together.
@@ -47,6 +48,101 @@ pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+/// `text` with the characters rustc refuses or misreads in a comment written as escapes
+/// (`\u{000D}`): control characters (a bare carriage return is an error in a doc comment;
+/// a line feed is kept only when `keep_newlines`, for multi-line doc attributes that print
+/// as block comments) and the Unicode characters that change the direction of text. A tab
+/// becomes four spaces (the same in Markdown; clippy warns on tabs in doc comments).
+pub(crate) fn escape_comment(text: &str, keep_newlines: bool) -> String {
+    let unsafe_char = |c: char| {
+        (c.is_control() && !(keep_newlines && c == '\n'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c == '\t' {
+                "    ".to_owned()
+            } else if unsafe_char(c) {
+                format!("\\u{{{:04X}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Rewrites every `#[doc = "..."]` whose text holds a character that cannot stand in a
+/// comment (see [`escape_comment`]); prettyplease prints doc attributes as `///` comments.
+/// Whatever `emit` wrote, no generated comment can fail to compile. `None` when nothing
+/// changed, so unchanged groups are not rebuilt.
+fn safe_doc_attributes(tokens: &TokenStream) -> Option<TokenStream> {
+    let mut changed = false;
+    let trees: Vec<TokenTree> = tokens
+        .clone()
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Group(group) => {
+                let fixed = if group.delimiter() == Delimiter::Bracket {
+                    safe_doc_attribute(&group.stream())
+                } else {
+                    None
+                }
+                .or_else(|| safe_doc_attributes(&group.stream()));
+                match fixed {
+                    Some(stream) => {
+                        changed = true;
+                        let mut new = Group::new(group.delimiter(), stream);
+                        new.set_span(group.span());
+                        TokenTree::Group(new)
+                    }
+                    None => TokenTree::Group(group),
+                }
+            }
+            other => other,
+        })
+        .collect();
+    changed.then(|| trees.into_iter().collect())
+}
+
+/// The inside of one `[doc = "..."]` with its text made safe, when it needed to be.
+fn safe_doc_attribute(inside: &TokenStream) -> Option<TokenStream> {
+    let mut trees = inside.clone().into_iter();
+    let (
+        Some(TokenTree::Ident(name)),
+        Some(TokenTree::Punct(eq)),
+        Some(TokenTree::Literal(lit)),
+        None,
+    ) = (trees.next(), trees.next(), trees.next(), trees.next())
+    else {
+        return None;
+    };
+    if name != "doc" || eq.as_char() != '=' {
+        return None;
+    }
+    // Only a literal written with escapes can hold a control character.
+    let source = lit.to_string();
+    if !source.contains('\\') && source.is_ascii() {
+        return None;
+    }
+    let text = syn::parse_str::<syn::LitStr>(&source).ok()?.value();
+    let escaped = escape_comment(&text, true);
+    if escaped == text {
+        return None;
+    }
+    Some(
+        [
+            TokenTree::Ident(name),
+            TokenTree::Punct(eq),
+            TokenTree::Literal(Literal::string(&escaped)),
+        ]
+        .into_iter()
+        .collect(),
+    )
 }
 
 /// The file's tokens cut after each top-level `;` and after each top-level `{ .. }` that is
@@ -163,6 +259,24 @@ mod tests {
         assert_eq!(
             text,
             "// header\n//!Crate.\n\nuse a::b;\nuse c::d;\n\npub struct A {\n    x: u8,\n}\n\nconst C: A = A { x: 1 };\n\npub struct B;\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_comment() {
+        let doc = "bare\rreturn, nul\0, bell\u{7}, rtl\u{202E}, tab\tkept";
+        let multi = "first\nsecond\r";
+        let tokens = quote! {
+            #[doc = #doc]
+            pub struct A {
+                #[doc = #multi]
+                pub x: u8,
+            }
+        };
+        let text = render(tokens, "header\r").unwrap();
+        assert_eq!(
+            text,
+            "// header\\u{000D}\n///bare\\u{000D}return, nul\\u{0000}, bell\\u{0007}, rtl\\u{202E}, tab    kept\npub struct A {\n    /**first\nsecond\\u{000D}*/\n    pub x: u8,\n}\n"
         );
     }
 

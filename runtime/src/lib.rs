@@ -21,6 +21,7 @@ mod secret;
 mod sse;
 pub mod tagged;
 pub mod validate;
+pub mod webhook;
 
 pub use base64::Base64;
 pub use client::{AuthLocation, ClientCore, CoreBuilder};

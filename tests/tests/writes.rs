@@ -65,7 +65,8 @@ fn an_invalid_document_writes_nothing() {
     let out = scratch("invalid");
     fs::write(out.join("Cargo.toml"), "# before").expect("writable");
     let before = snapshot(&out);
-    let job = xtask::generate_job(&fixture("error_missing_ref.yaml"), &out, None);
+    // Structurally invalid: refused as a whole (a broken reference would only cost its item).
+    let job = xtask::generate_job(&fixture("error_swagger2.yaml"), &out, None);
     let result = xtask::run(&job, Mode::Write);
     assert!(matches!(result, Err(RunError::Invalid(_))), "{result:?}");
     assert_eq!(xtask::exit_code(&result), 1);

@@ -136,8 +136,11 @@ pub fn exit_code(result: &Result<Outcome, RunError>) -> u8 {
 }
 
 pub fn run(job: &Job, mode: Mode) -> Result<Outcome, RunError> {
-    let bytes = read_document(job)?;
-    let output = oagen::generate(&bytes, &job.config)
+    // A document that cannot be read at all is an I/O failure; everything else about it
+    // (its size, its contents, the files it refers to) is a diagnostic.
+    std::fs::metadata(&job.spec)
+        .map_err(|err| RunError::Io(format!("{}: {err}", job.spec.display())))?;
+    let output = oagen::generate_file(&job.spec, &job.config)
         .map_err(|failure| RunError::Invalid(failure.render(&job.config.spec_name)))?;
     let warnings = oagen::render_diagnostics(&output.warnings, &job.config.spec_name);
     match mode {
@@ -164,20 +167,6 @@ pub fn run(job: &Job, mode: Mode) -> Result<Outcome, RunError> {
 
 /// The document's bytes. A file that cannot be read is an I/O error; one too large to read is
 /// invalid input, refused before it is read.
-fn read_document(job: &Job) -> Result<Vec<u8>, RunError> {
-    let io = |err: std::io::Error| RunError::Io(format!("{}: {err}", job.spec.display()));
-    let size = std::fs::metadata(&job.spec).map_err(io)?.len();
-    if size > oagen::load::MAX_DOCUMENT_BYTES {
-        let mut diags = oagen::Diagnostics::default();
-        oagen::load::too_large(size, &mut diags);
-        return Err(RunError::Invalid(oagen::render_diagnostics(
-            &diags.into_sorted(),
-            &job.config.spec_name,
-        )));
-    }
-    std::fs::read(&job.spec).map_err(io)
-}
-
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }

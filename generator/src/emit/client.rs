@@ -34,6 +34,15 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
     } else {
         quote!()
     };
+    let webhooks = if cx.api.events.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            #[rustfmt::skip]
+            #allow_deprecated
+            pub mod webhooks;
+        }
+    };
     quote! {
         #docs
 
@@ -48,6 +57,7 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         #[rustfmt::skip]
         #allow_deprecated
         pub mod types;
+        #webhooks
 
         // In the order rustfmt sorts them, so that `cargo fmt` leaves this file as generated.
         pub use client::{Client, ClientBuilder, Error, ErrorBody};
@@ -121,7 +131,7 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
     } else {
         let names: Vec<String> = credentials
             .iter()
-            .map(|s| format!("`{}`", super::escape_direction_controls(&s.wire_name)))
+            .map(|s| format!("`{}`", super::escape_controls(&s.wire_name)))
             .collect();
         format!(
             " A client with default settings and the credentials every operation needs ({}).",

@@ -8,6 +8,8 @@
 //!   types an API type would shadow (`String`, `Option`...) are written out in full there.
 //! - `client.rs`: `Client`, `ClientBuilder`, `Error`, `ErrorBody`.
 //! - `operations.rs`: one request builder per operation.
+//! - `webhooks.rs` (when the document has webhooks or callbacks): an enum per set of
+//!   events, with `parse(headers, body)`.
 //!
 //! Files refer to each other through `super::`, never `crate::`, so a generated crate can
 //! also be compiled as a module of another crate (the fixture tests do that).
@@ -17,6 +19,7 @@ mod manifest;
 mod operations;
 mod paginate;
 mod types;
+mod webhooks;
 
 use std::collections::BTreeSet;
 
@@ -37,7 +40,7 @@ pub struct RustFile {
 /// Emits the Rust files of the crate.
 pub fn emit(api: &Api) -> Vec<RustFile> {
     let cx = Cx::new(api);
-    vec![
+    let mut files = vec![
         RustFile {
             path: "src/lib.rs",
             tokens: client::lib_rs(&cx),
@@ -54,7 +57,14 @@ pub fn emit(api: &Api) -> Vec<RustFile> {
             path: "src/types.rs",
             tokens: types::types_rs(&cx),
         },
-    ]
+    ];
+    if !api.events.is_empty() {
+        files.push(RustFile {
+            path: "src/webhooks.rs",
+            tokens: webhooks::webhooks_rs(&cx),
+        });
+    }
+    files
 }
 
 /// Where a type is written from: inside `types.rs`, or from another module.
@@ -276,23 +286,16 @@ fn lines(paragraphs: &[String]) -> Vec<String> {
             if line.is_empty() {
                 line
             } else {
-                format!(" {}", escape_direction_controls(&line))
+                format!(" {}", escape_controls(&line))
             }
         })
         .collect()
 }
 
-/// Unicode characters that change the direction of text are refused by rustc in comments
-/// (they can make code read differently from what it does); they are written as escapes.
-pub(super) fn escape_direction_controls(line: &str) -> String {
-    line.chars()
-        .map(|c| match c {
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
-                format!("\\u{{{:04X}}}", u32::from(c))
-            }
-            c => c.to_string(),
-        })
-        .collect()
+/// A line for a doc comment, with the characters that cannot stand in a comment escaped
+/// (see [`crate::render::escape_comment`]; `render` checks every doc attribute again).
+pub(super) fn escape_controls(line: &str) -> String {
+    crate::render::escape_comment(line, false)
 }
 
 /// Lines of Markdown made safe for rustdoc: code fences without a language (or marked

@@ -181,7 +181,7 @@ fn stream_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         docs.push(String::new());
         docs.push(format!(
             " The body is sent with `{}` set to true, on a copy of it.",
-            super::escape_direction_controls(&flag.wire_name)
+            super::escape_controls(&flag.wire_name)
         ));
     }
     let resume = stream.resume.as_ref().map(|name| {
@@ -400,7 +400,7 @@ fn param_setter(cx: &Cx<'_>, param: &Param) -> TokenStream {
     let summary = format!(
         " Sets the {} parameter `{}`.",
         location_name(param.location),
-        super::escape_direction_controls(&param.wire_name)
+        super::escape_controls(&param.wire_name)
     );
     let separator = if param.docs.description.is_some() {
         quote!(#[doc = ""])

@@ -118,7 +118,7 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                 },
                 format!(
                     " at the `{}` of the page before (on the API's origin only).",
-                    super::escape_direction_controls(&names.join("."))
+                    super::escape_controls(&names.join("."))
                 ),
             )
         }

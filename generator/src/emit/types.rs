@@ -236,7 +236,7 @@ fn alternatives_check(s: &Struct, alternatives: &crate::ir::RequiredAlternatives
             format!("missing the fields of at least one of: {described} (anyOf)"),
         )
     };
-    let rule = super::escape_direction_controls(&rule);
+    let rule = super::escape_controls(&rule);
     quote! {
         let complete = [#(#sets),*].iter().filter(|set| **set).count();
         if #test {
@@ -511,10 +511,7 @@ fn setter(cx: &Cx<'_>, field: &Field) -> Option<TokenStream> {
     } else {
         quote!(Some(#value))
     };
-    let doc = format!(
-        " Sets `{}`.",
-        super::escape_direction_controls(&field.wire_name)
-    );
+    let doc = format!(" Sets `{}`.", super::escape_controls(&field.wire_name));
     let null_doc = if nullable {
         let line = format!(
             " To send `null`, assign `Some(None)` to the `{}` field.",
@@ -743,7 +740,7 @@ fn tagged_item(
     let variants = t.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         let ty = cx.ty(Place::Types, &v.ty, v.boxing);
-        let doc = super::escape_direction_controls(&format!(
+        let doc = super::escape_controls(&format!(
             " `{}` is `{}`.",
             tag.replace('`', "'"),
             v.tag_value.replace('`', "'")
@@ -760,7 +757,7 @@ fn tagged_item(
         let value = &v.tag_value;
         quote!(Some(#value) => oagen_runtime::tagged::variant(value).map(Self::#ident),)
     });
-    let fallback_doc = super::escape_direction_controls(&format!(
+    let fallback_doc = super::escape_controls(&format!(
         " A value whose `{}` this client does not know (the API added it later), kept as received.",
         tag.replace('`', "'")
     ));

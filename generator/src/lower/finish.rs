@@ -224,67 +224,13 @@ fn sort_types(api: &mut Api) {
     for (new, &old) in order.iter().enumerate() {
         new_id[old] = new;
     }
-    let remap = |ty: &mut TypeRef| remap_ref(ty, &new_id);
-
     let mut slots: Vec<Option<crate::ir::TypeDef>> = std::mem::take(&mut api.types)
         .into_iter()
         .map(Some)
         .collect();
     api.types = order.iter().filter_map(|&old| slots[old].take()).collect();
-    for def in &mut api.types {
-        match &mut def.kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter_mut().for_each(|f| remap(&mut f.ty));
-                if let Some(additional) = &mut s.additional {
-                    remap(&mut additional.ty);
-                }
-            }
-            TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| remap(&mut v.ty)),
-            TypeKind::Tagged(t) => t.variants.iter_mut().for_each(|v| remap(&mut v.ty)),
-            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => remap(ty),
-            TypeKind::Enum(_) => {}
-        }
-    }
-    api.examples.iter_mut().for_each(|e| remap(&mut e.ty));
-    for op in &mut api.operations {
-        op.params.iter_mut().for_each(|p| remap(&mut p.ty));
-        if let Some(stream) = &mut op.stream {
-            remap(&mut stream.data);
-        }
-        if let Some(ty) = op.body.as_mut().and_then(|b| b.kind.ty_mut()) {
-            remap(ty);
-        }
-        match &mut op.response.body {
-            crate::ir::ResponseBody::Json(ty) => remap(ty),
-            crate::ir::ResponseBody::PerStatus(statuses) => {
-                for variant in &mut statuses.variants {
-                    if let crate::ir::ResponseBody::Json(ty) = &mut variant.body {
-                        remap(ty);
-                    }
-                }
-            }
-            _ => {}
-        }
-        for error in &mut op.errors {
-            if let Some(id) = &mut error.body {
-                *id = TypeId(new_id[id.0]);
-            }
-        }
-    }
-    for id in &mut api.error_types {
-        *id = TypeId(new_id[id.0]);
-    }
+    api.renumber_types(&new_id);
     api.error_types.sort();
-}
-
-fn remap_ref(ty: &mut TypeRef, new_id: &[usize]) {
-    match ty {
-        TypeRef::Named(id) => *id = TypeId(new_id[id.0]),
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            remap_ref(inner, new_id)
-        }
-        TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => {}
-    }
 }
 
 #[cfg(test)]
