@@ -7,33 +7,65 @@
 //!
 //! Nothing here knows any particular API: everything specific comes from the document.
 
+pub mod config;
 pub mod diag;
 pub mod emit;
 pub mod ir;
+pub mod job;
 pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod render;
+pub mod tailor;
+pub mod vendor;
 pub mod write;
 
 use std::path::Path;
 
+pub use config::{ConfigError, ConfigFile};
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use emit::{ManifestKind, RuntimeDependency};
+pub use job::{Job, Mode, Outcome, Progress, RunError, exit_code, run};
+pub use tailor::Tailor;
 
-/// What to generate, besides the document itself.
+/// What to generate, besides the document itself. `Default` is a standalone crate named
+/// after the document, with a vendored runtime, and no tailoring.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The generated crate's name; by default the document's `info.title` in kebab-case.
     pub crate_name: Option<String>,
-    /// How the generated `Cargo.toml` refers to `oagen-runtime`.
+    /// The generated crate's version; by default the document's `info.version` when it is
+    /// `x.y.z`, otherwise `0.1.0`.
+    pub crate_version: Option<String>,
+    /// How the generated `Cargo.toml` refers to `oagen-runtime` (and whether a copy of it is
+    /// written, [`RuntimeDependency::Vendored`]).
     pub runtime: RuntimeDependency,
     pub manifest: ManifestKind,
     /// The command that regenerates the output, named in every file's first line.
     pub command: String,
-    /// How the document is named in headers and diagnostics (a path relative to the
-    /// repository, so the output is the same on every machine).
+    /// How the document is named in headers (a path relative to the output folder or the
+    /// repository, so that the output is the same on every machine).
     pub spec_name: String,
+    /// Operations to keep, renames, extra derives.
+    pub tailor: Tailor,
+    /// Extra dependencies of the generated crate: name and TOML value (`"1"`,
+    /// `{ version = "1", features = ["x"] }`).
+    pub dependencies: Vec<(String, String)>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            crate_name: None,
+            crate_version: None,
+            runtime: RuntimeDependency::Vendored("oagen-runtime".to_owned()),
+            manifest: ManifestKind::Standalone,
+            command: "oagen generate".to_owned(),
+            spec_name: "openapi.yaml".to_owned(),
+            tailor: Tailor::default(),
+            dependencies: Vec::new(),
+        }
+    }
 }
 
 /// One generated file: its path relative to the crate root (with `/`), and its text.
@@ -49,18 +81,38 @@ pub struct Output {
     pub crate_name: String,
     pub files: Vec<OutputFile>,
     pub warnings: Vec<Diagnostic>,
+    /// How many types and operations were generated (after the tailor pass).
+    pub types: usize,
+    pub operations: usize,
 }
 
 /// Why nothing was generated: every diagnostic, errors first.
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub diagnostics: Vec<Diagnostic>,
+    /// The file the diagnostics are about when it is not the document (the configuration,
+    /// for settings that name no operation or type).
+    pub file: Option<String>,
 }
 
 impl Failure {
-    /// Every diagnostic formatted for a terminal, naming the document.
+    /// Every diagnostic formatted for a terminal, naming the document (or [`Failure::file`]).
     pub fn render(&self, spec_name: &str) -> String {
-        render_diagnostics(&self.diagnostics, spec_name)
+        render_diagnostics(&self.diagnostics, self.file.as_deref().unwrap_or(spec_name))
+    }
+
+    fn internal(message: String) -> Failure {
+        Failure {
+            diagnostics: vec![Diagnostic {
+                severity: Severity::Error,
+                pointer: "#".to_owned(),
+                message,
+                help: Some(
+                    "this is a bug in the generator; please report it with the document".to_owned(),
+                ),
+            }],
+            file: None,
+        }
     }
 }
 
@@ -75,19 +127,54 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], spec_name: &str) -> String
 
 /// Loads the document, lowers it and builds the IR, or reports why not.
 pub fn lower_document(bytes: &[u8]) -> Result<(ir::Api, Diagnostics), Failure> {
+    lower_with_document(bytes).map(|(api, diags, _)| (api, diags))
+}
+
+fn lower_with_document(bytes: &[u8]) -> Result<(ir::Api, Diagnostics, load::Document), Failure> {
     let mut diags = Diagnostics::default();
-    let api = load::load(bytes, &mut diags).and_then(|doc| lower::lower(&doc, &mut diags));
-    match api {
-        Some(api) if !diags.has_errors() => Ok((api, diags)),
+    let doc = load::load(bytes, &mut diags);
+    let api = doc.as_ref().and_then(|doc| lower::lower(doc, &mut diags));
+    match (api, doc) {
+        (Some(api), Some(doc)) if !diags.has_errors() => Ok((api, diags, doc)),
         _ => Err(Failure {
             diagnostics: diags.into_sorted(),
+            file: None,
         }),
     }
 }
 
-/// Generates the whole crate (manifest and sources) from a document's bytes.
+/// Lowers the document and applies [`Config::tailor`]: the IR that [`generate`] emits, the
+/// warnings, and the extra derives by type.
+pub fn lower_and_tailor(
+    bytes: &[u8],
+    config: &Config,
+) -> Result<(ir::Api, Diagnostics, tailor::ExtraDerives), Failure> {
+    let (mut api, diags, doc) = lower_with_document(bytes)?;
+    let mut problems = Diagnostics::default();
+    let derives = tailor::tailor(&mut api, &doc.root, &config.tailor, &mut problems);
+    if problems.has_errors() {
+        return Err(Failure {
+            diagnostics: problems.into_sorted(),
+            file: Some("the configuration".to_owned()),
+        });
+    }
+    Ok((api, diags, derives))
+}
+
+/// Generates the whole crate (manifest, README and sources, and the vendored runtime when
+/// [`Config::runtime`] asks for one) from a document's bytes.
 pub fn generate(bytes: &[u8], config: &Config) -> Result<Output, Failure> {
-    let (api, diags) = lower_document(bytes)?;
+    let (api, diags, derives) = lower_and_tailor(bytes, config)?;
+    generate_from(&api, diags, &derives, config)
+}
+
+/// The crate for an IR that [`lower_and_tailor`] made.
+pub fn generate_from(
+    api: &ir::Api,
+    diags: Diagnostics,
+    derives: &tailor::ExtraDerives,
+    config: &Config,
+) -> Result<Output, Failure> {
     let crate_name = match &config.crate_name {
         Some(name) => name.clone(),
         None => naming::unraw(&naming::snake(&api.info.title, "api")).replace('_', "-"),
@@ -96,33 +183,41 @@ pub fn generate(bytes: &[u8], config: &Config) -> Result<Output, Failure> {
         "@generated by `{}` from `{}`. Do not edit by hand.",
         config.command, config.spec_name
     );
-    let mut files = vec![OutputFile {
-        path: "Cargo.toml".to_owned(),
-        contents: format!(
-            "# {header}\n{}",
-            emit::manifest(&api, &crate_name, &config.runtime, config.manifest)
-        ),
-    }];
-    for file in emit::emit(&api) {
-        let contents = render::render(file.tokens, &header).map_err(|message| Failure {
-            diagnostics: vec![Diagnostic {
-                severity: Severity::Error,
-                pointer: "#".to_owned(),
-                message: format!("internal error in `{}`: {message}", file.path),
-                help: Some(
-                    "this is a bug in the generator; please report it with the document".to_owned(),
-                ),
-            }],
+    let settings = emit::ManifestSettings {
+        crate_name: &crate_name,
+        version: config.crate_version.as_deref(),
+        runtime: &config.runtime,
+        kind: config.manifest,
+        dependencies: &config.dependencies,
+    };
+    let mut files = vec![
+        OutputFile {
+            path: "Cargo.toml".to_owned(),
+            contents: format!("# {header}\n{}", emit::manifest(api, &settings)),
+        },
+        OutputFile {
+            path: "README.md".to_owned(),
+            contents: emit::readme(api, &crate_name, &header),
+        },
+    ];
+    for file in emit::emit_with(api, derives) {
+        let contents = render::render(file.tokens, &header).map_err(|message| {
+            Failure::internal(format!("internal error in `{}`: {message}", file.path))
         })?;
         files.push(OutputFile {
             path: file.path.to_owned(),
             contents,
         });
     }
+    if let RuntimeDependency::Vendored(dir) = &config.runtime {
+        files.extend(vendor::runtime_files(dir));
+    }
     Ok(Output {
         crate_name,
         files,
         warnings: diags.into_sorted(),
+        types: api.types.len(),
+        operations: api.operations.len(),
     })
 }
 
@@ -135,6 +230,7 @@ pub fn generate_file(path: &Path, config: &Config) -> Result<Output, Failure> {
             load::too_large(metadata.len(), &mut diags);
             return Err(Failure {
                 diagnostics: diags.into_sorted(),
+                file: None,
             });
         }
     }
@@ -147,6 +243,7 @@ pub fn generate_file(path: &Path, config: &Config) -> Result<Output, Failure> {
                 message: format!("cannot read the file: {err}"),
                 help: None,
             }],
+            file: None,
         }),
     }
 }

@@ -52,7 +52,21 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    report(&job, mode, xtask::run(&job, mode))
+    let started = std::time::Instant::now();
+    let result = oagen::job::run_with_progress(&job, mode, &mut |step| {
+        if let oagen::Progress::Lowered {
+            types, operations, ..
+        } = step
+        {
+            eprintln!(
+                "{}: {types} types, {operations} operations",
+                job.spec.display()
+            );
+        }
+    });
+    let code = report(&job, mode, result);
+    eprintln!("({:.2} s)", started.elapsed().as_secs_f64());
+    code
 }
 
 fn parse_codegen(args: &[String]) -> Result<(Job, Mode), String> {
@@ -63,7 +77,7 @@ fn parse_codegen(args: &[String]) -> Result<(Job, Mode), String> {
             other => return Err(format!("unexpected argument `{other}` for `codegen`")),
         }
     }
-    Ok((xtask::codegen_job(), mode))
+    Ok((xtask::codegen_job().map_err(|err| err.to_string())?, mode))
 }
 
 fn parse_generate(args: &[String]) -> Result<(Job, Mode), String> {
@@ -107,6 +121,7 @@ fn report(job: &Job, mode: Mode, result: Result<Outcome, RunError>) -> ExitCode 
             crate_name,
             files,
             warnings,
+            ..
         }) => {
             print_warnings(warnings);
             if files.is_empty() {
@@ -146,7 +161,7 @@ fn report(job: &Job, mode: Mode, result: Result<Outcome, RunError>) -> ExitCode 
                 job.spec.display()
             );
         }
-        Err(err @ RunError::Io(_)) => eprintln!("{err}"),
+        Err(err @ (RunError::Io(_) | RunError::Config(_))) => eprintln!("{err}"),
     }
     ExitCode::from(xtask::exit_code(&result))
 }

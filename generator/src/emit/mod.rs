@@ -15,6 +15,7 @@
 mod client;
 mod manifest;
 mod operations;
+mod readme;
 mod types;
 
 use std::collections::BTreeSet;
@@ -24,8 +25,10 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Api, Boxing, Deprecation, Docs, Scalar, TypeRef};
 use crate::naming::PRELUDE_TYPES;
+use crate::tailor::ExtraDerives;
 
-pub use manifest::{ManifestKind, RuntimeDependency, manifest};
+pub use manifest::{ManifestKind, ManifestSettings, RuntimeDependency, manifest};
+pub use readme::readme;
 
 /// One emitted Rust file: its path in the crate and its tokens.
 pub struct RustFile {
@@ -35,7 +38,14 @@ pub struct RustFile {
 
 /// Emits the Rust files of the crate.
 pub fn emit(api: &Api) -> Vec<RustFile> {
-    let cx = Cx::new(api);
+    emit_with(api, &ExtraDerives::new())
+}
+
+/// Emits the Rust files of the crate, with derives added to some types (from
+/// [`crate::tailor`]).
+pub fn emit_with(api: &Api, derives: &ExtraDerives) -> Vec<RustFile> {
+    let mut cx = Cx::new(api);
+    cx.derives = derives;
     vec![
         RustFile {
             path: "src/lib.rs",
@@ -71,7 +81,11 @@ struct Cx<'a> {
     /// or holds a type that does). Types that cannot fail get the trait's default method, and
     /// nothing calls it on their values.
     can_fail: Vec<bool>,
+    /// Derives the configuration adds, by type.
+    derives: &'a ExtraDerives,
 }
+
+static NO_DERIVES: ExtraDerives = ExtraDerives::new();
 
 impl<'a> Cx<'a> {
     fn new(api: &'a Api) -> Self {
@@ -84,6 +98,7 @@ impl<'a> Cx<'a> {
             api,
             shadowed,
             can_fail: can_fail(api),
+            derives: &NO_DERIVES,
         }
     }
 

@@ -7,12 +7,17 @@ use serde_json::Value;
 use super::{Conversion, Cx, Place, doc_attrs};
 use crate::ir::{
     Access, Constraint, Deprecation, Enum, EnumRepr, Field, Presence, Scalar, Struct, Tagged,
-    TypeDef, TypeKind, TypeRef, Union, UnionDisplay,
+    TypeDef, TypeId, TypeKind, TypeRef, Union, UnionDisplay,
 };
 use crate::naming::unraw;
 
 pub(super) fn types_rs(cx: &Cx<'_>) -> TokenStream {
-    let items = cx.api.types.iter().map(|def| type_item(cx, def));
+    let items = cx
+        .api
+        .types
+        .iter()
+        .enumerate()
+        .map(|(index, def)| type_item(cx, TypeId(index), def));
     let defaults = defaults_module(cx);
     quote! {
         #(#items)*
@@ -20,14 +25,63 @@ pub(super) fn types_rs(cx: &Cx<'_>) -> TokenStream {
     }
 }
 
-fn type_item(cx: &Cx<'_>, def: &TypeDef) -> TokenStream {
+fn type_item(cx: &Cx<'_>, id: TypeId, def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let deprecated = deprecated_attr(def.docs.deprecated);
     let docs = quote!(#docs #deprecated);
     let name = format_ident!("{}", def.rust_name);
     let item = type_definition(cx, def, &docs, &name);
+    let item = with_extra_derives(cx, id, item);
     let validate = validate_item(cx, def, &name);
     quote!(#item #validate)
+}
+
+/// The type's definition with the derives the configuration adds, in a `#[derive]` of their
+/// own in front; those the definition already derives (compared by their last path segment)
+/// are left out, so `Eq` added to every type does not clash with the enums that have it.
+fn with_extra_derives(cx: &Cx<'_>, id: TypeId, item: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    let Some(extra) = cx.derives.get(&id) else {
+        return item;
+    };
+    let mut existing = Vec::new();
+    // The outer attributes of the definition, up to its `struct`/`enum` keyword.
+    for token in item.clone() {
+        match token {
+            TokenTree::Ident(ident) if ident == "struct" || ident == "enum" => break,
+            TokenTree::Group(group) if group.delimiter() == Delimiter::Bracket => {
+                let mut inner = group.stream().into_iter();
+                if matches!(inner.next(), Some(TokenTree::Ident(i)) if i == "derive") {
+                    if let Some(TokenTree::Group(list)) = inner.next() {
+                        let mut last = None;
+                        for t in list.stream() {
+                            match t {
+                                TokenTree::Ident(i) => last = Some(i.to_string()),
+                                TokenTree::Punct(p) if p.as_char() == ',' => {
+                                    existing.extend(last.take())
+                                }
+                                _ => {}
+                            }
+                        }
+                        existing.extend(last);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let paths: Vec<TokenStream> = extra
+        .iter()
+        .filter(|path| {
+            let last = path.rsplit("::").next().unwrap_or(path);
+            !existing.iter().any(|e| e == last)
+        })
+        .filter_map(|path| path.parse::<TokenStream>().ok())
+        .collect();
+    if paths.is_empty() {
+        return item;
+    }
+    quote!(#[derive(#(#paths),*)] #item)
 }
 
 /// `#[deprecated]` for an item the document marks `deprecated: true`. (The generated
