@@ -209,6 +209,7 @@ fn emit(
         manifest: oagen::ManifestKind::Standalone,
         command: "cargo test -p oagen-tests".to_owned(),
         spec_name: spec_name.to_owned(),
+        ..Default::default()
     };
     let output =
         oagen::generate(bytes, &config).map_err(|failure| failure.render(&config.spec_name))?;

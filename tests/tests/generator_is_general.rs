@@ -140,6 +140,7 @@ fn deeply_nested_documents_are_an_error_not_a_stack_overflow() {
                 manifest: oagen::ManifestKind::Standalone,
                 command: "test".to_owned(),
                 spec_name: name.to_owned(),
+                ..Default::default()
             },
         )
         .expect_err("too deep to read");
