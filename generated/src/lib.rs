@@ -7,8 +7,12 @@
 
 #[rustfmt::skip]
 mod client;
+/// The request builders, one per operation, which the methods of [`Client`] return:
+/// set optional parameters on one, then `.await` it (or call `send_with_response`).
 #[rustfmt::skip]
 pub mod operations;
+/// The API's data types: one per schema of its OpenAPI description, and one per
+/// inline schema that needs a name (named after where it appears).
 #[rustfmt::skip]
 pub mod types;
 

@@ -1,11 +1,77 @@
 //! `oagen`: OpenAPI 3.0 / 3.1 documents in, a typed Rust client crate out.
 //!
 //! The pipeline is four modules, each a verb: [`load`] (bytes → document value),
-//! [`lower`] (document → [`ir`]: names, types, operations, diagnostics), [`emit`] (IR →
-//! tokens) and [`render`] (tokens → formatted text). [`generate`] runs them all; [`write`]
-//! puts the result on disk, or checks it against what is there.
+//! [`lower`] (document → [`ir`]: names, types, operations, diagnostics), [`tailor`] (the
+//! configuration's selection, renames and derives), [`emit`] (IR → tokens) and [`render`]
+//! (tokens → formatted text). [`generate`] runs them all; [`mod@write`] puts the result on
+//! disk, or checks it against what is there. [`job`] is what a command does around them:
+//! read the [configuration](config), the document, generate, write or check.
 //!
 //! Nothing here knows any particular API: everything specific comes from the document.
+//!
+//! # From your own xtask
+//!
+//! The `oagen` command is a thin caller of [`Job::new`] and [`run`]; an xtask (or a build
+//! script) that depends on this crate with `default-features = false` does the same:
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use std::process::ExitCode;
+//!
+//! use oagen::{Job, Mode, Outcome};
+//!
+//! fn codegen(check: bool) -> ExitCode {
+//!     // What `oagen generate api/openapi.yaml --out client --config oagen.toml` does.
+//!     let job = Job::new(
+//!         Path::new("api/openapi.yaml"),
+//!         Path::new("client"),
+//!         Some(Path::new("oagen.toml")),
+//!         None,
+//!     );
+//!     let mode = if check { Mode::Check } else { Mode::Write };
+//!     let result = job.and_then(|job| oagen::run(&job, mode));
+//!     match &result {
+//!         Ok(Outcome::Written { files, .. }) => eprintln!("{} files changed", files.len()),
+//!         Ok(Outcome::UpToDate { .. }) => eprintln!("client/ is up to date"),
+//!         Ok(Outcome::Stale(files)) => eprintln!("stale: {files:?}"),
+//!         Err(err) => eprintln!("{err}"),
+//!     }
+//!     // 0 done, 1 the document has errors, 2 configuration or I/O error, 3 stale.
+//!     ExitCode::from(oagen::exit_code(&result))
+//! }
+//! ```
+//!
+//! Or in memory, from a document's bytes to the crate's files, with a [`Config`] built in
+//! code (or from a [`ConfigFile`]):
+//!
+//! ```
+//! let document = br#"
+//! openapi: 3.1.0
+//! info: { title: Pets, version: 1.0.0 }
+//! paths:
+//!   /pets/{id}:
+//!     get:
+//!       operationId: getPet
+//!       parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+//!       responses:
+//!         '200':
+//!           description: A pet.
+//!           content:
+//!             application/json:
+//!               schema: { type: object, properties: { name: { type: string } } }
+//! "#;
+//! let config = oagen::Config {
+//!     runtime: oagen::RuntimeDependency::Version("0.1".to_owned()),
+//!     tailor: oagen::ConfigFile::parse("[rename.operations]\ngetPet = \"pet\"", "oagen.toml")?
+//!         .tailor(),
+//!     ..oagen::Config::default()
+//! };
+//! let output = oagen::generate(document, &config).map_err(|f| f.render("pets.yaml"))?;
+//! assert_eq!(output.crate_name, "pets");
+//! let client = output.files.iter().find(|f| f.path == "src/client.rs").unwrap();
+//! assert!(client.contents.contains("pub fn pet<'a>("));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod config;
 pub mod diag;

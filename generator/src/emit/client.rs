@@ -42,9 +42,13 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         #[rustfmt::skip]
         #allow_deprecated
         mod client;
+        /// The request builders, one per operation, which the methods of [`Client`] return:
+        /// set optional parameters on one, then `.await` it (or call `send_with_response`).
         #[rustfmt::skip]
         #allow_deprecated
         pub mod operations;
+        /// The API's data types: one per schema of its OpenAPI description, and one per
+        /// inline schema that needs a name (named after where it appears).
         #[rustfmt::skip]
         #allow_deprecated
         pub mod types;
