@@ -30,20 +30,21 @@ fn type_item(cx: &Cx<'_>, id: TypeId, def: &TypeDef) -> TokenStream {
     let deprecated = deprecated_attr(def.docs.deprecated);
     let docs = quote!(#docs #deprecated);
     let name = format_ident!("{}", def.rust_name);
-    let item = type_definition(cx, def, &docs, &name);
-    let item = with_extra_derives(cx, id, item);
+    let mut item = type_definition(cx, def, &docs, &name);
+    if let Some(derives) = extra_derives(cx, id, &item) {
+        // After the docs, in a `#[derive]` of their own.
+        item = type_definition(cx, def, &quote!(#docs #derives), &name);
+    }
     let validate = validate_item(cx, def, &name);
     quote!(#item #validate)
 }
 
-/// The type's definition with the derives the configuration adds, in a `#[derive]` of their
-/// own in front; those the definition already derives (compared by their last path segment)
-/// are left out, so `Eq` added to every type does not clash with the enums that have it.
-fn with_extra_derives(cx: &Cx<'_>, id: TypeId, item: TokenStream) -> TokenStream {
+/// The `#[derive]` of what the configuration adds to a type; those the definition already
+/// derives (compared by their last path segment) are left out, so `Eq` added to every type
+/// does not clash with the enums that have it.
+fn extra_derives(cx: &Cx<'_>, id: TypeId, item: &TokenStream) -> Option<TokenStream> {
     use proc_macro2::{Delimiter, TokenTree};
-    let Some(extra) = cx.derives.get(&id) else {
-        return item;
-    };
+    let extra = cx.derives.get(&id)?;
     let mut existing = Vec::new();
     // The outer attributes of the definition, up to its `struct`/`enum` keyword.
     for token in item.clone() {
@@ -79,9 +80,9 @@ fn with_extra_derives(cx: &Cx<'_>, id: TypeId, item: TokenStream) -> TokenStream
         .filter_map(|path| path.parse::<TokenStream>().ok())
         .collect();
     if paths.is_empty() {
-        return item;
+        return None;
     }
-    quote!(#[derive(#(#paths),*)] #item)
+    Some(quote!(#[derive(#(#paths),*)]))
 }
 
 /// `#[deprecated]` for an item the document marks `deprecated: true`. (The generated
