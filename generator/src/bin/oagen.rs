@@ -150,8 +150,10 @@ fn run(mode: Mode, args: &ArgMatches) -> ExitCode {
             warnings,
             took,
         } => say(format!(
-            "oagen: {types} types, {operations} operations, {warnings} warning{} (in {})",
-            if warnings == 1 { "" } else { "s" },
+            "oagen: {}, {}, {} (in {})",
+            count(types, "type"),
+            count(operations, "operation"),
+            count(warnings, "warning"),
             seconds(took)
         )),
         Progress::Generated { files, took } => say(format!(
@@ -179,10 +181,9 @@ fn run(mode: Mode, args: &ArgMatches) -> ExitCode {
                 say(format!("note: {note}"));
             }
             say(format!(
-                "oagen: crate `{crate_name}` in {}: {} file{} changed, {unchanged} unchanged ({} in all)",
+                "oagen: crate `{crate_name}` in {}: {} changed, {unchanged} unchanged ({} in all)",
                 out.display(),
-                files.len(),
-                if files.len() == 1 { "" } else { "s" },
+                count(files.len(), "file"),
                 seconds(started.elapsed())
             ));
         }
@@ -254,6 +255,15 @@ fn print_warnings(warnings: &str, verbose: bool) {
             "... and {} more warnings (--verbose shows them all)",
             blocks.len() - shown
         );
+    }
+}
+
+/// `1 type`, `2 types`.
+fn count(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 
