@@ -407,6 +407,15 @@ fn a_user_installs_oagen_generates_into_their_workspace_and_builds_an_app() {
             .join("\n")
     );
 
+    // The client's documentation has no broken links, though the document's descriptions
+    // hold bracketed words.
+    run(
+        cargo(&user, &target)
+            .args(["doc", "--offline", "--no-deps", "-p", "petstore"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+        true,
+    );
+
     // 5. Checks: the command, from elsewhere with other paths, and the user's xtask (the
     // library, by path) all agree that the client is up to date.
     run(

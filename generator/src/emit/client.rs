@@ -12,7 +12,11 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         "A client for the {} API (version {}), generated from its OpenAPI description.",
         info.title, info.version
     )];
-    paragraphs.extend(info.description.iter().cloned());
+    paragraphs.extend(
+        info.description
+            .as_deref()
+            .map(super::markdown::escape_document_text),
+    );
     paragraphs.push(
         "Build a [`Client`], call one method per operation, and `.await` the request it returns \
          (optional parameters are set on the request before awaiting). Data types are in \

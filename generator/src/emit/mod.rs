@@ -14,6 +14,7 @@
 
 mod client;
 mod manifest;
+mod markdown;
 mod operations;
 mod readme;
 mod types;
@@ -246,8 +247,13 @@ impl Conversion {
 /// doc lines. Each line becomes one `#[doc = " line"]`, which prints as `/// line`.
 fn doc_attrs(docs: &Docs) -> TokenStream {
     let mut paragraphs: Vec<String> = Vec::new();
-    paragraphs.extend(docs.summary.iter().cloned());
-    paragraphs.extend(docs.description.iter().cloned());
+    // The document's text, with brackets that rustdoc would take for links escaped.
+    paragraphs.extend(docs.summary.as_deref().map(markdown::escape_document_text));
+    paragraphs.extend(
+        docs.description
+            .as_deref()
+            .map(markdown::escape_document_text),
+    );
     if !docs.notes.is_empty() {
         paragraphs.push(docs.notes.join("\n"));
     }
