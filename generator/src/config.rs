@@ -250,6 +250,12 @@ impl ConfigFile {
                 problems.push(format!(
                     "`dependencies.{dependency}`: not a valid crate name"
                 ));
+            } else if ["oagen-runtime", "serde", "serde_json", "uuid"]
+                .contains(&dependency.as_str())
+            {
+                problems.push(format!(
+                    "`dependencies.{dependency}`: the generated crate depends on `{dependency}` already (the runtime is set in `[runtime]`)"
+                ));
             }
         }
         if problems.is_empty() {
@@ -469,6 +475,9 @@ mod tests {
         assert!(err.0.contains("exactly one of"), "{err}");
         assert!(err.0.contains("`rename.operations.x`"), "{err}");
         assert!(err.0.contains("`derives.all`"), "{err}");
+        let err =
+            ConfigFile::parse("[dependencies]\nserde = \"1\"\n", "oagen.toml").expect_err("taken");
+        assert!(err.0.contains("depends on `serde` already"), "{err}");
     }
 
     #[test]

@@ -1,13 +1,19 @@
-//! Doc text from the document made safe for rustdoc's link checker: a `[name]` in an API's
-//! description (`settings[reconciliation_mode]`, `automatic_tax[enabled]=true`) is not meant
-//! as an intra-doc link, and would be reported as a broken one (so `cargo doc` with warnings
-//! as errors would fail). Such brackets are escaped (`\[name\]`, shown the same); Markdown
-//! links (`[text](url)`, `[text][ref]`, `[ref]: url`) and code spans are left as they are.
+//! Doc text from the document made safe for rustdoc's link checks, so that `cargo doc` of a
+//! generated crate reports no broken links (CI runs it with warnings as errors):
+//!
+//! - a `[name]` in an API's description (`settings[reconciliation_mode]`,
+//!   `automatic_tax[enabled]=true`) is not meant as an intra-doc link: its brackets are
+//!   escaped (`\[name\]`, shown the same);
+//! - a Markdown link whose target is a Rust path of the API's own source
+//!   (`[Disk](omicron_common::api::external::Disk)`) becomes its text;
+//! - a bare URL becomes an autolink (`<https://...>`).
+//!
+//! Markdown links to URLs, references (`[text][ref]`, `[ref]: url`) and code are left alone.
 
 /// Text from the document with its bracketed text escaped, except in code blocks (fenced,
 /// or indented by four spaces after a blank line).
 pub(super) fn escape_document_text(text: &str) -> String {
-    if !text.contains('[') {
+    if !text.contains('[') && !text.contains("://") {
         return text.to_owned();
     }
     let mut in_fence = false;
@@ -33,7 +39,7 @@ pub(super) fn escape_document_text(text: &str) -> String {
 
 /// One line of Markdown (outside code blocks) with its bracketed text escaped.
 fn escape_brackets(line: &str) -> String {
-    if !line.contains('[') {
+    if !line.contains('[') && !line.contains("://") {
         return line.to_owned();
     }
     let chars: Vec<char> = line.chars().collect();
@@ -71,18 +77,29 @@ fn escape_brackets(line: &str) -> String {
             }
             '[' => match matching_bracket(&chars, i) {
                 Some(close) if matches!(chars.get(close + 1), Some('(' | '[')) => {
-                    // A link: its text is escaped, its target (or reference) kept.
-                    out.push('[');
-                    out.push_str(&escape_brackets(
-                        &chars[i + 1..close].iter().collect::<String>(),
-                    ));
-                    out.push(']');
-                    i = close + 1;
-                    if chars[i] == '[' {
-                        let end = matching_bracket(&chars, i).map_or(i + 1, |c| c + 1);
-                        out.extend(&chars[i..end]);
-                        i = end;
+                    // A link: its text is escaped, its target (or reference) kept, unless
+                    // the target is a Rust path, which rustdoc would try to resolve.
+                    let text = escape_brackets(&chars[i + 1..close].iter().collect::<String>());
+                    let after = close + 1;
+                    let closing = if chars[after] == '[' {
+                        matching_bracket(&chars, after)
+                    } else {
+                        matching_paren(&chars, after)
+                    };
+                    let end = closing.map_or(chars.len(), |c| c + 1);
+                    let target: String = match closing {
+                        Some(c) => chars[after + 1..c].iter().collect(),
+                        None => String::new(),
+                    };
+                    if chars[after] == '(' && is_rust_path(&target) {
+                        out.push_str(&text);
+                    } else {
+                        out.push('[');
+                        out.push_str(&text);
+                        out.push(']');
+                        out.extend(&chars[after..end]);
                     }
+                    i = end;
                 }
                 Some(close) => {
                     out.push_str("\\[");
@@ -97,6 +114,35 @@ fn escape_brackets(line: &str) -> String {
                     i += 1;
                 }
             },
+            '<' => {
+                // An autolink or HTML tag: copied up to its `>`.
+                let end = chars[i..]
+                    .iter()
+                    .position(|&c| c == '>' || c.is_whitespace())
+                    .filter(|&n| chars[i + n] == '>')
+                    .map_or(i + 1, |n| i + n + 1);
+                out.extend(&chars[i..end]);
+                i = end;
+            }
+            'h' if starts_with(&chars[i..], "http://") || starts_with(&chars[i..], "https://") => {
+                // A bare URL, up to a space or a closing character; trailing punctuation
+                // belongs to the sentence.
+                let mut end = i;
+                while end < chars.len()
+                    && !chars[end].is_whitespace()
+                    && !matches!(chars[end], '<' | '>' | '"' | '`' | ')' | ']')
+                {
+                    end += 1;
+                }
+                while end > i && matches!(chars[end - 1], '.' | ',' | ';' | ':' | '!' | '?' | '\'')
+                {
+                    end -= 1;
+                }
+                out.push('<');
+                out.extend(&chars[i..end]);
+                out.push('>');
+                i = end;
+            }
             c => {
                 out.push(c);
                 i += 1;
@@ -104,6 +150,45 @@ fn escape_brackets(line: &str) -> String {
         }
     }
     out
+}
+
+fn starts_with(chars: &[char], prefix: &str) -> bool {
+    prefix
+        .chars()
+        .enumerate()
+        .all(|(n, c)| chars.get(n) == Some(&c))
+}
+
+/// Whether a link target is a Rust path rustdoc would resolve (`crate::a::B`, `Disk`), not a
+/// URL, a path with `/`, an anchor or a file name.
+fn is_rust_path(target: &str) -> bool {
+    let target = target.trim();
+    !target.is_empty()
+        && target.split("::").all(|segment| {
+            !segment.is_empty()
+                && segment.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+/// The index of the `)` that closes the `(` at `open`, on the same line.
+fn matching_paren(chars: &[char], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, &c) in chars.iter().enumerate().skip(open) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The index of the `]` that closes the `[` at `open`, on the same line.
@@ -172,5 +257,25 @@ mod tests {
         );
         assert_eq!(escape_brackets("a \\[kept\\]"), "a \\[kept\\]");
         assert_eq!(escape_brackets("lone ["), "lone [");
+    }
+
+    #[test]
+    fn rust_paths_lose_their_link_and_bare_urls_become_links() {
+        assert_eq!(
+            escape_brackets("for a [`Disk`](omicron_common::api::external::Disk) or [x](crate::A)"),
+            "for a `Disk` or x"
+        );
+        assert_eq!(
+            escape_brackets("[docs](https://x.test/a_(b)) and [up](../x.md) [top](#top)"),
+            "[docs](https://x.test/a_(b)) and [up](../x.md) [top](#top)"
+        );
+        assert_eq!(
+            escape_brackets("PEM format: https://en.wikipedia.org/wiki/PEM. Then"),
+            "PEM format: <https://en.wikipedia.org/wiki/PEM>. Then"
+        );
+        assert_eq!(
+            escape_brackets("kept <https://x.test> and \"https://y.test\" and `https://z.test`"),
+            "kept <https://x.test> and \"<https://y.test>\" and `https://z.test`"
+        );
     }
 }
