@@ -52,8 +52,8 @@ fn generate_writes_a_standalone_crate_through_the_codegen_path() {
             assert_eq!(crate_name, "petstore-style");
             assert_eq!(
                 files.len(),
-                5,
-                "Cargo.toml and four source files: {files:?}"
+                6,
+                "Cargo.toml, README.md and four source files: {files:?}"
             );
         }
         other => panic!("unexpected outcome: {other:?}"),
