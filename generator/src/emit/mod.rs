@@ -8,6 +8,7 @@
 //!   types an API type would shadow (`String`, `Option`...) are written out in full there.
 //! - `client.rs`: `Client`, `ClientBuilder`, `Error`, `ErrorBody`.
 //! - `operations.rs`: one request builder per operation.
+//! - `Cargo.toml` and `README.md` (text, not tokens: `manifest.rs`, `readme.rs`).
 //!
 //! Files refer to each other through `super::`, never `crate::`, so a generated crate can
 //! also be compiled as a module of another crate (the fixture tests do that).
