@@ -9,8 +9,9 @@ use crate::ir::{ApiKeyLocation, Docs, Operation, Presence, Scalar, SchemeKind, S
 pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
     let info = &cx.api.info;
     let mut paragraphs = vec![format!(
-        "A client for the {} API (version {}), generated from its OpenAPI description.",
-        info.title, info.version
+        "A client for the {} (version {}), generated from its OpenAPI description.",
+        super::api_name(&info.title),
+        info.version
     )];
     paragraphs.extend(
         info.description

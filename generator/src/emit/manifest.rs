@@ -49,8 +49,8 @@ pub fn manifest(api: &Api, settings: &ManifestSettings<'_>) -> String {
         None => crate_version(&api.info.version),
     };
     let description = format!(
-        "A client for the {} API, generated from its OpenAPI description",
-        api.info.title
+        "A client for the {}, generated from its OpenAPI description",
+        super::api_name(&api.info.title)
     );
     let runtime = match settings.runtime {
         RuntimeDependency::Path(path) | RuntimeDependency::Vendored(path) => {

@@ -32,6 +32,21 @@ use crate::tailor::ExtraDerives;
 pub use manifest::{ManifestKind, ManifestSettings, RuntimeDependency, manifest};
 pub use readme::readme;
 
+/// How the API is named in prose: its title, with ` API` after it unless the title ends
+/// with that word already (`Stripe API`, not `Stripe API API`).
+pub(crate) fn api_name(title: &str) -> String {
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let ends_with_api = title
+        .rsplit(' ')
+        .next()
+        .is_some_and(|word| word.eq_ignore_ascii_case("api"));
+    if ends_with_api {
+        title
+    } else {
+        format!("{title} API")
+    }
+}
+
 /// One emitted Rust file: its path in the crate and its tokens.
 pub struct RustFile {
     pub path: &'static str,
