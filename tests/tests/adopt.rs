@@ -232,6 +232,55 @@ fn an_invalid_configuration_is_a_located_usage_error() {
     assert_eq!(oagen::exit_code(&Err(err)), 2);
 }
 
+#[test]
+fn several_clients_share_one_vendored_runtime_and_paths_are_relative_to_the_config() {
+    let dir = scratch("shared-runtime");
+    fs::create_dir_all(dir.join("api")).expect("w");
+    fs::copy(adopt("petstore.yaml"), dir.join("api/pets.yaml")).expect("copy");
+    // Two packages named `oagen-runtime` cannot be in one workspace: two clients name the
+    // same copy, in a folder given relative to the configuration file.
+    fs::write(
+        dir.join("api/oagen.toml"),
+        "[runtime]\nvendored = \"../vendor/oagen-runtime\"\n",
+    )
+    .expect("w");
+    for name in ["pets-a", "pets-b"] {
+        let job = Job::new(
+            &dir.join("api/pets.yaml"),
+            &dir.join("clients").join(name),
+            Some(&dir.join("api/oagen.toml")),
+            Some(name.to_owned()),
+        )
+        .expect("valid");
+        assert_eq!(
+            job.config.runtime,
+            oagen::RuntimeDependency::Vendored("../../vendor/oagen-runtime".to_owned())
+        );
+        assert!(matches!(
+            oagen::run(&job, Mode::Write),
+            Ok(Outcome::Written { .. })
+        ));
+    }
+    assert!(dir.join("vendor/oagen-runtime/src/lib.rs").is_file());
+    let manifest = fs::read_to_string(dir.join("clients/pets-b/Cargo.toml")).expect("written");
+    assert!(
+        manifest.contains("oagen-runtime = { path = \"../../vendor/oagen-runtime\" }"),
+        "{manifest}"
+    );
+    // The second client found the shared copy as written by the first.
+    let job = Job::new(
+        &dir.join("api/pets.yaml"),
+        &dir.join("clients/pets-a"),
+        Some(&dir.join("api/oagen.toml")),
+        Some("pets-a".to_owned()),
+    )
+    .expect("valid");
+    assert!(matches!(
+        oagen::run(&job, Mode::Check),
+        Ok(Outcome::UpToDate { .. })
+    ));
+}
+
 // The whole flow, for real.
 
 /// Runs a command, returning its output; panics with both streams if it fails unexpectedly.
