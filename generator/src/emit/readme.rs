@@ -3,7 +3,9 @@
 //! Markdown, not Rust, so it is written as text. The example is real code: the repository's
 //! tests compile the one in a generated crate's README as a user's program.
 
-use crate::ir::{Api, BodyKind, HttpMethod, Operation, Presence, Scalar, SchemeKind, TypeRef};
+use crate::ir::{
+    Api, BodyKind, HttpMethod, Operation, Presence, ResponseBody, Scalar, SchemeKind, TypeRef,
+};
 
 use super::client::ordered_required;
 
@@ -86,26 +88,32 @@ fn example(api: &Api, krate: &str) -> String {
                 crate::naming::unraw(&scheme.rust_name).to_ascii_uppercase()
             )
         };
-        match scheme.kind {
-            SchemeKind::Basic => lines.push(format!(
-                "        .{}({}, {})",
-                scheme.rust_name,
-                var("_USERNAME"),
-                var("_PASSWORD")
-            )),
-            _ => lines.push(format!("        .{}({})", scheme.rust_name, var(""))),
+        let args = match scheme.kind {
+            SchemeKind::Basic => vec![var("_USERNAME"), var("_PASSWORD")],
+            _ => vec![var("")],
+        };
+        // As rustfmt would write it: on one line when it fits in 100 columns.
+        let one_line = format!("        .{}({})", scheme.rust_name, args.join(", "));
+        if one_line.len() <= 100 {
+            lines.push(one_line);
+        } else {
+            lines.push(format!("        .{}(", scheme.rust_name));
+            lines.extend(args.iter().map(|arg| format!("            {arg},")));
+            lines.push("        )".to_owned());
         }
     }
     lines.push("        .build()?;".to_owned());
     match example_operation(api) {
         Some((op, args)) => {
             lines.push(format!("    // `{} {}`", op.method.as_str(), op.path));
-            lines.push(format!(
-                "    let answer = client.{}({}).await?;",
-                op.rust_name,
-                args.join(", ")
-            ));
-            lines.push("    println!(\"{answer:?}\");".to_owned());
+            let call = format!("client.{}({}).await?", op.rust_name, args.join(", "));
+            if op.response.body == ResponseBody::Empty {
+                lines.push(format!("    {call};"));
+                lines.push("    println!(\"done\");".to_owned());
+            } else {
+                lines.push(format!("    let answer = {call};"));
+                lines.push("    println!(\"{answer:?}\");".to_owned());
+            }
         }
         None => lines.push("    println!(\"{}\", client.base_url());".to_owned()),
     }
