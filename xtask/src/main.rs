@@ -19,7 +19,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check]
-      Regenerate generated/ from spec/openapi.yaml (--check: fail, naming each stale file, if it differs).
+      Regenerate generated/ from spec/openapi.yaml, configured by spec/oagen.toml (--check: fail,
+      naming each stale file, if it differs). The `oagen` command does the same for any repository.
   cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--check]
       Generate a standalone client crate for any OpenAPI 3.0/3.1 document (YAML or JSON).
   cargo xtask corpus [--filter NAME] [--dir DIR]
