@@ -76,3 +76,21 @@ pub fn child_exit_code(
         }
     }
 }
+
+/// Copies `runtime/Cargo.toml` (as `manifest.toml`) and `runtime/src` into
+/// `generator/runtime-source/`, replacing what was there: what a published `oagen` vendors.
+pub fn copy_runtime_source(root: &Path) -> std::io::Result<()> {
+    let to = root.join("generator/runtime-source");
+    if to.exists() {
+        std::fs::remove_dir_all(&to)?;
+    }
+    std::fs::create_dir_all(to.join("src"))?;
+    std::fs::copy(root.join("runtime/Cargo.toml"), to.join("manifest.toml"))?;
+    for entry in std::fs::read_dir(root.join("runtime/src"))? {
+        let path = entry?.path();
+        if let Some(name) = path.file_name() {
+            std::fs::copy(&path, to.join("src").join(name))?;
+        }
+    }
+    Ok(())
+}

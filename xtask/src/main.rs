@@ -25,6 +25,9 @@ usage:
       Generate a standalone client crate for any OpenAPI 3.0/3.1 document (YAML or JSON).
   cargo xtask corpus [--filter NAME] [--dir DIR]
       Generate and `cargo check` a crate for every document in ../shared/specs (slow).
+  cargo xtask package [CARGO PACKAGE OPTIONS]
+      `cargo package` for oagen-runtime and oagen, with the runtime's source copied into
+      generator/runtime-source/ (a published oagen cannot read ../runtime to vendor it).
   cargo xtask fuzz [--cases N]
       The fuzz and hostile-name property tests with N cases (default 20000), in release mode.
   cargo xtask bench [--phases] [--scaling] [--compare] [--check-cost] [--all] [--runs N] [--filter NAME]
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Some("generate") => parse_generate(&args[1..]),
         Some("corpus") => return corpus(&args[1..]),
         Some("fuzz") => return fuzz(&args[1..]),
+        Some("package") => return package(&args[1..]),
         Some("bench") => return xtask::bench::main(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
@@ -264,6 +268,31 @@ fn fuzz(args: &[String]) -> ExitCode {
         ])
         .env("PROPTEST_CASES", cases.to_string())
         .current_dir(xtask::workspace_root())
+        .status();
+    xtask::child_exit_code(status)
+}
+
+/// `cargo package -p oagen-runtime -p oagen`, after copying the runtime's source into the
+/// generator's package (see generator/build.rs), so the published `oagen` vendors the
+/// runtime of its own release.
+fn package(args: &[String]) -> ExitCode {
+    let root = xtask::workspace_root();
+    if let Err(err) = xtask::copy_runtime_source(&root) {
+        eprintln!("error: cannot copy the runtime into generator/runtime-source: {err}");
+        return ExitCode::from(2);
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = std::process::Command::new(cargo)
+        .args([
+            "package",
+            "-p",
+            "oagen-runtime",
+            "-p",
+            "oagen",
+            "--allow-dirty",
+        ])
+        .args(args)
+        .current_dir(&root)
         .status();
     xtask::child_exit_code(status)
 }
