@@ -14,6 +14,7 @@
 //! also be compiled as a module of another crate (the fixture tests do that).
 
 mod client;
+mod derives;
 mod manifest;
 mod markdown;
 mod operations;
