@@ -48,7 +48,7 @@ pub fn readme(api: &Api, crate_name: &str, header: &str) -> String {
     let credentials = if api.security_schemes.is_empty() {
         "The API needs no credentials.".to_owned()
     } else {
-        "Credentials are set on the builder, one setter per security scheme of the document; they are held as secrets and sent only to the base URL's origin.".to_owned()
+        "Credentials are set on the builder, one setter per security scheme of the document (the `Client::new` shortcut takes those every operation needs); they are held as secrets, never shown in `Debug` output or errors.".to_owned()
     };
     out.push_str(&format!("{base_url} {credentials}\n\n"));
     out.push_str("```rust\n");
