@@ -281,6 +281,59 @@ fn several_clients_share_one_vendored_runtime_and_paths_are_relative_to_the_conf
     ));
 }
 
+#[test]
+fn auto_membership_follows_the_workspace_around_the_output() {
+    let manifest = |job: &Job| {
+        oagen::generate(&fs::read(adopt("petstore.yaml")).expect("r"), &job.config)
+            .expect("generates")
+            .files
+            .into_iter()
+            .find(|f| f.path == "Cargo.toml")
+            .map(|f| f.contents)
+            .unwrap_or_default()
+    };
+    // No workspace above: a crate of its own.
+    let lonely = std::env::temp_dir().join("oagen-adopt-lonely/client");
+    let job = Job::new(&adopt("petstore.yaml"), &lonely, None, None).expect("valid");
+    assert!(job.notes.is_empty(), "{:?}", job.notes);
+    assert!(manifest(&job).contains("\n[workspace]\n"));
+    // A workspace above that lists it (by a glob): a member, nothing to add.
+    let dir = scratch("auto");
+    fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"vendor\"]\n",
+    )
+    .expect("w");
+    let job = Job::new(
+        &adopt("petstore.yaml"),
+        &dir.join("crates/client"),
+        None,
+        None,
+    )
+    .expect("valid");
+    assert!(job.notes.is_empty(), "{:?}", job.notes);
+    assert!(!manifest(&job).contains("[workspace]"));
+    // ...that does not list it yet: a member, and a note saying what to add.
+    let job = Job::new(&adopt("petstore.yaml"), &dir.join("client"), None, None).expect("ok");
+    assert!(!manifest(&job).contains("[workspace]"));
+    assert!(
+        job.notes
+            .iter()
+            .any(|n| n.contains("add \"client\" to its `members`")),
+        "{:?}",
+        job.notes
+    );
+    // ...that excludes it: a crate of its own.
+    let job = Job::new(
+        &adopt("petstore.yaml"),
+        &dir.join("vendor/client"),
+        None,
+        None,
+    )
+    .expect("valid");
+    assert!(manifest(&job).contains("\n[workspace]\n"));
+}
+
 // The whole flow, for real.
 
 /// Runs a command, returning its output; panics with both streams if it fails unexpectedly.
