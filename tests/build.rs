@@ -231,6 +231,7 @@ fn emit(
         manifest: oagen::ManifestKind::Standalone,
         command: "cargo test -p oagen-tests".to_owned(),
         spec_name: spec_name.to_owned(),
+        ..Default::default()
     };
     let output = generate(&config).map_err(|failure| failure.render(&config.spec_name))?;
     let dir = out_dir.join(module);
@@ -244,5 +245,45 @@ fn emit(
         "#[path = {:?}]\npub mod {module};",
         lib.display().to_string()
     );
+    // The example of the generated README, as a function beside the module: it must compile
+    // (without warnings) for every document.
+    let readme = output
+        .files
+        .iter()
+        .find(|f| f.path == "README.md")
+        .ok_or("no README.md")?;
+    let example = readme_example(&readme.contents, module)?;
+    let path = dir.join("readme_example.rs");
+    fs::write(&path, example).expect("OUT_DIR is writable");
+    let _ = writeln!(
+        modules,
+        "/// The example of the generated README of `{module}`.\n#[path = {:?}]\npub mod {module}_readme;",
+        path.display().to_string()
+    );
     Ok(())
+}
+
+/// The README's Rust example as a module of this crate: its `main` an ordinary async
+/// function (the crate has no `tokio` macros), its `use` of the crate a path to the module.
+fn readme_example(readme: &str, module: &str) -> Result<String, String> {
+    let start = readme
+        .find("```rust\n")
+        .ok_or("no Rust example in README.md")?
+        + 8;
+    let end = readme[start..].find("```").ok_or("unclosed example")? + start;
+    let mut out = String::new();
+    for line in readme[start..end].lines() {
+        if line == "#[tokio::main]" {
+            continue;
+        }
+        let line = line
+            .replace(
+                &format!("use {module}::"),
+                &format!("use crate::{module}::"),
+            )
+            .replace("async fn main()", "pub async fn main()");
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Ok(out)
 }

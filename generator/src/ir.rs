@@ -836,6 +836,52 @@ impl TypeId {
 }
 
 impl Api {
+    /// Sorts the type table by `rust_name` (the order of the generated files), renumbering
+    /// every reference.
+    pub fn sort_types_by_name(&mut self) {
+        let mut order: Vec<usize> = (0..self.types.len()).collect();
+        order.sort_by(|&a, &b| self.types[a].rust_name.cmp(&self.types[b].rust_name));
+        let mut new_id = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_id[old] = new;
+        }
+        let mut slots: Vec<Option<TypeDef>> = std::mem::take(&mut self.types)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.types = order.iter().filter_map(|&old| slots[old].take()).collect();
+        self.renumber_types(&new_id);
+        self.error_types.sort();
+    }
+
+    /// Keeps the types whose `keep` is true (in their order), renumbering every reference.
+    /// Error types and examples of removed types go with them; nothing else may still refer
+    /// to a removed type.
+    pub fn retain_types(&mut self, keep: &[bool]) {
+        let kept = |id: TypeId| keep.get(id.0).copied().unwrap_or(false);
+        let mut new_id = vec![usize::MAX; keep.len()];
+        let mut next = 0;
+        for (old, &kept) in keep.iter().enumerate() {
+            if kept {
+                new_id[old] = next;
+                next += 1;
+            }
+        }
+        self.error_types.retain(|&id| kept(id));
+        self.examples.retain(|example| {
+            let mut ids = Vec::new();
+            example.ty.named_ids(&mut ids);
+            ids.into_iter().all(kept)
+        });
+        let mut index = 0;
+        self.types.retain(|_| {
+            index += 1;
+            keep.get(index - 1).copied().unwrap_or(false)
+        });
+        self.renumber_types(&new_id);
+        self.error_types.sort();
+    }
+
     /// Renumbers every type reference and id of the API after its type table was reordered
     /// or thinned: the type that was at `old` is now at `new_id[old]`.
     pub fn renumber_types(&mut self, new_id: &[usize]) {

@@ -64,6 +64,11 @@ pub fn camel(raw: &str, fallback: &str) -> String {
     name
 }
 
+/// Whether `name` is a Rust keyword (strict or reserved, any edition up to 2024).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name) || NOT_RAW.contains(&name)
+}
+
 fn escape_keyword(name: String) -> String {
     if NOT_RAW.contains(&name.as_str()) {
         format!("{name}_")

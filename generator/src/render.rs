@@ -6,7 +6,7 @@ use proc_macro2::{Delimiter, Group, Literal, TokenStream, TokenTree};
 /// Formats one file. Fails (with the parser's message) only if `emit` produced tokens that
 /// are not a Rust file, which is a bug in the generator, reported rather than panicking.
 ///
-/// The tokens are parsed one top-level item at a time ([`split_items`]), so that only one
+/// The tokens are parsed one top-level item at a time (`split_items`), so that only one
 /// item's syntax tree exists at once: a `types.rs` of 300 000 lines parsed whole would hold
 /// its tokens, syn's token buffer and the whole tree together (hundreds of megabytes).
 pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {

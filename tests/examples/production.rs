@@ -55,11 +55,7 @@ async fn main() -> Result<(), Error> {
     }
 
     // Every customer, page after page (pages of 100, following each page's `next` cursor).
-    let mut customers = client
-        .list_customers_with_filtering_and_pagination()
-        .limit(100)
-        .paginate()
-        .items();
+    let mut customers = client.list_customers().limit(100).paginate().items();
     while let Some(customer) = customers.try_next().await? {
         println!("{} {}", customer.id, customer.customer_name);
     }

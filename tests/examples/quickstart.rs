@@ -24,7 +24,7 @@ async fn main() -> Result<(), Error> {
 
     // Optional parameters are set on the request before awaiting it.
     let page = client
-        .list_customers_with_filtering_and_pagination()
+        .list_customers()
         .limit(50)
         .email_ilike("%@acme.com")
         .await?;

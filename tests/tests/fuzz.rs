@@ -161,6 +161,7 @@ fn generate(bytes: &[u8]) -> Result<oagen::Output, oagen::Failure> {
         manifest: oagen::ManifestKind::Standalone,
         command: "cargo test -p oagen-tests --test fuzz".to_owned(),
         spec_name: "fuzz.json".to_owned(),
+        ..Default::default()
     };
     oagen::generate(bytes, &config)
 }

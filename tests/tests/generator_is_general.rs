@@ -52,8 +52,8 @@ fn generate_writes_a_standalone_crate_through_the_codegen_path() {
             assert_eq!(crate_name, "petstore-style");
             assert_eq!(
                 files.len(),
-                5,
-                "Cargo.toml and four source files: {files:?}"
+                6,
+                "Cargo.toml, README.md and four source files: {files:?}"
             );
         }
         other => panic!("unexpected outcome: {other:?}"),
@@ -141,6 +141,7 @@ fn deeply_nested_documents_are_an_error_not_a_stack_overflow() {
                 manifest: oagen::ManifestKind::Standalone,
                 command: "test".to_owned(),
                 spec_name: name.to_owned(),
+                ..Default::default()
             },
         )
         .expect_err("too deep to read");

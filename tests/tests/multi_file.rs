@@ -13,6 +13,7 @@ fn config(spec_name: &str) -> oagen::Config {
         manifest: oagen::ManifestKind::Standalone,
         command: "cargo test -p oagen-tests".to_owned(),
         spec_name: spec_name.to_owned(),
+        ..oagen::Config::default()
     }
 }
 

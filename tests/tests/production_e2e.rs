@@ -429,7 +429,7 @@ async fn pagination_visits_every_page_exactly_once() {
     let ids = three_pages(&server).await;
     let client = client_for(&server);
     let mut customers = client
-        .list_customers_with_filtering_and_pagination()
+        .list_customers()
         .limit(2)
         .email_ilike("%@acme.com")
         .paginate()
@@ -448,7 +448,7 @@ async fn pagination_visits_every_page_exactly_once() {
     three_pages(&server).await;
     let client = client_for(&server);
     let mut pages = client
-        .list_customers_with_filtering_and_pagination()
+        .list_customers()
         .limit(2)
         .email_ilike("%@acme.com")
         .paginate();
@@ -481,10 +481,7 @@ async fn pagination_stops_on_an_error_and_on_a_cursor_that_repeats() {
         .mount(&server)
         .await;
     let client = client_for(&server);
-    let mut items = client
-        .list_customers_with_filtering_and_pagination()
-        .paginate()
-        .items();
+    let mut items = client.list_customers().paginate().items();
     assert!(items.try_next().await.unwrap().is_some());
     let err = items.try_next().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
@@ -506,9 +503,7 @@ async fn pagination_stops_on_an_error_and_on_a_cursor_that_repeats() {
         .mount(&server)
         .await;
     let client = client_for(&server);
-    let mut pages = client
-        .list_customers_with_filtering_and_pagination()
-        .paginate();
+    let mut pages = client.list_customers().paginate();
     assert!(pages.try_next().await.unwrap().is_some());
     assert!(pages.try_next().await.unwrap().is_some());
     let err = pages.try_next().await.unwrap_err();

@@ -44,13 +44,13 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 fn files_the_generator_does_not_produce_are_left_alone() {
     let out = scratch("unowned");
     fs::create_dir_all(out.join("src")).expect("writable");
-    fs::write(out.join("README.md"), "mine").expect("writable");
+    fs::write(out.join("NOTES.md"), "mine").expect("writable");
     fs::write(out.join("src/extra.rs"), "// mine").expect("writable");
     let job = xtask::generate_job(&fixture("parameters.yaml"), &out, None);
     let result = xtask::run(&job, Mode::Write);
     assert_eq!(xtask::exit_code(&result), 0);
     assert_eq!(
-        fs::read_to_string(out.join("README.md")).expect("kept"),
+        fs::read_to_string(out.join("NOTES.md")).expect("kept"),
         "mine"
     );
     assert_eq!(
@@ -102,7 +102,7 @@ fn check_never_writes_and_names_what_is_stale() {
     let Ok(Outcome::Stale(files)) = &result else {
         panic!("expected stale, got {result:?}")
     };
-    assert_eq!(files.len(), 5, "every file is missing: {files:?}");
+    assert_eq!(files.len(), 6, "every file is missing: {files:?}");
     assert_eq!(xtask::exit_code(&result), 3);
     assert!(snapshot(&out).is_empty(), "check mode wrote files");
 

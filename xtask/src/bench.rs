@@ -411,6 +411,7 @@ fn config(name: &str) -> Config {
         manifest: ManifestKind::Standalone,
         command: "cargo xtask bench".to_owned(),
         spec_name: name.to_owned(),
+        ..Default::default()
     }
 }
 

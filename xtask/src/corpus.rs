@@ -119,6 +119,7 @@ pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Row {
         manifest: ManifestKind::Standalone,
         command: "cargo xtask corpus".to_owned(),
         spec_name: row.document.clone(),
+        ..Default::default()
     };
 
     let result = std::panic::catch_unwind(|| {

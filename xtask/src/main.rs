@@ -19,13 +19,17 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check]
-      Regenerate generated/ from spec/openapi.yaml (--check: fail, naming each stale file, if it differs).
+      Regenerate generated/ from spec/openapi.yaml, configured by spec/oagen.toml (--check: fail,
+      naming each stale file, if it differs). The `oagen` command does the same for any repository.
   cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--check] [--explain]
       Generate a standalone client crate for any OpenAPI 3.0/3.1 document (YAML or JSON).
       --explain: also print notes on what was not generated where it might be expected
       (operations that look paginated but match no pagination style).
   cargo xtask corpus [--filter NAME] [--dir DIR]
       Generate and `cargo check` a crate for every document in ../shared/specs (slow).
+  cargo xtask package [CARGO PACKAGE OPTIONS]
+      `cargo package` for oagen-runtime and oagen, with the runtime's source copied into
+      generator/runtime-source/ (a published oagen cannot read ../runtime to vendor it).
   cargo xtask fuzz [--cases N]
       The fuzz and hostile-name property tests with N cases (default 20000), in release mode.
   cargo xtask bench [--phases] [--scaling] [--compare] [--check-cost] [--all] [--runs N] [--filter NAME]
@@ -42,6 +46,7 @@ fn main() -> ExitCode {
         Some("generate") => parse_generate(&args[1..]),
         Some("corpus") => return corpus(&args[1..]),
         Some("fuzz") => return fuzz(&args[1..]),
+        Some("package") => return package(&args[1..]),
         Some("bench") => return xtask::bench::main(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
@@ -71,7 +76,21 @@ fn main() -> ExitCode {
             Err(err) => eprintln!("error: cannot read {}: {err}", job.spec.display()),
         }
     }
-    report(&job, mode, xtask::run(&job, mode))
+    let started = std::time::Instant::now();
+    let result = oagen::job::run_with_progress(&job, mode, &mut |step| {
+        if let oagen::Progress::Lowered {
+            types, operations, ..
+        } = step
+        {
+            eprintln!(
+                "{}: {types} types, {operations} operations",
+                job.spec.display()
+            );
+        }
+    });
+    let code = report(&job, mode, result);
+    eprintln!("({:.2} s)", started.elapsed().as_secs_f64());
+    code
 }
 
 fn parse_codegen(args: &[String]) -> Result<(Job, Mode), String> {
@@ -82,7 +101,7 @@ fn parse_codegen(args: &[String]) -> Result<(Job, Mode), String> {
             other => return Err(format!("unexpected argument `{other}` for `codegen`")),
         }
     }
-    Ok((xtask::codegen_job(), mode))
+    Ok((xtask::codegen_job().map_err(|err| err.to_string())?, mode))
 }
 
 fn parse_generate(args: &[String]) -> Result<(Job, Mode), String> {
@@ -126,6 +145,7 @@ fn report(job: &Job, mode: Mode, result: Result<Outcome, RunError>) -> ExitCode 
             crate_name,
             files,
             warnings,
+            ..
         }) => {
             print_warnings(warnings);
             if files.is_empty() {
@@ -165,7 +185,7 @@ fn report(job: &Job, mode: Mode, result: Result<Outcome, RunError>) -> ExitCode 
                 job.spec.display()
             );
         }
-        Err(err @ RunError::Io(_)) => eprintln!("{err}"),
+        Err(err @ (RunError::Io(_) | RunError::Config(_))) => eprintln!("{err}"),
     }
     ExitCode::from(xtask::exit_code(&result))
 }
@@ -267,6 +287,31 @@ fn fuzz(args: &[String]) -> ExitCode {
         ])
         .env("PROPTEST_CASES", cases.to_string())
         .current_dir(xtask::workspace_root())
+        .status();
+    xtask::child_exit_code(status)
+}
+
+/// `cargo package -p oagen-runtime -p oagen`, after copying the runtime's source into the
+/// generator's package (see generator/build.rs), so the published `oagen` vendors the
+/// runtime of its own release.
+fn package(args: &[String]) -> ExitCode {
+    let root = xtask::workspace_root();
+    if let Err(err) = xtask::copy_runtime_source(&root) {
+        eprintln!("error: cannot copy the runtime into generator/runtime-source: {err}");
+        return ExitCode::from(2);
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = std::process::Command::new(cargo)
+        .args([
+            "package",
+            "-p",
+            "oagen-runtime",
+            "-p",
+            "oagen",
+            "--allow-dirty",
+        ])
+        .args(args)
+        .current_dir(&root)
         .status();
     xtask::child_exit_code(status)
 }

@@ -224,6 +224,7 @@ mod tests {
             manifest: oagen::ManifestKind::Standalone,
             command: "cargo xtask bench --scaling".to_owned(),
             spec_name: "synthetic".to_owned(),
+            ..Default::default()
         }
     }
 

@@ -9,10 +9,15 @@ use crate::ir::{ApiKeyLocation, Docs, Operation, Presence, Scalar, SchemeKind, S
 pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
     let info = &cx.api.info;
     let mut paragraphs = vec![format!(
-        "A client for the {} API (version {}), generated from its OpenAPI description.",
-        info.title, info.version
+        "A client for the {} (version {}), generated from its OpenAPI description.",
+        super::api_name(&info.title),
+        info.version
     )];
-    paragraphs.extend(info.description.iter().cloned());
+    paragraphs.extend(
+        info.description
+            .as_deref()
+            .map(super::markdown::escape_document_text),
+    );
     paragraphs.push(
         "Build a [`Client`], call one method per operation, and `.await` the request it returns \
          (optional parameters are set on the request before awaiting). Data types are in \
@@ -51,9 +56,13 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         #[rustfmt::skip]
         #allow_deprecated
         mod client;
+        /// The request builders, one per operation, which the methods of [`Client`] return:
+        /// set optional parameters on one, then `.await` it (or call `send_with_response`).
         #[rustfmt::skip]
         #allow_deprecated
         pub mod operations;
+        /// The API's data types: one per schema of its OpenAPI description, and one per
+        /// inline schema that needs a name (named after where it appears).
         #[rustfmt::skip]
         #allow_deprecated
         pub mod types;

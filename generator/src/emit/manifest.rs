@@ -10,40 +10,70 @@ pub enum RuntimeDependency {
     Path(String),
     /// A version requirement on the registry.
     Version(String),
+    /// A git repository, with an optional `rev`, `tag` or `branch` (key, value).
+    Git {
+        url: String,
+        reference: Option<(String, String)>,
+    },
+    /// A copy of the runtime's source that the generator writes into this folder (relative
+    /// to the generated crate, with `/`), pinned to the generator's version.
+    Vendored(String),
 }
 
 /// Whether the generated crate belongs to an enclosing workspace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ManifestKind {
-    /// A member of the workspace around it (like `generated/` in this repository).
+    /// A member of the workspace around it (like `generated/` in this repository), or a
+    /// path dependency of one of its members: no `[workspace]` table.
     WorkspaceMember,
     /// A crate of its own, with an empty `[workspace]` table so that it builds wherever it
     /// is written.
     Standalone,
 }
 
-pub fn manifest(
-    api: &Api,
-    crate_name: &str,
-    runtime: &RuntimeDependency,
-    kind: ManifestKind,
-) -> String {
-    let version = crate_version(&api.info.version);
+/// What the generated `Cargo.toml` says beyond what the document decides.
+#[derive(Debug, Clone, Copy)]
+pub struct ManifestSettings<'a> {
+    pub crate_name: &'a str,
+    /// The crate's version; `None`: the document's `info.version` when it is `x.y.z`.
+    pub version: Option<&'a str>,
+    pub runtime: &'a RuntimeDependency,
+    pub kind: ManifestKind,
+    /// Extra dependencies: name and TOML value, written as they are.
+    pub dependencies: &'a [(String, String)],
+}
+
+pub fn manifest(api: &Api, settings: &ManifestSettings<'_>) -> String {
+    let version = match settings.version {
+        Some(version) => version.to_owned(),
+        None => crate_version(&api.info.version),
+    };
     let description = format!(
-        "A client for the {} API, generated from its OpenAPI description",
-        api.info.title
+        "A client for the {}, generated from its OpenAPI description",
+        super::api_name(&api.info.title)
     );
-    let runtime = match runtime {
-        RuntimeDependency::Path(path) => format!("{{ path = {} }}", toml_string(path)),
+    let runtime = match settings.runtime {
+        RuntimeDependency::Path(path) | RuntimeDependency::Vendored(path) => {
+            format!("{{ path = {} }}", toml_string(path))
+        }
         RuntimeDependency::Version(version) => toml_string(version),
+        RuntimeDependency::Git { url, reference } => match reference {
+            Some((key, value)) => format!(
+                "{{ git = {}, {key} = {} }}",
+                toml_string(url),
+                toml_string(value)
+            ),
+            None => format!("{{ git = {} }}", toml_string(url)),
+        },
     };
     let mut out = String::new();
     out.push_str("[package]\n");
-    out.push_str(&format!("name = {}\n", toml_string(crate_name)));
+    out.push_str(&format!("name = {}\n", toml_string(settings.crate_name)));
     out.push_str(&format!("version = {}\n", toml_string(&version)));
     out.push_str("edition = \"2024\"\n");
     out.push_str("rust-version = \"1.85\"\n");
     out.push_str(&format!("description = {}\n", toml_string(&description)));
+    out.push_str("readme = \"README.md\"\n");
     out.push_str("publish = false\n");
     out.push_str("\n[lib]\n");
     out.push_str("# Descriptions from the API document are not Rust examples.\n");
@@ -55,7 +85,10 @@ pub fn manifest(
     if api.uses_scalar(Scalar::Uuid) {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
-    if kind == ManifestKind::Standalone {
+    for (name, value) in settings.dependencies {
+        out.push_str(&format!("{name} = {value}\n"));
+    }
+    if settings.kind == ManifestKind::Standalone {
         out.push_str("\n# A crate of its own, not part of any workspace around it.\n[workspace]\n");
     }
     out
@@ -78,7 +111,7 @@ fn crate_version(version: &str) -> String {
 }
 
 /// A TOML basic string.
-fn toml_string(text: &str) -> String {
+pub(crate) fn toml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

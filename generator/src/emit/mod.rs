@@ -10,14 +10,18 @@
 //! - `operations.rs`: one request builder per operation.
 //! - `webhooks.rs` (when the document has webhooks or callbacks): an enum per set of
 //!   events, with `parse(headers, body)`.
+//! - `Cargo.toml` and `README.md` (text, not tokens: `manifest.rs`, `readme.rs`).
 //!
 //! Files refer to each other through `super::`, never `crate::`, so a generated crate can
 //! also be compiled as a module of another crate (the fixture tests do that).
 
 mod client;
+mod derives;
 mod manifest;
+mod markdown;
 mod operations;
 mod paginate;
+mod readme;
 mod types;
 mod webhooks;
 
@@ -28,8 +32,25 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Api, Boxing, Deprecation, Docs, Scalar, TypeRef};
 use crate::naming::PRELUDE_TYPES;
+use crate::tailor::ExtraDerives;
 
-pub use manifest::{ManifestKind, RuntimeDependency, manifest};
+pub use manifest::{ManifestKind, ManifestSettings, RuntimeDependency, manifest};
+pub use readme::readme;
+
+/// How the API is named in prose: its title, with ` API` after it unless the title ends
+/// with that word already (`Stripe API`, not `Stripe API API`).
+pub(crate) fn api_name(title: &str) -> String {
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let ends_with_api = title
+        .rsplit(' ')
+        .next()
+        .is_some_and(|word| word.eq_ignore_ascii_case("api"));
+    if ends_with_api {
+        title
+    } else {
+        format!("{title} API")
+    }
+}
 
 /// One emitted Rust file: its path in the crate and its tokens.
 pub struct RustFile {
@@ -39,7 +60,14 @@ pub struct RustFile {
 
 /// Emits the Rust files of the crate.
 pub fn emit(api: &Api) -> Vec<RustFile> {
-    let cx = Cx::new(api);
+    emit_with(api, &ExtraDerives::new())
+}
+
+/// Emits the Rust files of the crate, with derives added to some types (from
+/// [`crate::tailor`]).
+pub fn emit_with(api: &Api, derives: &ExtraDerives) -> Vec<RustFile> {
+    let mut cx = Cx::new(api);
+    cx.derives = derives;
     let mut files = vec![
         RustFile {
             path: "src/lib.rs",
@@ -82,7 +110,11 @@ struct Cx<'a> {
     /// or holds a type that does). Types that cannot fail get the trait's default method, and
     /// nothing calls it on their values.
     can_fail: Vec<bool>,
+    /// Derives the configuration adds, by type.
+    derives: &'a ExtraDerives,
 }
+
+static NO_DERIVES: ExtraDerives = ExtraDerives::new();
 
 impl<'a> Cx<'a> {
     fn new(api: &'a Api) -> Self {
@@ -95,6 +127,7 @@ impl<'a> Cx<'a> {
             api,
             shadowed,
             can_fail: can_fail(api),
+            derives: &NO_DERIVES,
         }
     }
 
@@ -242,8 +275,13 @@ impl Conversion {
 /// doc lines. Each line becomes one `#[doc = " line"]`, which prints as `/// line`.
 fn doc_attrs(docs: &Docs) -> TokenStream {
     let mut paragraphs: Vec<String> = Vec::new();
-    paragraphs.extend(docs.summary.iter().cloned());
-    paragraphs.extend(docs.description.iter().cloned());
+    // The document's text, with brackets that rustdoc would take for links escaped.
+    paragraphs.extend(docs.summary.as_deref().map(markdown::escape_document_text));
+    paragraphs.extend(
+        docs.description
+            .as_deref()
+            .map(markdown::escape_document_text),
+    );
     if !docs.notes.is_empty() {
         paragraphs.push(docs.notes.join("\n"));
     }

@@ -7,12 +7,17 @@ use serde_json::Value;
 use super::{Conversion, Cx, Place, doc_attrs};
 use crate::ir::{
     Access, Constraint, Deprecation, Enum, EnumRepr, Field, Presence, Scalar, Struct, Tagged,
-    TypeDef, TypeKind, TypeRef, Union, UnionDisplay,
+    TypeDef, TypeId, TypeKind, TypeRef, Union, UnionDisplay,
 };
 use crate::naming::unraw;
 
 pub(super) fn types_rs(cx: &Cx<'_>) -> TokenStream {
-    let items = cx.api.types.iter().map(|def| type_item(cx, def));
+    let items = cx
+        .api
+        .types
+        .iter()
+        .enumerate()
+        .map(|(index, def)| type_item(cx, TypeId(index), def));
     let defaults = defaults_module(cx);
     quote! {
         #(#items)*
@@ -20,12 +25,16 @@ pub(super) fn types_rs(cx: &Cx<'_>) -> TokenStream {
     }
 }
 
-fn type_item(cx: &Cx<'_>, def: &TypeDef) -> TokenStream {
+fn type_item(cx: &Cx<'_>, id: TypeId, def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let deprecated = deprecated_attr(def.docs.deprecated);
     let docs = quote!(#docs #deprecated);
     let name = format_ident!("{}", def.rust_name);
-    let item = type_definition(cx, def, &docs, &name);
+    let mut item = type_definition(cx, def, &docs, &name);
+    if let Some(derives) = super::derives::extra(cx, id, &item) {
+        // After the docs, in a `#[derive]` of their own.
+        item = type_definition(cx, def, &quote!(#docs #derives), &name);
+    }
     let validate = validate_item(cx, def, &name);
     quote!(#item #validate)
 }

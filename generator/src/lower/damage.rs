@@ -275,35 +275,7 @@ pub(super) fn prune(api: &mut Api, damage: &Damage, components: &[bool], diags: 
         );
     }
     let keep: Vec<bool> = (0..n).map(|id| !dropped[id] && reached[id]).collect();
-    retain_types(api, &keep);
-}
-
-/// Keeps the types whose `keep` is true, renumbering every reference. References to removed
-/// types are only left in examples, which are removed with them.
-fn retain_types(api: &mut Api, keep: &[bool]) {
-    let mut new_id = vec![usize::MAX; keep.len()];
-    let mut next = 0;
-    for (old, &kept) in keep.iter().enumerate() {
-        if kept {
-            new_id[old] = next;
-            next += 1;
-        }
-    }
-    let types = std::mem::take(&mut api.types);
-    api.types = types
-        .into_iter()
-        .enumerate()
-        .filter(|(old, _)| keep[*old])
-        .map(|(_, def)| def)
-        .collect();
-    api.examples.retain(|example| {
-        let mut ids = Vec::new();
-        named(&example.ty, &mut ids);
-        ids.iter().all(|&id| keep.get(id).copied().unwrap_or(false))
-    });
-    api.error_types
-        .retain(|id| keep.get(id.0).copied().unwrap_or(false));
-    api.renumber_types(&new_id);
+    api.retain_types(&keep);
 }
 
 /// Every named type a type reference mentions.

@@ -218,19 +218,7 @@ fn check_alias_cycles(api: &mut Api, diags: &mut Diagnostics) {
 }
 
 fn sort_types(api: &mut Api) {
-    let mut order: Vec<usize> = (0..api.types.len()).collect();
-    order.sort_by(|&a, &b| api.types[a].rust_name.cmp(&api.types[b].rust_name));
-    let mut new_id = vec![0; order.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_id[old] = new;
-    }
-    let mut slots: Vec<Option<crate::ir::TypeDef>> = std::mem::take(&mut api.types)
-        .into_iter()
-        .map(Some)
-        .collect();
-    api.types = order.iter().filter_map(|&old| slots[old].take()).collect();
-    api.renumber_types(&new_id);
-    api.error_types.sort();
+    api.sort_types_by_name();
 }
 
 #[cfg(test)]

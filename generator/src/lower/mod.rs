@@ -27,6 +27,8 @@ use crate::ir::{Api, Docs, Info, Server, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::load::Document;
 use crate::naming::{self, Scope};
 use operations::OperationContext;
+/// Names an operation may not take (the configuration's renames check them too).
+pub(crate) use operations::{BUILDER_RESERVED, CLIENT_METHODS};
 
 /// A type being built: its id and name are fixed before its definition exists.
 struct Slot {

@@ -10,7 +10,7 @@ use crate::load::describe;
 use crate::naming::{self, Scope};
 
 /// Methods of the generated `Client` (own or derived) that an operation must not shadow.
-const CLIENT_METHODS: &[&str] = &[
+pub(crate) const CLIENT_METHODS: &[&str] = &[
     "new",
     "builder",
     "base_url",
@@ -27,7 +27,7 @@ const CLIENT_METHODS: &[&str] = &[
     "type_id",
 ];
 /// Names visible in the generated `operations` module that a request builder must not take.
-const BUILDER_RESERVED: &[&str] = &[
+pub(crate) const BUILDER_RESERVED: &[&str] = &[
     "Box",
     "Client",
     "ClientBuilder",

@@ -1,0 +1,122 @@
+//! The `oagen` command: its exit codes, and what it prints on stderr.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn oagen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_oagen"))
+        .args(args)
+        .output()
+        .expect("the oagen binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli")
+        .join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("writable");
+    dir
+}
+
+const DOCUMENT: &str = "openapi: 3.0.3\ninfo: { title: Tiny, version: 1.0.0 }\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses: { '204': { description: pong } }\n";
+
+#[test]
+fn usage_errors_exit_with_2_and_help_with_0() {
+    let output = oagen(&["generate"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--out <DIR>"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(oagen(&["frobnicate"]).status.code(), Some(2));
+    let help = oagen(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        text.contains("generate") && text.contains("check"),
+        "{text}"
+    );
+}
+
+#[test]
+fn generate_then_check_and_the_exit_codes_of_failures() {
+    let dir = scratch("flow");
+    let spec = dir.join("tiny.yaml");
+    fs::write(&spec, DOCUMENT).expect("writable");
+    let out = dir.join("tiny");
+    let (spec, out) = (spec.to_str().expect("utf-8"), out.to_str().expect("utf-8"));
+
+    let output = oagen(&["generate", spec, "--out", out]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("oagen: 0 types, 1 operation, 0 warnings"),
+        "{text}"
+    );
+    assert!(text.contains("oagen: crate `tiny` in"), "{text}");
+    // With a vendored runtime; inside this repository's workspace (under target/), so a
+    // member (no `[workspace]` table), with a note on how to make it one.
+    let manifest = fs::read_to_string(dir.join("tiny/Cargo.toml")).expect("written");
+    assert!(
+        manifest.contains("oagen-runtime = { path = \"oagen-runtime\" }"),
+        "{manifest}"
+    );
+    assert!(!manifest.contains("[workspace]"), "{manifest}");
+    assert!(text.contains("is inside the workspace of"), "{text}");
+    assert!(text.contains("to its `members`"), "{text}");
+    assert!(dir.join("tiny/oagen-runtime/src/lib.rs").is_file());
+
+    let again = oagen(&["generate", spec, "--out", out, "--quiet"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(stderr(&again).is_empty(), "{}", stderr(&again));
+    assert_eq!(oagen(&["check", spec, "--out", out]).status.code(), Some(0));
+    assert_eq!(
+        oagen(&["generate", spec, "--out", out, "--check"])
+            .status
+            .code(),
+        Some(0)
+    );
+
+    fs::write(dir.join("tiny/src/types.rs"), "// edited").expect("writable");
+    let stale = oagen(&["check", spec, "--out", out]);
+    assert_eq!(stale.status.code(), Some(3));
+    assert!(
+        stderr(&stale).contains("src/types.rs"),
+        "{}",
+        stderr(&stale)
+    );
+    assert!(
+        stderr(&stale).contains(&format!("run `oagen generate {spec} --out {out}`")),
+        "{}",
+        stderr(&stale)
+    );
+
+    // A document with errors: 1, and nothing written.
+    let broken = dir.join("broken.yaml");
+    fs::write(&broken, "openapi: 2.0\n").expect("writable");
+    let output = oagen(&["generate", broken.to_str().expect("utf-8"), "--out", out]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    // An invalid configuration: 2, located.
+    let config = dir.join("oagen.toml");
+    fs::write(&config, "[package]\nnmae = \"x\"\n").expect("writable");
+    let output = oagen(&[
+        "generate",
+        spec,
+        "--out",
+        out,
+        "--config",
+        config.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("line 2"), "{}", stderr(&output));
+    // A missing document: 2.
+    let output = oagen(&["generate", "/nonexistent/openapi.yaml", "--out", out]);
+    assert_eq!(output.status.code(), Some(2));
+}

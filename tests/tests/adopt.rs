@@ -1,0 +1,561 @@
+//! Using oagen from another repository: the configuration file (selection, renames,
+//! derives, runtime, workspace), output that does not depend on how paths were typed, and
+//! the whole flow of a user, built for real in a folder outside this workspace: install the
+//! `oagen` command, generate a client into the user's workspace as a member, check it, run
+//! the user's own xtask (which uses the `oagen` library by path), and build the user's app
+//! (the example of the generated README) against the client.
+//!
+//! The user repository's builds use `target/adopt/target` (kept between runs, so that only
+//! what changed is rebuilt), `--offline` and this workspace's `Cargo.lock`, so they resolve
+//! the same versions without the network.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use oagen::{ConfigFile, Job, Mode, Outcome};
+
+fn root() -> PathBuf {
+    xtask::workspace_root()
+}
+
+fn adopt(name: &str) -> PathBuf {
+    root().join("tests/adopt").join(name)
+}
+
+/// The generated files for the adoption test's document and configuration, in memory.
+fn petstore_output(config_text: &str) -> Result<oagen::Output, String> {
+    let bytes = fs::read(adopt("petstore.yaml")).expect("readable");
+    let file = ConfigFile::parse(config_text, "oagen.toml").map_err(|e| e.0)?;
+    let config = oagen::Config {
+        crate_name: file.package.name.clone(),
+        tailor: file.tailor(),
+        dependencies: file.dependency_lines(),
+        ..oagen::Config::default()
+    };
+    oagen::generate(&bytes, &config).map_err(|f| f.render("petstore.yaml"))
+}
+
+fn file<'a>(output: &'a oagen::Output, path: &str) -> &'a str {
+    output
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .map(|f| f.contents.as_str())
+        .unwrap_or_else(|| panic!("{path} is generated"))
+}
+
+#[test]
+fn the_configuration_selects_renames_and_derives() {
+    let config = fs::read_to_string(adopt("oagen.toml")).expect("readable");
+    let output = petstore_output(&config).expect("generates");
+    let client = file(&output, "src/client.rs");
+    let types = file(&output, "src/types.rs");
+    // The `internal` tag is excluded, and with it the only type its operation used.
+    assert!(!client.contains("list_audit_entries"), "{client}");
+    assert!(!types.contains("AuditEntry"), "{types}");
+    assert_eq!(output.operations, 3);
+    // Renamed: the method, its request builder, and a type (everywhere it is used).
+    assert!(client.contains("pub fn list_pets<'a>("), "{client}");
+    assert!(file(&output, "src/operations.rs").contains("pub struct ListPets<'a>"));
+    assert!(types.contains("pub struct PetPage {"), "{types}");
+    assert!(!types.contains("PetListWithPaginationResponse"), "{types}");
+    // Extra derives, beside (not repeating) the generated ones.
+    let species = types.find("pub enum Species").expect("Species");
+    assert!(
+        types[..species].ends_with(
+            "#[derive(PartialOrd, Ord)]\n#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n"
+        ),
+        "{}",
+        &types[species.saturating_sub(300)..species]
+    );
+    let owner = types.find("pub struct Owner").expect("Owner");
+    assert!(types[owner.saturating_sub(200)..owner].contains("#[derive(Eq, Hash)]"));
+    // Every generated file, the vendored runtime's too, says so on its first line.
+    for file in &output.files {
+        let first = file.contents.lines().next().unwrap_or("");
+        assert!(first.contains("@generated"), "{}: {first}", file.path);
+    }
+    assert!(
+        output
+            .files
+            .iter()
+            .any(|f| f.path == "oagen-runtime/src/lib.rs")
+    );
+    assert!(file(&output, "Cargo.toml").contains("oagen-runtime = { path = \"oagen-runtime\" }"));
+
+    // `Eq` on every type is left out where a type already has it, and is an error (from
+    // the compiler, not here) only where a type cannot have it.
+    let all = petstore_output("[derives]\nall = [\"Eq\"]\n").expect("generates");
+    let types = file(&all, "src/types.rs");
+    assert!(!types.contains("#[derive(Eq)]\n#[derive(Debug, Clone, PartialEq, Eq"));
+}
+
+#[test]
+fn settings_that_name_nothing_are_errors_naming_the_key() {
+    for (config, expected) in [
+        (
+            "[rename.operations]\nlistPetz = \"pets\"\n",
+            "`rename.operations.listPetz` names no operation",
+        ),
+        (
+            "[operations]\ninclude = [\"GET /pets\", \"getPett\"]\n",
+            "`operations.include` names `getPett`",
+        ),
+        (
+            "[operations]\nexclude-tags = [\"internl\"]\n",
+            "the tag `internl`, which no operation has",
+        ),
+        (
+            "[rename.types]\nPet = \"Species\"\n",
+            "the name `Species` is already taken",
+        ),
+        (
+            "[rename.operations]\ngetPet = \"new\"\n",
+            "the name `new` (request builder `New`) is already taken",
+        ),
+        (
+            "[derives]\ntypes = { Dog = [\"Hash\"] }\n",
+            "`derives.types.Dog` names no type",
+        ),
+    ] {
+        let err = petstore_output(config).expect_err(config);
+        assert!(err.contains(expected), "{config}:\n{err}");
+        assert!(err.contains("--> the configuration"), "{err}");
+    }
+    // Selecting by `METHOD /path` and by tag keeps what those operations use.
+    let output = petstore_output("[operations]\ninclude = [\"GET /pets/{petId}\"]\n").expect("ok");
+    assert_eq!(output.operations, 1);
+    let types = file(&output, "src/types.rs");
+    assert!(types.contains("pub struct Pet {") && types.contains("pub struct Owner {"));
+    assert!(!types.contains("PetListWithPaginationResponse"), "{types}");
+    let output = petstore_output("[operations]\ninclude-tags = [\"internal\"]\n").expect("ok");
+    assert_eq!(output.operations, 1);
+    assert!(file(&output, "src/types.rs").contains("pub struct AuditEntry {"));
+}
+
+#[test]
+fn the_readme_configuration_is_valid() {
+    let readme = fs::read_to_string(root().join("README.md")).expect("README.md");
+    let example = code_block(&readme, "### Configure", "toml");
+    let file = ConfigFile::parse(&example, "README.md").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(file.package.name.as_deref(), Some("petstore"));
+    assert_eq!(file.dependency_lines().len(), 1);
+}
+
+/// A scratch folder under `target/tmp/adopt`.
+fn scratch(name: &str) -> PathBuf {
+    let dir = root().join("target/tmp/adopt").join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("writable");
+    dir
+}
+
+#[test]
+fn check_gives_the_same_answer_however_the_paths_are_typed() {
+    let dir = scratch("paths");
+    fs::copy(adopt("petstore.yaml"), dir.join("openapi.yaml")).expect("copy");
+    fs::copy(adopt("oagen.toml"), dir.join("oagen.toml")).expect("copy");
+    fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"client\"]\n",
+    )
+    .expect("w");
+    let job = |spec: &Path, out: &Path, config: &Path| {
+        Job::new(spec, out, Some(config), None).expect("valid job")
+    };
+    let absolute = job(
+        &dir.join("openapi.yaml"),
+        &dir.join("client"),
+        &dir.join("oagen.toml"),
+    );
+    assert!(matches!(
+        oagen::run(&absolute, Mode::Write),
+        Ok(Outcome::Written { .. })
+    ));
+    // The same, typed differently: with `..` and `.` in them, and relative to the current
+    // folder (this test's is the `tests/` crate).
+    let cwd = std::env::current_dir().expect("cwd");
+    let relative = |p: &Path| oagen::job::relative_path(&cwd, p);
+    let odd = job(
+        &relative(&dir.join("client/../openapi.yaml")),
+        &relative(&dir.join("./client/")),
+        &relative(&dir.join("oagen.toml")),
+    );
+    let result = oagen::run(&odd, Mode::Check);
+    assert!(matches!(result, Ok(Outcome::UpToDate { .. })), "{result:?}");
+    let header = fs::read_to_string(dir.join("client/src/lib.rs")).expect("generated");
+    assert!(
+        header.starts_with(
+            "// @generated by `oagen generate ../openapi.yaml --out . --config ../oagen.toml` from `../openapi.yaml`."
+        ),
+        "{}",
+        header.lines().next().unwrap_or("")
+    );
+    // A member of the workspace around it: no `[workspace]` table of its own.
+    let manifest = fs::read_to_string(dir.join("client/Cargo.toml")).expect("generated");
+    assert!(!manifest.contains("[workspace]"), "{manifest}");
+    // The name given on the command line is part of what reproduces the output.
+    let renamed = Job::new(
+        &dir.join("openapi.yaml"),
+        &dir.join("client"),
+        Some(&dir.join("oagen.toml")),
+        Some("pets".to_owned()),
+    )
+    .expect("valid");
+    assert!(renamed.config.command.contains("--name pets"));
+    assert!(matches!(
+        oagen::run(&renamed, Mode::Check),
+        Ok(Outcome::Stale(_))
+    ));
+}
+
+#[test]
+fn an_invalid_configuration_is_a_located_usage_error() {
+    let dir = scratch("invalid");
+    fs::write(
+        dir.join("oagen.toml"),
+        "[package]\nname = \"pets\"\n\n[runtime]\nvendored = true\nverison = \"0.1\"\n",
+    )
+    .expect("w");
+    let err = Job::new(
+        &adopt("petstore.yaml"),
+        &dir.join("client"),
+        Some(&dir.join("oagen.toml")),
+        None,
+    )
+    .expect_err("unknown key");
+    let text = err.to_string();
+    assert!(text.contains("oagen.toml"), "{text}");
+    assert!(text.contains("line 6"), "{text}");
+    assert!(text.contains("unknown field `verison`"), "{text}");
+    assert_eq!(oagen::exit_code(&Err(err)), 2);
+}
+
+#[test]
+fn several_clients_share_one_vendored_runtime_and_paths_are_relative_to_the_config() {
+    let dir = scratch("shared-runtime");
+    fs::create_dir_all(dir.join("api")).expect("w");
+    fs::copy(adopt("petstore.yaml"), dir.join("api/pets.yaml")).expect("copy");
+    // Two packages named `oagen-runtime` cannot be in one workspace: two clients name the
+    // same copy, in a folder given relative to the configuration file.
+    fs::write(
+        dir.join("api/oagen.toml"),
+        "[runtime]\nvendored = \"../vendor/oagen-runtime\"\n",
+    )
+    .expect("w");
+    for name in ["pets-a", "pets-b"] {
+        let job = Job::new(
+            &dir.join("api/pets.yaml"),
+            &dir.join("clients").join(name),
+            Some(&dir.join("api/oagen.toml")),
+            Some(name.to_owned()),
+        )
+        .expect("valid");
+        assert_eq!(
+            job.config.runtime,
+            oagen::RuntimeDependency::Vendored("../../vendor/oagen-runtime".to_owned())
+        );
+        assert!(matches!(
+            oagen::run(&job, Mode::Write),
+            Ok(Outcome::Written { .. })
+        ));
+    }
+    assert!(dir.join("vendor/oagen-runtime/src/lib.rs").is_file());
+    let manifest = fs::read_to_string(dir.join("clients/pets-b/Cargo.toml")).expect("written");
+    assert!(
+        manifest.contains("oagen-runtime = { path = \"../../vendor/oagen-runtime\" }"),
+        "{manifest}"
+    );
+    // The second client found the shared copy as written by the first.
+    let job = Job::new(
+        &dir.join("api/pets.yaml"),
+        &dir.join("clients/pets-a"),
+        Some(&dir.join("api/oagen.toml")),
+        Some("pets-a".to_owned()),
+    )
+    .expect("valid");
+    assert!(matches!(
+        oagen::run(&job, Mode::Check),
+        Ok(Outcome::UpToDate { .. })
+    ));
+}
+
+#[test]
+fn auto_membership_follows_the_workspace_around_the_output() {
+    let manifest = |job: &Job| {
+        oagen::generate(&fs::read(adopt("petstore.yaml")).expect("r"), &job.config)
+            .expect("generates")
+            .files
+            .into_iter()
+            .find(|f| f.path == "Cargo.toml")
+            .map(|f| f.contents)
+            .unwrap_or_default()
+    };
+    // No workspace above: a crate of its own.
+    let lonely = std::env::temp_dir().join("oagen-adopt-lonely/client");
+    let job = Job::new(&adopt("petstore.yaml"), &lonely, None, None).expect("valid");
+    assert!(job.notes.is_empty(), "{:?}", job.notes);
+    assert!(manifest(&job).contains("\n[workspace]\n"));
+    // A workspace above that lists it (by a glob): a member, nothing to add.
+    let dir = scratch("auto");
+    fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"vendor\"]\n",
+    )
+    .expect("w");
+    let job = Job::new(
+        &adopt("petstore.yaml"),
+        &dir.join("crates/client"),
+        None,
+        None,
+    )
+    .expect("valid");
+    assert!(job.notes.is_empty(), "{:?}", job.notes);
+    assert!(!manifest(&job).contains("[workspace]"));
+    // ...that does not list it yet: a member, and a note saying what to add.
+    let job = Job::new(&adopt("petstore.yaml"), &dir.join("client"), None, None).expect("ok");
+    assert!(!manifest(&job).contains("[workspace]"));
+    assert!(
+        job.notes
+            .iter()
+            .any(|n| n.contains("add \"client\" to its `members`")),
+        "{:?}",
+        job.notes
+    );
+    // ...that excludes it: a crate of its own.
+    let job = Job::new(
+        &adopt("petstore.yaml"),
+        &dir.join("vendor/client"),
+        None,
+        None,
+    )
+    .expect("valid");
+    assert!(manifest(&job).contains("\n[workspace]\n"));
+}
+
+// The whole flow, for real.
+
+/// Runs a command, returning its output; panics with both streams if it fails unexpectedly.
+fn run(command: &mut Command, expect_success: bool) -> Output {
+    let output = command
+        .output()
+        .unwrap_or_else(|err| panic!("cannot run {command:?}: {err}"));
+    if output.status.success() != expect_success {
+        panic!(
+            "{command:?} exited with {}\n--- stdout\n{}\n--- stderr\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    output
+}
+
+fn cargo(dir: &Path, target: &Path) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .env("CARGO_TERM_COLOR", "never");
+    command
+}
+
+/// The fenced block of `lang` in a Markdown text, after `after`.
+fn code_block(text: &str, after: &str, lang: &str) -> String {
+    let start = text
+        .find(after)
+        .unwrap_or_else(|| panic!("`{after}` in the text"));
+    let rest = &text[start..];
+    let open = format!("```{lang}\n");
+    let begin = rest.find(&open).expect("a code block") + open.len();
+    let end = rest[begin..].find("```").expect("closed") + begin;
+    rest[begin..end].to_owned()
+}
+
+#[test]
+fn a_user_installs_oagen_generates_into_their_workspace_and_builds_an_app() {
+    let root = root();
+    let target = root.join("target/adopt/target");
+    let install = root.join("target/adopt/install");
+    // Outside this workspace, so nothing of it (workspace, lock file, config) applies. The
+    // same folder on each run of this checkout (named from its path), so that cargo's
+    // fingerprints of the user's crates stay valid and only changes are rebuilt.
+    let user = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        root.hash(&mut hasher);
+        std::env::temp_dir().join(format!("oagen-adopt-{:016x}", hasher.finish()))
+    };
+    let _ = fs::remove_dir_all(&user);
+
+    // The README shows these steps; this test runs them.
+    let readme = fs::read_to_string(root.join("README.md")).expect("README.md");
+    let generate = "oagen generate api/openapi.yaml --out client --config oagen.toml";
+    let check = "oagen check api/openapi.yaml --out client --config oagen.toml";
+    for step in [
+        "cargo install --path oagen/generator",
+        generate,
+        check,
+        "cargo build -p app",
+        "cargo xtask codegen --check",
+    ] {
+        assert!(readme.contains(step), "README.md shows `{step}`");
+    }
+
+    // 1. Install the command (debug, to share the build with the rest; offline, with this
+    // workspace's lock file).
+    run(
+        cargo(&root, &target)
+            .args([
+                "install",
+                "--quiet",
+                "--debug",
+                "--offline",
+                "--locked",
+                "--force",
+                "--path",
+            ])
+            .arg(root.join("generator"))
+            .arg("--root")
+            .arg(&install),
+        true,
+    );
+    let oagen = install.join("bin").join("oagen");
+
+    // 2. The user's repository: a workspace with the client, an app and an xtask.
+    let write = |path: &str, text: &str| {
+        let path = user.join(path);
+        fs::create_dir_all(path.parent().expect("has a parent")).expect("writable");
+        fs::write(path, text).expect("writable");
+    };
+    write(
+        "Cargo.toml",
+        "[workspace]\nresolver = \"3\"\nmembers = [\"app\", \"client\", \"xtask\"]\n",
+    );
+    fs::copy(root.join("Cargo.lock"), user.join("Cargo.lock")).expect("lock file");
+    write(
+        "api/openapi.yaml",
+        &fs::read_to_string(adopt("petstore.yaml")).expect("r"),
+    );
+    write(
+        "oagen.toml",
+        &fs::read_to_string(adopt("oagen.toml")).expect("r"),
+    );
+    write(
+        ".cargo/config.toml",
+        "[alias]\nxtask = \"run --quiet --package xtask --\"\n",
+    );
+    write(
+        "xtask/Cargo.toml",
+        &format!(
+            "[package]\nname = \"xtask\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\noagen = {{ path = {:?}, default-features = false }}\n",
+            root.join("generator").display().to_string()
+        ),
+    );
+    write(
+        "xtask/src/main.rs",
+        &fs::read_to_string(adopt("xtask.rs")).expect("r"),
+    );
+
+    // 3. Generate with the installed command: progress and a summary on stderr.
+    let output = run(
+        Command::new(&oagen)
+            .args(generate.split(' ').skip(1))
+            .current_dir(&user),
+        true,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprintln!("$ {generate}\n{stderr}");
+    for expected in [
+        "oagen: read api/openapi.yaml",
+        "oagen: 5 types, 3 operations, 0 warnings",
+        "wrote client/Cargo.toml",
+        "oagen: crate `petstore` in client:",
+    ] {
+        assert!(stderr.contains(expected), "`{expected}` in:\n{stderr}");
+    }
+    let manifest = fs::read_to_string(user.join("client/Cargo.toml")).expect("generated");
+    assert!(
+        !manifest.contains(&root.display().to_string()),
+        "{manifest}"
+    );
+    assert!(!manifest.contains("[workspace]"), "{manifest}");
+
+    // 4. The app: the generated README's example, with the dependencies it names.
+    let client_readme = fs::read_to_string(user.join("client/README.md")).expect("generated");
+    let tokio = "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }";
+    assert!(client_readme.contains(tokio), "{client_readme}");
+    write(
+        "app/Cargo.toml",
+        &format!(
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\npetstore = {{ path = \"../client\" }}\n{tokio}\n"
+        ),
+    );
+    let example = code_block(&client_readme, "## Use it", "rust");
+    assert!(example.contains("client.list_pets().await?"), "{example}");
+    write("app/src/main.rs", &example);
+    let output = run(
+        cargo(&user, &target).args(["build", "--offline", "-p", "app"]),
+        true,
+    );
+    eprintln!(
+        "$ cargo build -p app\n{}",
+        String::from_utf8_lossy(&output.stderr)
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("Compiling"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+
+    // The client's documentation has no broken links, though the document's descriptions
+    // hold bracketed words.
+    run(
+        cargo(&user, &target)
+            .args(["doc", "--offline", "--no-deps", "-p", "petstore"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+        true,
+    );
+
+    // 5. Checks: the command, from elsewhere with other paths, and the user's xtask (the
+    // library, by path) all agree that the client is up to date.
+    run(
+        Command::new(&oagen)
+            .args(check.split(' ').skip(1))
+            .current_dir(&user),
+        true,
+    );
+    run(
+        Command::new(&oagen)
+            .args(["check", "../api/openapi.yaml", "--out", ".", "--config"])
+            .arg(user.join("oagen.toml"))
+            .current_dir(user.join("client")),
+        true,
+    );
+    run(
+        cargo(&user, &target).args(["xtask", "codegen", "--check"]),
+        true,
+    );
+
+    // 6. A hand edit is found: exit code 3, naming the file.
+    fs::write(user.join("client/src/client.rs"), "// edited\n").expect("writable");
+    let output = run(
+        Command::new(&oagen)
+            .args(check.split(' ').skip(1))
+            .current_dir(&user),
+        false,
+    );
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("stale: client/src/client.rs"), "{stderr}");
+    // The user's xtask regenerates it.
+    run(cargo(&user, &target).args(["xtask", "codegen"]), true);
+    run(
+        Command::new(&oagen)
+            .args(check.split(' ').skip(1))
+            .current_dir(&user),
+        true,
+    );
+    let _ = fs::remove_dir_all(&user);
+}
