@@ -452,7 +452,7 @@ async fn every_error_kind_renders_one_clean_line_and_a_bounded_debug() {
         .create_customer(&CreateCustomerRequestSchema::new("Acme"))
         .await
         .unwrap_err();
-    let too_large = small.list_customers_with_filtering_and_pagination().await;
+    let too_large = small.list_customers().await;
     let timeout = timing_out.get_customer_by_id(customer_uuid()).await;
     let config = Client::new(API_KEY, "").unwrap_err();
     let errors = [

@@ -172,11 +172,11 @@ fn a_hand_written_crate_is_never_overwritten() {
     let before = snapshot(&out);
     // `generate`'s job, and `codegen`'s settings pointed at the same folder: one path.
     let generate = xtask::generate_job(&fixture("parameters.yaml"), &out, None);
-    let codegen = xtask::Job {
-        spec: fixture("parameters.yaml"),
-        out: out.clone(),
-        ..xtask::codegen_job()
-    };
+    let mut codegen = xtask::codegen_job().expect("the repository's configuration is valid");
+    codegen.spec = fixture("parameters.yaml");
+    codegen.out = out.clone();
+    // spec/oagen.toml renames Zenskar's operations, which this fixture does not have.
+    codegen.config.tailor = oagen::Tailor::default();
     for job in [generate, codegen] {
         let result = xtask::run(&job, Mode::Write);
         let Err(RunError::Io(message)) = &result else {
