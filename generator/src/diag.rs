@@ -53,7 +53,10 @@ impl fmt::Display for DisplayWithFile<'_> {
             Severity::Error => "error",
         };
         write!(f, "{level}: {}\n  --> ", self.diag.message)?;
-        if self.diag.pointer.starts_with('#') {
+        if self.diag.pointer.is_empty() {
+            // About the file as a whole (a setting of the configuration file, say).
+            write!(f, "{}", self.file)?;
+        } else if self.diag.pointer.starts_with('#') {
             write!(f, "{}{}", self.file, self.diag.pointer)?;
         } else {
             // In another file of the document, named relative to the root document's folder.

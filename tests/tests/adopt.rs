@@ -538,8 +538,15 @@ fn a_user_installs_oagen_generates_into_their_workspace_and_builds_an_app() {
         true,
     );
 
-    // 6. A hand edit is found: exit code 3, naming the file.
-    fs::write(user.join("client/src/client.rs"), "// edited\n").expect("writable");
+    // 6. A hand edit of a generated file (its `@generated` first line kept) is found: exit
+    // code 3, naming the file; regenerating replaces it. (A file without that line would be
+    // refused rather than replaced: `writes.rs`.)
+    let edited = fs::read_to_string(user.join("client/src/client.rs")).expect("readable");
+    fs::write(
+        user.join("client/src/client.rs"),
+        format!("{edited}// edited by hand\n"),
+    )
+    .expect("writable");
     let output = run(
         Command::new(&oagen)
             .args(check.split(' ').skip(1))
