@@ -17,6 +17,7 @@ mod request;
 mod retry;
 mod secret;
 pub mod tagged;
+pub mod union;
 pub mod validate;
 
 pub use base64::Base64;
