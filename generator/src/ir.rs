@@ -122,9 +122,11 @@ pub enum TypeKind {
     Struct(Struct),
     /// A closed set of string values, with a fallback for values this client does not know.
     Enum(Enum),
-    /// `oneOf`/`anyOf`: one of several shapes, tried in order.
+    /// `oneOf`/`anyOf`: one of several shapes; the one that accounts for a value best is
+    /// chosen, ties going to the earlier variant.
     Union(Union),
-    /// `oneOf`/`anyOf` with a `discriminator`: one property's value names the shape.
+    /// `oneOf`/`anyOf` with a `discriminator`, or whose branches each hold distinct values of
+    /// one required property: that property's value names the shape.
     Tagged(Tagged),
     /// A named schema that is not an object: `pub type Name = ...;`.
     Alias(TypeRef),
@@ -262,6 +264,7 @@ pub struct EnumVariant {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Union {
+    /// Most specific first (ranked in `finish`, once every variant's type is known).
     pub variants: Vec<UnionVariant>,
     /// Whether every variant can be written as text, so the union can be too (as a path,
     /// query or header parameter).
@@ -305,17 +308,31 @@ pub fn is_textual<'a>(
 pub struct Tagged {
     /// The discriminating property, as on the wire.
     pub tag: String,
-    /// In document order: the `mapping` entries, then branches it does not name.
+    pub origin: TagOrigin,
+    /// In document order: the `mapping` entries, then branches it does not name (for an
+    /// inferred tag: the union's ranked variants).
     pub variants: Vec<TaggedVariant>,
     /// The variant that keeps, as JSON, a value whose tag this client does not know.
     pub fallback: String,
 }
 
+/// Where a union's tag comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagOrigin {
+    /// A `discriminator`: the variant decides the tag written (one value per variant),
+    /// whatever the variant's own field holds.
+    Discriminator,
+    /// Inferred in `finish`: every variant is a struct with a required field of a string enum
+    /// (a `const`, a one-value `enum`, or a set), the sets disjoint. The variant's own field
+    /// holds the tag and is written as it is.
+    Inferred,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaggedVariant {
     pub rust_name: String,
-    /// The tag's value for this variant.
-    pub tag_value: String,
+    /// The tag's values for this variant (exactly one for a `discriminator`).
+    pub tag_values: Vec<String>,
     /// A named struct (or an alias of one).
     pub ty: TypeRef,
     pub boxing: Boxing,

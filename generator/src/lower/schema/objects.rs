@@ -14,6 +14,27 @@ use crate::naming::{self, Scope};
 
 /// Methods every generated struct has, or inherits from derived traits, which a setter must
 /// not shadow.
+/// Keywords that give a schema its shape; a part of an `allOf` with none of them only
+/// annotates (a description, an example) or constrains (a `maxLength`) the others.
+const SHAPING: &[&str] = &[
+    "$ref",
+    "type",
+    "properties",
+    "additionalProperties",
+    "items",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "enum",
+    "const",
+    "required",
+];
+
+fn annotates_only(part: &Value) -> bool {
+    part.as_object()
+        .is_some_and(|obj| !obj.keys().any(|k| SHAPING.contains(&k.as_str())))
+}
+
 pub(super) const STRUCT_METHODS: &[&str] = &[
     "new",
     "default",
@@ -61,8 +82,10 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `allOf`: one part (often `$ref` plus a description) is that part; several parts that
-    /// are objects merge into one struct.
+    /// `allOf`: one part (often `$ref` plus a description) is that part, whatever it is; so is
+    /// one part beside parts that only annotate (`[{$ref: X}, {description}, {example}]`), and
+    /// parts that only annotate are any JSON value. Several parts that are objects merge into
+    /// one struct.
     pub(super) fn lower_all_of(
         &mut self,
         view: &View<'_>,
@@ -78,8 +101,18 @@ impl Lowerer<'_> {
             return TypeRef::Any;
         };
         let own_properties = view.properties().is_some_and(|p| !p.is_empty());
-        if parts.len() == 1 && !own_properties {
-            return self.lower_schema(&parts[0], &join(&all_of_ptr, &["0"]), hint, slot);
+        let shaping: Vec<usize> = (0..parts.len())
+            .filter(|&i| !annotates_only(&parts[i]))
+            .collect();
+        if !own_properties && !view.obj.contains_key("required") {
+            match shaping.as_slice() {
+                [] => return TypeRef::Any,
+                [single] => {
+                    let part_ptr = join(&all_of_ptr, &[&single.to_string()]);
+                    return self.lower_schema(&parts[*single], &part_ptr, hint, slot);
+                }
+                _ => {}
+            }
         }
         // Gather the object schemas to merge, following references.
         let mut sources: Vec<(&Map<String, Value>, String)> = Vec::new();
@@ -131,7 +164,17 @@ impl Lowerer<'_> {
             sources.push((view.obj, ptr.to_owned()));
         }
         if sources.is_empty() {
-            return TypeRef::JsonObject;
+            // Several parts, none of them an object: there is nothing to merge into a struct.
+            let first = shaping.first().copied().unwrap_or_default();
+            self.diags.warning(
+                &all_of_ptr,
+                "`allOf` of several parts that are not objects is not merged; only the first is used",
+            );
+            let part_ptr = join(&all_of_ptr, &[&first.to_string()]);
+            return match parts.get(first) {
+                Some(part) => self.lower_schema(part, &part_ptr, hint, slot),
+                None => TypeRef::Any,
+            };
         }
         self.merged_struct(&sources, view.obj, ptr, hint, slot)
     }

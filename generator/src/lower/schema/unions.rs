@@ -6,7 +6,8 @@ use serde_json::Value;
 use super::View;
 use crate::diag::join;
 use crate::ir::{
-    Boxing, Presence, Scalar, Tagged, TaggedVariant, TypeId, TypeKind, TypeRef, Union, UnionVariant,
+    Boxing, Scalar, TagOrigin, Tagged, TaggedVariant, TypeId, TypeKind, TypeRef, Union,
+    UnionVariant,
 };
 use crate::lower::Lowerer;
 use crate::naming::{self, Scope};
@@ -66,10 +67,8 @@ impl Lowerer<'_> {
                 ));
             }
         }
-        // Untagged variants are tried in order and the first that decodes wins, so the most
-        // specific shapes go first: objects with more required fields, then more properties;
-        // shapes that accept anything go last. The sort is stable: ties keep document order.
-        tys.sort_by_key(|ty| std::cmp::Reverse(self.specificity(ty)));
+        // In document order: `finish` ranks them (or tags the union) once every branch's type
+        // exists.
         let mut names = Scope::new();
         let variants = tys
             .into_iter()
@@ -170,7 +169,7 @@ impl Lowerer<'_> {
             let ty = self.lower_schema(&schema, &entry_ptr, &format!("{hint}Variant"), None);
             variants.push(TaggedVariant {
                 rust_name: names.claim_camel(&naming::camel(&value, "Empty")),
-                tag_value: value,
+                tag_values: vec![value],
                 ty: ty.non_null().clone(),
                 boxing: Boxing::Inline,
             });
@@ -180,38 +179,13 @@ impl Lowerer<'_> {
             id,
             TypeKind::Tagged(Tagged {
                 tag: tag.to_owned(),
+                origin: TagOrigin::Discriminator,
                 variants,
                 fallback,
             }),
             view.obj,
         );
         Some(TypeRef::Named(id))
-    }
-
-    /// How much a value must have to decode as `ty`: (accepts less than anything, required
-    /// fields, properties). Only the order matters.
-    pub(super) fn specificity(&self, ty: &TypeRef) -> (u8, usize, usize) {
-        match self.through_aliases(ty) {
-            TypeRef::Any | TypeRef::JsonObject | TypeRef::Map(_) => (0, 0, 0),
-            TypeRef::Named(id) => match self.types[id.0].def.as_ref().map(|d| &d.kind) {
-                Some(TypeKind::Struct(s)) => {
-                    let required = s
-                        .fields
-                        .iter()
-                        .filter(|f| f.presence == Presence::Required)
-                        .count();
-                    (1, required, s.fields.len())
-                }
-                // A cycle of aliases, cut short by `through_aliases`.
-                Some(TypeKind::Alias(_)) => (0, 0, 0),
-                _ => (1, 0, 0),
-            },
-            TypeRef::Nullable(inner) => match self.through_aliases(inner) {
-                TypeRef::Nullable(_) => (1, 0, 0),
-                other => self.specificity(other),
-            },
-            TypeRef::Scalar(_) | TypeRef::Array(_) => (1, 0, 0),
-        }
     }
 
     pub(super) fn variant_name(&self, ty: &TypeRef) -> String {
