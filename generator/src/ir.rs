@@ -40,6 +40,8 @@ pub struct Api {
 pub struct Example {
     /// JSON pointer of the example value.
     pub pointer: String,
+    /// JSON pointer of the schema it illustrates (where a `$ref` may stand).
+    pub schema: String,
     pub value: Value,
     pub ty: TypeRef,
 }
@@ -691,6 +693,55 @@ impl Api {
                 || op.response.body.types().iter().any(|t| t.mentions(scalar))
         });
         in_types || in_operations
+    }
+}
+
+impl Api {
+    /// The Rust type of `ty` written from outside the generated crate, whose root is
+    /// `krate` (a crate name or module path): for tests and tools that name generated types.
+    pub fn rust_path(&self, ty: &TypeRef, krate: &str) -> String {
+        self.rust_path_at(ty, krate, 0)
+    }
+
+    fn rust_path_at(&self, ty: &TypeRef, krate: &str, depth: usize) -> String {
+        if depth > 32 {
+            return "serde_json::Value".to_owned();
+        }
+        match ty {
+            TypeRef::Named(id) => format!("{krate}::types::{}", self.type_def(*id).rust_name),
+            TypeRef::Scalar(scalar) => match scalar {
+                Scalar::String => "::std::string::String",
+                Scalar::Bool => "bool",
+                Scalar::I32 => "i32",
+                Scalar::I64 => "i64",
+                Scalar::U32 => "u32",
+                Scalar::U64 => "u64",
+                Scalar::F32 => "f32",
+                Scalar::F64 => "f64",
+                Scalar::Uuid => "uuid::Uuid",
+                Scalar::DateTime => "oagen_runtime::DateTime",
+                Scalar::Date => "oagen_runtime::Date",
+                Scalar::Base64 => "oagen_runtime::Base64",
+                Scalar::Binary => "oagen_runtime::File",
+            }
+            .to_owned(),
+            TypeRef::Array(item) => format!(
+                "::std::vec::Vec<{}>",
+                self.rust_path_at(item, krate, depth + 1)
+            ),
+            TypeRef::Map(value) => format!(
+                "::std::collections::BTreeMap<::std::string::String, {}>",
+                self.rust_path_at(value, krate, depth + 1)
+            ),
+            TypeRef::Nullable(inner) => format!(
+                "::std::option::Option<{}>",
+                self.rust_path_at(inner, krate, depth + 1)
+            ),
+            TypeRef::JsonObject => {
+                "serde_json::Map<::std::string::String, serde_json::Value>".to_owned()
+            }
+            TypeRef::Any => "serde_json::Value".to_owned(),
+        }
     }
 }
 

@@ -284,6 +284,7 @@ impl Lowerer<'_> {
                     pointer.clone(),
                     crate::ir::Example {
                         pointer,
+                        schema: ptr.to_owned(),
                         value: value.clone(),
                         ty: ty.clone(),
                     },
