@@ -79,6 +79,10 @@ fn measured<T>(decode: impl FnOnce() -> T) -> (T, Tally) {
     (result, inner)
 }
 
+/// Decodes one variant of a union from the JSON value (generated code: a closure calling
+/// [`variant`] and wrapping the result in the enum's variant).
+pub type Attempt<T> = fn(&Value) -> Result<T, serde_json::Error>;
+
 /// Decodes one variant from `value`, counting the keys it leaves unused (and, through
 /// [`note_unknown`], the unknown values below it). Generated code calls it once per variant.
 pub fn variant<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
@@ -88,10 +92,7 @@ pub fn variant<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Erro
 /// Decodes the variant of an untagged union that accounts for `value` best (see the module
 /// docs). `attempts` are the variants in the generator's order, each decoding with
 /// [`variant`]. Fails only when no variant decodes at all.
-pub fn decode<T>(
-    value: &Value,
-    attempts: &[fn(&Value) -> Result<T, serde_json::Error>],
-) -> Result<T, serde_json::Error> {
+pub fn decode<T>(value: &Value, attempts: &[Attempt<T>]) -> Result<T, serde_json::Error> {
     let mut best: Option<(Tally, T)> = None;
     let mut errors = Vec::new();
     for attempt in attempts {
@@ -118,10 +119,7 @@ pub fn decode<T>(
 }
 
 /// `Deserialize` of a generated untagged union: reads the value as JSON, then [`decode`]s it.
-pub fn deserialize<'de, D, T>(
-    deserializer: D,
-    attempts: &[fn(&Value) -> Result<T, serde_json::Error>],
-) -> Result<T, D::Error>
+pub fn deserialize<'de, D, T>(deserializer: D, attempts: &[Attempt<T>]) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
