@@ -106,7 +106,8 @@ pub fn decode<T>(value: &Value, attempts: &[Attempt<T>]) -> Result<T, serde_json
                     }
                 }
             }
-            Err(err) => errors.push(err.to_string()),
+            // Formatted only if no variant decodes.
+            Err(err) => errors.push(err),
         }
     }
     match best {
@@ -127,7 +128,7 @@ where
     decode(&value, attempts).map_err(serde::de::Error::custom)
 }
 
-fn no_variant(value: &Value, errors: &[String]) -> String {
+fn no_variant(value: &Value, errors: &[serde_json::Error]) -> String {
     let kind = match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -136,6 +137,7 @@ fn no_variant(value: &Value, errors: &[String]) -> String {
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
     };
+    let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
     format!(
         "{kind} that matches no variant of the union ({})",
         errors.join("; ")
