@@ -123,7 +123,7 @@ pub(super) fn rank_variants(api: &mut Api) {
         let mut ranked: Vec<((u8, usize, usize), UnionVariant)> = union
             .variants
             .iter()
-            .map(|v| (specificity(api, &v.ty), v.clone()))
+            .map(|v| (specificity(api, &v.ty, 0), v.clone()))
             .collect();
         ranked.sort_by_key(|(rank, _)| std::cmp::Reverse(*rank));
         if let TypeKind::Union(union) = &mut api.types[index].kind {
@@ -133,8 +133,12 @@ pub(super) fn rank_variants(api: &mut Api) {
 }
 
 /// How much a value must have to decode as `ty`: (accepts less than anything, required
-/// fields, properties). Only the order matters.
-fn specificity(api: &Api, ty: &TypeRef) -> (u8, usize, usize) {
+/// fields, properties). Only the order matters. `depth` bounds the walk through nullable
+/// aliases (a cycle of them is reported by `check_alias_cycles`, which does not remove it).
+fn specificity(api: &Api, ty: &TypeRef, depth: usize) -> (u8, usize, usize) {
+    if depth > 8 {
+        return (0, 0, 0);
+    }
     match through_aliases(api, ty) {
         TypeRef::Any | TypeRef::JsonObject | TypeRef::Map(_) => (0, 0, 0),
         TypeRef::Named(id) => match api.types.get(id.0).map(|t| &t.kind) {
@@ -152,7 +156,7 @@ fn specificity(api: &Api, ty: &TypeRef) -> (u8, usize, usize) {
         },
         TypeRef::Nullable(inner) => match through_aliases(api, inner) {
             TypeRef::Nullable(_) => (1, 0, 0),
-            other => specificity(api, other),
+            other => specificity(api, other, depth + 1),
         },
         TypeRef::Scalar(_) | TypeRef::Array(_) => (1, 0, 0),
     }
