@@ -134,6 +134,9 @@ pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Report {
         .args(["run", "--quiet", "--example", "round_trip"])
         .current_dir(&out)
         .env("CARGO_TARGET_DIR", target_dir)
+        // Debug information makes building the largest crates (and linking) much slower and
+        // is of no use here.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .output();
     let stdout = match run {
         Ok(run) if run.status.success() => String::from_utf8_lossy(&run.stdout).into_owned(),
