@@ -451,6 +451,18 @@ fn struct_item(
         quote!()
     };
     let setters = s.fields.iter().filter_map(|field| setter(cx, field));
+    // Every required field is a `const`: `new()` takes nothing, so `Default` is `new()`.
+    let default_impl = if !required.is_empty() && params_of.is_empty() {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
     let constructor_doc = if required.is_empty() {
         " A value with every field unset."
     } else {
@@ -474,6 +486,8 @@ fn struct_item(
 
             #(#setters)*
         }
+
+        #default_impl
     }
 }
 
