@@ -96,8 +96,10 @@ pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Report {
         return report;
     }
 
-    let crate_name = crate::corpus::crate_name_of(path);
-    let out = scratch.join(format!("{crate_name}-examples"));
+    // A name of its own: `cargo xtask corpus` builds the same document's crate in the same
+    // target directory, and two packages of one name at two paths confuse its freshness.
+    let crate_name = format!("{}-examples", crate::corpus::crate_name_of(path));
+    let out = scratch.join(&crate_name);
     let config = oagen::Config {
         crate_name: Some(crate_name.clone()),
         runtime: oagen::RuntimeDependency::Path(
@@ -706,7 +708,51 @@ pub fn table(reports: &[Report]) -> String {
 mod tests {
     use serde_json::json;
 
-    use super::Check;
+    use super::{Check, Outcome, classify};
+
+    fn example(value: serde_json::Value) -> oagen::ir::Example {
+        oagen::ir::Example {
+            pointer: "#/components/schemas/B/example".to_owned(),
+            schema: "#/components/schemas/B".to_owned(),
+            value,
+            ty: oagen::ir::TypeRef::Any,
+        }
+    }
+
+    #[test]
+    fn failures_are_classified_by_the_example_s_own_schema() {
+        let root = json!({"components": {"schemas": {
+            "B": {"type": "object", "required": ["b"], "properties": {
+                "b": {"type": "string", "readOnly": true},
+                "c": {"type": "integer"}
+            }}
+        }}});
+        let fits = example(json!({"b": "x", "c": 1}));
+        assert_eq!(
+            classify(&root, &fits, Ok(json!({"b": "x", "c": 1}))),
+            Outcome::Passed
+        );
+        // Only the read-only key lost: listed apart.
+        assert_eq!(
+            classify(&root, &fits, Ok(json!({"c": 1}))),
+            Outcome::ReadOnly(vec!["$.b".to_owned()])
+        );
+        // A key the schema allows lost, or a refusal: the generator's fault.
+        assert!(matches!(
+            classify(&root, &fits, Ok(json!({"b": "x"}))),
+            Outcome::Generator(reason) if reason == "$.c: dropped on encode"
+        ));
+        assert!(matches!(
+            classify(&root, &fits, Err("does not decode".to_owned())),
+            Outcome::Generator(_)
+        ));
+        // The example breaks its schema: the document's fault, with the reason.
+        let wrong = example(json!({"b": "x", "c": "1"}));
+        assert!(matches!(
+            classify(&root, &wrong, Err("does not decode".to_owned())),
+            Outcome::Document(reason) if reason.contains("$.c: a string where the schema expected integer")
+        ));
+    }
 
     fn reasons(root: &serde_json::Value, value: serde_json::Value) -> Vec<String> {
         let mut check = Check::new(root);
