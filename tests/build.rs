@@ -132,58 +132,13 @@ fn example_cases(path: &Path, module: &str, out: &mut String) {
         if example.ty.mentions(oagen::ir::Scalar::Binary) {
             continue;
         }
-        let ty = rust_type(&api, &example.ty, module, 0);
+        let ty = api.rust_path(&example.ty, module);
         let place = format!("{}{}", path.display(), example.pointer);
         let _ = writeln!(
             out,
             "    ({place:?}, {:?}, round_trip::<{ty}> as RoundTrip),",
             example.value.to_string()
         );
-    }
-}
-
-/// The Rust type of a type reference, written from the tests crate.
-fn rust_type(api: &oagen::ir::Api, ty: &oagen::ir::TypeRef, module: &str, depth: usize) -> String {
-    use oagen::ir::{Scalar, TypeRef};
-    if depth > 32 {
-        return "serde_json::Value".to_owned();
-    }
-    match ty {
-        TypeRef::Named(id) => format!("{module}::types::{}", api.type_def(*id).rust_name),
-        TypeRef::Scalar(scalar) => match scalar {
-            Scalar::String => "::std::string::String",
-            Scalar::Bool => "bool",
-            Scalar::I32 => "i32",
-            Scalar::I64 => "i64",
-            Scalar::U32 => "u32",
-            Scalar::U64 => "u64",
-            Scalar::F32 => "f32",
-            Scalar::F64 => "f64",
-            Scalar::Uuid => "uuid::Uuid",
-            Scalar::DateTime => "oagen_runtime::DateTime",
-            Scalar::Date => "oagen_runtime::Date",
-            Scalar::Base64 => "oagen_runtime::Base64",
-            Scalar::Binary => "oagen_runtime::File",
-        }
-        .to_owned(),
-        TypeRef::Array(item) => format!(
-            "::std::vec::Vec<{}>",
-            rust_type(api, item, module, depth + 1)
-        ),
-        TypeRef::Map(value) => format!(
-            "::std::collections::BTreeMap<::std::string::String, {}>",
-            rust_type(api, value, module, depth + 1)
-        ),
-        TypeRef::Nullable(inner) => {
-            format!(
-                "::std::option::Option<{}>",
-                rust_type(api, inner, module, depth + 1)
-            )
-        }
-        TypeRef::JsonObject => {
-            "serde_json::Map<::std::string::String, serde_json::Value>".to_owned()
-        }
-        TypeRef::Any => "serde_json::Value".to_owned(),
     }
 }
 

@@ -1432,12 +1432,26 @@ impl ValidationError {
 
 impl oagen_runtime::Validate for ValidationError {}
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidationErrorLocItem {
     String(String),
     Integer(i64),
+}
+
+impl<'de> serde::Deserialize<'de> for ValidationErrorLocItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        oagen_runtime::union::deserialize(
+            deserializer,
+            &[
+                |v| oagen_runtime::union::variant(v).map(Self::String),
+                |v| oagen_runtime::union::variant(v).map(Self::Integer),
+            ],
+        )
+    }
 }
 
 impl ::std::fmt::Display for ValidationErrorLocItem {

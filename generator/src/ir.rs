@@ -81,6 +81,8 @@ pub enum EventSelector {
 pub struct Example {
     /// JSON pointer of the example value.
     pub pointer: String,
+    /// JSON pointer of the schema it illustrates (where a `$ref` may stand).
+    pub schema: String,
     pub value: Value,
     pub ty: TypeRef,
 }
@@ -163,9 +165,11 @@ pub enum TypeKind {
     Struct(Struct),
     /// A closed set of string values, with a fallback for values this client does not know.
     Enum(Enum),
-    /// `oneOf`/`anyOf`: one of several shapes, tried in order.
+    /// `oneOf`/`anyOf`: one of several shapes; the one that accounts for a value best is
+    /// chosen, ties going to the earlier variant.
     Union(Union),
-    /// `oneOf`/`anyOf` with a `discriminator`: one property's value names the shape.
+    /// `oneOf`/`anyOf` with a `discriminator`, or whose branches each hold distinct values of
+    /// one required property: that property's value names the shape.
     Tagged(Tagged),
     /// A named schema that is not an object: `pub type Name = ...;`.
     Alias(TypeRef),
@@ -303,6 +307,7 @@ pub struct EnumVariant {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Union {
+    /// Most specific first (ranked in `finish`, once every variant's type is known).
     pub variants: Vec<UnionVariant>,
     /// Whether every variant can be written as text, so the union can be too (as a path,
     /// query or header parameter).
@@ -346,17 +351,31 @@ pub fn is_textual<'a>(
 pub struct Tagged {
     /// The discriminating property, as on the wire.
     pub tag: String,
-    /// In document order: the `mapping` entries, then branches it does not name.
+    pub origin: TagOrigin,
+    /// In document order: the `mapping` entries, then branches it does not name (for an
+    /// inferred tag: the union's ranked variants).
     pub variants: Vec<TaggedVariant>,
     /// The variant that keeps, as JSON, a value whose tag this client does not know.
     pub fallback: String,
 }
 
+/// Where a union's tag comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagOrigin {
+    /// A `discriminator`: the variant decides the tag written (one value per variant),
+    /// whatever the variant's own field holds.
+    Discriminator,
+    /// Inferred in `finish`: every variant is a struct with a required field of a string enum
+    /// (a `const`, a one-value `enum`, or a set), the sets disjoint. The variant's own field
+    /// holds the tag and is written as it is.
+    Inferred,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaggedVariant {
     pub rust_name: String,
-    /// The tag's value for this variant.
-    pub tag_value: String,
+    /// The tag's values for this variant (exactly one for a `discriminator`).
+    pub tag_values: Vec<String>,
     /// A named struct (or an alias of one).
     pub ty: TypeRef,
     pub boxing: Boxing,
@@ -941,6 +960,55 @@ impl Api {
             .flat_map(|set| &set.events)
             .any(|e| e.payload.as_ref().is_some_and(|t| t.mentions(scalar)));
         in_types || in_operations || in_events
+    }
+}
+
+impl Api {
+    /// The Rust type of `ty` written from outside the generated crate, whose root is
+    /// `krate` (a crate name or module path): for tests and tools that name generated types.
+    pub fn rust_path(&self, ty: &TypeRef, krate: &str) -> String {
+        self.rust_path_at(ty, krate, 0)
+    }
+
+    fn rust_path_at(&self, ty: &TypeRef, krate: &str, depth: usize) -> String {
+        if depth > 32 {
+            return "serde_json::Value".to_owned();
+        }
+        match ty {
+            TypeRef::Named(id) => format!("{krate}::types::{}", self.type_def(*id).rust_name),
+            TypeRef::Scalar(scalar) => match scalar {
+                Scalar::String => "::std::string::String",
+                Scalar::Bool => "bool",
+                Scalar::I32 => "i32",
+                Scalar::I64 => "i64",
+                Scalar::U32 => "u32",
+                Scalar::U64 => "u64",
+                Scalar::F32 => "f32",
+                Scalar::F64 => "f64",
+                Scalar::Uuid => "uuid::Uuid",
+                Scalar::DateTime => "oagen_runtime::DateTime",
+                Scalar::Date => "oagen_runtime::Date",
+                Scalar::Base64 => "oagen_runtime::Base64",
+                Scalar::Binary => "oagen_runtime::File",
+            }
+            .to_owned(),
+            TypeRef::Array(item) => format!(
+                "::std::vec::Vec<{}>",
+                self.rust_path_at(item, krate, depth + 1)
+            ),
+            TypeRef::Map(value) => format!(
+                "::std::collections::BTreeMap<::std::string::String, {}>",
+                self.rust_path_at(value, krate, depth + 1)
+            ),
+            TypeRef::Nullable(inner) => format!(
+                "::std::option::Option<{}>",
+                self.rust_path_at(inner, krate, depth + 1)
+            ),
+            TypeRef::JsonObject => {
+                "serde_json::Map<::std::string::String, serde_json::Value>".to_owned()
+            }
+            TypeRef::Any => "serde_json::Value".to_owned(),
+        }
     }
 }
 

@@ -20,6 +20,7 @@ mod retry;
 mod secret;
 mod sse;
 pub mod tagged;
+pub mod union;
 pub mod validate;
 pub mod webhook;
 

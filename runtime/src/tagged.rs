@@ -15,9 +15,17 @@ pub fn tag(value: &Value, property: &str) -> Option<String> {
     value.get(property)?.as_str().map(str::to_owned)
 }
 
-/// Decodes a variant from the whole value (tag included).
-pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
-    serde_json::from_value(value).map_err(E::custom)
+/// Decodes a variant from the whole value (tag included), counting what it leaves unused for
+/// an enclosing untagged union (see [`crate::union`]).
+pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: &Value) -> Result<T, E> {
+    crate::union::variant(value).map_err(E::custom)
+}
+
+/// Keeps a value whose tag this client does not know; an enclosing untagged union counts it
+/// as an unknown value.
+pub fn unknown<E>(value: Value) -> Result<Value, E> {
+    crate::union::note_unknown();
+    Ok(value)
 }
 
 /// Writes a variant with its tag: the variant's own fields, and `property` set to `tag`
@@ -50,7 +58,7 @@ mod tests {
         let value = json!({"kind": "cat", "lives": 9});
         assert_eq!(super::tag(&value, "kind").as_deref(), Some("cat"));
         assert_eq!(super::tag(&json!([1]), "kind"), None);
-        let cat: Cat = super::variant::<_, serde_json::Error>(value.clone()).unwrap();
+        let cat: Cat = super::variant::<_, serde_json::Error>(&value).unwrap();
         let written = super::serialize(
             serde_json::value::Serializer,
             "kind",

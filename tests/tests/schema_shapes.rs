@@ -342,3 +342,195 @@ mod one_of_required {
         );
     }
 }
+
+mod inferred_tags {
+    use super::*;
+    use oagen_tests::fixture_inferred_tags::types::{
+        Action, Card, NotTagged, PaymentMethod, Wallet, WalletType,
+    };
+
+    #[test]
+    fn a_const_or_one_value_enum_on_each_branch_chooses_the_variant() {
+        // Paypal comes first and accepts the same keys minus `cvc`: the tag decides.
+        let card = json!({"type": "card", "email": "a@b.c", "cvc": "123"});
+        let (method, encoded): (PaymentMethod, _) = round_trip(card.clone());
+        assert!(
+            matches!(&method, PaymentMethod::Card(c) if c.cvc.as_deref() == Some("123")),
+            "{method:?}"
+        );
+        assert_eq!(encoded, card);
+        let (paypal, _): (PaymentMethod, _) = round_trip(json!({"type": "paypal"}));
+        assert!(matches!(paypal, PaymentMethod::Paypal(_)), "{paypal:?}");
+    }
+
+    #[test]
+    fn each_value_of_an_enum_set_names_its_branch() {
+        for value in ["apple_pay", "google_pay"] {
+            let wallet = json!({"type": value, "token": "t"});
+            let (method, encoded): (PaymentMethod, _) = round_trip(wallet.clone());
+            assert!(matches!(&method, PaymentMethod::Wallet(_)), "{method:?}");
+            assert_eq!(
+                encoded, wallet,
+                "the variant's own field is written as it is"
+            );
+        }
+        let built = PaymentMethod::Wallet(Wallet::new(WalletType::GooglePay));
+        assert_eq!(
+            serde_json::to_value(&built).unwrap(),
+            json!({"type": "google_pay"})
+        );
+        let card = PaymentMethod::Card(Card::new().cvc("1"));
+        assert_eq!(
+            serde_json::to_value(&card).unwrap(),
+            json!({"type": "card", "cvc": "1"})
+        );
+    }
+
+    #[test]
+    fn an_unknown_tag_is_kept_as_json() {
+        let klarna = json!({"type": "klarna", "email": "a@b.c"});
+        let (method, encoded): (PaymentMethod, _) = round_trip(klarna.clone());
+        assert_eq!(method, PaymentMethod::Unknown(klarna.clone()));
+        assert_eq!(encoded, klarna);
+    }
+
+    #[test]
+    fn the_tag_need_not_be_the_first_property_and_branches_may_be_inline() {
+        let redirect = json!({"url": "https://x", "kind": "redirect", "method": "POST"});
+        let (action, encoded): (Action, _) = round_trip(redirect.clone());
+        assert!(matches!(action, Action::ActionVariant0(_)), "{action:?}");
+        assert_eq!(encoded, redirect);
+        let qr = json!({"url": "https://x", "kind": "qr", "image": "data:"});
+        let (action, encoded): (Action, _) = round_trip(qr.clone());
+        assert!(matches!(action, Action::ActionVariant1(_)), "{action:?}");
+        assert_eq!(encoded, qr, "`image` is kept");
+    }
+
+    #[test]
+    fn overlapping_value_sets_leave_the_union_untagged_but_nothing_is_lost() {
+        let right = json!({"type": "b", "right": 2});
+        let (value, encoded): (NotTagged, _) = round_trip(right.clone());
+        assert!(
+            matches!(value, NotTagged::NotTaggedVariant1(_)),
+            "{value:?}"
+        );
+        assert_eq!(encoded, right);
+        let (value, _): (NotTagged, _) = round_trip(json!({"type": "a"}));
+        assert!(
+            matches!(value, NotTagged::NotTaggedVariant0(_)),
+            "{value:?}"
+        );
+    }
+}
+
+mod union_order {
+    use super::*;
+    use oagen_tests::fixture_union_order::types::{DeclaredFirst, DeclaredLast};
+
+    #[test]
+    fn a_union_declared_before_its_branches_ranks_them_like_one_declared_after() {
+        let policy = json!({"privacy_policy_url": "https://p", "terms_url": "https://t"});
+        let (first, encoded): (DeclaredFirst, _) = round_trip(policy.clone());
+        assert!(matches!(first, DeclaredFirst::Policy(_)), "{first:?}");
+        assert_eq!(encoded, policy);
+        let (last, encoded): (DeclaredLast, _) = round_trip(policy.clone());
+        assert!(matches!(last, DeclaredLast::Policy(_)), "{last:?}");
+        assert_eq!(encoded, policy);
+        let (note, _): (DeclaredFirst, _) = round_trip(json!({"note": "n"}));
+        assert!(matches!(note, DeclaredFirst::Note(_)), "{note:?}");
+    }
+}
+
+mod overlapping_unions {
+    use super::*;
+    use oagen_tests::fixture_overlapping_unions::types::{
+        Environment, ProtectionRule, Reviewer, Shade,
+    };
+
+    #[test]
+    fn the_variant_that_keeps_every_key_wins() {
+        // Three branches accept `{id, type}`; only one keeps `reviewers`.
+        let environment = json!({"protection_rules": [
+            {"id": 1, "type": "wait_timer", "wait_timer": 30},
+            {"id": 2, "type": "required_reviewers", "reviewers": [
+                {"type": "User", "reviewer": {"login": "octocat"}}
+            ]},
+            {"id": 3, "type": "branch_policy"}
+        ]});
+        let (decoded, encoded): (Environment, _) = round_trip(environment.clone());
+        assert_eq!(encoded, environment);
+        let rules = decoded.protection_rules.unwrap();
+        assert!(matches!(
+            rules[0],
+            ProtectionRule::ProtectionRuleVariant0(_)
+        ));
+        assert!(matches!(
+            rules[1],
+            ProtectionRule::ProtectionRuleVariant1(_)
+        ));
+        // Nothing beyond `{id, type}`: every branch fits; the first in rank order is chosen.
+        assert!(matches!(
+            rules[2],
+            ProtectionRule::ProtectionRuleVariant0(_)
+        ));
+    }
+
+    #[test]
+    fn keys_lost_inside_a_nested_union_count_against_the_outer_variant() {
+        let team = json!({"slug": "core", "members": 3});
+        let (reviewer, encoded): (Reviewer, _) = round_trip(team.clone());
+        assert!(matches!(reviewer, Reviewer::ReviewerVariant1(_)));
+        assert_eq!(encoded, team);
+        let rule = json!({"id": 2, "type": "t", "reviewers": [{"type": "Team", "reviewer": team}]});
+        let (_, encoded): (ProtectionRule, _) = round_trip(rule.clone());
+        assert_eq!(encoded, rule);
+    }
+
+    #[test]
+    fn a_variant_that_knows_every_enum_value_wins_over_one_that_keeps_it_as_unknown() {
+        let (blue, encoded): (Shade, _) = round_trip(json!({"colour": "blue"}));
+        assert!(matches!(blue, Shade::ShadeVariant1(_)), "{blue:?}");
+        assert_eq!(encoded, json!({"colour": "blue"}));
+        let (dark, _): (Shade, _) = round_trip(json!({"colour": "green", "mode": "dark"}));
+        assert!(matches!(dark, Shade::ShadeVariant1(_)), "{dark:?}");
+        // Known by both: the first.
+        let (red, _): (Shade, _) = round_trip(json!({"colour": "green", "mode": "light"}));
+        assert!(matches!(red, Shade::ShadeVariant0(_)), "{red:?}");
+    }
+
+    #[test]
+    fn a_value_no_variant_accepts_is_an_error_naming_the_union_s_failures() {
+        let err = serde_json::from_value::<ProtectionRule>(json!("text")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("a string that matches no variant"),
+            "{err}"
+        );
+    }
+}
+
+mod all_of_annotations {
+    use super::*;
+    use oagen_tests::fixture_all_of_annotations::types::{Currency, Labelled, Price};
+
+    #[test]
+    fn annotations_beside_a_ref_are_the_referenced_type() {
+        let price = json!({"currency": "usd", "anything": [1, "two"], "amount": 5});
+        let (decoded, encoded): (Price, _) = round_trip(price.clone());
+        assert!(matches!(
+            decoded.currency,
+            Some(Currency::CurrencyVariant0(_))
+        ));
+        assert_eq!(decoded.anything, Some(json!([1, "two"])));
+        assert_eq!(decoded.amount, Some(5));
+        assert_eq!(encoded, price);
+        let (other, _): (Price, _) = round_trip(json!({"currency": "chf"}));
+        assert!(
+            matches!(&other.currency, Some(Currency::String(s)) if s == "chf"),
+            "{other:?}"
+        );
+        // An object `$ref` plus a description is that object's type.
+        let labelled: Labelled = Price::default();
+        assert_eq!(serde_json::to_value(labelled).unwrap(), json!({}));
+    }
+}

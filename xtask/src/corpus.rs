@@ -1,7 +1,8 @@
 //! `cargo xtask corpus [--filter NAME] [--dir DIR]`: generate a standalone crate for every
 //! document of the corpus (`../shared/specs` by default), `cargo check` each one (all sharing
 //! one target directory), and print a table. Fails if any document makes the generator panic,
-//! or if any generated crate has a compile error or warning.
+//! or if any generated crate has a compile error or warning. With `--examples`, every example
+//! of every document round-trips through its type instead (`examples.rs`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use oagen::{Config, ManifestKind, RuntimeDependency};
+
+pub mod examples;
 
 /// How generating one document went.
 #[derive(Debug)]
@@ -76,19 +79,24 @@ pub fn documents(dir: &Path, filter: Option<&str>) -> std::io::Result<Vec<PathBu
     Ok(documents)
 }
 
+/// The crate generated for a document: its file name in kebab case.
+pub fn crate_name_of(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    oagen::naming::snake(&stem, "api")
+        .trim_start_matches("r#")
+        .replace('_', "-")
+}
+
 /// Generates and checks one document.
 pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Row {
     let document = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let stem = path
-        .file_stem()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let crate_name = oagen::naming::snake(&stem, "api")
-        .trim_start_matches("r#")
-        .replace('_', "-");
+    let crate_name = crate_name_of(path);
     let out = scratch.join(&crate_name);
     let mut row = Row {
         document,

@@ -25,8 +25,10 @@ usage:
       Generate a standalone client crate for any OpenAPI 3.0/3.1 document (YAML or JSON).
       --explain: also print notes on what was not generated where it might be expected
       (operations that look paginated but match no pagination style).
-  cargo xtask corpus [--filter NAME] [--dir DIR]
+  cargo xtask corpus [--filter NAME] [--dir DIR] [--examples]
       Generate and `cargo check` a crate for every document in ../shared/specs (slow).
+      --examples: decode every example of each document into its type and encode it back;
+      fails when the generator is at fault (the document's own faults are listed).
   cargo xtask package [CARGO PACKAGE OPTIONS]
       `cargo package` for oagen-runtime and oagen, with the runtime's source copied into
       generator/runtime-source/ (a published oagen cannot read ../runtime to vendor it).
@@ -199,7 +201,8 @@ fn print_warnings(warnings: &str) {
 fn corpus(args: &[String]) -> ExitCode {
     let mut filter = None;
     let mut dir = xtask::corpus::default_dir();
-    let mut iter = args.iter();
+    let examples = args.iter().any(|a| a == "--examples");
+    let mut iter = args.iter().filter(|a| *a != "--examples");
     while let Some(arg) = iter.next() {
         match (arg.as_str(), iter.next()) {
             ("--filter", Some(value)) => filter = Some(value.clone()),
@@ -224,6 +227,9 @@ fn corpus(args: &[String]) -> ExitCode {
     let root = xtask::workspace_root();
     let scratch = root.join("target/corpus/crates");
     let target_dir = root.join("target/corpus/target");
+    if examples {
+        return corpus_examples(&documents, &scratch, &target_dir);
+    }
     let mut rows = Vec::new();
     for document in &documents {
         let row = xtask::corpus::run_one(document, &scratch, &target_dir);
@@ -254,6 +260,38 @@ fn corpus(args: &[String]) -> ExitCode {
             failed.join(", ")
         );
         ExitCode::from(1)
+    }
+}
+
+fn corpus_examples(
+    documents: &[PathBuf],
+    scratch: &std::path::Path,
+    target_dir: &std::path::Path,
+) -> ExitCode {
+    use xtask::corpus::examples;
+    let mut reports = Vec::new();
+    for document in documents {
+        let report = examples::run_one(document, scratch, target_dir);
+        eprintln!(
+            "{}: {} examples, {} the generator's fault{}",
+            report.document,
+            report.outcomes.len(),
+            report.count(|o| matches!(o, examples::Outcome::Generator(_))),
+            report
+                .failure
+                .as_deref()
+                .map(|f| format!(" (FAILED: {f})"))
+                .unwrap_or_default()
+        );
+        reports.push(report);
+    }
+    println!("{}", examples::table(&reports));
+    if reports.iter().any(examples::Report::failed) {
+        println!("failed: some examples fail because of the generator (listed above)");
+        ExitCode::from(1)
+    } else {
+        println!("no example fails because of the generator");
+        ExitCode::SUCCESS
     }
 }
 

@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use super::{Conversion, Cx, Place, doc_attrs};
 use crate::ir::{
-    Access, Constraint, Deprecation, Enum, EnumRepr, Field, Presence, Scalar, Struct, Tagged,
-    TypeDef, TypeId, TypeKind, TypeRef, Union, UnionDisplay,
+    Access, Constraint, Deprecation, Enum, EnumRepr, Field, Presence, Scalar, Struct, TagOrigin,
+    Tagged, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionDisplay,
 };
 use crate::naming::unraw;
 
@@ -460,6 +460,18 @@ fn struct_item(
         quote!()
     };
     let setters = s.fields.iter().filter_map(|field| setter(cx, field));
+    // Every required field is a `const`: `new()` takes nothing, so `Default` is `new()`.
+    let default_impl = if !required.is_empty() && params_of.is_empty() {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
     let constructor_doc = if required.is_empty() {
         " A value with every field unset."
     } else {
@@ -483,6 +495,8 @@ fn struct_item(
 
             #(#setters)*
         }
+
+        #default_impl
     }
 }
 
@@ -613,7 +627,11 @@ fn enum_item(cx: &Cx<'_>, docs: &TokenStream, name: &proc_macro2::Ident, e: &Enu
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <#string as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
+                let decoded = Self::from(value.as_str());
+                if let Self::#fallback(_) = &decoded {
+                    oagen_runtime::union::note_unknown();
+                }
+                Ok(decoded)
             }
         }
     }
@@ -688,7 +706,11 @@ fn integer_enum_item(docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) ->
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <i64 as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value))
+                let decoded = Self::from(value);
+                if let Self::#fallback(_) = decoded {
+                    oagen_runtime::union::note_unknown();
+                }
+                Ok(decoded)
             }
         }
     }
@@ -723,13 +745,24 @@ fn union_item(
         }
         UnionDisplay::None => quote!(),
     };
+    let result = cx.prelude(Place::Types, "Result");
+    let attempts = u.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        quote!(|v| oagen_runtime::union::variant(v).map(Self::#ident),)
+    });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                oagen_runtime::union::deserialize(deserializer, &[#(#attempts)*])
+            }
         }
 
         #display
@@ -749,22 +782,32 @@ fn tagged_item(
     let variants = t.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         let ty = cx.ty(Place::Types, &v.ty, v.boxing);
+        let values: Vec<String> = v
+            .tag_values
+            .iter()
+            .map(|value| format!("`{}`", value.replace('`', "'")))
+            .collect();
         let doc = super::escape_controls(&format!(
-            " `{}` is `{}`.",
+            " `{}` is {}.",
             tag.replace('`', "'"),
-            v.tag_value.replace('`', "'")
+            values.join(" or ")
         ));
         quote!(#[doc = #doc] #ident(#ty),)
     });
     let serialize = t.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
-        let value = &v.tag_value;
-        quote!(Self::#ident(value) => oagen_runtime::tagged::serialize(serializer, #tag, #value, value),)
+        match (t.origin, v.tag_values.as_slice()) {
+            (TagOrigin::Discriminator, [value, ..]) => quote!(
+                Self::#ident(value) => oagen_runtime::tagged::serialize(serializer, #tag, #value, value),
+            ),
+            // The variant's own tag field says which value it is.
+            _ => quote!(Self::#ident(value) => serde::Serialize::serialize(value, serializer),),
+        }
     });
     let deserialize = t.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
-        let value = &v.tag_value;
-        quote!(Some(#value) => oagen_runtime::tagged::variant(value).map(Self::#ident),)
+        let values = &v.tag_values;
+        quote!(Some(#(#values)|*) => oagen_runtime::tagged::variant(&value).map(Self::#ident),)
     });
     let fallback_doc = super::escape_controls(&format!(
         " A value whose `{}` this client does not know (the API added it later), kept as received.",
@@ -794,7 +837,7 @@ fn tagged_item(
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 match oagen_runtime::tagged::tag(&value, #tag).as_deref() {
                     #(#deserialize)*
-                    _ => Ok(Self::#fallback(value)),
+                    _ => oagen_runtime::tagged::unknown(value).map(Self::#fallback),
                 }
             }
         }

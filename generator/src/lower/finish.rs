@@ -1,11 +1,16 @@
-//! The last step of `lower`: decide which fields need a `Box`, reject recursion Rust cannot
-//! express, and sort the type table by name (renumbering every reference).
+//! The last step of `lower`, once every type exists: reject recursion Rust cannot express,
+//! tag and rank unions (`unions.rs`), decide which fields need a `Box`, and sort the type
+//! table by name (renumbering every reference).
 
 use crate::diag::Diagnostics;
 use crate::ir::{Api, Boxing, TypeId, TypeKind, TypeRef};
 
+mod unions;
+
 pub(super) fn finish(mut api: Api, diags: &mut Diagnostics) -> Api {
     check_alias_cycles(&mut api, diags);
+    unions::infer_tags(&mut api);
+    unions::rank_variants(&mut api);
     mark_textual_unions(&mut api);
     box_cycles(&mut api);
     sort_types(&mut api);
