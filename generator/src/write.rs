@@ -21,7 +21,7 @@ use crate::OutputFile;
 /// The mark that every generated file carries in its first line.
 pub const GENERATED_MARK: &str = "@generated";
 
-/// Why [`write`] wrote nothing.
+/// Why [`write()`] wrote nothing.
 #[derive(Debug)]
 pub enum WriteError {
     /// Reading or writing failed (the message names the file).

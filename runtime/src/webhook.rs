@@ -3,7 +3,7 @@
 //! Generated crates have a `webhooks` module with one enum per set of events (the
 //! document's `webhooks`, and each operation's `callbacks`) whose `parse(headers, body)`
 //! picks the event and decodes its payload; [`ParseError`] says why it could not.
-//! With the `webhooks` feature, [`StandardWebhooks`] verifies the signature of the
+//! With the `webhooks` feature, `StandardWebhooks` verifies the signature of the
 //! Standard Webhooks scheme (<https://www.standardwebhooks.com>) before parsing.
 
 use std::fmt;
