@@ -18,6 +18,7 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod send;
 mod sse;
 pub mod tagged;
 pub mod union;

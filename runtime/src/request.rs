@@ -11,11 +11,11 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use crate::client::{ClientCore, Placement};
+use crate::client::ClientCore;
 use crate::error::{ApiError, DecodeError, Error, TooLargeError};
-use crate::redirect;
 pub use crate::response::Response;
 use crate::retry::RetryPolicy;
+use crate::send::{BodyError, Exchange, Mode, Payload, read_body};
 
 /// What generated code says about one operation: its method, its path template as the API
 /// description writes it, its name, and the security schemes whose credentials it sends.
@@ -33,10 +33,10 @@ pub struct Endpoint {
 /// `with_retry` methods of every generated request builder.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallOptions {
-    timeout: Option<Option<Duration>>,
-    retry: Option<RetryPolicy>,
-    follow: Option<String>,
-    last_event_id: Option<String>,
+    pub(crate) timeout: Option<Option<Duration>>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) follow: Option<String>,
+    pub(crate) last_event_id: Option<String>,
 }
 
 impl CallOptions {
@@ -91,15 +91,15 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Encoding problems (a header value that is not valid, a body that does not serialize) are
 /// kept and reported by `send` as [`Error::InvalidRequest`], so building never fails halfway.
 pub struct Request<'a> {
-    core: &'a ClientCore,
-    endpoint: Endpoint,
-    url: Url,
-    headers: HeaderMap,
-    body: Option<(Bytes, HeaderValue)>,
-    options: CallOptions,
-    problem: Option<String>,
+    pub(crate) core: &'a ClientCore,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) url: Url,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<(Bytes, HeaderValue)>,
+    pub(crate) options: CallOptions,
+    pub(crate) problem: Option<String>,
     /// An idempotency key is sent, so the request may be repeated whatever its method.
-    keyed: bool,
+    pub(crate) keyed: bool,
 }
 
 impl fmt::Debug for Request<'_> {
@@ -109,54 +109,6 @@ impl fmt::Debug for Request<'_> {
             .field("options", &self.options)
             .finish_non_exhaustive()
     }
-}
-
-/// A response read to its end (or, for a stream, begun), before its status is judged.
-struct Exchange {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Payload,
-    attempts: u32,
-}
-
-enum Payload {
-    Whole(Bytes),
-    /// A success response of a streaming call, its body not read yet.
-    Stream(reqwest::Response),
-}
-
-/// How a call reads its response.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Read the whole body within the call's timeout.
-    Whole,
-    /// Hand a success body over unread; the timeout applies to each wait (for the headers,
-    /// then for each chunk).
-    Stream,
-}
-
-/// Why a response body could not be read.
-enum BodyError {
-    Transport(reqwest::Error),
-    TooLarge,
-}
-
-/// Reads a whole body, refusing one beyond `limit` bytes without reading it all.
-async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, BodyError> {
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit as u64)
-    {
-        return Err(BodyError::TooLarge);
-    }
-    let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        if body.len() + chunk.len() > limit {
-            return Err(BodyError::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
 
 impl<'a> Request<'a> {
@@ -583,217 +535,6 @@ impl<'a> Request<'a> {
             })))
         }
     }
-
-    /// The attempts themselves: every answer is returned, except those the retry policy
-    /// says to try again.
-    async fn attempts<B>(self, mode: Mode) -> Result<Exchange, Error<B>> {
-        let inner = &self.core.inner;
-        let mut url = match self
-            .options
-            .follow
-            .as_deref()
-            .map(|link| self.url.join(link))
-        {
-            Some(Ok(next)) if next.origin() == inner.base_url.origin() => next,
-            Some(_) => {
-                return Err(Error::Protocol(
-                    "the server linked to a next page that is not a URL on the API's origin; \
-                     it was not followed"
-                        .to_owned(),
-                ));
-            }
-            None => self.url,
-        };
-        let mut headers = inner.headers.clone();
-        for (name, value) in self.headers.iter() {
-            headers.append(name.clone(), value.clone());
-        }
-        if let Some(id) = &self.options.last_event_id {
-            match HeaderValue::from_str(id) {
-                Ok(value) => {
-                    headers.insert("last-event-id", value);
-                }
-                Err(_) => {
-                    return Err(Error::InvalidRequest(
-                        "the last event id is not a valid header value".to_owned(),
-                    ));
-                }
-            }
-        }
-        // Credentials in the query, set again on any URL a redirect leads to; and every
-        // credential's text, masked in the cause of a transport error.
-        let mut query_credentials: Vec<(&'static str, &str)> = Vec::new();
-        let mut secrets: Vec<&str> = Vec::new();
-        for credential in &inner.credentials {
-            if !self.endpoint.security.contains(&credential.scheme) {
-                continue;
-            }
-            match &credential.placement {
-                Placement::Header(name, value) => {
-                    if *name == COOKIE {
-                        headers.append(name.clone(), value.clone());
-                    } else {
-                        headers.insert(name.clone(), value.clone());
-                    }
-                    secrets.extend(value.to_str().ok());
-                }
-                Placement::Query(name, secret) => {
-                    query_credentials.push((name, secret.expose()));
-                    secrets.push(secret.expose());
-                }
-            }
-        }
-        // Set once each, replacing any value a followed link carried.
-        redirect::set_query_credentials(&mut url, &query_credentials);
-        if let Some((_, content_type)) = &self.body {
-            headers.insert(CONTENT_TYPE, content_type.clone());
-        }
-
-        let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
-        let timeout = self.options.timeout.unwrap_or(inner.timeout);
-        let repeatable = self.keyed || policy.may_repeat(&self.endpoint.method, &headers);
-        let outgoing = redirect::Outgoing {
-            http: &inner.http,
-            method: self.endpoint.method.clone(),
-            url,
-            headers,
-            body: self.body.as_ref().map(|(bytes, _)| bytes.clone()),
-            // A stream's timeout applies to each wait, so not to the whole exchange.
-            timeout: if mode == Mode::Whole { timeout } else { None },
-            base: &inner.base_url,
-            query_credentials: &query_credentials,
-        };
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let last = attempt >= policy.attempts();
-            let sent = match (timeout, mode) {
-                (Some(timeout), Mode::Stream) => {
-                    match tokio::time::timeout(timeout, redirect::send(&outgoing)).await {
-                        Ok(sent) => sent,
-                        Err(_) if !last && repeatable => {
-                            wait(attempt, policy.backoff(attempt), &"timeout").await;
-                            continue;
-                        }
-                        Err(_) => {
-                            return Err(Error::IdleTimeout {
-                                idle: timeout,
-                                attempts: attempt,
-                            });
-                        }
-                    }
-                }
-                _ => redirect::send(&outgoing).await,
-            };
-            let response = match sent {
-                Ok(response) => response,
-                Err(redirect::Failure::Redirect(mut err)) => {
-                    err.attempts = attempt;
-                    return Err(Error::Redirect(err));
-                }
-                Err(redirect::Failure::Transport(err)) => {
-                    // A request that never connected was never sent, so it is safe to send
-                    // whatever its method. A failure that would repeat is not retried.
-                    if !last && will_pass(&err) && (repeatable || err.is_connect()) {
-                        wait(attempt, policy.backoff(attempt), &transport_reason(&err)).await;
-                        continue;
-                    }
-                    return Err(Error::transport(err, attempt, &secrets));
-                }
-            };
-            let status = response.status();
-            let response_headers = response.headers().clone();
-            if !last && repeatable {
-                if let Some(delay) = policy.after_status(status, &response_headers, attempt) {
-                    wait(attempt, delay, &status).await;
-                    continue;
-                }
-            }
-            if mode == Mode::Stream && status.is_success() {
-                return Ok(Exchange {
-                    status,
-                    headers: response_headers,
-                    body: Payload::Stream(response),
-                    attempts: attempt,
-                });
-            }
-            match read_body(response, inner.max_response_bytes).await {
-                Ok(body) => {
-                    return Ok(Exchange {
-                        status,
-                        headers: response_headers,
-                        body: Payload::Whole(body),
-                        attempts: attempt,
-                    });
-                }
-                Err(BodyError::Transport(err)) => {
-                    if !last && repeatable {
-                        wait(attempt, policy.backoff(attempt), &transport_reason(&err)).await;
-                        continue;
-                    }
-                    return Err(Error::transport(err, attempt, &secrets));
-                }
-                Err(BodyError::TooLarge) => {
-                    return Err(Error::ResponseTooLarge(Box::new(TooLargeError {
-                        status,
-                        headers: response_headers,
-                        limit: inner.max_response_bytes,
-                        attempts: attempt,
-                    })));
-                }
-            }
-        }
-    }
-}
-
-/// Whether a transport failure may pass if the request is sent again: not a request that
-/// could not be built, nor a chain of redirects (a user's own client may follow them) that
-/// looped or ran too long, nor a TLS handshake that failed on what the server sent (a
-/// certificate that is not trusted, or a server that does not speak TLS), which TLS layers
-/// report as an I/O error of kind `InvalidData`.
-fn will_pass(err: &reqwest::Error) -> bool {
-    use std::error::Error as _;
-    if err.is_builder() || err.is_redirect() {
-        return false;
-    }
-    let mut next = err.source();
-    while let Some(source) = next {
-        // An I/O error wrapping another hides it from `source()`: look inside too.
-        let mut io = source.downcast_ref::<std::io::Error>();
-        while let Some(error) = io {
-            if error.kind() == std::io::ErrorKind::InvalidData {
-                return false;
-            }
-            io = error
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<std::io::Error>());
-        }
-        next = source.source();
-    }
-    true
-}
-
-/// Why a transport error happened, in words that cannot hold the URL (whose query may hold
-/// a credential).
-fn transport_reason(err: &reqwest::Error) -> &'static str {
-    if err.is_timeout() {
-        "timeout"
-    } else if err.is_connect() {
-        "connection failed"
-    } else {
-        "network error"
-    }
-}
-
-/// Waits before the next attempt, saying why in a `debug` event of the request's span.
-fn wait(attempt: u32, delay: Duration, reason: &dyn Display) -> tokio::time::Sleep {
-    tracing::debug!(
-        attempt,
-        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-        reason = %reason,
-        "retrying"
-    );
-    tokio::time::sleep(delay)
 }
 
 /// Decodes a JSON error body into `T`; `None` when it does not match (the raw body is kept

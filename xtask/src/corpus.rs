@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use oagen::{Config, ManifestKind, RuntimeDependency};
 
+pub mod conformance;
 pub mod examples;
 
 /// How generating one document went.

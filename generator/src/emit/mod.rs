@@ -23,6 +23,7 @@ mod operations;
 mod paginate;
 mod readme;
 mod types;
+mod unions;
 mod webhooks;
 
 use std::collections::BTreeSet;

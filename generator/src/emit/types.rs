@@ -4,10 +4,11 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::unions::{tagged_item, union_item};
 use super::{Conversion, Cx, Place, doc_attrs};
 use crate::ir::{
-    Access, Constraint, Deprecation, Enum, EnumRepr, Field, Presence, Scalar, Struct, TagOrigin,
-    Tagged, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionDisplay,
+    Access, Constraint, Deprecation, Enum, EnumRepr, Field, Presence, Scalar, Struct, TypeDef,
+    TypeId, TypeKind, TypeRef,
 };
 use crate::naming::unraw;
 
@@ -711,134 +712,6 @@ fn integer_enum_item(docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) ->
                     oagen_runtime::union::note_unknown();
                 }
                 Ok(decoded)
-            }
-        }
-    }
-}
-
-fn union_item(
-    cx: &Cx<'_>,
-    docs: &TokenStream,
-    name: &proc_macro2::Ident,
-    u: &Union,
-) -> TokenStream {
-    let variants = u.variants.iter().map(|v| {
-        let ident = format_ident!("{}", v.rust_name);
-        let ty = cx.ty(Place::Types, &v.ty, v.boxing);
-        quote!(#ident(#ty),)
-    });
-    let display = match u.display {
-        UnionDisplay::Text => {
-            let arms = u.variants.iter().map(|v| {
-                let ident = format_ident!("{}", v.rust_name);
-                quote!(Self::#ident(value) => ::std::fmt::Display::fmt(value, f),)
-            });
-            quote! {
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        match self {
-                            #(#arms)*
-                        }
-                    }
-                }
-            }
-        }
-        UnionDisplay::None => quote!(),
-    };
-    let result = cx.prelude(Place::Types, "Result");
-    let attempts = u.variants.iter().map(|v| {
-        let ident = format_ident!("{}", v.rust_name);
-        quote!(|v| oagen_runtime::union::variant(v).map(Self::#ident),)
-    });
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum #name {
-            #(#variants)*
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                oagen_runtime::union::deserialize(deserializer, &[#(#attempts)*])
-            }
-        }
-
-        #display
-    }
-}
-
-/// An enum chosen by a tag property; a value with an unknown tag is kept as JSON.
-fn tagged_item(
-    cx: &Cx<'_>,
-    docs: &TokenStream,
-    name: &proc_macro2::Ident,
-    t: &Tagged,
-) -> TokenStream {
-    let result = cx.prelude(Place::Types, "Result");
-    let fallback = format_ident!("{}", t.fallback);
-    let tag = &t.tag;
-    let variants = t.variants.iter().map(|v| {
-        let ident = format_ident!("{}", v.rust_name);
-        let ty = cx.ty(Place::Types, &v.ty, v.boxing);
-        let values: Vec<String> = v
-            .tag_values
-            .iter()
-            .map(|value| format!("`{}`", value.replace('`', "'")))
-            .collect();
-        let doc = super::escape_controls(&format!(
-            " `{}` is {}.",
-            tag.replace('`', "'"),
-            values.join(" or ")
-        ));
-        quote!(#[doc = #doc] #ident(#ty),)
-    });
-    let serialize = t.variants.iter().map(|v| {
-        let ident = format_ident!("{}", v.rust_name);
-        match (t.origin, v.tag_values.as_slice()) {
-            (TagOrigin::Discriminator, [value, ..]) => quote!(
-                Self::#ident(value) => oagen_runtime::tagged::serialize(serializer, #tag, #value, value),
-            ),
-            // The variant's own tag field says which value it is.
-            _ => quote!(Self::#ident(value) => serde::Serialize::serialize(value, serializer),),
-        }
-    });
-    let deserialize = t.variants.iter().map(|v| {
-        let ident = format_ident!("{}", v.rust_name);
-        let values = &v.tag_values;
-        quote!(Some(#(#values)|*) => oagen_runtime::tagged::variant(&value).map(Self::#ident),)
-    });
-    let fallback_doc = super::escape_controls(&format!(
-        " A value whose `{}` this client does not know (the API added it later), kept as received.",
-        tag.replace('`', "'")
-    ));
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum #name {
-            #(#variants)*
-            #[doc = #fallback_doc]
-            #fallback(serde_json::Value),
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize)*
-                    Self::#fallback(value) => serde::Serialize::serialize(value, serializer),
-                }
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                match oagen_runtime::tagged::tag(&value, #tag).as_deref() {
-                    #(#deserialize)*
-                    _ => oagen_runtime::tagged::unknown(value).map(Self::#fallback),
-                }
             }
         }
     }

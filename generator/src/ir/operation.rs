@@ -1,0 +1,322 @@
+//! Operations: parameters, request bodies, responses (success and error), pagination and
+//! event streams.
+
+use super::{Docs, Presence, TypeId, TypeRef};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// snake_case method on `Client`.
+    pub rust_name: String,
+    /// UpperCamelCase request builder in the `operations` module.
+    pub builder_name: String,
+    pub operation_id: Option<String>,
+    pub method: HttpMethod,
+    /// The path template exactly as in the document.
+    pub path: String,
+    /// The path split into segments, each made of literal text and parameters.
+    pub segments: Vec<Vec<PathPart>>,
+    /// Query pairs written into the path template itself (`/things?beta=true`).
+    pub fixed_query: Vec<(String, String)>,
+    pub source: String,
+    pub docs: Docs,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub response: SuccessResponse,
+    pub errors: Vec<ErrorResponse>,
+    /// Wire names of the security schemes whose credentials this operation sends.
+    pub security: Vec<String>,
+    /// How to walk every page, for a paginated list operation.
+    pub pagination: Option<Pagination>,
+    /// The streaming call, for an operation that answers with `text/event-stream`.
+    pub stream: Option<EventStream>,
+    /// Index in `params` of the header that carries an idempotency key: the client fills
+    /// it in when the caller does not, and then retries the operation whatever its method.
+    pub idempotency_key: Option<usize>,
+}
+
+/// A `text/event-stream` success response: a method returning the typed events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventStream {
+    /// The builder's method (`stream`), unique among its setters.
+    pub method: String,
+    /// The type of each event's data.
+    pub data: TypeRef,
+    pub format: EventFormat,
+    /// The boolean field of the request body that asks for a stream (`stream`), set to
+    /// true by the streaming call.
+    pub flag: Option<PageField>,
+    /// The builder's method that resumes a `GET` stream after an event id (sends
+    /// `Last-Event-ID`), unless a parameter already sends that header.
+    pub resume: Option<String>,
+}
+
+/// How an event's data is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventFormat {
+    Json,
+    /// The schema is a string (or absent): the data is the text itself.
+    Text,
+}
+
+/// A paginated list operation: how the next page is asked for, and where a page (the
+/// success body) holds its items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    pub style: PageStyle,
+    /// The page's field holding the items (a list); `None` when the page is the list.
+    pub items: Option<PageField>,
+}
+
+/// The ways list operations say where the next page is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageStyle {
+    /// A cursor query parameter (index in `params`: an optional string), with the next
+    /// cursor read from the page.
+    Cursor { param: usize, next: NextCursor },
+    /// A cursor query parameter, with the next cursor in a response header.
+    HeaderCursor { param: usize, header: String },
+    /// The next page is the `Link` header's `rel="next"`.
+    Link,
+    /// The next page's URL is a string field of the page, reached through these fields
+    /// (each an object but the last).
+    NextUrl { path: Vec<PageField> },
+    /// A page number query parameter (an optional integer); pages count from `first`.
+    PageNumber { param: usize, first: u64 },
+    /// An offset query parameter (an optional integer), with the page's total if it has one.
+    Offset {
+        param: usize,
+        total: Option<PageField>,
+    },
+}
+
+/// Where the cursor of the next page comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NextCursor {
+    /// A string field of the page (`next`); absent, `null` or empty on the last page.
+    Field(PageField),
+    /// The identifier of the page's last item, while the page's boolean `has_more` is true
+    /// (Stripe's `starting_after`, OpenAI's `after`).
+    LastItem { has_more: PageField, id: PageField },
+}
+
+/// A field read by the pagination helper.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageField {
+    pub rust_name: String,
+    pub wire_name: String,
+    /// How many `Option`s wrap the value in Rust: one for an optional key, one for `null`.
+    pub depth: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub const ALL: [(&'static str, HttpMethod); 8] = [
+        ("get", HttpMethod::Get),
+        ("put", HttpMethod::Put),
+        ("post", HttpMethod::Post),
+        ("delete", HttpMethod::Delete),
+        ("options", HttpMethod::Options),
+        ("head", HttpMethod::Head),
+        ("patch", HttpMethod::Patch),
+        ("trace", HttpMethod::Trace),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPart {
+    Literal(String),
+    /// Index into the operation's `params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub rust_name: String,
+    pub wire_name: String,
+    pub location: ParamLocation,
+    /// Never `Nullable`: a parameter is either sent or not.
+    pub ty: TypeRef,
+    pub presence: Presence,
+    pub encoding: ParamEncoding,
+    pub docs: Docs,
+}
+
+/// How a parameter's value becomes text on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamEncoding {
+    /// Written with `Display`; a list in a query repeats the name (`form`, exploded).
+    Text,
+    /// A query parameter holding an object (or a list written joined): serialized, then
+    /// written in this style.
+    Structured(QueryStyle),
+}
+
+/// OpenAPI's `style` and `explode` for structured query parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `name[key]=value`.
+    DeepObject,
+    /// `key=value` for each property; a list repeats the name.
+    FormExploded,
+    /// `name=key,value,...` or `name=a,b,c`.
+    FormJoined,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub kind: BodyKind,
+    pub presence: Presence,
+    /// Sent as `Content-Type`.
+    pub media_type: String,
+    pub docs: Docs,
+}
+
+/// How a request body is encoded, chosen from the operation's media types (JSON first, then
+/// form, text, binary).
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    Json(TypeRef),
+    /// `application/x-www-form-urlencoded`. `deep_object` lists the properties whose `encoding`
+    /// says `style: deepObject` (lists written `key[0]`).
+    Form {
+        ty: TypeRef,
+        deep_object: Vec<String>,
+    },
+    /// `multipart/form-data`: the body is a struct, sent one part per field (binary fields as
+    /// files, text-like fields as text, anything else as JSON).
+    Multipart(TypeRef),
+    /// `text/*` (and XML): the body is a `&str`.
+    Text,
+    /// Anything else (`application/octet-stream`, images...): the body is bytes.
+    Binary,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessResponse {
+    pub body: ResponseBody,
+    pub docs: Docs,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No body is described: `()`.
+    Empty,
+    Json(TypeRef),
+    /// A `String`; `media_type` is sent as `Accept`.
+    Text {
+        media_type: String,
+    },
+    /// Bytes; `media_type` is sent as `Accept`.
+    Binary {
+        media_type: String,
+    },
+    /// Success statuses with different bodies: an enum in `operations.rs` with one variant
+    /// per status, and one for a success status the document does not list.
+    PerStatus(StatusEnum),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusEnum {
+    /// Unique among the request builders.
+    pub rust_name: String,
+    /// Sorted: exact codes, then ranges.
+    pub variants: Vec<StatusVariant>,
+    /// The variant that holds the raw body of an unlisted success status.
+    pub other: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusVariant {
+    pub rust_name: String,
+    pub status: StatusMatch,
+    /// Never `PerStatus`.
+    pub body: ResponseBody,
+    pub docs: Docs,
+}
+
+impl BodyKind {
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match self {
+            BodyKind::Json(ty) | BodyKind::Form { ty, .. } | BodyKind::Multipart(ty) => Some(ty),
+            BodyKind::Text | BodyKind::Binary => None,
+        }
+    }
+
+    pub fn ty_mut(&mut self) -> Option<&mut TypeRef> {
+        match self {
+            BodyKind::Json(ty) | BodyKind::Form { ty, .. } | BodyKind::Multipart(ty) => Some(ty),
+            BodyKind::Text | BodyKind::Binary => None,
+        }
+    }
+}
+
+impl ResponseBody {
+    /// The type of a single JSON body.
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match self {
+            ResponseBody::Json(ty) => Some(ty),
+            _ => None,
+        }
+    }
+
+    /// Every JSON body type, across statuses.
+    pub fn types(&self) -> Vec<&TypeRef> {
+        match self {
+            ResponseBody::Json(ty) => vec![ty],
+            ResponseBody::PerStatus(statuses) => statuses
+                .variants
+                .iter()
+                .filter_map(|v| v.body.ty())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    pub status: StatusMatch,
+    /// The declared error body, where it is a named type (a variant of `ErrorBody`).
+    pub body: Option<TypeId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `4XX`: the first digit.
+    Range(u16),
+    Default,
+}

@@ -1,0 +1,184 @@
+//! Every type reference of the IR, in one place: passes that renumber the type table (`finish`
+//! sorts it, local damage and the configuration's selection remove types) or that follow
+//! references (reachability) go through these walks, so a new place that holds a `TypeRef`
+//! is added here once.
+
+use super::{Api, Operation, ResponseBody, TypeDef, TypeId, TypeKind, TypeRef};
+
+impl TypeKind {
+    /// The type references this definition holds directly.
+    pub fn refs(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(s.additional.as_ref().map(|a| &a.ty))
+                .collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Tagged(t) => t.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
+
+    /// [`TypeKind::refs`], to change them.
+    pub fn refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter_mut()
+                .map(|f| &mut f.ty)
+                .chain(s.additional.as_mut().map(|a| &mut a.ty))
+                .collect(),
+            TypeKind::Union(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Tagged(t) => t.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
+}
+
+impl ResponseBody {
+    fn types_mut(&mut self) -> Vec<&mut TypeRef> {
+        match self {
+            ResponseBody::Json(ty) => vec![ty],
+            ResponseBody::PerStatus(statuses) => statuses
+                .variants
+                .iter_mut()
+                .filter_map(|v| match &mut v.body {
+                    ResponseBody::Json(ty) => Some(ty),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Operation {
+    /// The type references of the operation: parameters, request body, success bodies and
+    /// the data of its event stream (error bodies are [`ErrorResponse::body`] ids).
+    pub fn refs(&self) -> Vec<&TypeRef> {
+        let mut refs: Vec<&TypeRef> = self.params.iter().map(|p| &p.ty).collect();
+        refs.extend(self.body.as_ref().and_then(|b| b.kind.ty()));
+        refs.extend(self.response.body.types());
+        refs.extend(self.stream.as_ref().map(|s| &s.data));
+        refs
+    }
+
+    /// [`Operation::refs`], to change them.
+    pub fn refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        let mut refs: Vec<&mut TypeRef> = self.params.iter_mut().map(|p| &mut p.ty).collect();
+        refs.extend(self.body.as_mut().and_then(|b| b.kind.ty_mut()));
+        refs.extend(self.response.body.types_mut());
+        refs.extend(self.stream.as_mut().map(|s| &mut s.data));
+        refs
+    }
+}
+
+impl TypeRef {
+    /// The named types this reference mentions, appended to `out`.
+    pub fn named_ids(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.named_ids(out)
+            }
+            TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => {}
+        }
+    }
+
+    /// Points every named type at its new place (`new_id[old]`); an id outside `new_id` is
+    /// left as it is.
+    pub fn renumber(&mut self, new_id: &[usize]) {
+        match self {
+            TypeRef::Named(id) => id.renumber(new_id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.renumber(new_id)
+            }
+            TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => {}
+        }
+    }
+}
+
+impl TypeId {
+    /// This id's new place (`new_id[old]`); an id outside `new_id` is left as it is.
+    pub fn renumber(&mut self, new_id: &[usize]) {
+        self.0 = new_id.get(self.0).copied().unwrap_or(self.0);
+    }
+}
+
+impl Api {
+    /// Sorts the type table by `rust_name` (the order of the generated files), renumbering
+    /// every reference.
+    pub fn sort_types_by_name(&mut self) {
+        let mut order: Vec<usize> = (0..self.types.len()).collect();
+        order.sort_by(|&a, &b| self.types[a].rust_name.cmp(&self.types[b].rust_name));
+        let mut new_id = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_id[old] = new;
+        }
+        let mut slots: Vec<Option<TypeDef>> = std::mem::take(&mut self.types)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.types = order.iter().filter_map(|&old| slots[old].take()).collect();
+        self.renumber_types(&new_id);
+        self.error_types.sort();
+    }
+
+    /// Keeps the types whose `keep` is true (in their order), renumbering every reference.
+    /// Error types and examples of removed types go with them; nothing else may still refer
+    /// to a removed type.
+    pub fn retain_types(&mut self, keep: &[bool]) {
+        let kept = |id: TypeId| keep.get(id.0).copied().unwrap_or(false);
+        let mut new_id = vec![usize::MAX; keep.len()];
+        let mut next = 0;
+        for (old, &kept) in keep.iter().enumerate() {
+            if kept {
+                new_id[old] = next;
+                next += 1;
+            }
+        }
+        self.error_types.retain(|&id| kept(id));
+        self.examples.retain(|example| {
+            let mut ids = Vec::new();
+            example.ty.named_ids(&mut ids);
+            ids.into_iter().all(kept)
+        });
+        let mut index = 0;
+        self.types.retain(|_| {
+            index += 1;
+            keep.get(index - 1).copied().unwrap_or(false)
+        });
+        self.renumber_types(&new_id);
+        self.error_types.sort();
+    }
+
+    /// Renumbers every type reference and id of the API after its type table was reordered
+    /// or thinned: the type that was at `old` is now at `new_id[old]`.
+    pub fn renumber_types(&mut self, new_id: &[usize]) {
+        for def in &mut self.types {
+            def.kind
+                .refs_mut()
+                .into_iter()
+                .for_each(|ty| ty.renumber(new_id));
+        }
+        self.examples.iter_mut().for_each(|e| e.ty.renumber(new_id));
+        for op in &mut self.operations {
+            op.refs_mut().into_iter().for_each(|ty| ty.renumber(new_id));
+            for id in op.errors.iter_mut().filter_map(|e| e.body.as_mut()) {
+                id.renumber(new_id);
+            }
+        }
+        self.error_types
+            .iter_mut()
+            .for_each(|id| id.renumber(new_id));
+        for event in self.events.iter_mut().flat_map(|set| &mut set.events) {
+            if let Some(ty) = &mut event.payload {
+                ty.renumber(new_id);
+            }
+        }
+    }
+}
