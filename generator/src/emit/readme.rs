@@ -57,7 +57,7 @@ pub fn readme(api: &Api, crate_name: &str, header: &str) -> String {
 
     out.push_str("## Errors, timeouts and retries\n\n");
     out.push_str(
-        "Every call returns `Result<T, Error>`. `Error` (in the crate's documentation) tells apart a request that was never sent (`Config`, `InvalidRequest`), the network (`Network`, `Timeout`), an error answer of the API (`Api`: status, headers, raw body, request id, and the error body the document declares, decoded by `err.typed()`), and a success whose body does not decode (`Decode`).\n\n",
+        "Every call returns `Result<T, Error>`. `Error` (in the crate's documentation) tells apart a request that was never sent (`Config`, `InvalidRequest`), the network (`Network`, `Timeout`), an error answer of the API (`Api`: status, headers, raw body, request id, and the error body the document declares, decoded by `err.typed()`), a success whose body does not decode (`Decode`), and a redirect to another origin, which is not followed so that credentials never leave the API's origin (`Redirect`).\n\n",
     );
     out.push_str(
         "Timeouts and retries are set on the builder (`timeout`, `connect_timeout`, `retry` with a `RetryPolicy`) or for one call (`.with_timeout(..)`, `.with_retry(..)` on the request before `.await`). By default each attempt may take 60 s, and idempotent requests are tried up to 3 times on connection errors, timeouts, 429, 502, 503 and 504, with backoff and `Retry-After`. `RetryPolicy` and the runtime crate `oagen-runtime` document the details.\n",
