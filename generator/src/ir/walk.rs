@@ -58,7 +58,7 @@ impl ResponseBody {
 
 impl Operation {
     /// The type references of the operation: parameters, request body, success bodies and
-    /// the data of its event stream (error bodies are [`ErrorResponse::body`] ids).
+    /// the data of its event stream (error bodies are [`ErrorResponse::body`](super::ErrorResponse::body) ids).
     pub fn refs(&self) -> Vec<&TypeRef> {
         let mut refs: Vec<&TypeRef> = self.params.iter().map(|p| &p.ty).collect();
         refs.extend(self.body.as_ref().and_then(|b| b.kind.ty()));
