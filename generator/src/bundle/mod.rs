@@ -114,26 +114,20 @@ pub fn bundle(path: &Path, options: &RefOptions, diags: &mut Diagnostics) -> Opt
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let mut bundler = Bundler {
-        folder_canonical: std::fs::canonicalize(if folder.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            &folder
-        })
-        .ok(),
+    let folder_canonical = std::fs::canonicalize(if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        &folder
+    })
+    .ok();
+    let mut bundler = Bundler::new(
         folder,
+        folder_canonical,
         options,
-        root_name: root_name.clone(),
-        files: BTreeMap::new(),
-        total_bytes: bytes.len() as u64,
-        placed: HashMap::new(),
-        schema_keys: BTreeSet::new(),
-        new_schemas: Vec::new(),
-        copying: Vec::new(),
-        nodes: 0,
-        refs: Refs::default(),
+        root_name.clone(),
+        bytes.len() as u64,
         diags,
-    };
+    );
     bundler.run(&mut root);
     let refs = bundler.refs;
     Some((root, refs))
@@ -205,6 +199,34 @@ struct Target {
 impl Target {
     fn location(&self) -> String {
         format!("{}#{}", self.file, self.pointer)
+    }
+}
+
+impl<'a> Bundler<'a> {
+    /// A bundler for the root document `root_name` in `folder`, before any other file is read.
+    fn new(
+        folder: PathBuf,
+        folder_canonical: Option<PathBuf>,
+        options: &'a RefOptions,
+        root_name: String,
+        total_bytes: u64,
+        diags: &'a mut Diagnostics,
+    ) -> Self {
+        Bundler {
+            folder,
+            folder_canonical,
+            options,
+            root_name,
+            files: BTreeMap::new(),
+            total_bytes,
+            placed: HashMap::new(),
+            schema_keys: BTreeSet::new(),
+            new_schemas: Vec::new(),
+            copying: Vec::new(),
+            nodes: 0,
+            refs: Refs::default(),
+            diags,
+        }
     }
 }
 

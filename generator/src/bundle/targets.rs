@@ -145,28 +145,19 @@ pub fn percent_decode(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::{BTreeMap, BTreeSet, HashMap};
-
     use super::*;
-    use crate::bundle::{RefOptions, Refs};
+    use crate::bundle::RefOptions;
     use crate::diag::Diagnostics;
 
     fn bundler<'a>(options: &'a RefOptions, diags: &'a mut Diagnostics) -> Bundler<'a> {
-        Bundler {
-            folder: PathBuf::from("api"),
-            folder_canonical: None,
+        Bundler::new(
+            PathBuf::from("api"),
+            None,
             options,
-            root_name: "openapi.yaml".to_owned(),
-            files: BTreeMap::new(),
-            total_bytes: 0,
-            placed: HashMap::new(),
-            schema_keys: BTreeSet::new(),
-            new_schemas: Vec::new(),
-            copying: Vec::new(),
-            nodes: 0,
-            refs: Refs::default(),
+            "openapi.yaml".to_owned(),
+            0,
             diags,
-        }
+        )
     }
 
     #[test]
