@@ -577,27 +577,31 @@ enum Stated<'d> {
 }
 
 fn string_param(params: &[Param], name: &str) -> Result<usize, String> {
-    params
-        .iter()
-        .position(|p| {
-            p.location == ParamLocation::Query
-                && p.wire_name == name
-                && p.presence == Presence::Optional
-                && p.ty == TypeRef::Scalar(Scalar::String)
-        })
-        .ok_or_else(|| format!("the operation has no optional string query parameter `{name}`"))
+    optional_query_param(params, name, "string", |ty| {
+        *ty == TypeRef::Scalar(Scalar::String)
+    })
 }
 
 fn integer_param(params: &[Param], name: &str) -> Result<usize, String> {
+    optional_query_param(params, name, "integer", is_integer)
+}
+
+/// The optional query parameter `name` whose type `fits`, or why there is none.
+fn optional_query_param(
+    params: &[Param],
+    name: &str,
+    kind: &str,
+    fits: impl Fn(&TypeRef) -> bool,
+) -> Result<usize, String> {
     params
         .iter()
         .position(|p| {
             p.location == ParamLocation::Query
                 && p.wire_name == name
                 && p.presence == Presence::Optional
-                && is_integer(&p.ty)
+                && fits(&p.ty)
         })
-        .ok_or_else(|| format!("the operation has no optional integer query parameter `{name}`"))
+        .ok_or_else(|| format!("the operation has no optional {kind} query parameter `{name}`"))
 }
 
 fn is_integer(ty: &TypeRef) -> bool {
