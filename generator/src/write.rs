@@ -82,6 +82,16 @@ pub enum Staleness {
     Differs,
 }
 
+impl fmt::Display for Staleness {
+    /// What a "stale: <file> ..." line says of the file.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Staleness::Missing => "is missing",
+            Staleness::Differs => "differs from what the document produces",
+        })
+    }
+}
+
 /// Files under `dir` that are missing or differ from `files`, with their paths.
 pub fn check(dir: &Path, files: &[OutputFile]) -> io::Result<Vec<(PathBuf, Staleness)>> {
     let mut stale = Vec::new();

@@ -6,7 +6,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use oagen::write::Staleness;
 use xtask::{Job, Mode, Outcome, RunError};
 
 /// glibc's allocator slows down as the heap grows: generating a 10 000-schema document holds
@@ -168,11 +167,7 @@ fn report(job: &Job, mode: Mode, result: Result<Outcome, RunError>) -> ExitCode 
         }
         Ok(Outcome::Stale(files)) => {
             for (path, staleness) in files {
-                let what = match staleness {
-                    Staleness::Missing => "is missing",
-                    Staleness::Differs => "differs from what the document produces",
-                };
-                eprintln!("stale: {} {what}", path.display());
+                eprintln!("stale: {} {staleness}", path.display());
             }
             let command = match mode {
                 Mode::Check => job.config.command.as_str(),

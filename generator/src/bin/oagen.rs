@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
-use oagen::write::Staleness;
 use oagen::{Job, Mode, Outcome, Progress, RunError};
 
 /// glibc's allocator slows down as the heap grows (generation holds millions of small
@@ -230,11 +229,7 @@ fn run(mode: Mode, args: &ArgMatches) -> ExitCode {
         }
         Ok(Outcome::Stale(files)) => {
             for (path, staleness) in files {
-                let what = match staleness {
-                    Staleness::Missing => "is missing",
-                    Staleness::Differs => "differs from what the document produces",
-                };
-                eprintln!("stale: {} {what}", path.display());
+                eprintln!("stale: {} {staleness}", path.display());
             }
             eprintln!(
                 "error: {} is not up to date; run `{}` to regenerate",
