@@ -39,6 +39,16 @@ pub(crate) enum Placement {
     Query(&'static str, Secret),
 }
 
+impl Credential {
+    /// The credential's text as sent, to mask wherever a lower layer might repeat it.
+    pub(crate) fn text(&self) -> Option<&str> {
+        match &self.placement {
+            Placement::Header(_, value) => value.to_str().ok(),
+            Placement::Query(_, secret) => Some(secret.expose()),
+        }
+    }
+}
+
 /// Builds a [`ClientCore`]. Generated `ClientBuilder`s wrap this and add one setter per
 /// credential of their API.
 pub struct CoreBuilder {

@@ -413,6 +413,7 @@ impl<'a> Request<'a> {
         self.headers
             .insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
         let idle = self.options.timeout.unwrap_or(self.core.inner.timeout);
+        let core = self.core;
         let limit = self.core.inner.max_response_bytes;
         let response = self.exchange_as(Mode::Stream, decode_error).await?;
         let Payload::Stream(body) = response.body else {
@@ -437,7 +438,15 @@ impl<'a> Request<'a> {
                 (response.status, response.headers, response.attempts);
             let body = match read_body(body, limit).await {
                 Ok(body) => body,
-                Err(BodyError::Transport(err)) => return Err(Error::transport(err, attempts, &[])),
+                Err(BodyError::Transport(err)) => {
+                    let secrets: Vec<&str> = core
+                        .inner
+                        .credentials
+                        .iter()
+                        .filter_map(|c| c.text())
+                        .collect();
+                    return Err(Error::transport(err, attempts, &secrets));
+                }
                 Err(BodyError::TooLarge) => {
                     return Err(Error::ResponseTooLarge(Box::new(TooLargeError {
                         status,

@@ -110,6 +110,7 @@ impl Request<'_> {
             if !self.endpoint.security.contains(&credential.scheme) {
                 continue;
             }
+            secrets.extend(credential.text());
             match &credential.placement {
                 Placement::Header(name, value) => {
                     if *name == COOKIE {
@@ -117,11 +118,9 @@ impl Request<'_> {
                     } else {
                         headers.insert(name.clone(), value.clone());
                     }
-                    secrets.extend(value.to_str().ok());
                 }
                 Placement::Query(name, secret) => {
                     query_credentials.push((name, secret.expose()));
-                    secrets.push(secret.expose());
                 }
             }
         }
