@@ -258,6 +258,15 @@ pub fn explain(bytes: &[u8]) -> Vec<Diagnostic> {
     }
 }
 
+/// [`explain`] for the document at `path` and every file it refers to, read as `options` say.
+pub fn explain_file(path: &Path, options: &Options) -> Vec<Diagnostic> {
+    let mut diags = Diagnostics::default();
+    match load::load_file(path, &options.refs, &mut diags) {
+        Some(doc) => lower::lower_explained(&doc, &mut diags, options.strict).1,
+        None => Vec::new(),
+    }
+}
+
 /// Lowers the document and applies [`Config::tailor`]: the IR that [`generate`] emits, the
 /// warnings, and the extra derives by type.
 pub fn lower_and_tailor(

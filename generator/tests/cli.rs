@@ -120,3 +120,46 @@ fn generate_then_check_and_the_exit_codes_of_failures() {
     let output = oagen(&["generate", "/nonexistent/openapi.yaml", "--out", out]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// `--explain` prints the notes of what was not generated where it might be expected, and
+/// `--strict` turns a broken item (here a schema with a dangling reference, otherwise left
+/// out with a warning) into an error: the two options wired from other issues into the
+/// command.
+#[test]
+fn explain_prints_notes_and_strict_refuses_local_damage() {
+    let dir = scratch("explain_strict");
+    let spec = dir.join("openapi.yaml");
+    fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: { title: Notes, version: 1.0.0 }\npaths:\n  /widgets:\n    get:\n      operationId: listWidgets\n      parameters:\n        - { name: page, in: query, schema: { type: integer } }\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: { type: array, items: { type: string } }\ncomponents:\n  schemas:\n    Broken:\n      type: object\n      properties:\n        part: { $ref: '#/components/schemas/Missing' }\n",
+    )
+    .expect("writable");
+    let out = dir.join("client");
+    let (spec, out) = (spec.to_str().unwrap(), out.to_str().unwrap());
+
+    let plain = oagen(&["generate", spec, "--out", out, "-q"]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    assert!(
+        !stderr(&plain).contains("looks paginated"),
+        "{}",
+        stderr(&plain)
+    );
+    assert!(
+        stderr(&plain).contains("Broken"),
+        "the damage is a warning: {}",
+        stderr(&plain)
+    );
+
+    let explained = oagen(&["check", spec, "--out", out, "--explain", "-q"]);
+    assert_eq!(explained.status.code(), Some(0), "{}", stderr(&explained));
+    assert!(
+        stderr(&explained).contains("#/paths/~1widgets/get")
+            && stderr(&explained).contains("looks paginated"),
+        "{}",
+        stderr(&explained)
+    );
+
+    let strict = oagen(&["check", spec, "--out", out, "--strict"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", stderr(&strict));
+    assert!(stderr(&strict).contains("Missing"), "{}", stderr(&strict));
+}

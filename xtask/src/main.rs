@@ -64,17 +64,12 @@ fn main() -> ExitCode {
         }
     };
     if explain {
-        match std::fs::read(&job.spec) {
-            Ok(bytes) => {
-                let notes = oagen::explain(&bytes);
-                if !notes.is_empty() {
-                    eprintln!(
-                        "{}",
-                        oagen::render_diagnostics(&notes, &job.config.spec_name)
-                    );
-                }
-            }
-            Err(err) => eprintln!("error: cannot read {}: {err}", job.spec.display()),
+        let notes = oagen::explain_file(&job.spec, &job.options);
+        if !notes.is_empty() {
+            eprintln!(
+                "{}",
+                oagen::render_diagnostics(&notes, &job.config.spec_name)
+            );
         }
     }
     let started = std::time::Instant::now();

@@ -153,14 +153,12 @@ fn run(mode: Mode, args: &ArgMatches) -> ExitCode {
         job.options.strict = true;
     }
     if args.get_flag("explain") {
-        if let Ok(bytes) = std::fs::read(spec) {
-            let notes = oagen::explain(&bytes);
-            if !notes.is_empty() {
-                eprintln!(
-                    "{}",
-                    oagen::render_diagnostics(&notes, &job.config.spec_name)
-                );
-            }
+        let notes = oagen::explain_file(spec, &job.options);
+        if !notes.is_empty() {
+            eprintln!(
+                "{}",
+                oagen::render_diagnostics(&notes, &job.config.spec_name)
+            );
         }
     }
     let say = |line: String| {
