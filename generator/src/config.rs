@@ -469,6 +469,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_document_section_becomes_the_reading_options() {
+        let file = ConfigFile::parse(
+            "[document]\nstrict = true\nallow-outside-root = true\nurls = { \"https://example.com/s/\" = \"schemas\" }\n",
+            "oagen.toml",
+        )
+        .expect("valid");
+        let options = file.options(Path::new("/repo/api"));
+        assert!(options.strict && options.refs.allow_outside_root);
+        assert_eq!(
+            options.refs.url_map,
+            vec![(
+                "https://example.com/s/".to_owned(),
+                PathBuf::from("/repo/api/schemas")
+            )]
+        );
+        let none = ConfigFile::default().options(Path::new("/repo"));
+        assert!(!none.strict && !none.refs.allow_outside_root && none.refs.url_map.is_empty());
+        let err = ConfigFile::parse("[document]\nstrikt = true\n", "oagen.toml")
+            .expect_err("unknown key");
+        assert!(err.0.contains("strikt"), "{}", err.0);
+    }
+
+    #[test]
     fn the_documented_example_parses() {
         let text = include_str!("config.rs")
             .lines()
