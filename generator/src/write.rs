@@ -83,7 +83,7 @@ pub enum Staleness {
 }
 
 impl fmt::Display for Staleness {
-    /// What a "stale: <file> ..." line says of the file.
+    /// What a `stale: FILE ...` line says of the file.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Staleness::Missing => "is missing",
