@@ -16,6 +16,7 @@
 //! also be compiled as a module of another crate (the fixture tests do that).
 
 mod client;
+mod defaults;
 mod derives;
 mod manifest;
 mod markdown;
@@ -24,6 +25,7 @@ mod paginate;
 mod readme;
 mod types;
 mod unions;
+mod validate;
 mod webhooks;
 
 use std::collections::BTreeSet;

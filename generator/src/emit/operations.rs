@@ -485,7 +485,7 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
             };
             // Constraints are checked on what the user built, before anything is sent.
             let set = match body.kind.ty() {
-                Some(ty) if super::types::validates(cx, ty) => {
+                Some(ty) if super::validate::validates(cx, ty) => {
                     quote!(request.validate(#value); #set)
                 }
                 _ => set,

@@ -2,13 +2,12 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::Value;
 
 use super::unions::{tagged_item, union_item};
 use super::{Conversion, Cx, Place, doc_attrs};
 use crate::ir::{
-    Access, Constraint, Deprecation, Enum, EnumRepr, Field, Presence, Scalar, Struct, TypeDef,
-    TypeId, TypeKind, TypeRef,
+    Access, Deprecation, Enum, EnumRepr, Field, Presence, Struct, TypeDef, TypeId, TypeKind,
+    TypeRef,
 };
 use crate::naming::unraw;
 
@@ -19,7 +18,7 @@ pub(super) fn types_rs(cx: &Cx<'_>) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(index, def)| type_item(cx, TypeId(index), def));
-    let defaults = defaults_module(cx);
+    let defaults = super::defaults::defaults_module(cx);
     quote! {
         #(#items)*
         #defaults
@@ -36,7 +35,7 @@ fn type_item(cx: &Cx<'_>, id: TypeId, def: &TypeDef) -> TokenStream {
         // After the docs, in a `#[derive]` of their own.
         item = type_definition(cx, def, &quote!(#docs #derives), &name);
     }
-    let validate = validate_item(cx, def, &name);
+    let validate = super::validate::validate_item(cx, def, &name);
     quote!(#item #validate)
 }
 
@@ -47,249 +46,6 @@ fn deprecated_attr(deprecation: Deprecation) -> TokenStream {
         Deprecation::Deprecated => quote!(#[deprecated]),
         Deprecation::Current => quote!(),
     }
-}
-
-/// Whether `validate()` of a value of `ty` can fail, so that it is worth calling: named
-/// types that can (aliases through their target), and lists, maps and options of those.
-pub(super) fn validates(cx: &Cx<'_>, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(id) => cx.can_fail.get(id.0).copied().unwrap_or(true),
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            validates(cx, inner)
-        }
-        TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => false,
-    }
-}
-
-/// `impl oagen_runtime::Validate`: the constraints of each field, then the values inside.
-fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Ident) -> TokenStream {
-    let result = cx.prelude(Place::Types, "Result");
-    let body = match &def.kind {
-        TypeKind::Alias(_) => return quote!(),
-        TypeKind::Newtype(inner) if validates(cx, inner) => {
-            quote!(oagen_runtime::Validate::validate(&self.0))
-        }
-        TypeKind::Newtype(_) => quote!(),
-        TypeKind::Struct(s) => {
-            let checks: Vec<TokenStream> = s
-                .fields
-                .iter()
-                .map(|field| field_checks(cx, field))
-                .collect();
-            let additional = match &s.additional {
-                Some(a) if validates(cx, &a.ty) => {
-                    let ident = format_ident!("{}", a.rust_name);
-                    quote!(oagen_runtime::Validate::validate(&self.#ident)?;)
-                }
-                _ => quote!(),
-            };
-            let alternatives = s
-                .alternatives
-                .as_ref()
-                .map(|a| alternatives_check(s, a))
-                .unwrap_or_default();
-            if checks.iter().all(TokenStream::is_empty)
-                && additional.is_empty()
-                && alternatives.is_empty()
-            {
-                quote!()
-            } else {
-                quote!(#(#checks)* #additional #alternatives Ok(()))
-            }
-        }
-        TypeKind::Enum(e) => {
-            let fallback = format_ident!("{}", e.fallback);
-            quote! {
-                match self {
-                    Self::#fallback(value) => Err(oagen_runtime::ValidationError::new(
-                        format!("`{value}`, which is not one of the values the API allows (enum)"),
-                    )),
-                    _ => Ok(()),
-                }
-            }
-        }
-        TypeKind::Union(u) if !u.variants.iter().any(|v| validates(cx, &v.ty)) => quote!(),
-        TypeKind::Union(u) => {
-            let arms = u.variants.iter().map(|v| {
-                let ident = format_ident!("{}", v.rust_name);
-                if validates(cx, &v.ty) {
-                    quote!(Self::#ident(value) => oagen_runtime::Validate::validate(value),)
-                } else {
-                    quote!(Self::#ident(_) => Ok(()),)
-                }
-            });
-            quote!(match self { #(#arms)* })
-        }
-        TypeKind::Tagged(t) if !t.variants.iter().any(|v| validates(cx, &v.ty)) => quote!(),
-        TypeKind::Tagged(t) => {
-            let fallback = format_ident!("{}", t.fallback);
-            let arms = t.variants.iter().map(|v| {
-                let ident = format_ident!("{}", v.rust_name);
-                if validates(cx, &v.ty) {
-                    quote!(Self::#ident(value) => oagen_runtime::Validate::validate(value),)
-                } else {
-                    quote!(Self::#ident(_) => Ok(()),)
-                }
-            });
-            quote!(match self { #(#arms)* Self::#fallback(_) => Ok(()), })
-        }
-    };
-    // Nothing to check: the trait's default method (always valid) does.
-    if body.is_empty() {
-        return quote!(impl oagen_runtime::Validate for #name {});
-    }
-    quote! {
-        impl oagen_runtime::Validate for #name {
-            fn validate(&self) -> #result<(), oagen_runtime::ValidationError> {
-                #body
-            }
-        }
-    }
-}
-
-/// Checks of `value` (a reference), each error turned by `wrap` (an expression of `e`).
-/// `depth` counts the lists around `value` (each has its own index binding).
-fn constraint_checks(
-    constraints: &[Constraint],
-    wrap: &TokenStream,
-    depth: usize,
-) -> Vec<TokenStream> {
-    constraints
-        .iter()
-        .map(|constraint| {
-            let call = match constraint {
-                Constraint::MinLength(n) => {
-                    let n = Literal::u64_unsuffixed(*n);
-                    quote!(min_length(value, #n))
-                }
-                Constraint::MaxLength(n) => {
-                    let n = Literal::u64_unsuffixed(*n);
-                    quote!(max_length(value, #n))
-                }
-                Constraint::Pattern(p) => quote!(pattern(value, #p)),
-                Constraint::Minimum { bound, exclusive } => {
-                    let bound = Literal::f64_unsuffixed(*bound);
-                    quote!(minimum(*value, #bound, #exclusive))
-                }
-                Constraint::Maximum { bound, exclusive } => {
-                    let bound = Literal::f64_unsuffixed(*bound);
-                    quote!(maximum(*value, #bound, #exclusive))
-                }
-                Constraint::MinItems(n) => {
-                    let n = Literal::u64_unsuffixed(*n);
-                    quote!(min_items(value, #n))
-                }
-                Constraint::MaxItems(n) => {
-                    let n = Literal::u64_unsuffixed(*n);
-                    quote!(max_items(value, #n))
-                }
-                Constraint::UniqueItems => quote!(unique_items(value)),
-                Constraint::Items(inner) => {
-                    let index = format_ident!("index{}", depth);
-                    let checks = constraint_checks(
-                        inner,
-                        &quote!({ let e = e.at_index(#index); #wrap }),
-                        depth + 1,
-                    );
-                    return quote! {
-                        for (#index, value) in value.iter().enumerate() {
-                            #(#checks)*
-                        }
-                    };
-                }
-            };
-            quote!(oagen_runtime::validate::#call.map_err(|e| #wrap)?;)
-        })
-        .collect()
-}
-
-/// `oneOf`/`anyOf` of `required` lists: how many of the sets of fields are all present.
-fn alternatives_check(s: &Struct, alternatives: &crate::ir::RequiredAlternatives) -> TokenStream {
-    let sets = alternatives.sets.iter().map(|set| {
-        let present: Vec<TokenStream> = set
-            .iter()
-            .filter_map(|wire| s.fields.iter().find(|f| f.wire_name == *wire))
-            .filter(|f| f.presence == Presence::Optional)
-            .map(|f| {
-                let ident = format_ident!("{}", f.rust_name);
-                quote!(self.#ident.is_some())
-            })
-            .collect();
-        if present.is_empty() {
-            quote!(true)
-        } else {
-            quote!(#(#present)&&*)
-        }
-    });
-    let described = alternatives
-        .sets
-        .iter()
-        .map(|set| {
-            let names: Vec<String> = set
-                .iter()
-                .map(|n| format!("`{}`", n.replace('`', "'")))
-                .collect();
-            names.join(" and ")
-        })
-        .collect::<Vec<_>>()
-        .join(", or ");
-    let (test, rule) = if alternatives.exactly_one {
-        (
-            quote!(complete != 1),
-            format!(
-                "missing, or set together with, the fields of exactly one of: {described} (oneOf)"
-            ),
-        )
-    } else {
-        (
-            quote!(complete == 0),
-            format!("missing the fields of at least one of: {described} (anyOf)"),
-        )
-    };
-    let rule = super::escape_controls(&rule);
-    quote! {
-        let complete = [#(#sets),*].iter().filter(|set| **set).count();
-        if #test {
-            return Err(oagen_runtime::ValidationError::new(#rule));
-        }
-    }
-}
-
-/// The checks of one field: its constraints on its value (when set and not null), then the
-/// constraints of the values it holds.
-fn field_checks(cx: &Cx<'_>, field: &Field) -> TokenStream {
-    let ident = format_ident!("{}", field.rust_name);
-    let wire = &field.wire_name;
-    let checks = constraint_checks(&field.constraints, &quote!(e.within(#wire)), 0);
-    let own = if checks.is_empty() {
-        quote!()
-    } else {
-        let nullable = matches!(field.ty, TypeRef::Nullable(_));
-        match (field.presence, nullable) {
-            (Presence::Required, false) => quote!({ let value = &self.#ident; #(#checks)* }),
-            (Presence::Required, true) | (Presence::Optional, false) => {
-                quote!(if let Some(value) = &self.#ident { #(#checks)* })
-            }
-            (Presence::Optional, true) => {
-                quote!(if let Some(Some(value)) = &self.#ident { #(#checks)* })
-            }
-        }
-    };
-    let write_only = if field.access == Access::WriteOnlyRequired {
-        quote! {
-            if self.#ident.is_none() {
-                return Err(oagen_runtime::ValidationError::new("missing (required in requests)").within(#wire));
-            }
-        }
-    } else {
-        quote!()
-    };
-    let inner = if validates(cx, &field.ty) {
-        quote!(oagen_runtime::Validate::validate(&self.#ident).map_err(|e| e.within(#wire))?;)
-    } else {
-        quote!()
-    };
-    quote!(#write_only #own #inner)
 }
 
 fn type_definition(
@@ -323,7 +79,7 @@ fn type_definition(
 }
 
 /// The Rust type of a field: presence and nullability together decide the `Option`s.
-fn field_type(cx: &Cx<'_>, field: &Field) -> TokenStream {
+pub(super) fn field_type(cx: &Cx<'_>, field: &Field) -> TokenStream {
     let ty = cx.ty(Place::Types, &field.ty, field.boxing);
     match field.presence {
         Presence::Required => ty,
@@ -715,106 +471,4 @@ fn integer_enum_item(docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) ->
             }
         }
     }
-}
-
-/// Functions that serde calls for fields whose key is absent but which have a default.
-fn defaults_module(cx: &Cx<'_>) -> TokenStream {
-    let functions: Vec<TokenStream> = cx
-        .api
-        .types
-        .iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Struct(s) => Some(s.fields.iter()),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|field| {
-            let default = field.default.as_ref()?;
-            let function = format_ident!("{}", default.function);
-            let ty = field_type(cx, field);
-            let nullable = matches!(field.ty, TypeRef::Nullable(_));
-            let value = match literal(cx, &default.value, field.ty.non_null()) {
-                Some(value) if nullable => quote!(Some(Some(#value))),
-                Some(value) => quote!(Some(#value)),
-                None => {
-                    let text = default.value.to_string();
-                    if nullable {
-                        quote!(serde_json::from_str(#text).ok().map(Some))
-                    } else {
-                        quote!(serde_json::from_str(#text).ok())
-                    }
-                }
-            };
-            Some(quote! {
-                pub(super) fn #function() -> #ty {
-                    #value
-                }
-            })
-        })
-        .collect();
-    if functions.is_empty() {
-        return quote!();
-    }
-    quote! {
-        /// Defaults that the API description gives for absent fields, applied when decoding.
-        mod defaults {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #(#functions)*
-        }
-    }
-}
-
-fn literal(cx: &Cx<'_>, value: &Value, ty: &TypeRef) -> Option<TokenStream> {
-    Some(match (ty, value) {
-        (TypeRef::Scalar(Scalar::Bool), Value::Bool(b)) => quote!(#b),
-        (TypeRef::Scalar(Scalar::String), Value::String(s)) => {
-            let string = cx.prelude(Place::Types, "String");
-            quote!(#string::from(#s))
-        }
-        (TypeRef::Scalar(Scalar::I32), Value::Number(n)) => {
-            let n = Literal::i32_unsuffixed(i32::try_from(n.as_i64()?).ok()?);
-            quote!(#n)
-        }
-        (TypeRef::Scalar(Scalar::I64), Value::Number(n)) => {
-            let n = Literal::i64_unsuffixed(n.as_i64()?);
-            quote!(#n)
-        }
-        (TypeRef::Scalar(Scalar::U32), Value::Number(n)) => {
-            let n = Literal::u32_unsuffixed(u32::try_from(n.as_u64()?).ok()?);
-            quote!(#n)
-        }
-        (TypeRef::Scalar(Scalar::U64), Value::Number(n)) => {
-            let n = Literal::u64_unsuffixed(n.as_u64()?);
-            quote!(#n)
-        }
-        (TypeRef::Named(id), value) => {
-            let TypeKind::Enum(e) = &cx.api.type_def(*id).kind else {
-                return None;
-            };
-            let wire = match (e.repr, value) {
-                (EnumRepr::String, Value::String(s)) => s.clone(),
-                (EnumRepr::Integer, Value::Number(n)) if n.is_i64() => n.to_string(),
-                _ => return None,
-            };
-            let ty = cx.ty(Place::Types, ty, crate::ir::Boxing::Inline);
-            let variant = e.variants.iter().find(|v| v.wire_value == wire)?;
-            let variant = format_ident!("{}", variant.rust_name);
-            quote!(#ty::#variant)
-        }
-        (TypeRef::Scalar(scalar @ (Scalar::DateTime | Scalar::Date)), Value::String(s)) => {
-            let ty = cx.scalar(Place::Types, *scalar);
-            quote!(#ty::from(#s))
-        }
-        (TypeRef::Scalar(Scalar::F32), Value::Number(n)) => {
-            let n = Literal::f32_unsuffixed(n.as_f64()? as f32);
-            quote!(#n)
-        }
-        (TypeRef::Scalar(Scalar::F64), Value::Number(n)) => {
-            let n = Literal::f64_unsuffixed(n.as_f64()?);
-            quote!(#n)
-        }
-        _ => return None,
-    })
 }

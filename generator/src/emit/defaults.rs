@@ -1,0 +1,111 @@
+//! The `defaults` module of `types.rs`: functions serde calls for absent keys that have a default.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::types::field_type;
+use super::{Cx, Place};
+use crate::ir::{EnumRepr, Scalar, TypeKind, TypeRef};
+
+/// Functions that serde calls for fields whose key is absent but which have a default.
+pub(super) fn defaults_module(cx: &Cx<'_>) -> TokenStream {
+    let functions: Vec<TokenStream> = cx
+        .api
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct(s) => Some(s.fields.iter()),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|field| {
+            let default = field.default.as_ref()?;
+            let function = format_ident!("{}", default.function);
+            let ty = field_type(cx, field);
+            let nullable = matches!(field.ty, TypeRef::Nullable(_));
+            let value = match literal(cx, &default.value, field.ty.non_null()) {
+                Some(value) if nullable => quote!(Some(Some(#value))),
+                Some(value) => quote!(Some(#value)),
+                None => {
+                    let text = default.value.to_string();
+                    if nullable {
+                        quote!(serde_json::from_str(#text).ok().map(Some))
+                    } else {
+                        quote!(serde_json::from_str(#text).ok())
+                    }
+                }
+            };
+            Some(quote! {
+                pub(super) fn #function() -> #ty {
+                    #value
+                }
+            })
+        })
+        .collect();
+    if functions.is_empty() {
+        return quote!();
+    }
+    quote! {
+        /// Defaults that the API description gives for absent fields, applied when decoding.
+        mod defaults {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #(#functions)*
+        }
+    }
+}
+
+fn literal(cx: &Cx<'_>, value: &Value, ty: &TypeRef) -> Option<TokenStream> {
+    Some(match (ty, value) {
+        (TypeRef::Scalar(Scalar::Bool), Value::Bool(b)) => quote!(#b),
+        (TypeRef::Scalar(Scalar::String), Value::String(s)) => {
+            let string = cx.prelude(Place::Types, "String");
+            quote!(#string::from(#s))
+        }
+        (TypeRef::Scalar(Scalar::I32), Value::Number(n)) => {
+            let n = Literal::i32_unsuffixed(i32::try_from(n.as_i64()?).ok()?);
+            quote!(#n)
+        }
+        (TypeRef::Scalar(Scalar::I64), Value::Number(n)) => {
+            let n = Literal::i64_unsuffixed(n.as_i64()?);
+            quote!(#n)
+        }
+        (TypeRef::Scalar(Scalar::U32), Value::Number(n)) => {
+            let n = Literal::u32_unsuffixed(u32::try_from(n.as_u64()?).ok()?);
+            quote!(#n)
+        }
+        (TypeRef::Scalar(Scalar::U64), Value::Number(n)) => {
+            let n = Literal::u64_unsuffixed(n.as_u64()?);
+            quote!(#n)
+        }
+        (TypeRef::Named(id), value) => {
+            let TypeKind::Enum(e) = &cx.api.type_def(*id).kind else {
+                return None;
+            };
+            let wire = match (e.repr, value) {
+                (EnumRepr::String, Value::String(s)) => s.clone(),
+                (EnumRepr::Integer, Value::Number(n)) if n.is_i64() => n.to_string(),
+                _ => return None,
+            };
+            let ty = cx.ty(Place::Types, ty, crate::ir::Boxing::Inline);
+            let variant = e.variants.iter().find(|v| v.wire_value == wire)?;
+            let variant = format_ident!("{}", variant.rust_name);
+            quote!(#ty::#variant)
+        }
+        (TypeRef::Scalar(scalar @ (Scalar::DateTime | Scalar::Date)), Value::String(s)) => {
+            let ty = cx.scalar(Place::Types, *scalar);
+            quote!(#ty::from(#s))
+        }
+        (TypeRef::Scalar(Scalar::F32), Value::Number(n)) => {
+            let n = Literal::f32_unsuffixed(n.as_f64()? as f32);
+            quote!(#n)
+        }
+        (TypeRef::Scalar(Scalar::F64), Value::Number(n)) => {
+            let n = Literal::f64_unsuffixed(n.as_f64()?);
+            quote!(#n)
+        }
+        _ => return None,
+    })
+}
