@@ -11,7 +11,7 @@ mod date;
 mod error;
 mod form;
 mod multipart;
-pub mod nullable;
+mod nullable;
 mod paginate;
 mod redirect;
 mod request;
@@ -34,6 +34,7 @@ pub use error::{
 };
 pub use form::QueryStyle;
 pub use multipart::{File, Multipart};
+pub use nullable::Nullable;
 pub use paginate::{Items, PageRef, Pages, Paging};
 pub use request::{BoxFuture, CallOptions, Endpoint, Joined, Request, Response, decode_json};
 pub use retry::RetryPolicy;

@@ -87,6 +87,12 @@ impl<T: Validate> Validate for Option<T> {
     }
 }
 
+impl<T: Validate> Validate for crate::Nullable<T> {
+    fn validate(&self) -> Result<(), ValidationError> {
+        self.as_ref().map_or(Ok(()), Validate::validate)
+    }
+}
+
 impl<T: Validate> Validate for Vec<T> {
     fn validate(&self) -> Result<(), ValidationError> {
         self.iter()
