@@ -23,8 +23,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut chunks = client.create_chat_completion(&request).stream().await?;
     while let Some(event) = chunks.try_next().await? {
         for choice in &event.data.choices {
-            let text = choice.delta.as_ref().and_then(|d| d.content.clone());
-            print!("{}", text.flatten().unwrap_or_default());
+            let text = choice.delta.as_ref().and_then(|d| d.content.as_deref());
+            print!("{}", text.unwrap_or_default());
         }
     }
 

@@ -179,7 +179,7 @@ async fn multipart_sends_a_part_per_field() {
     .attachments(vec![File::new(&b"\x00\x01"[..]).content_type("image/png")])
     .labels(vec!["a".to_owned(), "b".to_owned()])
     .settings(UploadBodySettings::new().retain_days(30));
-    body.comment = Some(None); // null: not sent (a multipart body has no null)
+    body.comment = oagen_runtime::Nullable::Null; // null: not sent (a multipart body has no null)
     client(&server)
         .upload(&body)
         .await

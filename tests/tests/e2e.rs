@@ -96,29 +96,29 @@ async fn create_customer_sends_the_body_and_decodes_the_reference_response() {
         "123e4567-e89b-12d3-a456-426614174000"
     );
     assert_eq!(customer.customer_name, "Acme Corporation");
-    assert_eq!(customer.email, Some(Some("billing@acme.com".to_owned())));
-    assert_eq!(customer.phone_number, Some(Some("+1-555-0100".to_owned())));
+    assert_eq!(customer.email, Some("billing@acme.com".to_owned()));
+    assert_eq!(customer.phone_number, Some("+1-555-0100".to_owned()));
     // Required but nullable, and absent from the example: decodes as null.
     assert_eq!(customer.external_id, None);
     let address = &customer.address;
-    assert_eq!(address.line1, Some(Some("123 Business Ave".to_owned())));
+    assert_eq!(address.line1, Some("123 Business Ave".to_owned()));
     assert_eq!(address.line2, None);
     assert_eq!(address.line3, None);
-    assert_eq!(address.city, Some(Some("San Francisco".to_owned())));
-    assert_eq!(address.state, Some(Some("CA".to_owned())));
-    assert_eq!(address.zip_code, Some(Some("94102".to_owned())));
-    assert_eq!(address.country, Some(Some("United States".to_owned())));
-    assert_eq!(address.country_code, Some(Some("US".to_owned())));
-    assert_eq!(address.validation_status, Some(Some("valid".to_owned())));
+    assert_eq!(address.city, Some("San Francisco".to_owned()));
+    assert_eq!(address.state, Some("CA".to_owned()));
+    assert_eq!(address.zip_code, Some("94102".to_owned()));
+    assert_eq!(address.country, Some("United States".to_owned()));
+    assert_eq!(address.country_code, Some("US".to_owned()));
+    assert_eq!(address.validation_status, Some("valid".to_owned()));
     assert_eq!(address.connector_validation, None);
-    assert_eq!(customer.tax_info, Some(Some(Vec::new())));
+    assert_eq!(customer.tax_info, Some(Vec::new()));
     let custom_data: Value = Value::Object(customer.custom_data.clone());
     assert_eq!(
         custom_data,
         json!({"industry": "Technology", "company_size": "50-200"})
     );
-    assert_eq!(customer.communications_enabled, Some(Some(true)));
-    assert_eq!(customer.auto_charge_enabled, Some(Some(true)));
+    assert_eq!(customer.communications_enabled, Some(true));
+    assert_eq!(customer.auto_charge_enabled, Some(true));
     assert_eq!(customer.ship_to_address, None);
     assert_eq!(customer.custom_attributes, None);
     assert_eq!(customer.business_entity_id, None);
@@ -147,9 +147,10 @@ async fn defaults_apply_when_the_server_omits_a_field() {
         "communications_enabled": null,
     });
     let customer: CreateCustomerResponseSchema = serde_json::from_value(body).expect("decodes");
-    // Absent: the documented default (true). Explicitly null: null.
-    assert_eq!(customer.auto_charge_enabled, Some(Some(true)));
-    assert_eq!(customer.communications_enabled, Some(None));
+    // Absent: the documented default (true). Explicitly null: no value (a type that is only
+    // received reads absent and null alike).
+    assert_eq!(customer.auto_charge_enabled, Some(true));
+    assert_eq!(customer.communications_enabled, None);
 }
 
 #[tokio::test]
@@ -200,7 +201,7 @@ async fn full_create_request_encodes_every_field() {
                 .expect("uuid"),
         );
     // An explicit null, distinct from leaving the field out.
-    request.email = Some(None);
+    request.email = oagen_runtime::Nullable::Null;
     client_for(&server)
         .await
         .create_customer(&request)
@@ -225,9 +226,9 @@ async fn get_customer_puts_the_id_in_the_path() {
         .expect("the call succeeds");
     assert_eq!(customer.id.to_string(), id);
     assert_eq!(customer.external_id.as_deref(), Some("sf-001"));
-    assert_eq!(customer.address.zip_code, Some(Some("94102".to_owned())));
+    assert_eq!(customer.address.zip_code, Some("94102".to_owned()));
     // A date-time without an offset decodes, keeps its text, and has a wall-clock view.
-    let created_at = customer.created_at.flatten().expect("created_at is set");
+    let created_at = customer.created_at.expect("created_at is set");
     assert_eq!(created_at.as_str(), "2023-01-01T00:00:00");
     assert_eq!(
         created_at.civil(),
@@ -250,7 +251,7 @@ async fn update_customer_sends_only_what_was_set_and_explicit_nulls() {
         .await;
 
     let mut patch = UpdateCustomerRequestSchema::new().customer_name("Acme Corp");
-    patch.phone_number = Some(None);
+    patch.phone_number = oagen_runtime::Nullable::Null;
     client_for(&server)
         .await
         .update_customer(id, &patch)
@@ -289,9 +290,9 @@ async fn list_customers_encodes_query_and_header_parameters() {
         .await
         .expect("the call succeeds");
     assert_eq!(page.results.len(), 1);
-    assert_eq!(page.next, Some(Some("next-cursor".to_owned())));
-    assert_eq!(page.previous, Some(None));
-    assert_eq!(page.total_count, Some(Some(1)));
+    assert_eq!(page.next, Some("next-cursor".to_owned()));
+    assert_eq!(page.previous, None);
+    assert_eq!(page.total_count, Some(1));
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Behaviour of generated types that snapshots cannot show: how they decode and encode.
 //! Each test uses the code generated from one fixture (`oagen_tests::fixture_<name>`).
 
+use oagen_runtime::Nullable;
 use serde_json::{Value, json};
 
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(value: Value) -> (T, Value) {
@@ -114,7 +115,7 @@ mod constraints {
                 "`code` is not matched by the pattern `^[A-Z]{3}$`",
             ),
             (
-                with(|a| a.nickname = Some(Some("toolong".into()))),
+                with(|a| a.nickname = Nullable::Value("toolong".into())),
                 "`nickname` is longer than 5 characters (maxLength)",
             ),
             (valid().age(17), "`age` is below 18 (minimum)"),
@@ -159,7 +160,7 @@ mod constraints {
             assert_eq!(err.to_string(), message);
         }
         // Null and absent are not checked; a pattern `regex` cannot read is not either.
-        assert_eq!(with(|a| a.nickname = Some(None)).validate(), Ok(()));
+        assert_eq!(with(|a| a.nickname = Nullable::Null).validate(), Ok(()));
         assert_eq!(valid().lookahead("admin").validate(), Ok(()));
     }
 
@@ -221,21 +222,18 @@ mod integer_enum_and_const {
 
 mod deprecated_and_access {
     use super::*;
-    use oagen_tests::fixture_deprecated_and_access::types::User;
+    use oagen_tests::fixture_deprecated_and_access::types::{User, UserRequest};
 
     #[test]
-    fn read_only_is_received_never_sent_and_write_only_is_sent_never_required() {
+    fn read_only_is_received_and_kept_and_write_only_is_required_when_sent() {
+        // Received: the required read-only `id` is plain, the write-only `password` optional,
+        // and everything decoded is encoded back.
         let (user, encoded): (User, _) = round_trip(json!({"id": "u1", "name": "Ann"}));
-        assert_eq!(user.id.as_deref(), Some("u1"));
+        assert_eq!(user.id, "u1");
         assert_eq!(user.password, None);
-        assert_eq!(encoded, json!({"name": "Ann"}));
-        // Required in requests: checked before sending.
-        let missing = oagen_runtime::Validate::validate(&User::new("Ann")).unwrap_err();
-        assert_eq!(
-            missing.to_string(),
-            "`password` is missing (required in requests)"
-        );
-        let request = User::new("Ann").password("secret");
+        assert_eq!(encoded, json!({"id": "u1", "name": "Ann"}));
+        // Sent: no `id` at all, the required write-only `password` a constructor argument.
+        let request = UserRequest::new("Ann", "secret");
         assert_eq!(oagen_runtime::Validate::validate(&request), Ok(()));
         assert_eq!(
             serde_json::to_value(&request).unwrap(),
@@ -296,7 +294,7 @@ mod defaults {
         assert_eq!(settings.tags, Some(vec!["a".to_owned(), "b".to_owned()]));
         assert_eq!(settings.limits.and_then(|l| l.max), Some(10));
         assert_eq!(
-            settings.since.flatten().map(|d| d.to_string()).as_deref(),
+            settings.since.as_ref().map(|d| d.to_string()).as_deref(),
             Some("2024-01-01")
         );
         // A default that does not decode into its type leaves the field unset.
@@ -305,7 +303,7 @@ mod defaults {
         let settings: Settings =
             serde_json::from_value(json!({"level": "low", "since": null})).expect("decodes");
         assert_eq!(settings.level, Some(Level::Low));
-        assert_eq!(settings.since, Some(None));
+        assert_eq!(settings.since, Nullable::Null);
     }
 }
 

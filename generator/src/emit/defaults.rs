@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::types::field_type;
+use super::fields::{Repr, field_type, repr, stored};
 use super::{Cx, Place};
 use crate::ir::{EnumRepr, Scalar, TypeKind, TypeRef};
 
@@ -15,22 +15,22 @@ pub(super) fn defaults_module(cx: &Cx<'_>) -> TokenStream {
         .types
         .iter()
         .filter_map(|def| match &def.kind {
-            TypeKind::Struct(s) => Some(s.fields.iter()),
+            TypeKind::Struct(s) => Some(s.fields.iter().map(|field| (def.direction, field))),
             _ => None,
         })
         .flatten()
-        .filter_map(|field| {
+        .filter_map(|(direction, field)| {
             let default = field.default.as_ref()?;
             let function = format_ident!("{}", default.function);
-            let ty = field_type(cx, field);
-            let nullable = matches!(field.ty, TypeRef::Nullable(_));
+            let ty = field_type(cx, direction, field);
+            let repr = repr(direction, field);
             let value = match literal(cx, &default.value, field.ty.non_null()) {
-                Some(value) if nullable => quote!(Some(Some(#value))),
-                Some(value) => quote!(Some(#value)),
+                Some(value) => stored(repr, value),
                 None => {
                     let text = default.value.to_string();
-                    if nullable {
-                        quote!(serde_json::from_str(#text).ok().map(Some))
+                    if repr == Repr::Nullable {
+                        // `null` is `Null`; a default that does not decode is left out.
+                        quote!(serde_json::from_str(#text).unwrap_or_default())
                     } else {
                         quote!(serde_json::from_str(#text).ok())
                     }

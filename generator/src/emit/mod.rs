@@ -18,6 +18,7 @@
 mod client;
 mod defaults;
 mod derives;
+mod fields;
 mod manifest;
 mod markdown;
 mod operations;
@@ -362,12 +363,12 @@ fn sanitize_markdown(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Which types can fail `validate()`: those with constraints of their own (a constrained or
-/// write-only-required field, required-field alternatives, an enum's unknown values), and
+/// Which types can fail `validate()`: those with constraints of their own (a constrained
+/// field, required-field alternatives, an enum's unknown values), and
 /// every type that holds one of those, found by walking the references backwards (linear in
 /// the size of the type table).
 fn can_fail(api: &Api) -> Vec<bool> {
-    use crate::ir::{Access, TypeKind};
+    use crate::ir::TypeKind;
 
     fn named(ty: &TypeRef, out: &mut Vec<usize>) {
         match ty {
@@ -392,10 +393,7 @@ fn can_fail(api: &Api) -> Vec<bool> {
                 if let Some(additional) = &s.additional {
                     named(&additional.ty, &mut refs);
                 }
-                s.alternatives.is_some()
-                    || s.fields
-                        .iter()
-                        .any(|f| !f.constraints.is_empty() || f.access == Access::WriteOnlyRequired)
+                s.alternatives.is_some() || s.fields.iter().any(|f| !f.constraints.is_empty())
             }
             TypeKind::Enum(_) => true,
             TypeKind::Union(u) => {

@@ -235,18 +235,7 @@ fn multipart(cx: &Cx<'_>, ty: &TypeRef, body: &TokenStream) -> TokenStream {
             ty if textual(ty) => quote!(form.text(#wire, #value);),
             _ => quote!(form.json(#wire, #value);),
         };
-        let nullable = matches!(field.ty, TypeRef::Nullable(_));
-        match (field.presence, nullable) {
-            (Presence::Required, false) => part(quote!(&#body.#ident)),
-            (Presence::Required, true) | (Presence::Optional, false) => {
-                let inner = part(quote!(value));
-                quote!(if let Some(value) = &#body.#ident { #inner })
-            }
-            (Presence::Optional, true) => {
-                let inner = part(quote!(value));
-                quote!(if let Some(Some(value)) = &#body.#ident { #inner })
-            }
-        }
+        super::fields::with_value(field, quote!(#body.#ident), part(quote!(value)))
     });
     quote! {
         let mut form = oagen_runtime::Multipart::new();
@@ -456,7 +445,7 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
         let value = match flag.depth {
             0 => quote!(true),
             1 => quote!(Some(true)),
-            _ => quote!(Some(Some(true))),
+            _ => quote!(oagen_runtime::Nullable::Value(true)),
         };
         quote! {
             let mut body = body.clone();

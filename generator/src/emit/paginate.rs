@@ -50,8 +50,8 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                     quote!(page.#field.as_ref().map_or(0, |items| items.len())),
                 ),
                 _ => (
-                    quote!(page.#field.flatten().unwrap_or_default()),
-                    quote!(page.#field.as_ref().and_then(|items| items.as_ref()).map_or(0, |items| items.len())),
+                    quote!(page.#field.into_option().unwrap_or_default()),
+                    quote!(page.#field.as_ref().map_or(0, |items| items.len())),
                 ),
             };
             (&**item_ty, take, count)
@@ -156,7 +156,7 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                             _ => quote!(u64::try_from(page.#field).ok()),
                         },
                         1 => to_u64(total_ty, quote!(page.#field)),
-                        _ => to_u64(total_ty, quote!(page.#field.flatten())),
+                        _ => to_u64(total_ty, quote!(page.#field.into_option())),
                     };
                     quote!(Some((|page: &#page| #value) as fn(&#page) -> Option<u64>))
                 }
@@ -219,7 +219,7 @@ fn next_url(path: &[crate::ir::PageField]) -> TokenStream {
         let value = match field.depth {
             0 => quote!(&#at.#name),
             1 => quote!(#at.#name.as_ref()?),
-            _ => quote!(#at.#name.as_ref()?.as_ref()?),
+            _ => quote!(#at.#name.as_ref()?),
         };
         steps.push(quote!(let #next = #value;));
         at = quote!(#next);
@@ -228,7 +228,7 @@ fn next_url(path: &[crate::ir::PageField]) -> TokenStream {
     let value = match last.depth {
         0 => quote!(Some(#at.#name.clone())),
         1 => quote!(#at.#name.clone()),
-        _ => quote!(#at.#name.clone().flatten()),
+        _ => quote!(#at.#name.clone().into_option()),
     };
     if steps.is_empty() {
         value
@@ -289,7 +289,7 @@ fn next_cursor(pagination: &Pagination, next: &NextCursor) -> (TokenStream, Stri
             let value = match next.depth {
                 0 => quote!(Some(page.#field.clone())),
                 1 => quote!(page.#field.clone()),
-                _ => quote!(page.#field.clone().flatten()),
+                _ => quote!(page.#field.clone().into_option()),
             };
             (
                 value,
@@ -301,7 +301,7 @@ fn next_cursor(pagination: &Pagination, next: &NextCursor) -> (TokenStream, Stri
             let more = match has_more.depth {
                 0 => quote!(page.#flag),
                 1 => quote!(page.#flag.unwrap_or(false)),
-                _ => quote!(page.#flag.flatten().unwrap_or(false)),
+                _ => quote!(page.#flag.into_option().unwrap_or(false)),
             };
             let items_depth = pagination.items.as_ref().map_or(0, |items| items.depth);
             let items = pagination
@@ -312,15 +312,13 @@ fn next_cursor(pagination: &Pagination, next: &NextCursor) -> (TokenStream, Stri
                 (None, _) => quote!(page.last()),
                 (Some(items), 0) => quote!(page.#items.last()),
                 (Some(items), 1) => quote!(page.#items.as_ref().and_then(|items| items.last())),
-                (Some(items), _) => {
-                    quote!(page.#items.as_ref().and_then(|items| items.as_ref()?.last()))
-                }
+                (Some(items), _) => quote!(page.#items.as_ref().and_then(|items| items.last())),
             };
             let id_field = format_ident!("{}", id.rust_name);
             let id_value = match id.depth {
                 0 => quote!(map(|item| item.#id_field.clone())),
                 1 => quote!(and_then(|item| item.#id_field.clone())),
-                _ => quote!(and_then(|item| item.#id_field.clone().flatten())),
+                _ => quote!(and_then(|item| item.#id_field.clone().into_option())),
             };
             (
                 quote! {

@@ -3,13 +3,12 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::fields::{Repr, deprecated_attr, field_attrs, field_type, repr, setter};
 use super::unions::{tagged_item, union_item};
 use super::{Conversion, Cx, Place, doc_attrs};
 use crate::ir::{
-    Access, Deprecation, Enum, EnumRepr, Field, Presence, Struct, TypeDef, TypeId, TypeKind,
-    TypeRef,
+    Direction, Enum, EnumRepr, Field, Presence, Struct, TypeDef, TypeId, TypeKind, TypeRef,
 };
-use crate::naming::unraw;
 
 pub(super) fn types_rs(cx: &Cx<'_>) -> TokenStream {
     let items = cx
@@ -39,15 +38,6 @@ fn type_item(cx: &Cx<'_>, id: TypeId, def: &TypeDef) -> TokenStream {
     quote!(#item #validate)
 }
 
-/// `#[deprecated]` for an item the document marks `deprecated: true`. (The generated
-/// modules allow deprecated items inside themselves; users see the warning.)
-fn deprecated_attr(deprecation: Deprecation) -> TokenStream {
-    match deprecation {
-        Deprecation::Deprecated => quote!(#[deprecated]),
-        Deprecation::Current => quote!(),
-    }
-}
-
 fn type_definition(
     cx: &Cx<'_>,
     def: &TypeDef,
@@ -55,7 +45,7 @@ fn type_definition(
     name: &proc_macro2::Ident,
 ) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct(s) => struct_item(cx, docs, name, s),
+        TypeKind::Struct(s) => struct_item(cx, docs, name, s, def.direction),
         TypeKind::Enum(e) => enum_item(cx, docs, name, e),
         TypeKind::Union(u) => union_item(cx, docs, name, u),
         TypeKind::Tagged(t) => tagged_item(cx, docs, name, t),
@@ -78,65 +68,20 @@ fn type_definition(
     }
 }
 
-/// The Rust type of a field: presence and nullability together decide the `Option`s.
-pub(super) fn field_type(cx: &Cx<'_>, field: &Field) -> TokenStream {
-    let ty = cx.ty(Place::Types, &field.ty, field.boxing);
-    match field.presence {
-        Presence::Required => ty,
-        Presence::Optional => {
-            let option = cx.prelude(Place::Types, "Option");
-            quote!(#option<#ty>)
-        }
-    }
-}
-
-fn field_attrs(field: &Field) -> TokenStream {
-    let mut serde = Vec::new();
-    if unraw(&field.rust_name) != field.wire_name {
-        let wire = &field.wire_name;
-        serde.push(quote!(rename = #wire));
-    }
-    if field.presence == Presence::Optional {
-        match &field.default {
-            Some(default) => {
-                let path = format!("defaults::{}", default.function);
-                serde.push(quote!(default = #path));
-            }
-            None => serde.push(quote!(default)),
-        }
-        if field.access == Access::ReadOnly {
-            serde.push(quote!(skip_serializing));
-        } else {
-            serde.push(quote!(
-                skip_serializing_if = "::std::option::Option::is_none"
-            ));
-        }
-        if matches!(field.ty, TypeRef::Nullable(_)) {
-            serde.push(quote!(
-                deserialize_with = "oagen_runtime::nullable::deserialize"
-            ));
-        }
-    }
-    if serde.is_empty() {
-        quote!()
-    } else {
-        quote!(#[serde(#(#serde),*)])
-    }
-}
-
 fn struct_item(
     cx: &Cx<'_>,
     docs: &TokenStream,
     name: &proc_macro2::Ident,
     s: &Struct,
+    direction: Direction,
 ) -> TokenStream {
     let fields = s.fields.iter().map(|field| {
         let docs = doc_attrs(&field.docs);
         let deprecated = deprecated_attr(field.docs.deprecated);
         let docs = quote!(#docs #deprecated);
-        let attrs = field_attrs(field);
+        let attrs = field_attrs(direction, field);
         let ident = format_ident!("{}", field.rust_name);
-        let ty = field_type(cx, field);
+        let ty = field_type(cx, direction, field);
         quote! {
             #docs
             #attrs
@@ -200,10 +145,10 @@ fn struct_item(
                     quote!(#ident: #value)
                 }
             }
-            Presence::Optional => {
-                let none = quote!(None);
-                quote!(#ident: #none)
+            Presence::Optional if repr(direction, field) == Repr::Nullable => {
+                quote!(#ident: oagen_runtime::Nullable::Absent)
             }
+            Presence::Optional => quote!(#ident: None),
         }
     });
     let body = if required.is_empty() {
@@ -216,7 +161,10 @@ fn struct_item(
     } else {
         quote!()
     };
-    let setters = s.fields.iter().filter_map(|field| setter(cx, field));
+    let setters = s
+        .fields
+        .iter()
+        .filter_map(|field| setter(cx, direction, field));
     // Every required field is a `const`: `new()` takes nothing, so `Default` is `new()`.
     let default_impl = if !required.is_empty() && params_of.is_empty() {
         quote! {
@@ -273,44 +221,6 @@ fn fixed_value(cx: &Cx<'_>, field: &Field) -> Option<TokenStream> {
         }
         _ => None,
     }
-}
-
-/// `pub fn email(mut self, value: impl Into<String>) -> Self`, for an optional field. A
-/// nullable field's setter sets a value; assign `Some(None)` to the field to send `null`.
-fn setter(cx: &Cx<'_>, field: &Field) -> Option<TokenStream> {
-    let setter = format_ident!("{}", field.setter.as_ref()?);
-    let ident = format_ident!("{}", field.rust_name);
-    let (inner, nullable) = match &field.ty {
-        TypeRef::Nullable(inner) => (&**inner, true),
-        other => (other, false),
-    };
-    let (arg, conversion) = cx.argument(Place::Types, inner, field.boxing);
-    let value = conversion.apply(cx, Place::Types, quote!(value));
-    let stored = if nullable {
-        quote!(Some(Some(#value)))
-    } else {
-        quote!(Some(#value))
-    };
-    let doc = format!(" Sets `{}`.", super::escape_controls(&field.wire_name));
-    let null_doc = if nullable {
-        let line = format!(
-            " To send `null`, assign `Some(None)` to the `{}` field.",
-            unraw(&field.rust_name)
-        );
-        quote!(#[doc = ""] #[doc = #line])
-    } else {
-        quote!()
-    };
-    let deprecated = deprecated_attr(field.docs.deprecated);
-    Some(quote! {
-        #[doc = #doc]
-        #null_doc
-        #deprecated
-        pub fn #setter(mut self, value: #arg) -> Self {
-            self.#ident = #stored;
-            self
-        }
-    })
 }
 
 fn enum_item(cx: &Cx<'_>, docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {

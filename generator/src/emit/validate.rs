@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{Cx, Place};
-use crate::ir::{Access, Constraint, Field, Presence, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Constraint, Field, Presence, Struct, TypeDef, TypeKind, TypeRef};
 
 /// Whether `validate()` of a value of `ty` can fail, so that it is worth calling: named
 /// types that can (aliases through their target), and lists, maps and options of those.
@@ -43,7 +43,7 @@ pub(super) fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Iden
             let alternatives = s
                 .alternatives
                 .as_ref()
-                .map(|a| alternatives_check(s, a))
+                .map(|a| alternatives_check(s, a, def.direction))
                 .unwrap_or_default();
             if checks.iter().all(TokenStream::is_empty)
                 && additional.is_empty()
@@ -161,7 +161,11 @@ fn constraint_checks(
 }
 
 /// `oneOf`/`anyOf` of `required` lists: how many of the sets of fields are all present.
-fn alternatives_check(s: &Struct, alternatives: &crate::ir::RequiredAlternatives) -> TokenStream {
+fn alternatives_check(
+    s: &Struct,
+    alternatives: &crate::ir::RequiredAlternatives,
+    direction: crate::ir::Direction,
+) -> TokenStream {
     let sets = alternatives.sets.iter().map(|set| {
         let present: Vec<TokenStream> = set
             .iter()
@@ -169,7 +173,11 @@ fn alternatives_check(s: &Struct, alternatives: &crate::ir::RequiredAlternatives
             .filter(|f| f.presence == Presence::Optional)
             .map(|f| {
                 let ident = format_ident!("{}", f.rust_name);
-                quote!(self.#ident.is_some())
+                // A key sent as `null` is there.
+                match super::fields::repr(direction, f) {
+                    super::fields::Repr::Nullable => quote!(!self.#ident.is_absent()),
+                    _ => quote!(self.#ident.is_some()),
+                }
             })
             .collect();
         if present.is_empty() {
@@ -221,30 +229,12 @@ fn field_checks(cx: &Cx<'_>, field: &Field) -> TokenStream {
     let own = if checks.is_empty() {
         quote!()
     } else {
-        let nullable = matches!(field.ty, TypeRef::Nullable(_));
-        match (field.presence, nullable) {
-            (Presence::Required, false) => quote!({ let value = &self.#ident; #(#checks)* }),
-            (Presence::Required, true) | (Presence::Optional, false) => {
-                quote!(if let Some(value) = &self.#ident { #(#checks)* })
-            }
-            (Presence::Optional, true) => {
-                quote!(if let Some(Some(value)) = &self.#ident { #(#checks)* })
-            }
-        }
-    };
-    let write_only = if field.access == Access::WriteOnlyRequired {
-        quote! {
-            if self.#ident.is_none() {
-                return Err(oagen_runtime::ValidationError::new("missing (required in requests)").within(#wire));
-            }
-        }
-    } else {
-        quote!()
+        super::fields::with_value(field, quote!(self.#ident), quote!(#(#checks)*))
     };
     let inner = if validates(cx, &field.ty) {
         quote!(oagen_runtime::Validate::validate(&self.#ident).map_err(|e| e.within(#wire))?;)
     } else {
         quote!()
     };
-    quote!(#write_only #own #inner)
+    quote!(#own #inner)
 }

@@ -163,6 +163,35 @@ pub struct TypeDef {
     pub source: String,
     pub docs: Docs,
     pub kind: TypeKind,
+    /// Which ways its values travel (decided in `finish`, once every type and operation
+    /// exists).
+    pub direction: Direction,
+}
+
+/// Which ways the values of a type travel, from where it is reachable: request bodies and
+/// parameters send it; success and error bodies, event streams, webhooks and callbacks
+/// receive it. Decides the shape of its fields: `readOnly` fields exist only in what is
+/// received, `writeOnly` ones are required only in what is sent, and an optional nullable
+/// field keeps absent and `null` apart only where the value can be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Only sent.
+    Request,
+    /// Only received.
+    Response,
+    /// Sent and received (and without `readOnly`/`writeOnly` fields, in itself or in what it
+    /// holds: such a type is split into a response shape and a request shape).
+    Both,
+    /// No operation or event reaches it (a component kept for the user).
+    Unused,
+}
+
+impl Direction {
+    /// Whether an optional, nullable field of such a type tells absent and `null` apart
+    /// (`Nullable<T>`): wherever the value may be sent. Only received, both are `None`.
+    pub fn keeps_null(self) -> bool {
+        !matches!(self, Direction::Response)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -229,16 +258,17 @@ pub struct Field {
     pub access: Access,
 }
 
-/// `readOnly` / `writeOnly`. Both kinds of field are optional in Rust whatever `required`
-/// says (the other direction never carries them); a read-only field has no setter and is
-/// never sent; a write-only field listed in `required` is checked by `validate()`.
+/// `readOnly` / `writeOnly`. `Field::presence` says what `required` says; `finish` then
+/// shapes each type by its `Direction`: a read-only field is left out of types that are sent
+/// and keeps its presence in types that are received; a write-only field keeps its presence
+/// in types that are sent and is optional in types that are received. A type that travels
+/// both ways and holds such fields (itself or through the types it holds) becomes two: the
+/// response shape keeps the schema's name, the request shape is named after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     ReadWrite,
     ReadOnly,
     WriteOnly,
-    /// Write-only and listed in `required`: required in requests.
-    WriteOnlyRequired,
 }
 
 /// A constraint checked by the generated `validate()` (never when decoding).

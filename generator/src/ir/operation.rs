@@ -104,7 +104,9 @@ pub enum NextCursor {
 pub struct PageField {
     pub rust_name: String,
     pub wire_name: String,
-    /// How many `Option`s wrap the value in Rust: one for an optional key, one for `null`.
+    /// How the value is wrapped in Rust: 0 not at all, 1 in an `Option` (optional, or
+    /// nullable), 2 in an `oagen_runtime::Nullable` (optional and nullable in a type that
+    /// keeps `null` apart). Set from the shaped field in `finish`.
     pub depth: u8,
 }
 

@@ -77,6 +77,39 @@ impl Operation {
     }
 }
 
+impl Operation {
+    /// The type references of what the operation sends: parameters and request body.
+    pub fn request_refs(&self) -> Vec<&TypeRef> {
+        let mut refs: Vec<&TypeRef> = self.params.iter().map(|p| &p.ty).collect();
+        refs.extend(self.body.as_ref().and_then(|b| b.kind.ty()));
+        refs
+    }
+
+    /// [`Operation::request_refs`], to change them.
+    pub fn request_refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        let mut refs: Vec<&mut TypeRef> = self.params.iter_mut().map(|p| &mut p.ty).collect();
+        refs.extend(self.body.as_mut().and_then(|b| b.kind.ty_mut()));
+        refs
+    }
+
+    /// The named types of what the operation receives: success bodies, the data of its event
+    /// stream and its error bodies.
+    pub fn response_ids(&self) -> Vec<TypeId> {
+        let mut ids = Vec::new();
+        for ty in self
+            .response
+            .body
+            .types()
+            .into_iter()
+            .chain(self.stream.as_ref().map(|s| &s.data))
+        {
+            ty.named_ids(&mut ids);
+        }
+        ids.extend(self.errors.iter().filter_map(|e| e.body));
+        ids
+    }
+}
+
 impl TypeRef {
     /// The named types this reference mentions, appended to `out`.
     pub fn named_ids(&self, out: &mut Vec<TypeId>) {

@@ -1,10 +1,12 @@
 //! The last step of `lower`, once every type exists: reject recursion Rust cannot express,
-//! tag and rank unions (`unions.rs`), decide which fields need a `Box`, and sort the type
-//! table by name (renumbering every reference).
+//! tag and rank unions (`unions.rs`), decide which ways each type travels and split the
+//! types that need a request and a response shape (`shapes.rs`), decide which fields need a
+//! `Box`, and sort the type table by name (renumbering every reference).
 
 use crate::diag::Diagnostics;
 use crate::ir::{Api, Boxing, TypeId, TypeKind, TypeRef};
 
+mod shapes;
 mod unions;
 
 pub(super) fn finish(mut api: Api, diags: &mut Diagnostics) -> Api {
@@ -12,6 +14,7 @@ pub(super) fn finish(mut api: Api, diags: &mut Diagnostics) -> Api {
     unions::infer_tags(&mut api);
     unions::rank_variants(&mut api);
     mark_textual_unions(&mut api);
+    shapes::shape(&mut api);
     box_cycles(&mut api);
     sort_types(&mut api);
     api

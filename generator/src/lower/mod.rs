@@ -154,6 +154,7 @@ pub fn lower_explained(
                 source: slot.source,
                 docs: Docs::default(),
                 kind: TypeKind::Alias(TypeRef::Any),
+                direction: crate::ir::Direction::Unused,
             })
         })
         .collect();

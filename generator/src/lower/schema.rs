@@ -532,6 +532,8 @@ impl Lowerer<'_> {
             source: slot.source.clone(),
             docs,
             kind,
+            // Decided in `finish`, once every operation exists.
+            direction: crate::ir::Direction::Unused,
         });
     }
 }

@@ -280,19 +280,16 @@ impl Lowerer<'_> {
                 (false, true) => Access::WriteOnly,
                 _ => Access::ReadWrite,
             };
-            let listed = required.contains(&wire_name);
-            let access = match access {
-                Access::WriteOnly if listed => Access::WriteOnlyRequired,
-                other => other,
-            };
-            let presence = if listed && access == Access::ReadWrite {
+            // What `required` says; `finish` shapes read-only and write-only fields by the
+            // way their type travels (and may make them optional, so they get a setter).
+            let presence = if required.contains(&wire_name) {
                 Presence::Required
             } else {
                 Presence::Optional
             };
-            let setter = match presence {
-                Presence::Optional if access == Access::ReadOnly => None,
-                Presence::Optional => {
+            let setter = match (presence, access) {
+                (Presence::Required, Access::ReadWrite) => None,
+                _ => {
                     // `.with_default(..)` reads better than `.default_2(..)`.
                     let plain = naming::unraw(&rust_name);
                     let base = if STRUCT_METHODS.contains(&plain) {
@@ -302,27 +299,26 @@ impl Lowerer<'_> {
                     };
                     Some(setters.claim_snake(&base))
                 }
-                Presence::Required => None,
             };
             let obj = schema.as_object();
             let mut docs = obj.map(|o| schema_docs(o, wire_name)).unwrap_or_default();
             if let Some(obj) = obj {
                 docs.notes = self.field_notes(obj);
             }
-            match access {
-                Access::ReadOnly => docs
+            match (access, presence) {
+                (Access::ReadOnly, _) => docs
                     .notes
-                    .push("Read-only: set by the server, never sent.".to_owned()),
-                Access::WriteOnlyRequired => docs
+                    .push("Read-only: set by the server, never part of a request.".to_owned()),
+                (Access::WriteOnly, Presence::Required) => docs
                     .notes
                     .push("Write-only: required in requests, absent from responses.".to_owned()),
-                Access::WriteOnly => docs
+                (Access::WriteOnly, Presence::Optional) => docs
                     .notes
                     .push("Write-only: absent from responses.".to_owned()),
-                Access::ReadWrite => {}
+                (Access::ReadWrite, _) => {}
             }
-            let default = match (obj.and_then(|o| o.get("default")), presence) {
-                (Some(value), Presence::Optional) => {
+            let default = match (obj.and_then(|o| o.get("default")), setter.is_some()) {
+                (Some(value), true) => {
                     self.field_default(value, &ty, &owner_name, &rust_name, &prop_ptr)
                 }
                 _ => None,
