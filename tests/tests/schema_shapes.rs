@@ -242,6 +242,76 @@ mod deprecated_and_access {
     }
 }
 
+mod read_write_shapes {
+    use super::*;
+    use oagen_tests::fixture_read_write_shapes::types::{
+        AccountRequest, Card, PaymentRequest, Receipt, Signup, Tag,
+    };
+
+    #[test]
+    fn a_type_sent_only_leaves_read_only_fields_out() {
+        // `Signup` is only sent: it has no `id` field; a received `id` is not kept.
+        let signup = Signup::new("a@example.com", "t0k");
+        assert_eq!(
+            serde_json::to_value(&signup).unwrap(),
+            json!({"email": "a@example.com", "token": "t0k"})
+        );
+        let (_, encoded): (Signup, _) =
+            round_trip(json!({"id": "s1", "email": "a@example.com", "token": "t0k"}));
+        assert_eq!(encoded, json!({"email": "a@example.com", "token": "t0k"}));
+    }
+
+    #[test]
+    fn a_type_received_only_has_plain_read_only_and_optional_write_only_fields() {
+        let value = json!({"number": 42, "memo": "thanks"});
+        let (receipt, encoded): (Receipt, _) = round_trip(value.clone());
+        assert_eq!(receipt.number, 42);
+        assert_eq!(receipt.secret, None);
+        assert_eq!(receipt.memo.as_deref(), Some("thanks"));
+        assert_eq!(encoded, value);
+    }
+
+    #[test]
+    fn a_type_without_flags_stays_one_type_and_keeps_null_apart() {
+        for value in [
+            json!({"label": "red"}),
+            json!({"label": "red", "color": null}),
+            json!({"label": "red", "color": "#f00"}),
+        ] {
+            let (tag, encoded): (Tag, _) = round_trip(value.clone());
+            assert_eq!(encoded, value);
+            assert_eq!(tag.color.as_deref(), value["color"].as_str());
+        }
+        // Readable as the value, whatever it is.
+        assert_eq!(
+            format!("{:?}", Tag::new("red").color("#f00")),
+            r##"Tag { label: "red", color: "#f00" }"##
+        );
+    }
+
+    #[test]
+    fn request_shapes_reach_through_unions_and_keep_their_own_names() {
+        // The schema named `AccountRequest` keeps its name: `Account`'s request shape is
+        // `AccountRequest2`.
+        assert_eq!(
+            serde_json::to_value(AccountRequest::new().reason("x")).unwrap(),
+            json!({"reason": "x"})
+        );
+        // The union sent holds `CardRequest` (write-only `number` required, no `last4`); the
+        // one received holds `Card` (`last4` kept, `number` optional).
+        let sent = PaymentRequest::Card(
+            oagen_tests::fixture_read_write_shapes::types::CardRequest::new("4242"),
+        );
+        assert_eq!(
+            serde_json::to_value(&sent).unwrap(),
+            json!({"number": "4242"})
+        );
+        let (card, encoded): (Card, _) = round_trip(json!({"last4": "4242"}));
+        assert_eq!(card.last4.as_deref(), Some("4242"));
+        assert_eq!(encoded, json!({"last4": "4242"}));
+    }
+}
+
 mod recursive_alias {
     use super::*;
     use oagen_tests::fixture_recursive_alias::types::{Dict, Holder, Tree};

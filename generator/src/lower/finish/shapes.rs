@@ -136,6 +136,10 @@ fn split_both_ways(api: &mut Api) {
         let mut shape = api.types[index].clone();
         shape.rust_name = names.claim_camel(&format!("{}Request", shape.rust_name));
         shape.direction = Direction::Request;
+        shape.docs.notes.push(format!(
+            "`{}` as it is sent: without its read-only fields.",
+            api.types[index].rust_name
+        ));
         if let TypeKind::Struct(s) = &mut shape.kind {
             for default in s.fields.iter_mut().filter_map(|f| f.default.as_mut()) {
                 default.function =
