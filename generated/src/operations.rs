@@ -460,7 +460,7 @@ impl<'a> ListCustomers<'a> {
         ErrorBody,
     > {
         let paging = oagen_runtime::Paging::Cursor(|page: &types::CustomerListResponse| {
-            page.next.clone().flatten()
+            page.next.clone()
         });
         oagen_runtime::Pages::new(
             move |next| {

@@ -4,76 +4,41 @@
 #[non_exhaustive]
 pub struct Address {
     /// First street line.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub line1: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub line1: oagen_runtime::Nullable<String>,
     /// Second street line, e.g. suite or floor.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub line2: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub line2: oagen_runtime::Nullable<String>,
     /// Third street line.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub line3: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub line3: oagen_runtime::Nullable<String>,
     /// City or town.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub city: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub city: oagen_runtime::Nullable<String>,
     /// State, province or region.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub state: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub state: oagen_runtime::Nullable<String>,
     /// Postal code. Note the camelCase key.
     #[serde(
         rename = "zipCode",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
+        skip_serializing_if = "oagen_runtime::Nullable::is_absent"
     )]
-    pub zip_code: Option<Option<String>>,
+    pub zip_code: oagen_runtime::Nullable<String>,
     /// Country name.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub country: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub country: oagen_runtime::Nullable<String>,
     /// Two-letter ISO 3166-1 country code.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub country_code: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub country_code: oagen_runtime::Nullable<String>,
     /// Outcome of address validation, e.g. valid or pending.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub validation_status: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub validation_status: oagen_runtime::Nullable<String>,
     /// Validation data reported by an external connector.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub connector_validation: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub connector_validation: oagen_runtime::Nullable<
+        serde_json::Map<String, serde_json::Value>,
+    >,
 }
 
 impl Address {
@@ -84,84 +49,84 @@ impl Address {
 
     /// Sets `line1`.
     ///
-    /// To send `null`, assign `Some(None)` to the `line1` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `line1` field.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
-        self.line1 = Some(Some(value.into()));
+        self.line1 = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `line2`.
     ///
-    /// To send `null`, assign `Some(None)` to the `line2` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `line2` field.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
-        self.line2 = Some(Some(value.into()));
+        self.line2 = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `line3`.
     ///
-    /// To send `null`, assign `Some(None)` to the `line3` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `line3` field.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
-        self.line3 = Some(Some(value.into()));
+        self.line3 = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `city`.
     ///
-    /// To send `null`, assign `Some(None)` to the `city` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `city` field.
     pub fn city(mut self, value: impl Into<String>) -> Self {
-        self.city = Some(Some(value.into()));
+        self.city = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `state`.
     ///
-    /// To send `null`, assign `Some(None)` to the `state` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `state` field.
     pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(Some(value.into()));
+        self.state = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `zipCode`.
     ///
-    /// To send `null`, assign `Some(None)` to the `zip_code` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `zip_code` field.
     pub fn zip_code(mut self, value: impl Into<String>) -> Self {
-        self.zip_code = Some(Some(value.into()));
+        self.zip_code = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `country`.
     ///
-    /// To send `null`, assign `Some(None)` to the `country` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `country` field.
     pub fn country(mut self, value: impl Into<String>) -> Self {
-        self.country = Some(Some(value.into()));
+        self.country = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `country_code`.
     ///
-    /// To send `null`, assign `Some(None)` to the `country_code` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `country_code` field.
     pub fn country_code(mut self, value: impl Into<String>) -> Self {
-        self.country_code = Some(Some(value.into()));
+        self.country_code = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `validation_status`.
     ///
-    /// To send `null`, assign `Some(None)` to the `validation_status` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `validation_status` field.
     pub fn validation_status(mut self, value: impl Into<String>) -> Self {
-        self.validation_status = Some(Some(value.into()));
+        self.validation_status = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `connector_validation`.
     ///
-    /// To send `null`, assign `Some(None)` to the `connector_validation` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `connector_validation` field.
     pub fn connector_validation(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
     ) -> Self {
-        self.connector_validation = Some(Some(value));
+        self.connector_validation = oagen_runtime::Nullable::Value(value);
         self
     }
 }
@@ -173,76 +138,35 @@ impl oagen_runtime::Validate for Address {}
 #[non_exhaustive]
 pub struct AddressResponse {
     /// First street line.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub line1: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub line1: Option<String>,
     /// Second street line.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub line2: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub line2: Option<String>,
     /// Third street line.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub line3: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub line3: Option<String>,
     /// City or town.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub city: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub city: Option<String>,
     /// State, province or region.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub state: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub state: Option<String>,
     /// Postal code. Note the camelCase key.
-    #[serde(
-        rename = "zipCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub zip_code: Option<Option<String>>,
+    #[serde(rename = "zipCode", skip_serializing_if = "::std::option::Option::is_none")]
+    pub zip_code: Option<String>,
     /// Country name.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub country: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub country: Option<String>,
     /// Two-letter ISO 3166-1 country code.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub country_code: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub country_code: Option<String>,
     /// Outcome of address validation.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub validation_status: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub validation_status: Option<String>,
     /// Validation data reported by an external connector.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub connector_validation: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub connector_validation: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl AddressResponse {
@@ -252,85 +176,65 @@ impl AddressResponse {
     }
 
     /// Sets `line1`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `line1` field.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
-        self.line1 = Some(Some(value.into()));
+        self.line1 = Some(value.into());
         self
     }
 
     /// Sets `line2`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `line2` field.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
-        self.line2 = Some(Some(value.into()));
+        self.line2 = Some(value.into());
         self
     }
 
     /// Sets `line3`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `line3` field.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
-        self.line3 = Some(Some(value.into()));
+        self.line3 = Some(value.into());
         self
     }
 
     /// Sets `city`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `city` field.
     pub fn city(mut self, value: impl Into<String>) -> Self {
-        self.city = Some(Some(value.into()));
+        self.city = Some(value.into());
         self
     }
 
     /// Sets `state`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `state` field.
     pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(Some(value.into()));
+        self.state = Some(value.into());
         self
     }
 
     /// Sets `zipCode`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `zip_code` field.
     pub fn zip_code(mut self, value: impl Into<String>) -> Self {
-        self.zip_code = Some(Some(value.into()));
+        self.zip_code = Some(value.into());
         self
     }
 
     /// Sets `country`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `country` field.
     pub fn country(mut self, value: impl Into<String>) -> Self {
-        self.country = Some(Some(value.into()));
+        self.country = Some(value.into());
         self
     }
 
     /// Sets `country_code`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `country_code` field.
     pub fn country_code(mut self, value: impl Into<String>) -> Self {
-        self.country_code = Some(Some(value.into()));
+        self.country_code = Some(value.into());
         self
     }
 
     /// Sets `validation_status`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `validation_status` field.
     pub fn validation_status(mut self, value: impl Into<String>) -> Self {
-        self.validation_status = Some(Some(value.into()));
+        self.validation_status = Some(value.into());
         self
     }
 
     /// Sets `connector_validation`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `connector_validation` field.
     pub fn connector_validation(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
     ) -> Self {
-        self.connector_validation = Some(Some(value));
+        self.connector_validation = Some(value);
         self
     }
 }
@@ -344,12 +248,8 @@ pub struct Connector {
     /// Connector name in lower case, e.g. stripe or hubspot.
     pub name: String,
     /// Identifier of the record in that system.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub reference_id: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub reference_id: oagen_runtime::Nullable<String>,
 }
 
 impl Connector {
@@ -357,15 +257,15 @@ impl Connector {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            reference_id: None,
+            reference_id: oagen_runtime::Nullable::Absent,
         }
     }
 
     /// Sets `reference_id`.
     ///
-    /// To send `null`, assign `Some(None)` to the `reference_id` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `reference_id` field.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
-        self.reference_id = Some(Some(value.into()));
+        self.reference_id = oagen_runtime::Nullable::Value(value.into());
         self
     }
 }
@@ -383,19 +283,11 @@ pub struct ContactResponseSchema {
     /// Email address of the contact.
     pub email: String,
     /// Given name of the contact.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub first_name: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub first_name: Option<String>,
     /// Family name of the contact.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub last_name: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_name: Option<String>,
     /// Whether contracts are sent to this contact.
     ///
     /// Defaults to `false`.
@@ -429,18 +321,14 @@ impl ContactResponseSchema {
     }
 
     /// Sets `first_name`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `first_name` field.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(Some(value.into()));
+        self.first_name = Some(value.into());
         self
     }
 
     /// Sets `last_name`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `last_name` field.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(Some(value.into()));
+        self.last_name = Some(value.into());
         self
     }
 
@@ -470,68 +358,40 @@ pub struct CreateCustomerRequestSchema {
     /// External identifier for this customer from your system or third-party CRM (e.g., Salesforce ID)
     ///
     /// Maximum length: 255.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub external_id: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub external_id: oagen_runtime::Nullable<String>,
     /// Custom key-value pairs for storing additional customer information (e.g., industry, account tier, sales rep)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// Primary billing address for the customer
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: Option<Address>,
     /// Shipping address if different from billing address
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ship_to_address: Option<Address>,
     /// List of tax identifiers for the customer (e.g., VAT number, GST number)
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub tax_info: Option<Option<Vec<TaxId>>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub tax_info: oagen_runtime::Nullable<Vec<TaxId>>,
     /// Primary email address for the customer (must be unique within organization)
     ///
     /// Format: `email`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub email: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub email: oagen_runtime::Nullable<String>,
     /// Primary phone number for the customer (include country code, e.g., +1-555-0100)
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub phone_number: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub phone_number: oagen_runtime::Nullable<String>,
     /// External connector information for integration with third-party systems
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connector: Option<Connector>,
     /// Enable or disable email communications for this customer (invoices, receipts, etc.)
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub communications_enabled: Option<Option<bool>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub communications_enabled: oagen_runtime::Nullable<bool>,
     /// Enable or disable automatic payment charging for invoices
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub auto_charge_enabled: Option<Option<bool>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub auto_charge_enabled: oagen_runtime::Nullable<bool>,
     /// Business entity ID to associate with this customer
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub business_entity_id: Option<Option<uuid::Uuid>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub business_entity_id: oagen_runtime::Nullable<uuid::Uuid>,
 }
 
 impl CreateCustomerRequestSchema {
@@ -539,25 +399,25 @@ impl CreateCustomerRequestSchema {
     pub fn new(customer_name: impl Into<String>) -> Self {
         Self {
             customer_name: customer_name.into(),
-            external_id: None,
+            external_id: oagen_runtime::Nullable::Absent,
             custom_data: None,
             address: None,
             ship_to_address: None,
-            tax_info: None,
-            email: None,
-            phone_number: None,
+            tax_info: oagen_runtime::Nullable::Absent,
+            email: oagen_runtime::Nullable::Absent,
+            phone_number: oagen_runtime::Nullable::Absent,
             connector: None,
-            communications_enabled: None,
-            auto_charge_enabled: None,
-            business_entity_id: None,
+            communications_enabled: oagen_runtime::Nullable::Absent,
+            auto_charge_enabled: oagen_runtime::Nullable::Absent,
+            business_entity_id: oagen_runtime::Nullable::Absent,
         }
     }
 
     /// Sets `external_id`.
     ///
-    /// To send `null`, assign `Some(None)` to the `external_id` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `external_id` field.
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
-        self.external_id = Some(Some(value.into()));
+        self.external_id = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
@@ -584,25 +444,25 @@ impl CreateCustomerRequestSchema {
 
     /// Sets `tax_info`.
     ///
-    /// To send `null`, assign `Some(None)` to the `tax_info` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `tax_info` field.
     pub fn tax_info(mut self, value: Vec<TaxId>) -> Self {
-        self.tax_info = Some(Some(value));
+        self.tax_info = oagen_runtime::Nullable::Value(value);
         self
     }
 
     /// Sets `email`.
     ///
-    /// To send `null`, assign `Some(None)` to the `email` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `email` field.
     pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(Some(value.into()));
+        self.email = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `phone_number`.
     ///
-    /// To send `null`, assign `Some(None)` to the `phone_number` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `phone_number` field.
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(Some(value.into()));
+        self.phone_number = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
@@ -614,32 +474,32 @@ impl CreateCustomerRequestSchema {
 
     /// Sets `communications_enabled`.
     ///
-    /// To send `null`, assign `Some(None)` to the `communications_enabled` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `communications_enabled` field.
     pub fn communications_enabled(mut self, value: bool) -> Self {
-        self.communications_enabled = Some(Some(value));
+        self.communications_enabled = oagen_runtime::Nullable::Value(value);
         self
     }
 
     /// Sets `auto_charge_enabled`.
     ///
-    /// To send `null`, assign `Some(None)` to the `auto_charge_enabled` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `auto_charge_enabled` field.
     pub fn auto_charge_enabled(mut self, value: bool) -> Self {
-        self.auto_charge_enabled = Some(Some(value));
+        self.auto_charge_enabled = oagen_runtime::Nullable::Value(value);
         self
     }
 
     /// Sets `business_entity_id`.
     ///
-    /// To send `null`, assign `Some(None)` to the `business_entity_id` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `business_entity_id` field.
     pub fn business_entity_id(mut self, value: uuid::Uuid) -> Self {
-        self.business_entity_id = Some(Some(value));
+        self.business_entity_id = oagen_runtime::Nullable::Value(value);
         self
     }
 }
 
 impl oagen_runtime::Validate for CreateCustomerRequestSchema {
     fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
-        if let Some(Some(value)) = &self.external_id {
+        if let Some(value) = self.external_id.as_ref() {
             oagen_runtime::validate::max_length(value, 255)
                 .map_err(|e| e.within("external_id"))?;
         }
@@ -662,57 +522,39 @@ pub struct CreateCustomerResponseSchema {
     /// Customer Address
     pub address: AddressResponse,
     /// Customer Ship To Address
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ship_to_address: Option<AddressResponse>,
     /// Customer Tax Ids
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub tax_info: Option<Option<Vec<TaxId>>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tax_info: Option<Vec<TaxId>>,
     /// Customer primary email address
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub email: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: Option<String>,
     /// Customer Tags
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// Customer Phone Number
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub phone_number: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub phone_number: Option<String>,
     /// To enable/disable communications
     ///
     /// Defaults to `true`.
     #[serde(
         default = "defaults::create_customer_response_schema_communications_enabled",
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub communications_enabled: Option<Option<bool>>,
+    pub communications_enabled: Option<bool>,
     /// To enable/disable auto-charge
     ///
     /// Defaults to `true`.
     #[serde(
         default = "defaults::create_customer_response_schema_auto_charge_enabled",
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_charge_enabled: Option<Option<bool>>,
+    pub auto_charge_enabled: Option<bool>,
     /// Business Entity Id
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub business_entity_id: Option<Option<uuid::Uuid>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub business_entity_id: Option<uuid::Uuid>,
 }
 
 impl CreateCustomerResponseSchema {
@@ -748,18 +590,14 @@ impl CreateCustomerResponseSchema {
     }
 
     /// Sets `tax_info`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `tax_info` field.
     pub fn tax_info(mut self, value: Vec<TaxId>) -> Self {
-        self.tax_info = Some(Some(value));
+        self.tax_info = Some(value);
         self
     }
 
     /// Sets `email`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `email` field.
     pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(Some(value.into()));
+        self.email = Some(value.into());
         self
     }
 
@@ -773,34 +611,26 @@ impl CreateCustomerResponseSchema {
     }
 
     /// Sets `phone_number`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `phone_number` field.
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(Some(value.into()));
+        self.phone_number = Some(value.into());
         self
     }
 
     /// Sets `communications_enabled`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `communications_enabled` field.
     pub fn communications_enabled(mut self, value: bool) -> Self {
-        self.communications_enabled = Some(Some(value));
+        self.communications_enabled = Some(value);
         self
     }
 
     /// Sets `auto_charge_enabled`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `auto_charge_enabled` field.
     pub fn auto_charge_enabled(mut self, value: bool) -> Self {
-        self.auto_charge_enabled = Some(Some(value));
+        self.auto_charge_enabled = Some(value);
         self
     }
 
     /// Sets `business_entity_id`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `business_entity_id` field.
     pub fn business_entity_id(mut self, value: uuid::Uuid) -> Self {
-        self.business_entity_id = Some(Some(value));
+        self.business_entity_id = Some(value);
         self
     }
 }
@@ -814,26 +644,14 @@ pub struct CustomerListResponse {
     /// Customers on this page.
     pub results: Vec<CustomerResponseSchema>,
     /// Cursor for the following page, or null on the last page.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub next: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub next: Option<String>,
     /// Cursor for the preceding page, or null on the first page.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub previous: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub previous: Option<String>,
     /// Number of customers matching the query across all pages.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub total_count: Option<Option<i64>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_count: Option<i64>,
 }
 
 impl CustomerListResponse {
@@ -848,26 +666,20 @@ impl CustomerListResponse {
     }
 
     /// Sets `next`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `next` field.
     pub fn next(mut self, value: impl Into<String>) -> Self {
-        self.next = Some(Some(value.into()));
+        self.next = Some(value.into());
         self
     }
 
     /// Sets `previous`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `previous` field.
     pub fn previous(mut self, value: impl Into<String>) -> Self {
-        self.previous = Some(Some(value.into()));
+        self.previous = Some(value.into());
         self
     }
 
     /// Sets `total_count`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `total_count` field.
     pub fn total_count(mut self, value: i64) -> Self {
-        self.total_count = Some(Some(value));
+        self.total_count = Some(value);
         self
     }
 }
@@ -889,95 +701,57 @@ pub struct CustomerResponseSchema {
     /// Customer Address
     pub address: AddressResponse,
     /// Customer Ship To Address
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub ship_to_address: Option<Option<AddressResponse>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ship_to_address: Option<AddressResponse>,
     /// Customer Tax Ids
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub tax_info: Option<Option<Vec<TaxId>>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tax_info: Option<Vec<TaxId>>,
     /// Customer Phone Number
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub phone_number: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub phone_number: Option<String>,
     /// Customer primary email address
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub email: Option<Option<String>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: Option<String>,
     /// Contacts of the customer (filled when contacts are expanded).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub contacts: Option<Option<Vec<ContactResponseSchema>>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub contacts: Option<Vec<ContactResponseSchema>>,
     /// Customer Tags
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// To enable/disable communications
     ///
     /// Defaults to `true`.
     #[serde(
         default = "defaults::customer_response_schema_communications_enabled",
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub communications_enabled: Option<Option<bool>>,
+    pub communications_enabled: Option<bool>,
     /// To enable/disable auto-charge
     ///
     /// Defaults to `true`.
     #[serde(
         default = "defaults::customer_response_schema_auto_charge_enabled",
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_charge_enabled: Option<Option<bool>>,
+    pub auto_charge_enabled: Option<bool>,
     /// Invoicing settings of the customer.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_details: Option<InvoiceDetailsObject>,
     /// When the customer was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub created_at: Option<Option<oagen_runtime::DateTime>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_at: Option<oagen_runtime::DateTime>,
     /// When the customer was last changed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub updated_at: Option<Option<oagen_runtime::DateTime>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated_at: Option<oagen_runtime::DateTime>,
     /// The customer's default payment method; its shape is not documented.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_payment_method: Option<serde_json::Value>,
     /// Business Entity Id
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub business_entity_id: Option<Option<uuid::Uuid>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub business_entity_id: Option<uuid::Uuid>,
     /// The business entity the customer belongs to.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub business_entity: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub business_entity: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl CustomerResponseSchema {
@@ -1013,42 +787,32 @@ impl CustomerResponseSchema {
     }
 
     /// Sets `ship_to_address`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `ship_to_address` field.
     pub fn ship_to_address(mut self, value: AddressResponse) -> Self {
-        self.ship_to_address = Some(Some(value));
+        self.ship_to_address = Some(value);
         self
     }
 
     /// Sets `tax_info`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `tax_info` field.
     pub fn tax_info(mut self, value: Vec<TaxId>) -> Self {
-        self.tax_info = Some(Some(value));
+        self.tax_info = Some(value);
         self
     }
 
     /// Sets `phone_number`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `phone_number` field.
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(Some(value.into()));
+        self.phone_number = Some(value.into());
         self
     }
 
     /// Sets `email`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `email` field.
     pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(Some(value.into()));
+        self.email = Some(value.into());
         self
     }
 
     /// Sets `contacts`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `contacts` field.
     pub fn contacts(mut self, value: Vec<ContactResponseSchema>) -> Self {
-        self.contacts = Some(Some(value));
+        self.contacts = Some(value);
         self
     }
 
@@ -1062,18 +826,14 @@ impl CustomerResponseSchema {
     }
 
     /// Sets `communications_enabled`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `communications_enabled` field.
     pub fn communications_enabled(mut self, value: bool) -> Self {
-        self.communications_enabled = Some(Some(value));
+        self.communications_enabled = Some(value);
         self
     }
 
     /// Sets `auto_charge_enabled`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `auto_charge_enabled` field.
     pub fn auto_charge_enabled(mut self, value: bool) -> Self {
-        self.auto_charge_enabled = Some(Some(value));
+        self.auto_charge_enabled = Some(value);
         self
     }
 
@@ -1084,18 +844,14 @@ impl CustomerResponseSchema {
     }
 
     /// Sets `created_at`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `created_at` field.
     pub fn created_at(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
-        self.created_at = Some(Some(value.into()));
+        self.created_at = Some(value.into());
         self
     }
 
     /// Sets `updated_at`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `updated_at` field.
     pub fn updated_at(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
-        self.updated_at = Some(Some(value.into()));
+        self.updated_at = Some(value.into());
         self
     }
 
@@ -1106,21 +862,17 @@ impl CustomerResponseSchema {
     }
 
     /// Sets `business_entity_id`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `business_entity_id` field.
     pub fn business_entity_id(mut self, value: uuid::Uuid) -> Self {
-        self.business_entity_id = Some(Some(value));
+        self.business_entity_id = Some(value);
         self
     }
 
     /// Sets `business_entity`.
-    ///
-    /// To send `null`, assign `Some(None)` to the `business_entity` field.
     pub fn business_entity(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
     ) -> Self {
-        self.business_entity = Some(Some(value));
+        self.business_entity = Some(value);
         self
     }
 }
@@ -1130,7 +882,7 @@ impl oagen_runtime::Validate for CustomerResponseSchema {}
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HttpValidationError {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
 
@@ -1157,13 +909,13 @@ pub type InvoiceDetailsObject = serde_json::Map<String, serde_json::Value>;
 #[non_exhaustive]
 pub struct TaxId {
     /// Tax jurisdiction, e.g. IND, USA or EU.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country_code: Option<String>,
     /// Kind of tax, e.g. GST or VAT.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tax_code: Option<String>,
     /// The registration number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tax_id: Option<String>,
 }
 
@@ -1201,91 +953,43 @@ pub struct UpdateCustomerRequestSchema {
     /// Your own identifier for the customer, for example a CRM record id.
     ///
     /// Maximum length: 255.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub external_id: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub external_id: oagen_runtime::Nullable<String>,
     /// New name of the customer.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub customer_name: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub customer_name: oagen_runtime::Nullable<String>,
     /// Arbitrary key-value data kept with the customer.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub custom_data: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub custom_data: oagen_runtime::Nullable<serde_json::Map<String, serde_json::Value>>,
     /// Billing address.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub address: Option<Option<Address>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub address: oagen_runtime::Nullable<Address>,
     /// Shipping address.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub ship_to_address: Option<Option<Address>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub ship_to_address: oagen_runtime::Nullable<Address>,
     /// Tax registrations of the customer.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub tax_info: Option<Option<Vec<TaxId>>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub tax_info: oagen_runtime::Nullable<Vec<TaxId>>,
     /// Phone number, including the country code.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub phone_number: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub phone_number: oagen_runtime::Nullable<String>,
     /// Main email address of the customer.
     ///
     /// Format: `email`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub email: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub email: oagen_runtime::Nullable<String>,
     /// Link to the customer's record in an external system.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub connector: Option<Option<Connector>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub connector: oagen_runtime::Nullable<Connector>,
     /// Whether Zenskar sends emails (invoices, receipts) to the customer.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub communications_enabled: Option<Option<bool>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub communications_enabled: oagen_runtime::Nullable<bool>,
     /// Whether invoices are charged automatically to the customer's payment method.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub auto_charge_enabled: Option<Option<bool>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub auto_charge_enabled: oagen_runtime::Nullable<bool>,
     /// Business entity the customer belongs to.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "oagen_runtime::nullable::deserialize"
-    )]
-    pub business_entity_id: Option<Option<uuid::Uuid>>,
+    #[serde(default, skip_serializing_if = "oagen_runtime::Nullable::is_absent")]
+    pub business_entity_id: oagen_runtime::Nullable<uuid::Uuid>,
 }
 
 impl UpdateCustomerRequestSchema {
@@ -1296,107 +1000,107 @@ impl UpdateCustomerRequestSchema {
 
     /// Sets `external_id`.
     ///
-    /// To send `null`, assign `Some(None)` to the `external_id` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `external_id` field.
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
-        self.external_id = Some(Some(value.into()));
+        self.external_id = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `customer_name`.
     ///
-    /// To send `null`, assign `Some(None)` to the `customer_name` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `customer_name` field.
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
-        self.customer_name = Some(Some(value.into()));
+        self.customer_name = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `custom_data`.
     ///
-    /// To send `null`, assign `Some(None)` to the `custom_data` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `custom_data` field.
     pub fn custom_data(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
     ) -> Self {
-        self.custom_data = Some(Some(value));
+        self.custom_data = oagen_runtime::Nullable::Value(value);
         self
     }
 
     /// Sets `address`.
     ///
-    /// To send `null`, assign `Some(None)` to the `address` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `address` field.
     pub fn address(mut self, value: Address) -> Self {
-        self.address = Some(Some(value));
+        self.address = oagen_runtime::Nullable::Value(value);
         self
     }
 
     /// Sets `ship_to_address`.
     ///
-    /// To send `null`, assign `Some(None)` to the `ship_to_address` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `ship_to_address` field.
     pub fn ship_to_address(mut self, value: Address) -> Self {
-        self.ship_to_address = Some(Some(value));
+        self.ship_to_address = oagen_runtime::Nullable::Value(value);
         self
     }
 
     /// Sets `tax_info`.
     ///
-    /// To send `null`, assign `Some(None)` to the `tax_info` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `tax_info` field.
     pub fn tax_info(mut self, value: Vec<TaxId>) -> Self {
-        self.tax_info = Some(Some(value));
+        self.tax_info = oagen_runtime::Nullable::Value(value);
         self
     }
 
     /// Sets `phone_number`.
     ///
-    /// To send `null`, assign `Some(None)` to the `phone_number` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `phone_number` field.
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(Some(value.into()));
+        self.phone_number = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `email`.
     ///
-    /// To send `null`, assign `Some(None)` to the `email` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `email` field.
     pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(Some(value.into()));
+        self.email = oagen_runtime::Nullable::Value(value.into());
         self
     }
 
     /// Sets `connector`.
     ///
-    /// To send `null`, assign `Some(None)` to the `connector` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `connector` field.
     pub fn connector(mut self, value: Connector) -> Self {
-        self.connector = Some(Some(value));
+        self.connector = oagen_runtime::Nullable::Value(value);
         self
     }
 
     /// Sets `communications_enabled`.
     ///
-    /// To send `null`, assign `Some(None)` to the `communications_enabled` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `communications_enabled` field.
     pub fn communications_enabled(mut self, value: bool) -> Self {
-        self.communications_enabled = Some(Some(value));
+        self.communications_enabled = oagen_runtime::Nullable::Value(value);
         self
     }
 
     /// Sets `auto_charge_enabled`.
     ///
-    /// To send `null`, assign `Some(None)` to the `auto_charge_enabled` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `auto_charge_enabled` field.
     pub fn auto_charge_enabled(mut self, value: bool) -> Self {
-        self.auto_charge_enabled = Some(Some(value));
+        self.auto_charge_enabled = oagen_runtime::Nullable::Value(value);
         self
     }
 
     /// Sets `business_entity_id`.
     ///
-    /// To send `null`, assign `Some(None)` to the `business_entity_id` field.
+    /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `business_entity_id` field.
     pub fn business_entity_id(mut self, value: uuid::Uuid) -> Self {
-        self.business_entity_id = Some(Some(value));
+        self.business_entity_id = oagen_runtime::Nullable::Value(value);
         self
     }
 }
 
 impl oagen_runtime::Validate for UpdateCustomerRequestSchema {
     fn validate(&self) -> Result<(), oagen_runtime::ValidationError> {
-        if let Some(Some(value)) = &self.external_id {
+        if let Some(value) = self.external_id.as_ref() {
             oagen_runtime::validate::max_length(value, 255)
                 .map_err(|e| e.within("external_id"))?;
         }
@@ -1478,26 +1182,20 @@ mod defaults {
     }
 
     pub(super) fn create_customer_response_schema_communications_enabled() -> Option<
-        Option<bool>,
+        bool,
     > {
-        Some(Some(true))
+        Some(true)
     }
 
-    pub(super) fn create_customer_response_schema_auto_charge_enabled() -> Option<
-        Option<bool>,
-    > {
-        Some(Some(true))
+    pub(super) fn create_customer_response_schema_auto_charge_enabled() -> Option<bool> {
+        Some(true)
     }
 
-    pub(super) fn customer_response_schema_communications_enabled() -> Option<
-        Option<bool>,
-    > {
-        Some(Some(true))
+    pub(super) fn customer_response_schema_communications_enabled() -> Option<bool> {
+        Some(true)
     }
 
-    pub(super) fn customer_response_schema_auto_charge_enabled() -> Option<
-        Option<bool>,
-    > {
-        Some(Some(true))
+    pub(super) fn customer_response_schema_auto_charge_enabled() -> Option<bool> {
+        Some(true)
     }
 }

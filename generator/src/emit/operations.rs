@@ -235,7 +235,11 @@ fn multipart(cx: &Cx<'_>, ty: &TypeRef, body: &TokenStream) -> TokenStream {
             ty if textual(ty) => quote!(form.text(#wire, #value);),
             _ => quote!(form.json(#wire, #value);),
         };
-        super::fields::with_value(field, quote!(#body.#ident), part(quote!(value)))
+        if field.presence == Presence::Required && !matches!(field.ty, TypeRef::Nullable(_)) {
+            part(quote!(&#body.#ident))
+        } else {
+            super::fields::with_value(field, quote!(#body.#ident), part(quote!(value)))
+        }
     });
     quote! {
         let mut form = oagen_runtime::Multipart::new();
