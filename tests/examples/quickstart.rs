@@ -15,7 +15,11 @@ async fn main() -> Result<(), Error> {
 
     let request = CreateCustomerRequestSchema::new("Acme Corporation").email("billing@acme.com");
     match client.create_customer(&request).await {
-        Ok(customer) => println!("created {}", customer.id),
+        Ok(customer) => println!(
+            "created {} <{}>",
+            customer.id,
+            customer.email.as_deref().unwrap_or("no email")
+        ),
         Err(err) => match err.typed() {
             Some(ErrorBody::HttpValidationError(invalid)) => eprintln!("rejected: {invalid:?}"),
             _ => eprintln!("failed: {err}"),

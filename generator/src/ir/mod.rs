@@ -9,6 +9,8 @@
 //!   operations among themselves and the client's own methods), already cased and escaped;
 //! - every `wire_name` is exactly as in the document;
 //! - a `Box` is needed exactly where a field's `boxed` is `Boxing::Boxed`;
+//! - every type's `direction` says which ways it travels; a type sent has no read-only
+//!   fields, and a type that travels both ways has neither read-only nor write-only ones;
 //! - all collections are in a deterministic order (document order or sorted).
 //!
 //! `Api` derives `Debug` so the IR of a fixture can be snapshotted: a change that moves the
