@@ -21,20 +21,15 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Read it like an `Option` (`as_ref`, `as_deref`, `into_option`: absent and `null` are both
 /// `None`); ask `is_null` or `is_absent` when the difference matters. Setters of generated
 /// types take the value itself; assign `Nullable::Null` to the field to send `null`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Nullable<T> {
     /// The key is left out (not sent; absent when received).
+    #[default]
     Absent,
     /// The key is sent as (or was received as) `null`.
     Null,
     /// A value.
     Value(T),
-}
-
-impl<T> Default for Nullable<T> {
-    fn default() -> Self {
-        Self::Absent
-    }
 }
 
 impl<T> Nullable<T> {
@@ -176,6 +171,9 @@ mod tests {
         assert_eq!(Nullable::<String>::Null.as_deref(), None);
         assert!(Nullable::<String>::Null.is_null());
         assert_eq!(Nullable::<String>::default(), Nullable::Absent);
+        // No `T: Default` needed.
+        struct NoDefault;
+        assert!(Nullable::<NoDefault>::default().is_absent());
         assert_eq!(Option::from(Nullable::Value(2)), Some(2));
         assert_eq!(Nullable::Value(2).map(|n| n * 2), Nullable::Value(4));
         assert_eq!(Nullable::<u8>::Null.map(|n| n * 2), Nullable::Null);
