@@ -290,6 +290,22 @@ mod read_write_shapes {
     }
 
     #[test]
+    fn a_recursive_type_has_recursive_shapes() {
+        use oagen_tests::fixture_read_write_shapes::types::{Folder, FolderRequest};
+        let sent = FolderRequest::new("docs")
+            .parent(FolderRequest::new("root"))
+            .children(vec![FolderRequest::new("a")]);
+        assert_eq!(
+            serde_json::to_value(&sent).unwrap(),
+            json!({"name": "docs", "parent": {"name": "root"}, "children": [{"name": "a"}]})
+        );
+        let value = json!({"id": "f2", "name": "docs", "parent": {"id": "f1", "name": "root"}});
+        let (folder, encoded): (Folder, _) = round_trip(value.clone());
+        assert_eq!(folder.parent.map(|p| p.id).as_deref(), Some("f1"));
+        assert_eq!(encoded, value);
+    }
+
+    #[test]
     fn request_shapes_reach_through_unions_and_keep_their_own_names() {
         // The schema named `AccountRequest` keeps its name: `Account`'s request shape is
         // `AccountRequest2`.
