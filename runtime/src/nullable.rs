@@ -103,8 +103,8 @@ impl<T> From<Nullable<T>> for Option<T> {
     }
 }
 
-/// `absent`, `null`, or the value's own `Debug` (`"billing@acme.com"`, not
-/// `Value("billing@acme.com")`).
+/// `absent`, `null`, or the value's own `Debug` (`"someone@example.com"`, not
+/// `Value("someone@example.com")`).
 impl<T: fmt::Debug> fmt::Debug for Nullable<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
