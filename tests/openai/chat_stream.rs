@@ -25,7 +25,7 @@ async fn main() -> Result<(), Error> {
     let mut chunks = client.create_chat_completion(&request).stream().await?;
     while let Some(event) = chunks.try_next().await? {
         for choice in &event.data.choices {
-            if let Some(Some(text)) = &choice.delta.content {
+            if let Some(text) = &choice.delta.content {
                 print!("{text}");
             }
         }
