@@ -169,3 +169,35 @@ async fn nested_shapes_follow_the_direction() {
         .expect("the call succeeds");
     assert_eq!(order.lines[0].line_id, 7);
 }
+
+#[tokio::test]
+async fn pages_of_a_type_also_sent_are_walked_through_nullable_fields() {
+    use wiremock::matchers::{query_param, query_param_is_missing};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/tag-pages"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"items": [{"label": "a"}, {"label": "b", "color": null}], "next": "c2"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/tag-pages"))
+        .and(query_param("cursor", "c2"))
+        // `null` items and `null` next: the last page, empty.
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"items": null, "next": null})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut items = client.list_tag_pages().paginate().items();
+    let mut labels = Vec::new();
+    while let Some(tag) = items.try_next().await.expect("each page decodes") {
+        labels.push(tag.label);
+    }
+    assert_eq!(labels, ["a", "b"]);
+}
