@@ -12,8 +12,8 @@ use super::{Client, Error, ErrorBody, types};
 /// `GET /customers`
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent; see `Client::list_customers`"]
-pub struct ListCustomers<'a> {
-    pub(crate) client: &'a Client,
+pub struct ListCustomers {
+    pub(crate) client: Client,
     pub(crate) options: oagen_runtime::CallOptions,
     pub(crate) apiversion: Option<i64>,
     pub(crate) cursor: Option<String>,
@@ -54,7 +54,7 @@ pub struct ListCustomers<'a> {
     pub(crate) search_name_external_id: Option<String>,
 }
 
-impl<'a> ListCustomers<'a> {
+impl ListCustomers {
     /// Sets the header parameter `apiversion`.
     ///
     /// Optional API version to use for this request, as an integer.
@@ -306,26 +306,26 @@ impl<'a> ListCustomers<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<types::CustomerListResponse, Error> {
-        self.send_with_response().await.map(oagen_runtime::Response::into_body)
+    /// Sends the request and decodes the response: the same as `.await` on the
+    /// request. The future owns the request (`Send + 'static`).
+    pub fn send(
+        self,
+    ) -> oagen_runtime::BodyFuture<types::CustomerListResponse, ErrorBody> {
+        self.send_with_response().body()
     }
 
     /// Sends the request; the decoded body comes with the response's status and
     /// headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<oagen_runtime::Response<types::CustomerListResponse>, Error> {
-        let mut request = self
-            .client
-            .core
-            .request(oagen_runtime::Endpoint {
-                method: oagen_runtime::reqwest::Method::GET,
-                path: "/customers",
-                operation: "list_customers",
-                security: &["ApiTokenAuth", "OrganisationAuth"],
-            });
-        request.options(&self.options);
+    ) -> oagen_runtime::ResponseFuture<types::CustomerListResponse, ErrorBody> {
+        let endpoint = oagen_runtime::Endpoint {
+            method: oagen_runtime::reqwest::Method::GET,
+            path: "/customers",
+            operation: "list_customers",
+            security: &["ApiTokenAuth", "OrganisationAuth"],
+        };
+        let mut request = self.client.core.request(endpoint, self.options);
         request.path("customers");
         if let Some(value) = &self.apiversion {
             request.header("apiversion", value);
@@ -445,7 +445,6 @@ impl<'a> ListCustomers<'a> {
                 }
                 _ => None,
             })
-            .await
     }
 
     /// Walks every page: the first as this request describes it, then each next one,
@@ -454,7 +453,6 @@ impl<'a> ListCustomers<'a> {
     pub fn paginate(
         self,
     ) -> oagen_runtime::Pages<
-        'a,
         types::CustomerListResponse,
         types::CustomerResponseSchema,
         ErrorBody,
@@ -468,7 +466,7 @@ impl<'a> ListCustomers<'a> {
                 if let Some(oagen_runtime::PageRef::Cursor(cursor)) = next {
                     request.cursor = Some(cursor);
                 }
-                Box::pin(request.send_with_response())
+                request.send_with_response()
             },
             paging,
             |page: types::CustomerListResponse| page.results,
@@ -477,13 +475,13 @@ impl<'a> ListCustomers<'a> {
     }
 }
 
-impl<'a> ::std::future::IntoFuture for ListCustomers<'a> {
+impl ::std::future::IntoFuture for ListCustomers {
     type Output = Result<types::CustomerListResponse, Error>;
 
-    type IntoFuture = oagen_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = oagen_runtime::BodyFuture<types::CustomerListResponse, ErrorBody>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -494,13 +492,13 @@ impl<'a> ::std::future::IntoFuture for ListCustomers<'a> {
 /// `POST /customers`
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent; see `Client::create_customer`"]
-pub struct CreateCustomer<'a> {
-    pub(crate) client: &'a Client,
+pub struct CreateCustomer {
+    pub(crate) client: Client,
     pub(crate) options: oagen_runtime::CallOptions,
-    pub(crate) body: &'a types::CreateCustomerRequestSchema,
+    pub(crate) body: types::CreateCustomerRequestSchema,
 }
 
-impl<'a> CreateCustomer<'a> {
+impl CreateCustomer {
     /// Overrides the client's timeout for each attempt of this call.
     pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options.timeout(Some(timeout));
@@ -514,29 +512,29 @@ impl<'a> CreateCustomer<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<types::CreateCustomerResponseSchema, Error> {
-        self.send_with_response().await.map(oagen_runtime::Response::into_body)
+    /// Sends the request and decodes the response: the same as `.await` on the
+    /// request. The future owns the request (`Send + 'static`).
+    pub fn send(
+        self,
+    ) -> oagen_runtime::BodyFuture<types::CreateCustomerResponseSchema, ErrorBody> {
+        self.send_with_response().body()
     }
 
     /// Sends the request; the decoded body comes with the response's status and
     /// headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<oagen_runtime::Response<types::CreateCustomerResponseSchema>, Error> {
-        let mut request = self
-            .client
-            .core
-            .request(oagen_runtime::Endpoint {
-                method: oagen_runtime::reqwest::Method::POST,
-                path: "/customers",
-                operation: "create_customer",
-                security: &["ApiTokenAuth", "OrganisationAuth"],
-            });
-        request.options(&self.options);
+    ) -> oagen_runtime::ResponseFuture<types::CreateCustomerResponseSchema, ErrorBody> {
+        let endpoint = oagen_runtime::Endpoint {
+            method: oagen_runtime::reqwest::Method::POST,
+            path: "/customers",
+            operation: "create_customer",
+            security: &["ApiTokenAuth", "OrganisationAuth"],
+        };
+        let mut request = self.client.core.request(endpoint, self.options);
         request.path("customers");
-        request.validate(self.body);
-        request.json(self.body);
+        request.validate(&self.body);
+        request.json(&self.body);
         request
             .send(|status, body| match status.as_u16() {
                 422 => {
@@ -544,17 +542,18 @@ impl<'a> CreateCustomer<'a> {
                 }
                 _ => None,
             })
-            .await
     }
 }
 
-impl<'a> ::std::future::IntoFuture for CreateCustomer<'a> {
+impl ::std::future::IntoFuture for CreateCustomer {
     type Output = Result<types::CreateCustomerResponseSchema, Error>;
 
-    type IntoFuture = oagen_runtime::BoxFuture<'a, Self::Output>;
-
+    type IntoFuture = oagen_runtime::BodyFuture<
+        types::CreateCustomerResponseSchema,
+        ErrorBody,
+    >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -565,13 +564,13 @@ impl<'a> ::std::future::IntoFuture for CreateCustomer<'a> {
 /// `GET /customers/{customer_id}`
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent; see `Client::get_customer_by_id`"]
-pub struct GetCustomerById<'a> {
-    pub(crate) client: &'a Client,
+pub struct GetCustomerById {
+    pub(crate) client: Client,
     pub(crate) options: oagen_runtime::CallOptions,
     pub(crate) customer_id: uuid::Uuid,
 }
 
-impl<'a> GetCustomerById<'a> {
+impl GetCustomerById {
     /// Overrides the client's timeout for each attempt of this call.
     pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options.timeout(Some(timeout));
@@ -585,26 +584,26 @@ impl<'a> GetCustomerById<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<types::CustomerResponseSchema, Error> {
-        self.send_with_response().await.map(oagen_runtime::Response::into_body)
+    /// Sends the request and decodes the response: the same as `.await` on the
+    /// request. The future owns the request (`Send + 'static`).
+    pub fn send(
+        self,
+    ) -> oagen_runtime::BodyFuture<types::CustomerResponseSchema, ErrorBody> {
+        self.send_with_response().body()
     }
 
     /// Sends the request; the decoded body comes with the response's status and
     /// headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<oagen_runtime::Response<types::CustomerResponseSchema>, Error> {
-        let mut request = self
-            .client
-            .core
-            .request(oagen_runtime::Endpoint {
-                method: oagen_runtime::reqwest::Method::GET,
-                path: "/customers/{customer_id}",
-                operation: "get_customer_by_id",
-                security: &["ApiTokenAuth", "OrganisationAuth"],
-            });
-        request.options(&self.options);
+    ) -> oagen_runtime::ResponseFuture<types::CustomerResponseSchema, ErrorBody> {
+        let endpoint = oagen_runtime::Endpoint {
+            method: oagen_runtime::reqwest::Method::GET,
+            path: "/customers/{customer_id}",
+            operation: "get_customer_by_id",
+            security: &["ApiTokenAuth", "OrganisationAuth"],
+        };
+        let mut request = self.client.core.request(endpoint, self.options);
         request.path("customers");
         request.path_param(&self.customer_id);
         request
@@ -614,17 +613,18 @@ impl<'a> GetCustomerById<'a> {
                 }
                 _ => None,
             })
-            .await
     }
 }
 
-impl<'a> ::std::future::IntoFuture for GetCustomerById<'a> {
+impl ::std::future::IntoFuture for GetCustomerById {
     type Output = Result<types::CustomerResponseSchema, Error>;
 
-    type IntoFuture = oagen_runtime::BoxFuture<'a, Self::Output>;
-
+    type IntoFuture = oagen_runtime::BodyFuture<
+        types::CustomerResponseSchema,
+        ErrorBody,
+    >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -635,14 +635,14 @@ impl<'a> ::std::future::IntoFuture for GetCustomerById<'a> {
 /// `PATCH /customers/{customer_id}`
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent; see `Client::update_customer`"]
-pub struct UpdateCustomer<'a> {
-    pub(crate) client: &'a Client,
+pub struct UpdateCustomer {
+    pub(crate) client: Client,
     pub(crate) options: oagen_runtime::CallOptions,
     pub(crate) customer_id: String,
-    pub(crate) body: &'a types::UpdateCustomerRequestSchema,
+    pub(crate) body: types::UpdateCustomerRequestSchema,
 }
 
-impl<'a> UpdateCustomer<'a> {
+impl UpdateCustomer {
     /// Overrides the client's timeout for each attempt of this call.
     pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options.timeout(Some(timeout));
@@ -656,30 +656,30 @@ impl<'a> UpdateCustomer<'a> {
         self
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<types::CustomerResponseSchema, Error> {
-        self.send_with_response().await.map(oagen_runtime::Response::into_body)
+    /// Sends the request and decodes the response: the same as `.await` on the
+    /// request. The future owns the request (`Send + 'static`).
+    pub fn send(
+        self,
+    ) -> oagen_runtime::BodyFuture<types::CustomerResponseSchema, ErrorBody> {
+        self.send_with_response().body()
     }
 
     /// Sends the request; the decoded body comes with the response's status and
     /// headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<oagen_runtime::Response<types::CustomerResponseSchema>, Error> {
-        let mut request = self
-            .client
-            .core
-            .request(oagen_runtime::Endpoint {
-                method: oagen_runtime::reqwest::Method::PATCH,
-                path: "/customers/{customer_id}",
-                operation: "update_customer",
-                security: &["ApiTokenAuth", "OrganisationAuth"],
-            });
-        request.options(&self.options);
+    ) -> oagen_runtime::ResponseFuture<types::CustomerResponseSchema, ErrorBody> {
+        let endpoint = oagen_runtime::Endpoint {
+            method: oagen_runtime::reqwest::Method::PATCH,
+            path: "/customers/{customer_id}",
+            operation: "update_customer",
+            security: &["ApiTokenAuth", "OrganisationAuth"],
+        };
+        let mut request = self.client.core.request(endpoint, self.options);
         request.path("customers");
         request.path_param(&self.customer_id);
-        request.validate(self.body);
-        request.json(self.body);
+        request.validate(&self.body);
+        request.json(&self.body);
         request
             .send(|status, body| match status.as_u16() {
                 422 => {
@@ -687,16 +687,17 @@ impl<'a> UpdateCustomer<'a> {
                 }
                 _ => None,
             })
-            .await
     }
 }
 
-impl<'a> ::std::future::IntoFuture for UpdateCustomer<'a> {
+impl ::std::future::IntoFuture for UpdateCustomer {
     type Output = Result<types::CustomerResponseSchema, Error>;
 
-    type IntoFuture = oagen_runtime::BoxFuture<'a, Self::Output>;
-
+    type IntoFuture = oagen_runtime::BodyFuture<
+        types::CustomerResponseSchema,
+        ErrorBody,
+    >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
