@@ -11,11 +11,10 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 
 use crate::error::Error;
-use crate::request::BoxFuture;
+use crate::request::{BoxFuture, ResponseDecoder};
 use crate::response::Response;
 
 type Exchange<B> = BoxFuture<'static, Result<Response<Bytes>, Error<B>>>;
-type Decode<T, B> = fn(Response<Bytes>) -> Result<Response<T>, Error<B>>;
 
 /// A request being sent: resolves to the decoded [`Response`] (status, headers and body), or
 /// the call's error. Returned by `send_with_response()` of generated request builders; it
@@ -27,13 +26,13 @@ pub struct ResponseFuture<T, B> {
 }
 
 enum State<T, B> {
-    Sending(Exchange<B>, Decode<T, B>),
+    Sending(Exchange<B>, ResponseDecoder<T, B>),
     /// Failed before sending (for example a next page the parameters cannot express).
     Failed(Option<Error<B>>),
 }
 
 impl<T, B> ResponseFuture<T, B> {
-    pub(crate) fn new(exchange: Exchange<B>, decode: Decode<T, B>) -> Self {
+    pub(crate) fn new(exchange: Exchange<B>, decode: ResponseDecoder<T, B>) -> Self {
         ResponseFuture {
             state: State::Sending(exchange, decode),
         }

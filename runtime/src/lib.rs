@@ -38,7 +38,8 @@ pub use future::{BodyFuture, ResponseFuture};
 pub use multipart::{File, Multipart};
 pub use paginate::{Items, PageRef, Pages, Paging};
 pub use request::{
-    BoxFuture, CallOptions, Endpoint, ErrorDecoder, Joined, Request, Response, decode_json,
+    BoxFuture, CallOptions, Endpoint, ErrorDecoder, Joined, Request, Response, ResponseDecoder,
+    decode_json,
 };
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -90,6 +90,10 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// declares one for that status. Generated code passes a closure that captures nothing.
 pub type ErrorDecoder<B> = fn(StatusCode, &[u8]) -> Option<B>;
 
+/// Turns a success response into the operation's output (decoding JSON or text, or choosing
+/// the variant of a status enum).
+pub type ResponseDecoder<T, B> = fn(Response<Bytes>) -> Result<Response<T>, Error<B>>;
+
 /// One request being built by generated code: path segments, query, headers and body are
 /// added in order, then [`Request::send`] sends it and decodes the answer.
 ///
@@ -395,7 +399,7 @@ impl Request {
     pub fn send_with<T, B: Send + 'static>(
         self,
         decode_error: ErrorDecoder<B>,
-        decode: fn(Response<Bytes>) -> Result<Response<T>, Error<B>>,
+        decode: ResponseDecoder<T, B>,
     ) -> ResponseFuture<T, B> {
         ResponseFuture::new(Box::pin(self.exchange(decode_error)), decode)
     }

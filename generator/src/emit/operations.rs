@@ -28,7 +28,11 @@ pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
     quote! {
         //! Request builders, one per operation, returned by the methods of [`Client`].
         //! Set optional parameters with their methods, then `.await` the builder (or call
-        //! `.send()`) to send the request.
+        //! `.send()`) to send the request. A builder owns what it sends (a clone of the
+        //! client, its parameters and body), so it and its future are `Send + 'static`.
+
+        // The futures name the API's response types, which can be long.
+        #![allow(clippy::type_complexity)]
 
         use super::{#(#imports),*};
 
