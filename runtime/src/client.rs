@@ -342,8 +342,6 @@ impl ClientCore {
     /// Starts a request for an operation, with the settings of this call. The request holds
     /// a clone of this core (one `Arc`), so it owns all it needs.
     pub fn request(&self, endpoint: Endpoint, options: CallOptions) -> Request {
-        let mut request = Request::new(self.clone(), endpoint);
-        request.options(options);
-        request
+        Request::new(self.clone(), endpoint, options)
     }
 }

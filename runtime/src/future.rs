@@ -27,8 +27,9 @@ pub struct ResponseFuture<T, B> {
 
 enum State<T, B> {
     Sending(Exchange<B>, ResponseDecoder<T, B>),
-    /// Failed before sending (for example a next page the parameters cannot express).
-    Failed(Option<Error<B>>),
+    /// Resolved, or failed before sending (for example a next page the parameters cannot
+    /// express): the error still to return, if any.
+    Done(Option<Error<B>>),
 }
 
 impl<T, B> ResponseFuture<T, B> {
@@ -41,7 +42,7 @@ impl<T, B> ResponseFuture<T, B> {
     /// A future that resolves to `error` at once, sending nothing.
     pub fn failed(error: Error<B>) -> Self {
         ResponseFuture {
-            state: State::Failed(Some(error)),
+            state: State::Done(Some(error)),
         }
     }
 
@@ -64,19 +65,20 @@ impl<T, B> Future for ResponseFuture<T, B> {
     type Output = Result<Response<T>, Error<B>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match &mut self.get_mut().state {
+        let this = self.get_mut();
+        let output = match &mut this.state {
             State::Sending(exchange, decode) => match exchange.as_mut().poll(cx) {
-                Poll::Pending => Poll::Pending,
-                Poll::Ready(Ok(response)) => Poll::Ready(decode(response)),
-                Poll::Ready(Err(err)) => Poll::Ready(Err(err)),
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(response)) => decode(response),
+                Poll::Ready(Err(err)) => Err(err),
             },
-            State::Failed(error) => match error.take() {
-                Some(error) => Poll::Ready(Err(error)),
-                None => Poll::Ready(Err(Error::Protocol(
-                    "a request future was polled after it completed".to_owned(),
-                ))),
-            },
-        }
+            // Polled again after it resolved: an error, never a panic.
+            State::Done(error) => Err(error.take().unwrap_or_else(|| {
+                Error::Protocol("a request future was polled after it completed".to_owned())
+            })),
+        };
+        this.state = State::Done(None);
+        Poll::Ready(output)
     }
 }
 
@@ -113,6 +115,27 @@ mod tests {
         // A body type that is neither `Sync` nor `Clone` still gives `Send` futures.
         send_static::<ResponseFuture<std::cell::Cell<u8>, String>>();
         send_static::<BodyFuture<std::cell::Cell<u8>, String>>();
+    }
+
+    #[tokio::test]
+    async fn a_future_polled_after_it_resolved_is_an_error_not_a_panic() {
+        // Nothing listens on port 9: the call fails to connect, then is polled again.
+        let core = crate::CoreBuilder::new("http://127.0.0.1:9", "test")
+            .build()
+            .unwrap();
+        let endpoint = crate::Endpoint {
+            method: reqwest::Method::GET,
+            path: "/",
+            operation: "test",
+            security: &[],
+        };
+        let mut future = core
+            .request(endpoint, crate::CallOptions::default())
+            .send_bytes::<()>(|_, _| None);
+        let first = (&mut future).await.unwrap_err();
+        assert!(matches!(first, Error::Network(_)), "{first:?}");
+        let again = future.await.unwrap_err();
+        assert!(matches!(again, Error::Protocol(_)), "{again:?}");
     }
 
     #[tokio::test]

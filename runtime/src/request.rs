@@ -124,7 +124,7 @@ impl fmt::Debug for Request {
 }
 
 impl Request {
-    pub(crate) fn new(core: ClientCore, endpoint: Endpoint) -> Self {
+    pub(crate) fn new(core: ClientCore, endpoint: Endpoint, options: CallOptions) -> Self {
         let mut url = core.inner.base_url.clone();
         if let Ok(mut segments) = url.path_segments_mut() {
             segments.pop_if_empty();
@@ -135,16 +135,10 @@ impl Request {
             url,
             headers: HeaderMap::new(),
             body: None,
-            options: CallOptions::default(),
+            options,
             problem: None,
             keyed: false,
         }
-    }
-
-    /// Applies the settings of one call (timeout, retry policy).
-    pub fn options(&mut self, options: CallOptions) -> &mut Self {
-        self.options = options;
-        self
     }
 
     fn fail(&mut self, problem: String) {

@@ -74,6 +74,8 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         /// the same version.
         pub use oagen_runtime::reqwest;
         pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Items, Pages, Response};
+        /// The futures of a call, to name them (in a struct field, a `JoinHandle`...).
+        pub use oagen_runtime::{BodyFuture, ResponseFuture};
         pub use oagen_runtime::{RedirectError, RedirectReason};
         pub use oagen_runtime::{RetryPolicy, Secret, TooLargeError, TransportError};
         #uuid
