@@ -200,6 +200,7 @@ fn emit(
         "#[path = {:?}]\npub mod {module};",
         lib.display().to_string()
     );
+    send_static_assertions(module, &output, &dir, modules);
     // The example of the generated README, as a function beside the module: it must compile
     // (without warnings) for every document.
     let readme = output
@@ -216,6 +217,44 @@ fn emit(
         path.display().to_string()
     );
     Ok(())
+}
+
+/// A compile-time assertion, beside the module, that every request builder of the document
+/// and the future it gives when awaited are `Send + 'static` (so `tokio::spawn` takes them).
+/// The builders are the structs of `operations.rs`, the only structs it declares.
+fn send_static_assertions(module: &str, output: &oagen::Output, dir: &Path, modules: &mut String) {
+    let Some(operations) = output.files.iter().find(|f| f.path == "src/operations.rs") else {
+        return;
+    };
+    let builders: Vec<&str> = operations
+        .contents
+        .lines()
+        .filter_map(|line| line.strip_prefix("pub struct "))
+        .filter_map(|rest| rest.split([' ', '{', '<', '(']).next())
+        .collect();
+    if builders.is_empty() {
+        return;
+    }
+    let mut text = format!(
+        "//! Every request builder of `{module}` and its future are `Send + 'static`.\n\n\
+         const _: () = {{\n    const fn send_static<T: Send + 'static>() {{}}\n"
+    );
+    for builder in builders {
+        let path = format!("crate::{module}::operations::{builder}");
+        let _ = writeln!(text, "    send_static::<{path}>();");
+        let _ = writeln!(
+            text,
+            "    send_static::<<{path} as ::std::future::IntoFuture>::IntoFuture>();"
+        );
+    }
+    text.push_str("};\n");
+    let path = dir.join("send_static.rs");
+    fs::write(&path, text).expect("OUT_DIR is writable");
+    let _ = writeln!(
+        modules,
+        "/// Builders of `{module}` are `Send + 'static`.\n#[path = {:?}]\nmod {module}_send_static;",
+        path.display().to_string()
+    );
 }
 
 /// The README's Rust example as a module of this crate: its `main` an ordinary async

@@ -60,9 +60,9 @@ impl Client {
     /// Returns one page of customers. Pages are walked with `cursor` and `limit`. Results can be narrowed with field filters, where a suffix after a double underscore selects the comparison (`__ilike`, `__like`, `__in`, `__isnull`, `__neq`, `__gt`, `__gte`, `__lt`, `__lte`), and with `search`. `order` sorts the results (a leading `-` means descending), and `expand` adds related data such as contacts.
     ///
     /// `GET /customers`
-    pub fn list_customers<'a>(&'a self) -> operations::ListCustomers<'a> {
+    pub fn list_customers(&self) -> operations::ListCustomers {
         operations::ListCustomers {
-            client: self,
+            client: self.clone(),
             options: oagen_runtime::CallOptions::default(),
             apiversion: None,
             cursor: None,
@@ -109,12 +109,12 @@ impl Client {
     /// Creates a customer. Only `customer_name` is required; everything else (identifiers, addresses, tax ids, contact details, connector link and billing flags) is optional.
     ///
     /// `POST /customers`
-    pub fn create_customer<'a>(
-        &'a self,
-        body: &'a types::CreateCustomerRequestSchema,
-    ) -> operations::CreateCustomer<'a> {
+    pub fn create_customer(
+        &self,
+        body: types::CreateCustomerRequestSchema,
+    ) -> operations::CreateCustomer {
         operations::CreateCustomer {
-            client: self,
+            client: self.clone(),
             options: oagen_runtime::CallOptions::default(),
             body,
         }
@@ -125,12 +125,12 @@ impl Client {
     /// Fetches a single customer of the calling organisation by its id. Answers 404 if no such customer exists.
     ///
     /// `GET /customers/{customer_id}`
-    pub fn get_customer_by_id<'a>(
-        &'a self,
+    pub fn get_customer_by_id(
+        &self,
         customer_id: uuid::Uuid,
-    ) -> operations::GetCustomerById<'a> {
+    ) -> operations::GetCustomerById {
         operations::GetCustomerById {
-            client: self,
+            client: self.clone(),
             options: oagen_runtime::CallOptions::default(),
             customer_id,
         }
@@ -141,13 +141,13 @@ impl Client {
     /// Changes an existing customer. Only the fields present in the body are updated.
     ///
     /// `PATCH /customers/{customer_id}`
-    pub fn update_customer<'a>(
-        &'a self,
+    pub fn update_customer(
+        &self,
         customer_id: impl Into<String>,
-        body: &'a types::UpdateCustomerRequestSchema,
-    ) -> operations::UpdateCustomer<'a> {
+        body: types::UpdateCustomerRequestSchema,
+    ) -> operations::UpdateCustomer {
         operations::UpdateCustomer {
-            client: self,
+            client: self.clone(),
             options: oagen_runtime::CallOptions::default(),
             customer_id: customer_id.into(),
             body,

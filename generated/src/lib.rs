@@ -21,6 +21,8 @@ pub use client::{Client, ClientBuilder, Error, ErrorBody};
 /// the same version.
 pub use oagen_runtime::reqwest;
 pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Items, Pages, Response};
+/// The futures of a call, to name them (in a struct field, a `JoinHandle`...).
+pub use oagen_runtime::{BodyFuture, ResponseFuture};
 pub use oagen_runtime::{RedirectError, RedirectReason};
 pub use oagen_runtime::{RetryPolicy, Secret, TooLargeError, TransportError};
 /// Re-exported: identifiers in this API are `uuid::Uuid`s.

@@ -69,7 +69,7 @@
 //! let output = oagen::generate(document, &config).map_err(|f| f.render("pets.yaml"))?;
 //! assert_eq!(output.crate_name, "pets");
 //! let client = output.files.iter().find(|f| f.path == "src/client.rs").unwrap();
-//! assert!(client.contents.contains("pub fn pet<'a>("));
+//! assert!(client.contents.contains("pub fn pet("));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

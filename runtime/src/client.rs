@@ -6,7 +6,7 @@ use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::ConfigError;
-use crate::request::{Endpoint, Request};
+use crate::request::{CallOptions, Endpoint, Request};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
@@ -339,8 +339,9 @@ impl ClientCore {
         &self.inner.base_url
     }
 
-    /// Starts a request for an operation.
-    pub fn request(&self, endpoint: Endpoint) -> Request<'_> {
-        Request::new(self, endpoint)
+    /// Starts a request for an operation, with the settings of this call. The request holds
+    /// a clone of this core (one `Arc`), so it owns all it needs.
+    pub fn request(&self, endpoint: Endpoint, options: CallOptions) -> Request {
+        Request::new(self.clone(), endpoint, options)
     }
 }

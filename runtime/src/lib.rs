@@ -10,6 +10,7 @@ mod client;
 mod date;
 mod error;
 mod form;
+mod future;
 mod multipart;
 mod nullable;
 mod paginate;
@@ -33,10 +34,14 @@ pub use error::{
     TooLargeError, TransportError, request_id,
 };
 pub use form::QueryStyle;
+pub use future::{BodyFuture, ResponseFuture};
 pub use multipart::{File, Multipart};
 pub use nullable::Nullable;
 pub use paginate::{Items, PageRef, Pages, Paging};
-pub use request::{BoxFuture, CallOptions, Endpoint, Joined, Request, Response, decode_json};
+pub use request::{
+    BoxFuture, CallOptions, Endpoint, ErrorDecoder, Joined, Request, Response, ResponseDecoder,
+    decode_json,
+};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use sse::{DataFormat, Event, EventStream};

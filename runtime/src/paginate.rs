@@ -10,7 +10,8 @@ use futures_core::Stream;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::request::{BoxFuture, Response};
+use crate::future::ResponseFuture;
+use crate::request::Response;
 
 /// Where the next page is: what generated code sets on the request for it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -49,8 +50,7 @@ pub enum Paging<P> {
     },
 }
 
-type Fetch<'a, P, B> =
-    Box<dyn FnMut(Option<PageRef>) -> BoxFuture<'a, Result<Response<P>, Error<B>>> + Send + 'a>;
+type Fetch<P, B> = Box<dyn FnMut(Option<PageRef>) -> ResponseFuture<P, B> + Send>;
 
 enum State {
     /// The first page has not been asked for.
@@ -74,13 +74,13 @@ enum State {
 /// is reached, or at the first error, which is returned. A server that repeats itself (a
 /// cursor or link it sent before, or, for numbered pages, the same page twice in a row)
 /// ends the walk with [`Error::Protocol`] instead of looping forever.
-pub struct Pages<'a, P, I, B> {
-    fetch: Fetch<'a, P, B>,
+pub struct Pages<P, I, B> {
+    fetch: Fetch<P, B>,
     paging: Paging<P>,
     items: fn(P) -> Vec<I>,
     count: fn(&P) -> usize,
     fingerprint: fn(&P) -> u64,
-    in_flight: Option<BoxFuture<'a, Result<Response<P>, Error<B>>>>,
+    in_flight: Option<ResponseFuture<P, B>>,
     state: State,
     /// The page being fetched (`None` for the first).
     current: Option<PageRef>,
@@ -89,7 +89,7 @@ pub struct Pages<'a, P, I, B> {
     pages: u64,
 }
 
-impl<P, I, B> fmt::Debug for Pages<'_, P, I, B> {
+impl<P, I, B> fmt::Debug for Pages<P, I, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
             .field("pages_seen", &self.pages)
@@ -110,12 +110,12 @@ fn fingerprint<P: Serialize>(page: &P) -> u64 {
     hasher.finish()
 }
 
-impl<'a, P: Serialize, I, B> Pages<'a, P, I, B> {
+impl<P: Serialize, I, B> Pages<P, I, B> {
     /// Used by generated code: `fetch` sends the operation for the given page (or, for
     /// `None`, as the builder was set up); `paging` says how the next page is found;
     /// `items` takes a page's items out of it and `count` counts them.
     pub fn new(
-        fetch: impl FnMut(Option<PageRef>) -> BoxFuture<'a, Result<Response<P>, Error<B>>> + Send + 'a,
+        fetch: impl FnMut(Option<PageRef>) -> ResponseFuture<P, B> + Send + 'static,
         paging: Paging<P>,
         items: fn(P) -> Vec<I>,
         count: fn(&P) -> usize,
@@ -136,9 +136,9 @@ impl<'a, P: Serialize, I, B> Pages<'a, P, I, B> {
     }
 }
 
-impl<'a, P, I, B> Pages<'a, P, I, B> {
+impl<P, I, B> Pages<P, I, B> {
     /// The items of every page, one at a time, in order.
-    pub fn items(self) -> Items<'a, P, I, B> {
+    pub fn items(self) -> Items<P, I, B> {
         Items {
             pages: self,
             buffer: Vec::new().into_iter(),
@@ -259,7 +259,7 @@ pub(crate) fn next_link(header: &str) -> Option<String> {
     }
 }
 
-impl<P, I, B> Stream for Pages<'_, P, I, B> {
+impl<P, I, B> Stream for Pages<P, I, B> {
     type Item = Result<P, Error<B>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -277,7 +277,7 @@ impl<P, I, B> Stream for Pages<'_, P, I, B> {
         let Some(in_flight) = this.in_flight.as_mut() else {
             return Poll::Ready(None);
         };
-        let result = match in_flight.as_mut().poll(cx) {
+        let result = match Pin::new(in_flight).poll(cx) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(result) => result,
         };
@@ -293,16 +293,16 @@ impl<P, I, B> Stream for Pages<'_, P, I, B> {
 }
 
 /// The items of every page of a list operation, in order; see [`Pages`].
-pub struct Items<'a, P, I, B> {
-    pages: Pages<'a, P, I, B>,
+pub struct Items<P, I, B> {
+    pages: Pages<P, I, B>,
     buffer: std::vec::IntoIter<I>,
 }
 
 // Nothing in `Items` is ever pinned in place: items are moved out of the buffer, and the
 // in-flight request is already boxed.
-impl<P, I, B> Unpin for Items<'_, P, I, B> {}
+impl<P, I, B> Unpin for Items<P, I, B> {}
 
-impl<P, I, B> fmt::Debug for Items<'_, P, I, B> {
+impl<P, I, B> fmt::Debug for Items<P, I, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items")
             .field("pages", &self.pages)
@@ -311,7 +311,7 @@ impl<P, I, B> fmt::Debug for Items<'_, P, I, B> {
     }
 }
 
-impl<P, I, B> Items<'_, P, I, B> {
+impl<P, I, B> Items<P, I, B> {
     /// The next item; `Ok(None)` once every page has been read.
     pub async fn try_next(&mut self) -> Result<Option<I>, Error<B>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx))
@@ -320,7 +320,7 @@ impl<P, I, B> Items<'_, P, I, B> {
     }
 }
 
-impl<P, I, B> Stream for Items<'_, P, I, B> {
+impl<P, I, B> Stream for Items<P, I, B> {
     type Item = Result<I, Error<B>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

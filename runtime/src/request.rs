@@ -13,6 +13,7 @@ use tracing::field::Empty;
 
 use crate::client::ClientCore;
 use crate::error::{ApiError, DecodeError, Error, TooLargeError};
+use crate::future::ResponseFuture;
 pub use crate::response::Response;
 use crate::retry::RetryPolicy;
 use crate::send::{BodyError, Exchange, Mode, Payload, read_body};
@@ -82,16 +83,27 @@ impl<T: Display> Display for Joined<'_, T> {
     }
 }
 
-/// The future returned when a generated request builder is awaited.
+/// A boxed future that can be sent between threads.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Decodes the body of a non-success response into the API's typed error, where the API
+/// declares one for that status. Generated code passes a closure that captures nothing.
+pub type ErrorDecoder<B> = fn(StatusCode, &[u8]) -> Option<B>;
+
+/// Turns a success response into the operation's output (decoding JSON or text, or choosing
+/// the variant of a status enum).
+pub type ResponseDecoder<T, B> = fn(Response<Bytes>) -> Result<Response<T>, Error<B>>;
 
 /// One request being built by generated code: path segments, query, headers and body are
 /// added in order, then [`Request::send`] sends it and decodes the answer.
 ///
 /// Encoding problems (a header value that is not valid, a body that does not serialize) are
 /// kept and reported by `send` as [`Error::InvalidRequest`], so building never fails halfway.
-pub struct Request<'a> {
-    pub(crate) core: &'a ClientCore,
+///
+/// A request owns everything it sends (a clone of the client, which is one `Arc`), so the
+/// future that sends it is `Send + 'static`.
+pub struct Request {
+    pub(crate) core: ClientCore,
     pub(crate) endpoint: Endpoint,
     pub(crate) url: Url,
     pub(crate) headers: HeaderMap,
@@ -102,7 +114,7 @@ pub struct Request<'a> {
     pub(crate) keyed: bool,
 }
 
-impl fmt::Debug for Request<'_> {
+impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("endpoint", &self.endpoint)
@@ -111,8 +123,8 @@ impl fmt::Debug for Request<'_> {
     }
 }
 
-impl<'a> Request<'a> {
-    pub(crate) fn new(core: &'a ClientCore, endpoint: Endpoint) -> Self {
+impl Request {
+    pub(crate) fn new(core: ClientCore, endpoint: Endpoint, options: CallOptions) -> Self {
         let mut url = core.inner.base_url.clone();
         if let Ok(mut segments) = url.path_segments_mut() {
             segments.pop_if_empty();
@@ -123,16 +135,10 @@ impl<'a> Request<'a> {
             url,
             headers: HeaderMap::new(),
             body: None,
-            options: CallOptions::default(),
+            options,
             problem: None,
             keyed: false,
         }
-    }
-
-    /// Applies the settings of one call (timeout, retry policy).
-    pub fn options(&mut self, options: &CallOptions) -> &mut Self {
-        self.options = options.clone();
-        self
     }
 
     fn fail(&mut self, problem: String) {
@@ -300,17 +306,17 @@ impl<'a> Request<'a> {
     }
 
     /// Sets a text body of the given media type.
-    pub fn text(&mut self, body: &str, media_type: &'static str) -> &mut Self {
+    pub fn text(&mut self, body: String, media_type: &'static str) -> &mut Self {
         if let Some(value) = self.media_type(media_type) {
-            self.body = Some((Bytes::copy_from_slice(body.as_bytes()), value));
+            self.body = Some((Bytes::from(body), value));
         }
         self
     }
 
     /// Sets a binary body of the given media type.
-    pub fn bytes(&mut self, body: &[u8], media_type: &'static str) -> &mut Self {
+    pub fn bytes(&mut self, body: Bytes, media_type: &'static str) -> &mut Self {
         if let Some(value) = self.media_type(media_type) {
-            self.body = Some((Bytes::copy_from_slice(body), value));
+            self.body = Some((body, value));
         }
         self
     }
@@ -340,53 +346,62 @@ impl<'a> Request<'a> {
     /// Sends the request and decodes a success body as JSON into `T`.
     ///
     /// `decode_error` turns the body of a non-success response into the API's typed error,
-    /// where the API declares one for that status.
-    pub async fn send<T, B>(
-        mut self,
-        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
-    ) -> Result<Response<T>, Error<B>>
+    /// where the API declares one for that status. Nothing happens until the future is
+    /// polled.
+    pub fn send<T, B>(mut self, decode_error: ErrorDecoder<B>) -> ResponseFuture<T, B>
     where
         T: DeserializeOwned,
+        B: Send + 'static,
     {
         if !self.headers.contains_key(ACCEPT) {
             self.headers
                 .insert(ACCEPT, HeaderValue::from_static("application/json"));
         }
-        self.exchange(decode_error).await?.decode_json()
+        self.send_with(decode_error, Response::decode_json)
     }
 
     /// Sends the request and returns a success body as text. A body that is not UTF-8 is a
     /// decode error that keeps the raw bytes.
-    pub async fn send_text<B>(
+    pub fn send_text<B: Send + 'static>(
         self,
-        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
-    ) -> Result<Response<String>, Error<B>> {
-        self.exchange(decode_error).await?.decode_text()
+        decode_error: ErrorDecoder<B>,
+    ) -> ResponseFuture<String, B> {
+        self.send_with(decode_error, Response::decode_text)
     }
 
     /// Sends the request and returns a success body as bytes.
-    pub async fn send_bytes<B>(
+    pub fn send_bytes<B: Send + 'static>(
         self,
-        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
-    ) -> Result<Response<bytes::Bytes>, Error<B>> {
-        self.exchange(decode_error).await
+        decode_error: ErrorDecoder<B>,
+    ) -> ResponseFuture<Bytes, B> {
+        self.send_with(decode_error, Ok)
     }
 
     /// Sends the request; a success body, if any, is ignored.
-    pub async fn send_empty<B>(
+    pub fn send_empty<B: Send + 'static>(
         self,
-        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
-    ) -> Result<Response<()>, Error<B>> {
-        Ok(self.exchange(decode_error).await?.map(|_| ()))
+        decode_error: ErrorDecoder<B>,
+    ) -> ResponseFuture<(), B> {
+        self.send_with(decode_error, |response| Ok(response.map(|_| ())))
+    }
+
+    /// Sends the request and turns a success response into `T` with `decode` (generated
+    /// code uses it for operations whose statuses have different bodies).
+    ///
+    /// This is the one place a response is awaited: the sending future depends only on `B`
+    /// (one per generated crate), and what depends on `T` is the plain function `decode`.
+    pub fn send_with<T, B: Send + 'static>(
+        self,
+        decode_error: ErrorDecoder<B>,
+        decode: ResponseDecoder<T, B>,
+    ) -> ResponseFuture<T, B> {
+        ResponseFuture::new(Box::pin(self.exchange(decode_error)), decode)
     }
 
     /// Sends the request (again, as the retry policy allows), reads the response to its end
     /// and judges its status, inside a tracing span that records the method, the path
     /// template, the operation, the final status, the number of attempts and the duration.
-    async fn exchange<B>(
-        self,
-        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
-    ) -> Result<Response<Bytes>, Error<B>> {
+    async fn exchange<B>(self, decode_error: ErrorDecoder<B>) -> Result<Response<Bytes>, Error<B>> {
         let response = self.exchange_as(Mode::Whole, decode_error).await?;
         Ok(response.map(|payload| match payload {
             Payload::Whole(bytes) => bytes,
@@ -403,7 +418,7 @@ impl<'a> Request<'a> {
     /// body. `event_error` decodes the data of an error event into the API's error type.
     pub async fn send_events<T, B>(
         mut self,
-        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
+        decode_error: ErrorDecoder<B>,
         event_error: fn(&[u8]) -> Option<B>,
         format: crate::sse::DataFormat,
     ) -> Result<crate::sse::EventStream<T, B>, Error<B>>
@@ -413,7 +428,7 @@ impl<'a> Request<'a> {
         self.headers
             .insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
         let idle = self.options.timeout.unwrap_or(self.core.inner.timeout);
-        let core = self.core;
+        let core = self.core.clone();
         let limit = self.core.inner.max_response_bytes;
         let response = self.exchange_as(Mode::Stream, decode_error).await?;
         let Payload::Stream(body) = response.body else {
@@ -484,7 +499,7 @@ impl<'a> Request<'a> {
     async fn exchange_as<B>(
         self,
         mode: Mode,
-        decode_error: impl FnOnce(StatusCode, &[u8]) -> Option<B>,
+        decode_error: ErrorDecoder<B>,
     ) -> Result<Response<Payload>, Error<B>> {
         if let Some(problem) = self.problem {
             return Err(Error::InvalidRequest(problem));
@@ -572,18 +587,18 @@ mod tests {
             .build()
             .unwrap();
         for media_type in ["a\nb", "a\u{0}b"] {
-            let mut request = core.request(endpoint(reqwest::Method::POST));
-            request.text("body", media_type);
+            let mut request = core.request(endpoint(reqwest::Method::POST), Default::default());
+            request.text("body".to_owned(), media_type);
             let err = request.send_empty::<()>(|_, _| None).await.unwrap_err();
             assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
-            let mut request = core.request(endpoint(reqwest::Method::GET));
+            let mut request = core.request(endpoint(reqwest::Method::GET), Default::default());
             request.accept(media_type);
             let err = request.send_bytes::<()>(|_, _| None).await.unwrap_err();
             assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
         }
         // Bytes above ASCII are allowed in header values (HTTP's obs-text); such a value once
         // made `HeaderValue::from_static` panic. It is sent (and fails to connect).
-        let mut request = core.request(endpoint(reqwest::Method::GET));
+        let mut request = core.request(endpoint(reqwest::Method::GET), Default::default());
         request.accept("text/\u{e9}t\u{e9}");
         let err = request.send_bytes::<()>(|_, _| None).await.unwrap_err();
         assert!(matches!(err, Error::Network(_)), "{err:?}");

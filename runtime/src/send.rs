@@ -65,7 +65,7 @@ pub(crate) async fn read_body(
     Ok(body.freeze())
 }
 
-impl Request<'_> {
+impl Request {
     /// The attempts themselves: every answer is returned, except those the retry policy
     /// says to try again.
     pub(crate) async fn attempts<B>(self, mode: Mode) -> Result<Exchange, Error<B>> {

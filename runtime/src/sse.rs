@@ -493,8 +493,8 @@ mod tests {
     fn streams_and_pages_can_move_to_another_task() {
         fn send<T: Send>() {}
         send::<EventStream<String, ()>>();
-        send::<crate::Pages<'static, Vec<String>, String, ()>>();
-        send::<crate::Items<'static, Vec<String>, String, ()>>();
+        send::<crate::Pages<Vec<String>, String, ()>>();
+        send::<crate::Items<Vec<String>, String, ()>>();
     }
 
     #[test]

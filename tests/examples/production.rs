@@ -29,7 +29,7 @@ async fn main() -> Result<(), Error> {
     // key: where the API declares one, the client makes one per call, see below).
     let request = CreateCustomerRequestSchema::new("Acme Corporation");
     let created = client
-        .create_customer(&request)
+        .create_customer(request)
         .with_timeout(Duration::from_secs(10))
         .with_retry(RetryPolicy::default().retry_non_idempotent(true))
         .await;

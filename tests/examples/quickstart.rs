@@ -14,7 +14,7 @@ async fn main() -> Result<(), Error> {
     let client = Client::new(api_key, organisation_id)?;
 
     let request = CreateCustomerRequestSchema::new("Acme Corporation").email("billing@acme.com");
-    match client.create_customer(&request).await {
+    match client.create_customer(request).await {
         Ok(customer) => println!(
             "created {} <{}>",
             customer.id,

@@ -14,13 +14,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let request = ChatRequest::new("gpt-4o-mini", vec![Message::new("user", "Say hello")]);
 
     // The JSON call stays as it was...
-    let completion = client.create_chat_completion(&request).await;
+    let completion = client.create_chat_completion(request.clone()).await;
     println!("{:?}", completion.map(|c| c.id));
 
     // ...and `stream()` sends the same request with `stream: true`, asking for
     // text/event-stream. Each event is decoded as it arrives; `[DONE]` ends the stream, an
     // `error` event is an `Err` for that item, and the timeout applies between events.
-    let mut chunks = client.create_chat_completion(&request).stream().await?;
+    let mut chunks = client.create_chat_completion(request).stream().await?;
     while let Some(event) = chunks.try_next().await? {
         for choice in &event.data.choices {
             let text = choice.delta.as_ref().and_then(|d| d.content.as_deref());

@@ -21,8 +21,8 @@ async fn main() -> Result<(), Error> {
         )],
         ModelIdsShared::String("gpt-4o-mini".to_owned()),
     );
-    // `stream()` sets `stream: true` on a copy of the body and asks for text/event-stream.
-    let mut chunks = client.create_chat_completion(&request).stream().await?;
+    // `stream()` sets `stream: true` on the body and asks for text/event-stream.
+    let mut chunks = client.create_chat_completion(request).stream().await?;
     while let Some(event) = chunks.try_next().await? {
         for choice in &event.data.choices {
             if let Some(text) = &choice.delta.content {

@@ -34,7 +34,7 @@ async fn form_body_with_nested_objects_and_deep_object_lists() {
         .expand(vec!["customer".to_owned()])
         .tags(vec!["a".to_owned(), "b".to_owned()]);
     let charge = client(&server)
-        .create_charge(&form)
+        .create_charge(form)
         .session("abc")
         .await
         .expect("the call succeeds");
@@ -52,7 +52,7 @@ async fn other_json_media_types_and_an_empty_success_body() {
         .mount(&server)
         .await;
     let result = client(&server)
-        .patch_charge("ch_1", &Charge::new().amount(5))
+        .patch_charge("ch_1", Charge::new().amount(5))
         .await;
     assert_eq!(result.expect("204 is a success"), None);
 
@@ -61,7 +61,7 @@ async fn other_json_media_types_and_an_empty_success_body() {
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "ch_1"})))
         .mount(&server)
         .await;
-    let result = client(&server).patch_charge("ch_1", &Charge::new()).await;
+    let result = client(&server).patch_charge("ch_1", Charge::new()).await;
     assert_eq!(
         result.expect("200 is a success"),
         Some(Charge::new().id("ch_1"))
@@ -116,7 +116,7 @@ async fn binary_bodies_both_ways() {
         .await;
     let stored = client(&server)
         .upload_file()
-        .body(&bytes)
+        .body(bytes.clone())
         .await
         .expect("the call succeeds");
     assert_eq!(&stored[..], &bytes[..]);
@@ -181,7 +181,7 @@ async fn multipart_sends_a_part_per_field() {
     .settings(UploadBodySettings::new().retain_days(30));
     body.comment = oagen_runtime::Nullable::Null; // null: not sent (a multipart body has no null)
     client(&server)
-        .upload(&body)
+        .upload(body)
         .await
         .expect("the call succeeds");
 

@@ -86,7 +86,7 @@ async fn create_customer_sends_the_body_and_decodes_the_reference_response() {
     let client = client_for(&server).await;
     let request = CreateCustomerRequestSchema::new("Acme Corporation").email("billing@acme.com");
     let customer = client
-        .create_customer(&request)
+        .create_customer(request)
         .await
         .expect("the call succeeds");
 
@@ -204,7 +204,7 @@ async fn full_create_request_encodes_every_field() {
     request.email = oagen_runtime::Nullable::Null;
     client_for(&server)
         .await
-        .create_customer(&request)
+        .create_customer(request)
         .await
         .expect("the call succeeds");
 }
@@ -254,7 +254,7 @@ async fn update_customer_sends_only_what_was_set_and_explicit_nulls() {
     patch.phone_number = oagen_runtime::Nullable::Null;
     client_for(&server)
         .await
-        .update_customer(id, &patch)
+        .update_customer(id, patch)
         .await
         .expect("the call succeeds");
 }
@@ -328,7 +328,7 @@ async fn validation_error_decodes_into_the_typed_body() {
 
     let err = client_for(&server)
         .await
-        .create_customer(&CreateCustomerRequestSchema::new(""))
+        .create_customer(CreateCustomerRequestSchema::new(""))
         .await
         .expect_err("422 is an error");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
@@ -366,7 +366,7 @@ async fn server_error_with_a_non_json_body_is_an_error_not_a_panic() {
 
     let err = client_for(&server)
         .await
-        .create_customer(&CreateCustomerRequestSchema::new("Acme"))
+        .create_customer(CreateCustomerRequestSchema::new("Acme"))
         .await
         .expect_err("500 is an error");
     match &err {
@@ -398,7 +398,7 @@ async fn success_with_a_body_that_does_not_decode_keeps_the_raw_body() {
             .await;
         let err = client_for(&server)
             .await
-            .create_customer(&CreateCustomerRequestSchema::new("Acme"))
+            .create_customer(CreateCustomerRequestSchema::new("Acme"))
             .await
             .expect_err("a body that does not decode is an error");
         let Error::Decode(decode) = &err else {
@@ -513,7 +513,7 @@ async fn path_parameters_are_percent_encoded_within_their_segment() {
         .await;
     client_for(&server)
         .await
-        .update_customer("a/b c", &UpdateCustomerRequestSchema::new())
+        .update_customer("a/b c", UpdateCustomerRequestSchema::new())
         .await
         .expect("the call succeeds");
 }

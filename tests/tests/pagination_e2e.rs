@@ -38,7 +38,7 @@ async fn page(
 
 /// Every item of a walk, or the error that ended it with the items before.
 async fn walk<P, I>(
-    mut items: oagen_runtime::Items<'_, P, I, oagen_tests::fixture_pagination_styles::ErrorBody>,
+    mut items: oagen_runtime::Items<P, I, oagen_tests::fixture_pagination_styles::ErrorBody>,
 ) -> (Vec<I>, Option<Error>) {
     let mut seen = Vec::new();
     loop {
@@ -423,7 +423,7 @@ async fn a_post_with_an_idempotency_key_is_retried_with_the_same_key() {
         .mount(&server)
         .await;
     let client = keyed_client(&server);
-    let payment = client.create_charge(&Payment::new(100)).await.unwrap();
+    let payment = client.create_charge(Payment::new(100)).await.unwrap();
     assert_eq!(payment.id.as_deref(), Some("p_1"));
     server.verify().await;
     let keys: Vec<String> = keys.lock().unwrap().iter().flatten().cloned().collect();
@@ -446,7 +446,7 @@ async fn a_post_with_an_idempotency_key_is_retried_with_the_same_key() {
         .await;
     let client = keyed_client(&server);
     client
-        .create_payment(&Payment::new(100))
+        .create_payment(Payment::new(100))
         .x_idempotency_key("order-6735")
         .await
         .unwrap();
@@ -483,7 +483,7 @@ async fn new_key() -> String {
         .mount(&server)
         .await;
     keyed_client(&server)
-        .create_charge(&oagen_tests::fixture_idempotency_keys::types::Payment::new(
+        .create_charge(oagen_tests::fixture_idempotency_keys::types::Payment::new(
             1,
         ))
         .await
@@ -502,7 +502,7 @@ async fn the_server_says_whether_and_when_to_retry() {
         .mount(&server)
         .await;
     let err = keyed_client(&server)
-        .create_charge(&Payment::new(1))
+        .create_charge(Payment::new(1))
         .await
         .unwrap_err();
     assert_eq!(err.attempts(), 1);
@@ -527,7 +527,7 @@ async fn the_server_says_whether_and_when_to_retry() {
         .await;
     let started = std::time::Instant::now();
     keyed_client(&server)
-        .create_charge(&Payment::new(1))
+        .create_charge(Payment::new(1))
         .await
         .unwrap();
     assert!(started.elapsed() >= Duration::from_millis(150));

@@ -220,7 +220,7 @@ async fn a_post_is_retried_only_when_the_caller_opts_in_or_sets_an_idempotency_k
         .mount(&server)
         .await;
     let err = client_for(&server)
-        .create_customer(&request)
+        .create_customer(request.clone())
         .await
         .unwrap_err();
     assert_eq!(err.attempts(), 1);
@@ -234,7 +234,7 @@ async fn a_post_is_retried_only_when_the_caller_opts_in_or_sets_an_idempotency_k
         .mount(&server)
         .await;
     let err = client_for(&server)
-        .create_customer(&request)
+        .create_customer(request.clone())
         .with_retry(quick_retries().max_attempts(4).retry_non_idempotent(true))
         .await
         .unwrap_err();
@@ -253,7 +253,7 @@ async fn a_post_is_retried_only_when_the_caller_opts_in_or_sets_an_idempotency_k
         .header("Idempotency-Key", "create-acme-1")
         .build()
         .unwrap();
-    let err = client.create_customer(&request).await.unwrap_err();
+    let err = client.create_customer(request.clone()).await.unwrap_err();
     assert_eq!(err.attempts(), 3);
     server.verify().await;
 
@@ -314,7 +314,7 @@ async fn connection_errors_are_retried_for_idempotent_requests_only() {
     // The POST reached the server (the connection was accepted), so it is not repeated.
     let before = connections.load(Ordering::SeqCst);
     let request = CreateCustomerRequestSchema::new("Acme Corporation");
-    let err = client.create_customer(&request).await.unwrap_err();
+    let err = client.create_customer(request).await.unwrap_err();
     assert!(matches!(err, Error::Network(_)), "{err:?}");
     assert_eq!(err.attempts(), 1);
     assert_eq!(connections.load(Ordering::SeqCst), before + 1);
@@ -785,7 +785,7 @@ async fn each_call_has_a_span_with_method_template_status_attempts_and_duration(
     .await;
     let update = zenskar::types::UpdateCustomerRequestSchema::new().customer_name("Acme");
     client_for(&server)
-        .update_customer(CUSTOMER_ID, &update)
+        .update_customer(CUSTOMER_ID, update)
         .with_retry(quick_retries().retry_non_idempotent(true))
         .await
         .unwrap();

@@ -89,7 +89,7 @@ async fn credentials_and_bodies_never_follow_a_redirect_to_another_origin() {
 
             let get = client.get_customer_by_id(customer_uuid()).await;
             let post = client
-                .create_customer(&CreateCustomerRequestSchema::new("Acme"))
+                .create_customer(CreateCustomerRequestSchema::new("Acme"))
                 .await;
             for result in [get.map(|_| ()), post.map(|_| ())] {
                 let err = result.expect_err("a redirect to another origin is an error");
@@ -164,7 +164,7 @@ async fn a_same_origin_redirect_is_followed_with_credentials_and_no_referer() {
         .expect("followed");
     assert_eq!(found.customer_name, "Acme");
     client
-        .create_customer(&CreateCustomerRequestSchema::new("Acme"))
+        .create_customer(CreateCustomerRequestSchema::new("Acme"))
         .await
         .expect("followed twice");
 
@@ -449,7 +449,7 @@ async fn every_error_kind_renders_one_clean_line_and_a_bounded_debug() {
         .await
         .unwrap_err();
     let decode = client
-        .create_customer(&CreateCustomerRequestSchema::new("Acme"))
+        .create_customer(CreateCustomerRequestSchema::new("Acme"))
         .await
         .unwrap_err();
     let too_large = small.list_customers().await;

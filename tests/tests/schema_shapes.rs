@@ -179,7 +179,7 @@ mod constraints {
             .build()
             .expect("valid settings");
         let err = client
-            .create_account(&Account::new("", "ABC"))
+            .create_account(Account::new("", "ABC"))
             .await
             .expect_err("invalid");
         match err {

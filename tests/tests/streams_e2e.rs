@@ -151,7 +151,7 @@ async fn events_come_whole_however_the_bytes_are_split() {
     ];
     let (url, requests) = serve(vec![script]).await;
     let mut stream = client(&url)
-        .create_chat_completion(&chat())
+        .create_chat_completion(chat())
         .stream()
         .await
         .expect("the stream begins");
@@ -186,7 +186,7 @@ async fn the_json_call_stays_and_does_not_ask_for_a_stream() {
     );
     let (url, requests) = serve(vec![vec![write(&response)]]).await;
     let client = client(&url);
-    let completion = client.create_chat_completion(&chat()).await.unwrap();
+    let completion = client.create_chat_completion(chat()).await.unwrap();
     assert_eq!(completion.id, "c1");
     let request = requests.lock().unwrap()[0].to_ascii_lowercase();
     assert!(request.contains("accept: application/json"), "{request}");
@@ -194,7 +194,7 @@ async fn the_json_call_stays_and_does_not_ask_for_a_stream() {
 
     // A stream asked for and JSON answered: a decode error that keeps the body.
     let err = client
-        .create_chat_completion(&chat())
+        .create_chat_completion(chat())
         .stream()
         .await
         .unwrap_err();
@@ -219,7 +219,7 @@ async fn an_error_event_and_a_malformed_event_are_errors_for_their_item_only() {
     ];
     let (url, _) = serve(vec![script]).await;
     let mut stream = client(&url)
-        .create_chat_completion(&chat())
+        .create_chat_completion(chat())
         .stream()
         .await
         .unwrap();
@@ -265,7 +265,7 @@ async fn the_timeout_applies_between_events_not_to_the_whole_stream() {
     script.push(write(format!("data: {}\n\n", chunk("late", "x"))));
     let (url, _) = serve(vec![script]).await;
     let mut stream = client(&url)
-        .create_chat_completion(&chat())
+        .create_chat_completion(chat())
         .with_timeout(Duration::from_millis(400))
         .stream()
         .await
@@ -296,7 +296,7 @@ async fn a_body_that_ends_without_done_ends_the_stream_unless_it_stops_mid_event
     ];
     let (url, _) = serve(vec![script]).await;
     let mut stream = client(&url)
-        .create_chat_completion(&chat())
+        .create_chat_completion(chat())
         .stream()
         .await
         .unwrap();
@@ -311,7 +311,7 @@ async fn a_body_that_ends_without_done_ends_the_stream_unless_it_stops_mid_event
     ];
     let (url, _) = serve(vec![script]).await;
     let mut stream = client(&url)
-        .create_chat_completion(&chat())
+        .create_chat_completion(chat())
         .stream()
         .await
         .unwrap();
@@ -362,7 +362,7 @@ async fn a_post_stream_is_not_retried_and_a_stated_flag_is_set() {
     let body = oagen_tests::fixture_event_streams::types::FollowJobLogsBody::new().since("t0");
     let err = client(&url)
         .follow_job_logs("job-1")
-        .body(&body)
+        .body(body)
         .events()
         .await
         .unwrap_err();

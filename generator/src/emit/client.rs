@@ -74,6 +74,8 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         /// the same version.
         pub use oagen_runtime::reqwest;
         pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Items, Pages, Response};
+        /// The futures of a call, to name them (in a struct field, a `JoinHandle`...).
+        pub use oagen_runtime::{BodyFuture, ResponseFuture};
         pub use oagen_runtime::{RedirectError, RedirectReason};
         pub use oagen_runtime::{RetryPolicy, Secret, TooLargeError, TransportError};
         #uuid
@@ -383,8 +385,9 @@ pub(super) fn visit(ty: &crate::ir::TypeRef, f: &mut impl FnMut(&crate::ir::Type
     }
 }
 
-/// `pub fn create_pet<'a>(&'a self, body: &'a types::NewPet) -> operations::CreatePet<'a>`:
-/// required parameters and a required body are arguments; the rest are set on the builder.
+/// `pub fn create_pet(&self, body: types::NewPet) -> operations::CreatePet`: required
+/// parameters and a required body are arguments; the rest are set on the builder, which owns
+/// them and a clone of the client.
 fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let docs = doc_attrs(&op.docs);
     let name = format_ident!("{}", op.rust_name);
@@ -412,11 +415,15 @@ fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         inits.push(quote!(#ident: None));
     }
     if let Some(body) = &op.body {
-        let ty = super::operations::body_type(cx, &body.kind);
         match body.presence {
             Presence::Required => {
-                params.push(quote!(body: &'a #ty));
-                inits.push(quote!(body));
+                let (ty, converts) = super::operations::body_argument(cx, &body.kind);
+                params.push(quote!(body: #ty));
+                inits.push(if converts {
+                    quote!(body: body.into())
+                } else {
+                    quote!(body)
+                });
             }
             Presence::Optional => inits.push(quote!(body: None)),
         }
@@ -429,9 +436,9 @@ fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     quote! {
         #docs
         #many_arguments
-        pub fn #name<'a>(&'a self, #(#params),*) -> operations::#builder<'a> {
+        pub fn #name(&self, #(#params),*) -> operations::#builder {
             operations::#builder {
-                client: self,
+                client: self.clone(),
                 options: oagen_runtime::CallOptions::default(),
                 #(#inits,)*
             }

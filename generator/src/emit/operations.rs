@@ -19,13 +19,8 @@ pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
         };
     }
     let uses_types = cx.api.operations.iter().any(mentions_types);
-    let uses_error_body = cx.api.operations.iter().any(|op| {
-        op.errors.iter().any(|e| e.body.is_some()) || op.pagination.is_some() || op.stream.is_some()
-    });
-    let mut imports = vec![quote!(Client), quote!(Error)];
-    if uses_error_body {
-        imports.push(quote!(ErrorBody));
-    }
+    // Every builder's futures name `ErrorBody`.
+    let mut imports = vec![quote!(Client), quote!(Error), quote!(ErrorBody)];
     if uses_types {
         imports.push(quote!(types));
     }
@@ -33,7 +28,11 @@ pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
     quote! {
         //! Request builders, one per operation, returned by the methods of [`Client`].
         //! Set optional parameters with their methods, then `.await` the builder (or call
-        //! `.send()`) to send the request.
+        //! `.send()`) to send the request. A builder owns what it sends (a clone of the
+        //! client, its parameters and body), so it and its future are `Send + 'static`.
+
+        // The futures name the API's response types, which can be long.
+        #![allow(clippy::type_complexity)]
 
         use super::{#(#imports),*};
 
@@ -83,13 +82,19 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         let ty = body_type(cx, &body.kind);
         match body.presence {
-            Presence::Required => fields.push(quote!(body: &'a #ty)),
+            Presence::Required => fields.push(quote!(body: #ty)),
             Presence::Optional => {
-                fields.push(quote!(body: Option<&'a #ty>));
+                fields.push(quote!(body: Option<#ty>));
+                let (arg, converts) = body_argument(cx, &body.kind);
+                let value = if converts {
+                    quote!(body.into())
+                } else {
+                    quote!(body)
+                };
                 setters.push(quote! {
                     /// Sets the request body.
-                    pub fn body(mut self, body: &'a #ty) -> Self {
-                        self.body = Some(body);
+                    pub fn body(mut self, body: #arg) -> Self {
+                        self.body = Some(#value);
                         self
                     }
                 });
@@ -124,23 +129,24 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         #docs
         #[derive(Debug, Clone)]
         #[must_use = #must_use]
-        pub struct #name<'a> {
-            pub(crate) client: &'a Client,
+        pub struct #name {
+            pub(crate) client: Client,
             pub(crate) options: oagen_runtime::CallOptions,
             #(pub(crate) #fields,)*
         }
 
-        impl<'a> #name<'a> {
+        impl #name {
             #(#setters)*
 
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> Result<#output, Error> {
-                self.send_with_response().await.map(oagen_runtime::Response::into_body)
+            /// Sends the request and decodes the response: the same as `.await` on the
+            /// request. The future owns the request (`Send + 'static`).
+            pub fn send(self) -> oagen_runtime::BodyFuture<#output, ErrorBody> {
+                self.send_with_response().body()
             }
 
             /// Sends the request; the decoded body comes with the response's status and
             /// headers.
-            pub async fn send_with_response(self) -> Result<oagen_runtime::Response<#output>, Error> {
+            pub fn send_with_response(self) -> oagen_runtime::ResponseFuture<#output, ErrorBody> {
                 #send_body
             }
 
@@ -149,16 +155,29 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             #stream
         }
 
-        impl<'a> ::std::future::IntoFuture for #name<'a> {
+        impl ::std::future::IntoFuture for #name {
             type Output = Result<#output, Error>;
-            type IntoFuture = oagen_runtime::BoxFuture<'a, Self::Output>;
+            type IntoFuture = oagen_runtime::BodyFuture<#output, ErrorBody>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
 
         #status_enum
+    }
+}
+
+/// How a body is taken as an argument: its type, and whether the value is converted
+/// (`.into()`) into the type the builder holds. Text and bytes are taken in any form that
+/// converts (`&str`, `String`; `Vec<u8>`, `&'static [u8]`, `Bytes`); typed bodies by value.
+pub(super) fn body_argument(cx: &Cx<'_>, kind: &BodyKind) -> (TokenStream, bool) {
+    match kind {
+        BodyKind::Text => (quote!(impl Into<String>), true),
+        BodyKind::Binary => (quote!(impl Into<oagen_runtime::Bytes>), true),
+        BodyKind::Json(_) | BodyKind::Form { .. } | BodyKind::Multipart(_) => {
+            (body_type(cx, kind), false)
+        }
     }
 }
 
@@ -180,7 +199,7 @@ fn stream_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     if let Some(flag) = &stream.flag {
         docs.push(String::new());
         docs.push(format!(
-            " The body is sent with `{}` set to true, on a copy of it.",
+            " The body is sent with `{}` set to true.",
             super::escape_controls(&flag.wire_name)
         ));
     }
@@ -205,8 +224,8 @@ fn stream_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-/// Builds a multipart body from the fields of the struct `body` (an expression of type
-/// `&T`): one part per field that is set, lists giving one part per item.
+/// Builds a multipart body from the fields of the struct `body` (a place of type `T`): one
+/// part per field that is set, lists giving one part per item.
 fn multipart(cx: &Cx<'_>, ty: &TypeRef, body: &TokenStream) -> TokenStream {
     let Some(fields) = struct_fields(cx, ty) else {
         // `lower` only lets structs through.
@@ -260,14 +279,14 @@ pub(super) fn struct_fields<'a>(cx: &Cx<'a>, ty: &TypeRef) -> Option<&'a [crate:
     }
 }
 
-/// The type a request builder holds its body as (behind `&'a`).
+/// The type a request builder holds its body as (owned).
 pub(super) fn body_type(cx: &Cx<'_>, kind: &BodyKind) -> TokenStream {
     match kind {
         BodyKind::Json(ty) | BodyKind::Form { ty, .. } | BodyKind::Multipart(ty) => {
             cx.ty(Place::Outside, ty, Boxing::Inline)
         }
-        BodyKind::Text => quote!(str),
-        BodyKind::Binary => quote!([u8]),
+        BodyKind::Text => quote!(String),
+        BodyKind::Binary => quote!(oagen_runtime::Bytes),
     }
 }
 
@@ -359,7 +378,8 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
     }
 }
 
-/// Decodes a `Response<Bytes>` named `response` into the status enum.
+/// Decodes a `Response<Bytes>` named `response` into the status enum (the body of a closure
+/// that captures nothing, given to `Request::send_with`).
 fn decode_statuses(statuses: &crate::ir::StatusEnum) -> TokenStream {
     let name = format_ident!("{}", statuses.rust_name);
     let other = format_ident!("{}", statuses.other);
@@ -420,7 +440,8 @@ fn location_name(location: ParamLocation) -> &'static str {
     }
 }
 
-/// The body of `send_with_response` (`stream` set: of the streaming method).
+/// The body of `send_with_response`, which builds the request and returns the runtime's
+/// future for it (`stream` set: of the streaming method, which awaits it).
 fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
     let security = &op.security;
@@ -443,7 +464,7 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
             }
         })
         .collect();
-    // The streaming call sets the body's flag that asks for a stream, on a copy.
+    // The streaming call sets the body's flag that asks for a stream (the body is owned).
     let flag = stream.and_then(|stream| stream.flag.as_ref()).map(|flag| {
         let field = format_ident!("{}", flag.rust_name);
         let value = match flag.depth {
@@ -451,14 +472,11 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
             1 => quote!(Some(true)),
             _ => quote!(oagen_runtime::Nullable::Value(true)),
         };
-        quote! {
-            let mut body = body.clone();
-            body.#field = #value;
-            let body = &body;
-        }
+        quote!(body.#field = #value;)
     });
     let body = match &op.body {
         Some(body) => {
+            // A place holding the owned body: borrowed by typed bodies, moved by the others.
             let value = match (body.presence, &flag) {
                 (Presence::Required, None) => quote!(self.body),
                 _ => quote!(body),
@@ -466,11 +484,11 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
             let media_type = &body.media_type;
             let set = match &body.kind {
                 BodyKind::Json(_) if media_type == "application/json" => {
-                    quote!(request.json(#value);)
+                    quote!(request.json(&#value);)
                 }
-                BodyKind::Json(_) => quote!(request.json_as(#value, #media_type);),
+                BodyKind::Json(_) => quote!(request.json_as(&#value, #media_type);),
                 BodyKind::Form { deep_object, .. } => {
-                    quote!(request.form(#value, &[#(#deep_object),*]);)
+                    quote!(request.form(&#value, &[#(#deep_object),*]);)
                 }
                 BodyKind::Multipart(ty) => multipart(cx, ty, &value),
                 BodyKind::Text => quote!(request.text(#value, #media_type);),
@@ -479,20 +497,25 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
             // Constraints are checked on what the user built, before anything is sent.
             let set = match body.kind.ty() {
                 Some(ty) if super::validate::validates(cx, ty) => {
-                    quote!(request.validate(#value); #set)
+                    quote!(request.validate(&#value); #set)
                 }
                 _ => set,
             };
-            match body.presence {
-                Presence::Required if flag.is_some() => quote! {
-                    let body = self.body;
+            match (body.presence, &flag) {
+                (Presence::Required, Some(flag)) => quote! {
+                    let mut body = self.body;
                     #flag
                     #set
                 },
-                Presence::Required => set,
-                Presence::Optional => quote! {
-                    if let Some(body) = self.body {
+                (Presence::Required, None) => set,
+                (Presence::Optional, Some(flag)) => quote! {
+                    if let Some(mut body) = self.body {
                         #flag
+                        #set
+                    }
+                },
+                (Presence::Optional, None) => quote! {
+                    if let Some(body) = self.body {
                         #set
                     }
                 },
@@ -504,16 +527,13 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
     let set_accept =
         accept(&op.response.body).map(|media_type| quote!(request.accept(#media_type);));
     let send = match &op.response.body {
-        ResponseBody::Empty => quote!(request.send_empty(#decode_error).await),
-        ResponseBody::Json(_) => quote!(request.send(#decode_error).await),
-        ResponseBody::Text { .. } => quote!(request.send_text(#decode_error).await),
-        ResponseBody::Binary { .. } => quote!(request.send_bytes(#decode_error).await),
+        ResponseBody::Empty => quote!(request.send_empty(#decode_error)),
+        ResponseBody::Json(_) => quote!(request.send(#decode_error)),
+        ResponseBody::Text { .. } => quote!(request.send_text(#decode_error)),
+        ResponseBody::Binary { .. } => quote!(request.send_bytes(#decode_error)),
         ResponseBody::PerStatus(statuses) => {
             let decode = decode_statuses(statuses);
-            quote! {
-                let response = request.send_bytes(#decode_error).await?;
-                #decode
-            }
+            quote!(request.send_with(#decode_error, |response| #decode))
         }
     };
     let send = match stream {
@@ -533,14 +553,22 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
     };
     let path = &op.path;
     let operation = &op.rust_name;
+    let changed = !(segments.is_empty() && fixed_query.is_empty() && params.is_empty())
+        || op.body.is_some()
+        || (stream.is_none() && set_accept.is_some());
+    let request = if changed {
+        quote!(mut request)
+    } else {
+        quote!(request)
+    };
     quote! {
-        let mut request = self.client.core.request(oagen_runtime::Endpoint {
+        let endpoint = oagen_runtime::Endpoint {
             method: oagen_runtime::reqwest::Method::#method,
             path: #path,
             operation: #operation,
             security: &[#(#security),*],
-        });
-        request.options(&self.options);
+        };
+        let #request = self.client.core.request(endpoint, self.options);
         #(#segments)*
         #(#fixed_query)*
         #(#params)*

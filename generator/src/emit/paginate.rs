@@ -190,13 +190,13 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     ];
     quote! {
         #(#[doc = #docs])*
-        pub fn paginate(self) -> oagen_runtime::Pages<'a, #page, #item, ErrorBody> {
+        pub fn paginate(self) -> oagen_runtime::Pages<#page, #item, ErrorBody> {
             let paging = #paging;
             oagen_runtime::Pages::new(
                 move |next| {
                     let mut request = self.clone();
                     #apply
-                    Box::pin(request.send_with_response())
+                    request.send_with_response()
                 },
                 paging,
                 |page: #page| #take_items,
@@ -262,7 +262,11 @@ fn set_number(ty: &TypeRef, ident: &proc_macro2::Ident, wire: &str) -> TokenStre
         if let Some(oagen_runtime::PageRef::Number(number)) = next {
             match number.try_into() {
                 Ok(number) => request.#ident = Some(number),
-                Err(_) => return Box::pin(async { Err(Error::Protocol(#message.to_owned())) }),
+                Err(_) => {
+                    return oagen_runtime::ResponseFuture::failed(Error::Protocol(
+                        #message.to_owned(),
+                    ));
+                }
             }
         }
     }
