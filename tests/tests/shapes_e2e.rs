@@ -60,7 +60,7 @@ async fn a_patch_sends_absent_null_and_a_value_apart() {
     // A value, through the setter.
     let renamed = AccountPatch::new().nickname("annie");
     assert_eq!(renamed.nickname.as_deref(), Some("annie"));
-    for patch in [&untouched, &cleared, &renamed] {
+    for patch in [untouched, cleared, renamed] {
         client
             .update_account("acc_1", patch)
             .await
@@ -130,7 +130,7 @@ async fn a_create_sends_the_request_shape_and_receives_the_response_shape() {
     let mut request = AccountRequest2::new("Ann", "correct horse");
     request.nickname = Nullable::Null;
     let created = client(&server)
-        .create_account(&request)
+        .create_account(request)
         .await
         .expect("the call succeeds");
     assert_eq!(created.id, "acc_1");
@@ -140,7 +140,7 @@ async fn a_create_sends_the_request_shape_and_receives_the_response_shape() {
 async fn a_short_write_only_password_is_refused_before_sending() {
     let server = MockServer::start().await;
     let err = client(&server)
-        .create_account(&AccountRequest2::new("Ann", "short"))
+        .create_account(AccountRequest2::new("Ann", "short"))
         .await
         .expect_err("invalid");
     assert!(
@@ -164,7 +164,7 @@ async fn nested_shapes_follow_the_direction() {
         .mount(&server)
         .await;
     let order: Order = client(&server)
-        .create_order(&OrderRequest::new(vec![LineRequest::new("A-1")]))
+        .create_order(OrderRequest::new(vec![LineRequest::new("A-1")]))
         .await
         .expect("the call succeeds");
     assert_eq!(order.lines[0].line_id, 7);
