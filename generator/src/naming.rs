@@ -176,7 +176,10 @@ mod tests {
         assert_eq!(feature("Vector stores"), "vector_stores");
         assert_eq!(feature("fine-tuning"), "fine_tuning");
         assert_eq!(feature("payment_intents"), "payment_intents");
-        assert_eq!(feature("MessagingV1AlphaSender"), "messaging_v1_alpha_sender");
+        assert_eq!(
+            feature("MessagingV1AlphaSender"),
+            "messaging_v1_alpha_sender"
+        );
         assert_eq!(feature("type"), "type");
         assert_eq!(feature("3d secure"), "3d_secure");
         assert_eq!(feature("名前"), "");

@@ -30,10 +30,10 @@ mod webhooks;
 
 use std::collections::BTreeSet;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Boxing, Deprecation, Docs, Scalar, TypeRef};
+use crate::ir::{Api, Boxing, Deprecation, Docs, Operation, Reach, Scalar, TypeId, TypeRef};
 use crate::naming::PRELUDE_TYPES;
 use crate::tailor::ExtraDerives;
 
@@ -61,16 +61,36 @@ pub struct RustFile {
     pub tokens: TokenStream,
 }
 
+/// Whether the generated crate has a Cargo feature per resource group.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Features {
+    /// One feature per group of `Api::groups` (all on by default) when there are several;
+    /// each operation, and each type only some groups reach, is compiled with its features.
+    #[default]
+    PerGroup,
+    /// Everything is always compiled: for generated code that is a module of another crate
+    /// (which has no such features), or a crate that wants none.
+    Off,
+}
+
+/// Whether `api` gets features: asked for, and more than one group to choose from.
+pub fn has_features(api: &Api, features: Features) -> bool {
+    features == Features::PerGroup && api.groups.len() > 1
+}
+
 /// Emits the Rust files of the crate.
 pub fn emit(api: &Api) -> Vec<RustFile> {
-    emit_with(api, &ExtraDerives::new())
+    emit_with(api, &ExtraDerives::new(), Features::default())
 }
 
 /// Emits the Rust files of the crate, with derives added to some types (from
-/// [`crate::tailor`]).
-pub fn emit_with(api: &Api, derives: &ExtraDerives) -> Vec<RustFile> {
+/// [`crate::tailor`]), and a feature per resource group or none.
+pub fn emit_with(api: &Api, derives: &ExtraDerives, features: Features) -> Vec<RustFile> {
     let mut cx = Cx::new(api);
     cx.derives = derives;
+    if has_features(api, features) {
+        cx.gates = Some(Gates::new(api));
+    }
     let mut files = vec![
         RustFile {
             path: "src/lib.rs",
@@ -115,6 +135,50 @@ struct Cx<'a> {
     can_fail: Vec<bool>,
     /// Derives the configuration adds, by type.
     derives: &'a ExtraDerives,
+    /// The `#[cfg]` of each group and type, when the crate has a feature per group.
+    gates: Option<Gates>,
+}
+
+/// The features that compile each item, in a crate with a feature per resource group.
+struct Gates {
+    /// By group index: `feature = "name"`.
+    features: Vec<TokenStream>,
+    /// By type id: which groups compile it.
+    types: Vec<Reach>,
+}
+
+impl Gates {
+    fn new(api: &Api) -> Self {
+        Gates {
+            features: api
+                .groups
+                .iter()
+                .map(|group| {
+                    let name = &group.feature;
+                    quote!(feature = #name)
+                })
+                .collect(),
+            types: api.type_reach(),
+        }
+    }
+
+    /// `#[cfg(..)]` and its note in the documentation (`doc(cfg)`, read by docs.rs) for an
+    /// item compiled when one of `groups` is on.
+    fn attrs(&self, groups: &[usize]) -> TokenStream {
+        let features: Vec<&TokenStream> = groups
+            .iter()
+            .filter_map(|&g| self.features.get(g))
+            .collect();
+        let predicate = match features[..] {
+            [] => return quote!(),
+            [one] => quote!(#one),
+            _ => quote!(any(#(#features),*)),
+        };
+        quote! {
+            #[cfg(#predicate)]
+            #[cfg_attr(docsrs, doc(cfg(#predicate)))]
+        }
+    }
 }
 
 static NO_DERIVES: ExtraDerives = ExtraDerives::new();
@@ -131,6 +195,55 @@ impl<'a> Cx<'a> {
             shadowed,
             can_fail: can_fail(api),
             derives: &NO_DERIVES,
+            gates: None,
+        }
+    }
+
+    /// The attributes (`#[cfg]` and its `doc(cfg)` note) of an item that exists only with a
+    /// type: empty unless the crate has features and some groups only reach the type. For
+    /// an item that is not a whole top-level item (an enum variant).
+    fn cfg_of_type(&self, id: TypeId) -> TokenStream {
+        match &self.gates {
+            Some(gates) => match gates.types.get(id.0) {
+                Some(Reach::Groups(groups)) => gates.attrs(groups),
+                Some(Reach::Always) | None => quote!(),
+            },
+            None => quote!(),
+        }
+    }
+
+    /// The attributes of an item that exists only with an operation: its group's feature.
+    fn cfg_of_operation(&self, op: &Operation) -> TokenStream {
+        match (&self.gates, self.api.group_index(&op.group)) {
+            (Some(gates), Some(group)) => gates.attrs(&[group]),
+            _ => quote!(),
+        }
+    }
+
+    /// `items` (any number of whole items: a type and its impls, a method) each compiled
+    /// only with the type `id` ([`Cx::cfg_of_type`]).
+    fn gate_type(&self, id: TypeId, items: TokenStream) -> TokenStream {
+        gate(self.cfg_of_type(id), items)
+    }
+
+    /// `items` each compiled only with the operation's feature.
+    fn gate_operation(&self, op: &Operation, items: TokenStream) -> TokenStream {
+        gate(self.cfg_of_operation(op), items)
+    }
+
+    /// Inner attributes of the crate root: `doc(cfg)` notes on docs.rs, and no unused-import
+    /// warnings in a build without every feature (the modules import what some feature's
+    /// items use). Empty without features.
+    fn crate_attrs(&self) -> TokenStream {
+        match &self.gates {
+            Some(gates) => {
+                let features = &gates.features;
+                quote! {
+                    #![cfg_attr(docsrs, feature(doc_cfg))]
+                    #![cfg_attr(not(all(#(#features),*)), allow(unused_imports))]
+                }
+            }
+            None => quote!(),
         }
     }
 
@@ -427,4 +540,46 @@ fn can_fail(api: &Api) -> Vec<bool> {
         }
     }
     fails
+}
+
+/// `attrs` put before each top-level item of `items` (cut where `render` cuts them: after a
+/// top-level `;`, or a `{ .. }` not followed by `;`; the emitters write no item that has a
+/// `{ .. }` inside its signature).
+fn gate(attrs: TokenStream, items: TokenStream) -> TokenStream {
+    if attrs.is_empty() || items.is_empty() {
+        return items;
+    }
+    crate::render::split_items(items)
+        .into_iter()
+        .map(|item| {
+            // After the item's doc comments, so that the documentation comes first.
+            let mut tokens = item.into_iter().peekable();
+            let mut docs = TokenStream::new();
+            while let Some(TokenTree::Punct(hash)) = tokens.peek() {
+                if hash.as_char() != '#' {
+                    break;
+                }
+                let hash = tokens.next();
+                match tokens.next() {
+                    Some(TokenTree::Group(group)) if is_doc_attribute(&group) => {
+                        docs.extend(hash);
+                        docs.extend([TokenTree::Group(group)]);
+                    }
+                    other => {
+                        let rest: TokenStream =
+                            hash.into_iter().chain(other).chain(tokens).collect();
+                        return quote!(#docs #attrs #rest);
+                    }
+                }
+            }
+            let rest: TokenStream = tokens.collect();
+            quote!(#docs #attrs #rest)
+        })
+        .collect()
+}
+
+/// Whether `[..]` is a `doc = ".."` attribute.
+fn is_doc_attribute(group: &proc_macro2::Group) -> bool {
+    group.delimiter() == proc_macro2::Delimiter::Bracket
+        && matches!(group.stream().into_iter().next(), Some(TokenTree::Ident(ident)) if ident == "doc")
 }

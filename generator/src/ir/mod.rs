@@ -16,9 +16,11 @@
 
 use serde_json::Value;
 
+mod groups;
 mod operation;
 mod walk;
 
+pub use groups::Reach;
 pub use operation::*;
 
 #[derive(Debug, Clone, PartialEq)]

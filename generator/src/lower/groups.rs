@@ -98,7 +98,9 @@ fn is_version(segment: &str) -> bool {
         .or_else(|| segment.strip_prefix('V'))
     {
         return rest.starts_with(|c: char| c.is_ascii_digit())
-            && rest.chars().all(|c| c.is_ascii_alphanumeric() || separators(c));
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || separators(c));
     }
     segment.starts_with(|c: char| c.is_ascii_digit())
         && segment.chars().all(|c| c.is_ascii_digit() || separators(c))
