@@ -6,8 +6,9 @@ use super::{Api, TypeId};
 /// When a type is compiled, in a crate with a Cargo feature per group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reach {
-    /// Whatever features are chosen: a webhook or callback carries it (events are not
-    /// grouped), every group reaches it, or no operation does.
+    /// Whatever features are chosen: every group reaches it, or a type compiled always
+    /// reaches it: what a webhook or callback carries (events are not grouped), and types
+    /// that no operation reaches (a schema declared but not used by any operation).
     Always,
     /// When the feature of one of these groups is on (indexes into `Api::groups`, sorted):
     /// the groups whose operations reach the type through any chain of references.
@@ -41,12 +42,20 @@ impl Api {
                 }
             }
         }
-        let by_events = self.reached_from(self.event_type_ids());
+        // Compiled whatever the features: what events carry, and types no operation reaches
+        // (schemas the document declares without using them), with all they reach.
+        let mut always = self.event_type_ids();
+        always.extend(
+            (0..self.types.len())
+                .filter(|&id| reached_by[id].is_empty())
+                .map(TypeId),
+        );
+        let always = self.reached_from(always);
         reached_by
             .into_iter()
-            .zip(by_events)
-            .map(|(groups, by_event)| {
-                if by_event || groups.is_empty() || groups.len() == self.groups.len() {
+            .zip(always)
+            .map(|(groups, always)| {
+                if always || groups.len() == self.groups.len() {
                     Reach::Always
                 } else {
                     Reach::Groups(groups)
