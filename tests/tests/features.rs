@@ -64,12 +64,26 @@ fn the_manifest_and_readme_list_the_features() {
         ),
         "{manifest}"
     );
-    assert!(manifest.contains("[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n"));
+    assert!(manifest.contains(
+        "[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n"
+    ));
     let readme = file(&output, "README.md");
-    assert!(readme.contains("default-features = false, features = [\""), "{readme}");
-    assert!(readme.contains("| `customers` | 2 | tag `Customers`, tag `customers` |"), "{readme}");
-    assert!(readme.contains("| `invoices` | 2 | path segment `invoices` |"), "{readme}");
-    assert!(readme.contains("| `analytics` | 1 | `x-oaiMeta.group` `analytics` |"), "{readme}");
+    assert!(
+        readme.contains("default-features = false, features = [\""),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("| `customers` | 2 | tag `Customers`, tag `customers` |"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("| `invoices` | 2 | path segment `invoices` |"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("| `analytics` | 1 | `x-oaiMeta.group` `analytics` |"),
+        "{readme}"
+    );
     assert!(file(&output, "src/lib.rs").contains("#![cfg_attr(docsrs, feature(doc_cfg))]"));
 }
 
@@ -85,7 +99,13 @@ paths:
     let output = generate(single, &oagen::Config::default());
     let off = with_config("[features]\nenabled = false\n").expect("generates");
     for output in [&output, &off] {
-        for path in ["Cargo.toml", "README.md", "src/lib.rs", "src/client.rs", "src/types.rs"] {
+        for path in [
+            "Cargo.toml",
+            "README.md",
+            "src/lib.rs",
+            "src/client.rs",
+            "src/types.rs",
+        ] {
             let text = file(output, path);
             for word in ["[features]", "feature =", "## Features", "docsrs"] {
                 assert!(!text.contains(word), "{path}:\n{text}");
@@ -130,15 +150,33 @@ fn the_configuration_regroups() {
 
 #[test]
 fn regrouping_errors_name_their_key() {
-    let err = with_config("[features]\ngroups = { billing = [\"invoicez\"] }\n").expect_err("unknown");
-    assert!(err.contains("`features.groups.billing` names `invoicez`, which is no group of the document"), "{err}");
+    let err =
+        with_config("[features]\ngroups = { billing = [\"invoicez\"] }\n").expect_err("unknown");
+    assert!(
+        err.contains(
+            "`features.groups.billing` names `invoicez`, which is no group of the document"
+        ),
+        "{err}"
+    );
     assert!(err.contains("analytics, customers, invoices"), "{err}");
-    let err = with_config("[features]\noperations = { getReport = \"nowhere\" }\n").expect_err("unknown");
-    assert!(err.contains("`features.operations.getReport` names the group `nowhere`"), "{err}");
-    let err = with_config("[features]\noperations = { getRepot = \"customers\" }\n").expect_err("unknown");
-    assert!(err.contains("`features.operations.getRepot` names no operation"), "{err}");
-    let err = with_config("[features]\ngroups = { Billing = [], default = [] }\n").expect_err("invalid");
-    assert!(err.contains("`features.groups.Billing`: `Billing` is not a group's feature name"), "{err}");
+    let err =
+        with_config("[features]\noperations = { getReport = \"nowhere\" }\n").expect_err("unknown");
+    assert!(
+        err.contains("`features.operations.getReport` names the group `nowhere`"),
+        "{err}"
+    );
+    let err = with_config("[features]\noperations = { getRepot = \"customers\" }\n")
+        .expect_err("unknown");
+    assert!(
+        err.contains("`features.operations.getRepot` names no operation"),
+        "{err}"
+    );
+    let err =
+        with_config("[features]\ngroups = { Billing = [], default = [] }\n").expect_err("invalid");
+    assert!(
+        err.contains("`features.groups.Billing`: `Billing` is not a group's feature name"),
+        "{err}"
+    );
     assert!(err.contains("`features.groups.default`"), "{err}");
     let err = with_config("[features]\nenable = false\n").expect_err("unknown key");
     assert!(err.contains("unknown field `enable`"), "{err}");
