@@ -162,8 +162,10 @@ impl Gates {
         }
     }
 
-    /// `#[cfg(..)]` and its note in the documentation (`doc(cfg)`, read by docs.rs) for an
-    /// item compiled when one of `groups` is on.
+    /// `#[cfg(..)]` for an item compiled when one of `groups` is on. Its note in the
+    /// documentation needs no attribute of its own: with `feature(doc_cfg)` (under
+    /// `docsrs`, in `lib.rs`), rustdoc shows every item's `cfg` (since `doc_auto_cfg` became
+    /// part of `doc_cfg`); a `doc(cfg)` per item would add a line to every gated item.
     fn attrs(&self, groups: &[usize]) -> TokenStream {
         let features: Vec<&TokenStream> = groups
             .iter()
@@ -174,10 +176,7 @@ impl Gates {
             [one] => quote!(#one),
             _ => quote!(any(#(#features),*)),
         };
-        quote! {
-            #[cfg(#predicate)]
-            #[cfg_attr(docsrs, doc(cfg(#predicate)))]
-        }
+        quote!(#[cfg(#predicate)])
     }
 }
 
@@ -199,8 +198,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The attributes (`#[cfg]` and its `doc(cfg)` note) of an item that exists only with a
-    /// type: empty unless the crate has features and some groups only reach the type. For
+    /// The attribute (`#[cfg]`) of an item that exists only with a type: empty unless the crate has features and some groups only reach the type. For
     /// an item that is not a whole top-level item (an enum variant).
     fn cfg_of_type(&self, id: TypeId) -> TokenStream {
         match &self.gates {
@@ -231,7 +229,7 @@ impl<'a> Cx<'a> {
         gate(self.cfg_of_operation(op), items)
     }
 
-    /// Inner attributes of the crate root: `doc(cfg)` notes on docs.rs, and no unused-import
+    /// Inner attributes of the crate root: each item's `cfg` shown on docs.rs, and no unused-import
     /// warnings in a build without every feature (the modules import what some feature's
     /// items use). Empty without features.
     fn crate_attrs(&self) -> TokenStream {
