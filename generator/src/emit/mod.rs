@@ -18,6 +18,7 @@
 mod client;
 mod defaults;
 mod derives;
+mod gates;
 mod manifest;
 mod markdown;
 mod operations;
@@ -30,10 +31,10 @@ mod webhooks;
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Boxing, Deprecation, Docs, Operation, Reach, Scalar, TypeId, TypeRef};
+use crate::ir::{Api, Boxing, Deprecation, Docs, Scalar, TypeRef};
 use crate::naming::PRELUDE_TYPES;
 use crate::tailor::ExtraDerives;
 
@@ -89,7 +90,7 @@ pub fn emit_with(api: &Api, derives: &ExtraDerives, features: Features) -> Vec<R
     let mut cx = Cx::new(api);
     cx.derives = derives;
     if has_features(api, features) {
-        cx.gates = Some(Gates::new(api));
+        cx.gates = Some(gates::Gates::new(api));
     }
     let mut files = vec![
         RustFile {
@@ -136,48 +137,7 @@ struct Cx<'a> {
     /// Derives the configuration adds, by type.
     derives: &'a ExtraDerives,
     /// The `#[cfg]` of each group and type, when the crate has a feature per group.
-    gates: Option<Gates>,
-}
-
-/// The features that compile each item, in a crate with a feature per resource group.
-struct Gates {
-    /// By group index: `feature = "name"`.
-    features: Vec<TokenStream>,
-    /// By type id: which groups compile it.
-    types: Vec<Reach>,
-}
-
-impl Gates {
-    fn new(api: &Api) -> Self {
-        Gates {
-            features: api
-                .groups
-                .iter()
-                .map(|group| {
-                    let name = &group.feature;
-                    quote!(feature = #name)
-                })
-                .collect(),
-            types: api.type_reach(),
-        }
-    }
-
-    /// `#[cfg(..)]` for an item compiled when one of `groups` is on. Its note in the
-    /// documentation needs no attribute of its own: with `feature(doc_cfg)` (under
-    /// `docsrs`, in `lib.rs`), rustdoc shows every item's `cfg` (since `doc_auto_cfg` became
-    /// part of `doc_cfg`); a `doc(cfg)` per item would add a line to every gated item.
-    fn attrs(&self, groups: &[usize]) -> TokenStream {
-        let features: Vec<&TokenStream> = groups
-            .iter()
-            .filter_map(|&g| self.features.get(g))
-            .collect();
-        let predicate = match features[..] {
-            [] => return quote!(),
-            [one] => quote!(#one),
-            _ => quote!(any(#(#features),*)),
-        };
-        quote!(#[cfg(#predicate)])
-    }
+    gates: Option<gates::Gates>,
 }
 
 static NO_DERIVES: ExtraDerives = ExtraDerives::new();
@@ -195,53 +155,6 @@ impl<'a> Cx<'a> {
             can_fail: can_fail(api),
             derives: &NO_DERIVES,
             gates: None,
-        }
-    }
-
-    /// The attribute (`#[cfg]`) of an item that exists only with a type: empty unless the crate has features and some groups only reach the type. For
-    /// an item that is not a whole top-level item (an enum variant).
-    fn cfg_of_type(&self, id: TypeId) -> TokenStream {
-        match &self.gates {
-            Some(gates) => match gates.types.get(id.0) {
-                Some(Reach::Groups(groups)) => gates.attrs(groups),
-                Some(Reach::Always) | None => quote!(),
-            },
-            None => quote!(),
-        }
-    }
-
-    /// The attributes of an item that exists only with an operation: its group's feature.
-    fn cfg_of_operation(&self, op: &Operation) -> TokenStream {
-        match (&self.gates, self.api.group_index(&op.group)) {
-            (Some(gates), Some(group)) => gates.attrs(&[group]),
-            _ => quote!(),
-        }
-    }
-
-    /// `items` (any number of whole items: a type and its impls, a method) each compiled
-    /// only with the type `id` ([`Cx::cfg_of_type`]).
-    fn gate_type(&self, id: TypeId, items: TokenStream) -> TokenStream {
-        gate(self.cfg_of_type(id), items)
-    }
-
-    /// `items` each compiled only with the operation's feature.
-    fn gate_operation(&self, op: &Operation, items: TokenStream) -> TokenStream {
-        gate(self.cfg_of_operation(op), items)
-    }
-
-    /// Inner attributes of the crate root: each item's `cfg` shown on docs.rs, and no unused-import
-    /// warnings in a build without every feature (the modules import what some feature's
-    /// items use). Empty without features.
-    fn crate_attrs(&self) -> TokenStream {
-        match &self.gates {
-            Some(gates) => {
-                let features = &gates.features;
-                quote! {
-                    #![cfg_attr(docsrs, feature(doc_cfg))]
-                    #![cfg_attr(not(all(#(#features),*)), allow(unused_imports))]
-                }
-            }
-            None => quote!(),
         }
     }
 
@@ -538,46 +451,4 @@ fn can_fail(api: &Api) -> Vec<bool> {
         }
     }
     fails
-}
-
-/// `attrs` put before each top-level item of `items` (cut where `render` cuts them: after a
-/// top-level `;`, or a `{ .. }` not followed by `;`; the emitters write no item that has a
-/// `{ .. }` inside its signature).
-fn gate(attrs: TokenStream, items: TokenStream) -> TokenStream {
-    if attrs.is_empty() || items.is_empty() {
-        return items;
-    }
-    crate::render::split_items(items)
-        .into_iter()
-        .map(|item| {
-            // After the item's doc comments, so that the documentation comes first.
-            let mut tokens = item.into_iter().peekable();
-            let mut docs = TokenStream::new();
-            while let Some(TokenTree::Punct(hash)) = tokens.peek() {
-                if hash.as_char() != '#' {
-                    break;
-                }
-                let hash = tokens.next();
-                match tokens.next() {
-                    Some(TokenTree::Group(group)) if is_doc_attribute(&group) => {
-                        docs.extend(hash);
-                        docs.extend([TokenTree::Group(group)]);
-                    }
-                    other => {
-                        let rest: TokenStream =
-                            hash.into_iter().chain(other).chain(tokens).collect();
-                        return quote!(#docs #attrs #rest);
-                    }
-                }
-            }
-            let rest: TokenStream = tokens.collect();
-            quote!(#docs #attrs #rest)
-        })
-        .collect()
-}
-
-/// Whether `[..]` is a `doc = ".."` attribute.
-fn is_doc_attribute(group: &proc_macro2::Group) -> bool {
-    group.delimiter() == proc_macro2::Delimiter::Bracket
-        && matches!(group.stream().into_iter().next(), Some(TokenTree::Ident(ident)) if ident == "doc")
 }
