@@ -70,7 +70,7 @@ pub enum GroupSource {
     /// A vendor extension that names the operation's resource (`x-oaiMeta.group`,
     /// `x-github.category`): the key and the value.
     Extension { key: String, value: String },
-    /// The path's first literal segment after any version prefix (`/v1/customers/{id}`).
+    /// The path's first literal segment after any version prefix (`/v1/pets/{id}`).
     PathSegment(String),
     /// A path with no literal segment but versions and parameters (`/`, `/{id}`).
     Root,

@@ -1,7 +1,7 @@
 //! Resource groups: which Cargo feature each operation sits behind. An operation goes to its
 //! first tag; without tags, to the resource a vendor extension names (`x-oaiMeta.group`,
 //! `x-github.category`); without either, to the first literal segment of its path after any
-//! version prefix (`/v1/customers/{id}` → `customers`). Spellings that make the same feature
+//! version prefix (`/v1/pets/{id}` → `pets`). Spellings that make the same feature
 //! name (`Pet store`, `pet-store`) are one group.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -125,7 +125,7 @@ mod tests {
 
     #[test]
     fn versions_and_parameters_are_skipped() {
-        assert_eq!(resource_segment("/v1/customers/{id}"), Some("customers"));
+        assert_eq!(resource_segment("/v1/pets/{id}"), Some("pets"));
         assert_eq!(resource_segment("/v2beta/things"), Some("things"));
         assert_eq!(resource_segment("/2023-01-01/orders"), Some("orders"));
         assert_eq!(resource_segment("/api/v1.1/users?x=1"), Some("users"));
