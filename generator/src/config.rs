@@ -37,6 +37,11 @@
 //! [dependencies]               # added to the generated Cargo.toml (for derives)
 //! schemars = "0.8"
 //!
+//! [features]                   # a Cargo feature per resource group (first tag, else path)
+//! enabled = true               # false: no features, everything always compiled
+//! groups = { billing = ["invoices", "charges"], admin = [] }   # merged (or new) groups
+//! operations = { "DELETE /pets/{id}" = "admin" }   # an operation moved to a group
+//!
 //! [document]                   # how the document is read
 //! strict = false               # true: a broken item fails the run instead of being left out
 //! allow-outside-root = false   # true: `$ref`s may leave the document's folder, or be absolute
@@ -69,6 +74,38 @@ pub struct ConfigFile {
     pub dependencies: BTreeMap<String, toml::Value>,
     #[serde(default)]
     pub document: DocumentSection,
+    #[serde(default)]
+    pub features: FeaturesSection,
+}
+
+/// `[features]`: the generated crate's Cargo feature per resource group.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FeaturesSection {
+    /// `false`: no features; every operation and type is always compiled.
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+    /// New group (feature name) → the groups it takes in (feature names, tags or path
+    /// segments); empty for a group that `operations` fills.
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<String>>,
+    /// Operation (id, method name or `METHOD /path`) → its group.
+    #[serde(default)]
+    pub operations: BTreeMap<String, String>,
+}
+
+fn enabled() -> bool {
+    true
+}
+
+impl Default for FeaturesSection {
+    fn default() -> Self {
+        FeaturesSection {
+            enabled: true,
+            groups: BTreeMap::new(),
+            operations: BTreeMap::new(),
+        }
+    }
 }
 
 /// `[document]`: how the document and the files it refers to are read.
@@ -268,6 +305,26 @@ impl ConfigFile {
                 ));
             }
         }
+        let group_names = self
+            .features
+            .groups
+            .keys()
+            .map(|g| (format!("features.groups.{g}"), g))
+            .chain(
+                self.features
+                    .operations
+                    .iter()
+                    .map(|(op, g)| (format!("features.operations.{op}"), g)),
+            );
+        for (key, group) in group_names {
+            if crate::naming::feature(group) != *group
+                || crate::naming::RESERVED_FEATURES.contains(&group.as_str())
+            {
+                problems.push(format!(
+                    "`{key}`: `{group}` is not a group's feature name (lowercase ASCII letters, digits and `_`, not `default`)"
+                ));
+            }
+        }
         for dependency in self.dependencies.keys() {
             if !is_crate_name(dependency) {
                 problems.push(format!(
@@ -324,6 +381,19 @@ impl ConfigFile {
             rename_types: self.rename.types.clone(),
             derives: self.derives.all.clone(),
             type_derives: self.derives.types.clone(),
+            regroup: crate::tailor::Regroup {
+                groups: self.features.groups.clone(),
+                operations: self.features.operations.clone(),
+            },
+        }
+    }
+
+    /// Whether the generated crate gets a feature per resource group.
+    pub fn features(&self) -> crate::Features {
+        if self.features.enabled {
+            crate::Features::PerGroup
+        } else {
+            crate::Features::Off
         }
     }
 

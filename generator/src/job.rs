@@ -108,6 +108,7 @@ impl Job {
             spec_name,
             tailor: file.tailor(),
             dependencies: file.dependency_lines(),
+            features: file.features(),
         };
         Ok(Job {
             spec: spec.to_path_buf(),

@@ -92,7 +92,7 @@ use std::path::Path;
 pub use bundle::RefOptions;
 pub use config::{ConfigError, ConfigFile};
 pub use diag::{Diagnostic, Diagnostics, Severity};
-pub use emit::{ManifestKind, RuntimeDependency};
+pub use emit::{Features, ManifestKind, RuntimeDependency};
 pub use job::{Job, Mode, Outcome, Progress, RunError, exit_code, run};
 pub use tailor::Tailor;
 
@@ -119,6 +119,9 @@ pub struct Config {
     /// Extra dependencies of the generated crate: name and TOML value (`"1"`,
     /// `{ version = "1", features = ["x"] }`).
     pub dependencies: Vec<(String, String)>,
+    /// A Cargo feature per resource group (on by default). [`Features::Off`] for code that
+    /// is compiled as a module of another crate, which has no such features.
+    pub features: Features,
 }
 
 impl Default for Config {
@@ -132,6 +135,7 @@ impl Default for Config {
             spec_name: "openapi.yaml".to_owned(),
             tailor: Tailor::default(),
             dependencies: Vec::new(),
+            features: Features::PerGroup,
         }
     }
 }
@@ -339,6 +343,7 @@ pub fn generate_from(
         runtime: &config.runtime,
         kind: config.manifest,
         dependencies: &config.dependencies,
+        features: config.features,
     };
     let mut files = vec![
         OutputFile {
@@ -347,10 +352,10 @@ pub fn generate_from(
         },
         OutputFile {
             path: "README.md".to_owned(),
-            contents: emit::readme(api, &crate_name, &header),
+            contents: emit::readme(api, &crate_name, &header, config.features),
         },
     ];
-    for file in emit::emit_with(api, derives) {
+    for file in emit::emit_with(api, derives, config.features) {
         let contents = render::render(file.tokens, &header).map_err(|message| {
             Failure::internal(format!("internal error in `{}`: {message}", file.path))
         })?;

@@ -24,6 +24,16 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 /// names would shadow them.
 pub const PRELUDE_TYPES: &[&str] = &["Box", "Into", "Option", "Result", "String", "Vec"];
 
+/// Cargo features a generated crate has besides one per resource group (`default` lists
+/// them all); a group never takes one of these names.
+pub const RESERVED_FEATURES: &[&str] = &["default"];
+
+/// A Cargo feature name for `raw`: snake_case ASCII letters, digits and `_` (`Vector
+/// stores` → `vector_stores`); empty when `raw` has no ASCII letter or digit.
+pub fn feature(raw: &str) -> String {
+    ascii_words(raw).to_snake_case()
+}
+
 /// Replaces everything but ASCII letters and digits by word breaks, keeping case changes
 /// (which `heck` reads as word breaks too).
 fn ascii_words(raw: &str) -> String {
@@ -159,6 +169,20 @@ mod tests {
         assert_eq!(camel("1st", "Type"), "N1st");
         assert_eq!(camel("", "Empty"), "Empty");
         assert_eq!(camel("self", "Type"), "SelfValue");
+    }
+
+    #[test]
+    fn feature_names() {
+        assert_eq!(feature("Vector stores"), "vector_stores");
+        assert_eq!(feature("fine-tuning"), "fine_tuning");
+        assert_eq!(feature("payment_intents"), "payment_intents");
+        assert_eq!(
+            feature("MessagingV1AlphaSender"),
+            "messaging_v1_alpha_sender"
+        );
+        assert_eq!(feature("type"), "type");
+        assert_eq!(feature("3d secure"), "3d_secure");
+        assert_eq!(feature("名前"), "");
     }
 
     #[test]

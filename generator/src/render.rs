@@ -150,7 +150,7 @@ fn safe_doc_attribute(inside: &TokenStream) -> Option<TokenStream> {
 /// Every item ends at such a point; a cut inside an item only makes [`render`] parse that
 /// part together with the rest of the file. Inner attributes (`#![..]`) stay with the first
 /// item.
-fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
+pub(crate) fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
     let mut chunks = Vec::new();
     let mut current: Vec<TokenTree> = Vec::new();
     let mut tokens = tokens.into_iter().peekable();

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::diag::Diagnostics;
-use crate::ir::{Api, ResponseBody, TypeId, TypeKind};
+use crate::ir::{Api, Group, GroupSource, ResponseBody, TypeId, TypeKind};
 use crate::naming;
 
 /// Which operations to generate. Operations are named by `operationId`, by the method name
@@ -48,6 +48,20 @@ pub struct Tailor {
     pub derives: Vec<String>,
     /// Type name (after renaming) → derives added to it.
     pub type_derives: BTreeMap<String, Vec<String>>,
+    /// How operations are grouped into Cargo features, beside what the document says.
+    pub regroup: Regroup,
+}
+
+/// `[features]` of the configuration: groups merged or made, and operations moved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Regroup {
+    /// Group (feature name) → the groups it takes in, each named by its feature name or by
+    /// what it was made from (a tag, a path segment); may be empty, to make a group that
+    /// `operations` fills.
+    pub groups: BTreeMap<String, Vec<String>>,
+    /// Operation (id, method name or `METHOD /path`) → the group it goes to: one of the
+    /// document's or of `groups`.
+    pub operations: BTreeMap<String, String>,
 }
 
 /// Type names `lower` never gives (a struct `New` would have a self-named constructor).
@@ -68,6 +82,7 @@ pub fn tailor(
     if !tailor.selection.is_all() {
         select(api, root, &tailor.selection, diags);
     }
+    regroup(api, &tailor.regroup, diags);
     rename_operations(api, &tailor.rename_operations, diags);
     rename_types(api, &tailor.rename_types, diags);
     derives(api, tailor, diags)
@@ -159,32 +174,101 @@ fn select(api: &mut Api, root: &Value, selection: &Selection, diags: &mut Diagno
 
 /// Keeps only the types that the remaining operations and events reach, and renumbers them.
 fn prune_types(api: &mut Api) {
-    let mut reached = vec![false; api.types.len()];
-    let mut pending: Vec<TypeId> = Vec::new();
+    let mut roots = api.event_type_ids();
     for op in &api.operations {
-        op.refs()
-            .into_iter()
-            .for_each(|ty| ty.named_ids(&mut pending));
-        pending.extend(op.errors.iter().filter_map(|e| e.body));
+        op.named_ids(&mut roots);
     }
-    for payload in api
-        .events
-        .iter()
-        .flat_map(|set| &set.events)
-        .filter_map(|event| event.payload.as_ref())
-    {
-        payload.named_ids(&mut pending);
-    }
-    while let Some(id) = pending.pop() {
-        match reached.get_mut(id.0) {
-            Some(seen) if !*seen => *seen = true,
-            _ => continue,
-        }
-        for ty in api.types[id.0].kind.refs() {
-            ty.named_ids(&mut pending);
-        }
-    }
+    let reached = api.reached_from(roots);
     api.retain_types(&reached);
+}
+
+/// Applies `[features]`, then rebuilds `api.groups` from the operations that remain (after
+/// the selection too), so a group without operations has no feature.
+fn regroup(api: &mut Api, regroup: &Regroup, diags: &mut Diagnostics) {
+    let mut sources: BTreeMap<String, BTreeSet<GroupSource>> = api
+        .groups
+        .iter()
+        .map(|g| (g.feature.clone(), g.sources.iter().cloned().collect()))
+        .collect();
+    let known = |sources: &BTreeMap<String, BTreeSet<GroupSource>>| {
+        sources.keys().cloned().collect::<Vec<_>>().join(", ")
+    };
+    // Member (by its feature or a source's text) → the group that takes it in.
+    let mut moved: BTreeMap<String, String> = BTreeMap::new();
+    for (target, members) in &regroup.groups {
+        let mut taken: BTreeSet<GroupSource> = BTreeSet::new();
+        for member in members {
+            let found: Vec<String> = sources
+                .iter()
+                .filter(|(feature, srcs)| {
+                    *feature == member
+                        || srcs
+                            .iter()
+                            .any(|s| !matches!(s, GroupSource::Root) && s.text() == member.as_str())
+                })
+                .map(|(feature, _)| feature.clone())
+                .collect();
+            if found.is_empty() {
+                diags.error_with_help(
+                    "",
+                    format!("`features.groups.{target}` names `{member}`, which is no group of the document"),
+                    format!("the document's groups: {}", known(&sources)),
+                );
+            }
+            for feature in found {
+                taken.extend(sources.get(&feature).into_iter().flatten().cloned());
+                moved.insert(feature, target.clone());
+            }
+        }
+        if taken.is_empty() {
+            taken.insert(GroupSource::Config(target.clone()));
+        }
+        sources.entry(target.clone()).or_default().extend(taken);
+    }
+    for op in &mut api.operations {
+        if let Some(target) = moved.get(&op.group) {
+            op.group = target.clone();
+        }
+    }
+    for (key, target) in &regroup.operations {
+        if !sources.contains_key(target) {
+            diags.error_with_help(
+                "",
+                format!("`features.operations.{key}` names the group `{target}`, which is neither a group of the document nor one of `features.groups`"),
+                format!("the groups: {}", known(&sources)),
+            );
+            continue;
+        }
+        let mut found = false;
+        for op in api
+            .operations
+            .iter_mut()
+            .filter(|op| names_operation(op, key))
+        {
+            op.group = target.clone();
+            found = true;
+        }
+        if found {
+            if let Some(srcs) = sources.get_mut(target) {
+                srcs.insert(GroupSource::Config(key.clone()));
+            }
+        } else {
+            diags.error_with_help(
+                "",
+                format!("`features.operations.{key}` names no operation of the document (or one not selected)"),
+                "name an operation by its operationId, its method name, or as `METHOD /path`",
+            );
+        }
+    }
+    let used: BTreeSet<&str> = api.operations.iter().map(|op| op.group.as_str()).collect();
+    api.groups = sources
+        .into_iter()
+        .filter(|(feature, _)| used.contains(feature.as_str()))
+        .map(|(feature, sources)| Group {
+            feature,
+            sources: sources.into_iter().collect(),
+        })
+        .collect();
 }
 
 fn rename_operations(api: &mut Api, renames: &BTreeMap<String, String>, diags: &mut Diagnostics) {

@@ -14,6 +14,13 @@ fn config(name: &str) -> oagen::Config {
         manifest: oagen::ManifestKind::Standalone,
         command: "cargo test -p oagen-tests".to_owned(),
         spec_name: format!("tests/fixtures/{name}.yaml"),
+        // As `build.rs` compiles them, as modules without features; `resource_groups` shows
+        // the feature per group (`tests/features.rs` builds it as a crate).
+        features: if name == "resource_groups" {
+            oagen::Features::PerGroup
+        } else {
+            oagen::Features::Off
+        },
         ..Default::default()
     }
 }

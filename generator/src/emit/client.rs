@@ -25,6 +25,7 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
             .to_owned(),
     );
     let docs = inner_doc_lines(&paragraphs);
+    let crate_attrs = cx.crate_attrs();
     let uuid = if cx.api.uses_scalar(Scalar::Uuid) {
         quote! {
             /// Re-exported: identifiers in this API are `uuid::Uuid`s.
@@ -50,6 +51,7 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
     };
     quote! {
         #docs
+        #crate_attrs
 
         // The generator formats these files itself (deterministically, with prettyplease);
         // rustfmt must not reformat them, or `cargo xtask codegen --check` would see drift.
@@ -103,7 +105,8 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
 
     let error_variants = api.error_types.iter().map(|id| {
         let name = format_ident!("{}", api.type_def(*id).rust_name);
-        quote!(#name(types::#name),)
+        let cfg = cx.cfg_of_type(*id);
+        quote!(#cfg #name(types::#name),)
     });
     let default_base_url = api.servers.first().map(|s| s.url.as_str()).unwrap_or("");
     let base_url_doc = match api.servers.first() {
@@ -155,7 +158,10 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
         " Fails if a credential is not a valid header value; nothing is sent."
     };
     let credential_setters = api.security_schemes.iter().map(credential_setter);
-    let methods = api.operations.iter().map(|op| operation_method(cx, op));
+    let methods = api
+        .operations
+        .iter()
+        .map(|op| cx.gate_operation(op, operation_method(cx, op)));
 
     quote! {
         #use_operations

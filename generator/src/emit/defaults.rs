@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::fields::{Repr, field_type, repr, stored};
 use super::{Cx, Place};
-use crate::ir::{EnumRepr, Scalar, TypeKind, TypeRef};
+use crate::ir::{EnumRepr, Scalar, TypeId, TypeKind, TypeRef};
 
 /// Functions that serde calls for fields whose key is absent but which have a default.
 pub(super) fn defaults_module(cx: &Cx<'_>) -> TokenStream {
@@ -14,12 +14,17 @@ pub(super) fn defaults_module(cx: &Cx<'_>) -> TokenStream {
         .api
         .types
         .iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Struct(s) => Some(s.fields.iter().map(|field| (def.direction, field))),
+        .enumerate()
+        .filter_map(|(index, def)| match &def.kind {
+            TypeKind::Struct(s) => Some(
+                s.fields
+                    .iter()
+                    .map(move |field| (TypeId(index), def.direction, field)),
+            ),
             _ => None,
         })
         .flatten()
-        .filter_map(|(direction, field)| {
+        .filter_map(|(id, direction, field)| {
             let default = field.default.as_ref()?;
             let function = format_ident!("{}", default.function);
             let ty = field_type(cx, direction, field);
@@ -36,11 +41,14 @@ pub(super) fn defaults_module(cx: &Cx<'_>) -> TokenStream {
                     }
                 }
             };
-            Some(quote! {
-                pub(super) fn #function() -> #ty {
-                    #value
-                }
-            })
+            Some(cx.gate_type(
+                id,
+                quote! {
+                    pub(super) fn #function() -> #ty {
+                        #value
+                    }
+                },
+            ))
         })
         .collect();
     if functions.is_empty() {

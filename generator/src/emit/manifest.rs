@@ -41,6 +41,8 @@ pub struct ManifestSettings<'a> {
     pub kind: ManifestKind,
     /// Extra dependencies: name and TOML value, written as they are.
     pub dependencies: &'a [(String, String)],
+    /// A feature per resource group (when the API has several).
+    pub features: super::Features,
 }
 
 pub fn manifest(api: &Api, settings: &ManifestSettings<'_>) -> String {
@@ -75,6 +77,13 @@ pub fn manifest(api: &Api, settings: &ManifestSettings<'_>) -> String {
     out.push_str(&format!("description = {}\n", toml_string(&description)));
     out.push_str("readme = \"README.md\"\n");
     out.push_str("publish = false\n");
+    let features = super::has_features(api, settings.features);
+    if features {
+        out.push_str("\n# Items behind a feature are marked in the documentation.\n");
+        out.push_str("[package.metadata.docs.rs]\n");
+        out.push_str("all-features = true\n");
+        out.push_str("rustdoc-args = [\"--cfg\", \"docsrs\"]\n");
+    }
     out.push_str("\n[lib]\n");
     out.push_str("# Descriptions from the API document are not Rust examples.\n");
     out.push_str("doctest = false\n");
@@ -88,8 +97,36 @@ pub fn manifest(api: &Api, settings: &ManifestSettings<'_>) -> String {
     for (name, value) in settings.dependencies {
         out.push_str(&format!("{name} = {value}\n"));
     }
+    if features {
+        out.push_str(&features_table(api));
+    }
     if settings.kind == ManifestKind::Standalone {
         out.push_str("\n# A crate of its own, not part of any workspace around it.\n[workspace]\n");
+    }
+    out
+}
+
+/// `[features]`: one per resource group, all of them on by default (README.md lists them).
+/// Group names are bare keys (lowercase ASCII letters, digits and `_`) and never one of
+/// [`crate::naming::RESERVED_FEATURES`], the only other features the crate has.
+fn features_table(api: &Api) -> String {
+    let names: Vec<String> = api.groups.iter().map(|g| toml_string(&g.feature)).collect();
+    let mut out = String::new();
+    out.push_str(
+        "\n# One feature per resource group of the API (README.md lists them); all by default.\n",
+    );
+    out.push_str("[features]\n");
+    if names.len() <= 4 {
+        out.push_str(&format!("default = [{}]\n", names.join(", ")));
+    } else {
+        out.push_str("default = [\n");
+        for name in &names {
+            out.push_str(&format!("    {name},\n"));
+        }
+        out.push_str("]\n");
+    }
+    for group in &api.groups {
+        out.push_str(&format!("{} = []\n", group.feature));
     }
     out
 }

@@ -19,6 +19,7 @@ mod client;
 mod defaults;
 mod derives;
 mod fields;
+mod gates;
 mod manifest;
 mod markdown;
 mod operations;
@@ -62,16 +63,36 @@ pub struct RustFile {
     pub tokens: TokenStream,
 }
 
+/// Whether the generated crate has a Cargo feature per resource group.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Features {
+    /// One feature per group of `Api::groups` (all on by default) when there are several;
+    /// each operation, and each type only some groups reach, is compiled with its features.
+    #[default]
+    PerGroup,
+    /// Everything is always compiled: for generated code that is a module of another crate
+    /// (which has no such features), or a crate that wants none.
+    Off,
+}
+
+/// Whether `api` gets features: asked for, and more than one group to choose from.
+pub fn has_features(api: &Api, features: Features) -> bool {
+    features == Features::PerGroup && api.groups.len() > 1
+}
+
 /// Emits the Rust files of the crate.
 pub fn emit(api: &Api) -> Vec<RustFile> {
-    emit_with(api, &ExtraDerives::new())
+    emit_with(api, &ExtraDerives::new(), Features::default())
 }
 
 /// Emits the Rust files of the crate, with derives added to some types (from
-/// [`crate::tailor`]).
-pub fn emit_with(api: &Api, derives: &ExtraDerives) -> Vec<RustFile> {
+/// [`crate::tailor`]), and a feature per resource group or none.
+pub fn emit_with(api: &Api, derives: &ExtraDerives, features: Features) -> Vec<RustFile> {
     let mut cx = Cx::new(api);
     cx.derives = derives;
+    if has_features(api, features) {
+        cx.gates = Some(gates::Gates::new(api));
+    }
     let mut files = vec![
         RustFile {
             path: "src/lib.rs",
@@ -116,6 +137,8 @@ struct Cx<'a> {
     can_fail: Vec<bool>,
     /// Derives the configuration adds, by type.
     derives: &'a ExtraDerives,
+    /// The `#[cfg]` of each group and type, when the crate has a feature per group.
+    gates: Option<gates::Gates>,
 }
 
 static NO_DERIVES: ExtraDerives = ExtraDerives::new();
@@ -132,6 +155,7 @@ impl<'a> Cx<'a> {
             shadowed,
             can_fail: can_fail(api),
             derives: &NO_DERIVES,
+            gates: None,
         }
     }
 

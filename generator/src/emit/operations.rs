@@ -24,7 +24,11 @@ pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
     if uses_types {
         imports.push(quote!(types));
     }
-    let builders = cx.api.operations.iter().map(|op| builder(cx, op));
+    let builders = cx
+        .api
+        .operations
+        .iter()
+        .map(|op| cx.gate_operation(op, builder(cx, op)));
     quote! {
         //! Request builders, one per operation, returned by the methods of [`Client`].
         //! Set optional parameters with their methods, then `.await` the builder (or call

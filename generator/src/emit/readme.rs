@@ -4,13 +4,14 @@
 //! tests compile the one in a generated crate's README as a user's program.
 
 use crate::ir::{
-    Api, BodyKind, HttpMethod, Operation, Presence, ResponseBody, Scalar, SchemeKind, TypeRef,
+    Api, BodyKind, GroupSource, HttpMethod, Operation, Presence, ResponseBody, Scalar, SchemeKind,
+    TypeRef,
 };
 
 use super::client::ordered_required;
 
 /// The README's text, after a first line holding `header` (an HTML comment).
-pub fn readme(api: &Api, crate_name: &str, header: &str) -> String {
+pub fn readme(api: &Api, crate_name: &str, header: &str, features: super::Features) -> String {
     let krate = crate_name.replace('-', "_");
     let info = &api.info;
     let mut out = String::new();
@@ -55,6 +56,9 @@ pub fn readme(api: &Api, crate_name: &str, header: &str) -> String {
     out.push_str(&example(api, &krate));
     out.push_str("```\n\n");
 
+    if super::has_features(api, features) {
+        out.push_str(&features_section(api, crate_name));
+    }
     out.push_str("## Errors, timeouts and retries\n\n");
     out.push_str(
         "Every call returns `Result<T, Error>`. `Error` (in the crate's documentation) tells apart a request that was never sent (`Config`, `InvalidRequest`), the network (`Network`, `Timeout`), an error answer of the API (`Api`: status, headers, raw body, request id, and the error body the document declares, decoded by `err.typed()`), a success whose body does not decode (`Decode`), and a redirect to another origin, which is not followed so that credentials never leave the API's origin (`Redirect`).\n\n",
@@ -63,6 +67,47 @@ pub fn readme(api: &Api, crate_name: &str, header: &str) -> String {
         "Timeouts and retries are set on the builder (`timeout`, `connect_timeout`, `retry` with a `RetryPolicy`) or for one call (`.with_timeout(..)`, `.with_retry(..)` on the request before `.await`). By default each attempt may take 60 s, and idempotent requests are tried up to 3 times on connection errors, timeouts, 429, 502, 503 and 504, with backoff and `Retry-After`. `RetryPolicy` and the runtime crate `oagen-runtime` document the details.\n",
     );
     out
+}
+
+/// `## Features`: one per resource group, with its operations and where it comes from, and
+/// how to build only some.
+fn features_section(api: &Api, crate_name: &str) -> String {
+    let chosen = example_operation(api)
+        .map(|(op, _)| op.group.as_str())
+        .or(api.groups.first().map(|g| g.feature.as_str()))
+        .unwrap_or_default();
+    let mut out = String::from("## Features\n\n");
+    out.push_str(&format!(
+        "Each resource group of the API is a Cargo feature, and all are on by default. A build with fewer compiles faster: turn the defaults off and name the groups you call. Their operations, and the types only they use, are compiled; types that several groups use are compiled with any of them, and those of webhooks and callbacks always. The documentation marks what each item needs.\n\n```toml\n[dependencies]\n{crate_name} = {{ path = \"path/to/{crate_name}\", default-features = false, features = [\"{chosen}\"] }}\n```\n\n"
+    ));
+    out.push_str("| Feature | Operations | Grouped by |\n|---|---:|---|\n");
+    for group in &api.groups {
+        let count = api
+            .operations
+            .iter()
+            .filter(|op| op.group == group.feature)
+            .count();
+        let sources: Vec<String> = group.sources.iter().map(source_text).collect();
+        out.push_str(&format!(
+            "| `{}` | {count} | {} |\n",
+            group.feature,
+            sources.join(", ")
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+/// What a group comes from, for a table cell: Markdown-safe, on one line.
+fn source_text(source: &GroupSource) -> String {
+    let code = |text: &str| format!("`{}`", one_line(text).replace(['`', '|'], "'"));
+    match source {
+        GroupSource::Config(key) => format!("the configuration ({})", code(key)),
+        GroupSource::Tag(tag) => format!("tag {}", code(tag)),
+        GroupSource::Extension { key, value } => format!("{} {}", code(key), code(value)),
+        GroupSource::PathSegment(segment) => format!("path segment {}", code(segment)),
+        GroupSource::Root => "the root path".to_owned(),
+    }
 }
 
 /// The example program: a client from the builder, one call, its result printed.

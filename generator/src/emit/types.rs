@@ -35,7 +35,7 @@ fn type_item(cx: &Cx<'_>, id: TypeId, def: &TypeDef) -> TokenStream {
         item = type_definition(cx, def, &quote!(#docs #derives), &name);
     }
     let validate = super::validate::validate_item(cx, def, &name);
-    quote!(#item #validate)
+    cx.gate_type(id, quote!(#item #validate))
 }
 
 fn type_definition(

@@ -18,9 +18,11 @@
 
 use serde_json::Value;
 
+mod groups;
 mod operation;
 mod walk;
 
+pub use groups::Reach;
 pub use operation::*;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +46,36 @@ pub struct Api {
     /// Requests the API sends to the user: the document's `webhooks` (one set named
     /// `Webhook`), then each operation's `callbacks` (a set per operation), in document order.
     pub events: Vec<EventSet>,
+    /// The resource groups of the operations, sorted by feature name: each becomes a Cargo
+    /// feature of the generated crate when there are several (`Operation::group` names one).
+    pub groups: Vec<Group>,
+}
+
+/// A resource group: operations compiled together behind one Cargo feature, with the types
+/// only they reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The Cargo feature: lowercase ASCII letters, digits and `_`, unique, never `default`.
+    pub feature: String,
+    /// What the operations were grouped by, as in the document (or the configuration);
+    /// sorted, without repeats. Several when different spellings make one name.
+    pub sources: Vec<GroupSource>,
+}
+
+/// What an operation's group comes from, in the order they are tried.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum GroupSource {
+    /// The configuration put the operation (or the groups it merged) here.
+    Config(String),
+    /// The operation's first tag.
+    Tag(String),
+    /// A vendor extension that names the operation's resource (`x-oaiMeta.group`,
+    /// `x-github.category`): the key and the value.
+    Extension { key: String, value: String },
+    /// The path's first literal segment after any version prefix (`/v1/pets/{id}`).
+    PathSegment(String),
+    /// A path with no literal segment but versions and parameters (`/`, `/{id}`).
+    Root,
 }
 
 /// Requests the API sends to the user's endpoint; one enum in the `webhooks` module, with a

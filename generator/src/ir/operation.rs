@@ -32,6 +32,8 @@ pub struct Operation {
     /// Index in `params` of the header that carries an idempotency key: the client fills
     /// it in when the caller does not, and then retries the operation whatever its method.
     pub idempotency_key: Option<usize>,
+    /// The feature name of its group in `Api::groups`.
+    pub group: String,
 }
 
 /// A `text/event-stream` success response: a method returning the typed events.

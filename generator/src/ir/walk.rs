@@ -108,6 +108,46 @@ impl Operation {
         ids.extend(self.errors.iter().filter_map(|e| e.body));
         ids
     }
+
+    /// The named types the operation refers to directly: those of [`Operation::refs`] and
+    /// its error bodies.
+    pub fn named_ids(&self, out: &mut Vec<TypeId>) {
+        self.refs().into_iter().for_each(|ty| ty.named_ids(out));
+        out.extend(self.errors.iter().filter_map(|e| e.body));
+    }
+}
+
+impl Api {
+    /// Which types are reached from `roots`, through every reference of every type (by
+    /// type id); linear in the size of the type table.
+    pub fn reached_from(&self, roots: Vec<TypeId>) -> Vec<bool> {
+        let mut reached = vec![false; self.types.len()];
+        let mut pending = roots;
+        while let Some(id) = pending.pop() {
+            match reached.get_mut(id.0) {
+                Some(seen) if !*seen => *seen = true,
+                _ => continue,
+            }
+            for ty in self.types[id.0].kind.refs() {
+                ty.named_ids(&mut pending);
+            }
+        }
+        reached
+    }
+
+    /// The named types that the events (webhooks and callbacks) carry.
+    pub fn event_type_ids(&self) -> Vec<TypeId> {
+        let mut ids = Vec::new();
+        for payload in self
+            .events
+            .iter()
+            .flat_map(|set| &set.events)
+            .filter_map(|event| event.payload.as_ref())
+        {
+            payload.named_ids(&mut ids);
+        }
+        ids
+    }
 }
 
 impl TypeRef {

@@ -10,6 +10,7 @@ mod bodies;
 mod damage;
 mod events;
 mod finish;
+mod groups;
 mod operations;
 mod paginate;
 mod params;
@@ -168,9 +169,11 @@ pub fn lower_explained(
         error_types: error_types.into_iter().collect(),
         examples: examples.into_values().collect(),
         events,
+        groups: Vec::new(),
     };
     let mut api = api;
     damage::prune(&mut api, &damage, &is_component, diags);
+    groups::assign(&mut api, &doc.root);
     let api = finish::finish(api, diags);
     diags.relocate(|pointer| doc.refs.sources.origin(pointer));
     ((!diags.has_errors()).then_some(api), notes)

@@ -248,6 +248,8 @@ impl<'d> Lowerer<'d> {
             pagination,
             stream,
             idempotency_key,
+            // Given in `groups`, once every operation exists.
+            group: String::new(),
         })
     }
 }

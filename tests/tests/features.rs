@@ -1,0 +1,307 @@
+//! A Cargo feature per resource group: every combination a user can pick compiles without
+//! warnings, and `oagen.toml` regroups.
+//!
+//! The build test generates real crates (the `resource_groups` fixture, and every corpus
+//! document under 1 MB with several groups) as members of one workspace under
+//! `target/features/`, and checks each with no features, each feature alone, a few pairs,
+//! and all (clippy, `-D warnings`, on the first and the last). Builds use
+//! `target/features/target` (kept between runs), `--offline` and this workspace's
+//! `Cargo.lock`, as `adopt.rs` does.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use oagen::ConfigFile;
+
+#[path = "../documents.rs"]
+mod documents;
+
+fn root() -> PathBuf {
+    xtask::workspace_root()
+}
+
+/// The corpus documents the build test covers: under 1 MB (each feature alone is one
+/// `cargo check`).
+const ALONE_MAX: u64 = 1024 * 1024;
+
+fn generate(bytes: &[u8], config: &oagen::Config) -> oagen::Output {
+    oagen::generate(bytes, config).unwrap_or_else(|f| panic!("{}", f.render("document")))
+}
+
+fn file<'a>(output: &'a oagen::Output, path: &str) -> &'a str {
+    output
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .map(|f| f.contents.as_str())
+        .unwrap_or_else(|| panic!("{path} is generated"))
+}
+
+fn fixture() -> Vec<u8> {
+    fs::read(root().join("tests/fixtures/resource_groups.yaml")).expect("fixture")
+}
+
+fn with_config(text: &str) -> Result<oagen::Output, String> {
+    let file = ConfigFile::parse(text, "oagen.toml").map_err(|e| e.0)?;
+    let config = oagen::Config {
+        runtime: oagen::RuntimeDependency::Version("0.1".to_owned()),
+        tailor: file.tailor(),
+        features: file.features(),
+        ..oagen::Config::default()
+    };
+    oagen::generate(&fixture(), &config).map_err(|f| f.render("resource_groups.yaml"))
+}
+
+#[test]
+fn the_manifest_and_readme_list_the_features() {
+    let output = with_config("").expect("generates");
+    let manifest = file(&output, "Cargo.toml");
+    assert!(
+        manifest.contains(
+            "[features]\ndefault = [\"analytics\", \"customers\", \"invoices\"]\nanalytics = []\ncustomers = []\ninvoices = []\n"
+        ),
+        "{manifest}"
+    );
+    assert!(manifest.contains(
+        "[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n"
+    ));
+    let readme = file(&output, "README.md");
+    assert!(
+        readme.contains("default-features = false, features = [\""),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("| `customers` | 2 | tag `Customers`, tag `customers` |"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("| `invoices` | 2 | path segment `invoices` |"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("| `analytics` | 1 | `x-oaiMeta.group` `analytics` |"),
+        "{readme}"
+    );
+    assert!(file(&output, "src/lib.rs").contains("#![cfg_attr(docsrs, feature(doc_cfg))]"));
+}
+
+#[test]
+fn a_single_group_or_features_off_emit_no_features() {
+    let single = br#"
+openapi: 3.1.0
+info: {title: one, version: '1'}
+paths:
+  /v1/pets: {get: {tags: [pets], responses: {'204': {description: ok}}}}
+  /v1/pets/{id}: {delete: {tags: [pets], parameters: [{name: id, in: path, required: true, schema: {type: string}}], responses: {'204': {description: ok}}}}
+"#;
+    let output = generate(single, &oagen::Config::default());
+    let off = with_config("[features]\nenabled = false\n").expect("generates");
+    for output in [&output, &off] {
+        for path in [
+            "Cargo.toml",
+            "README.md",
+            "src/lib.rs",
+            "src/client.rs",
+            "src/types.rs",
+        ] {
+            let text = file(output, path);
+            for word in ["[features]", "feature =", "## Features", "docsrs"] {
+                assert!(!text.contains(word), "{path}:\n{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_configuration_regroups() {
+    let output = with_config(
+        "[features]\ngroups = { billing = [\"invoices\", \"Customers\"], admin = [] }\noperations = { getReport = \"admin\", \"GET /v1/customers/{id}\" = \"analytics\" }\n",
+    )
+    .expect("generates");
+    let manifest = file(&output, "Cargo.toml");
+    assert!(
+        manifest.contains("default = [\"admin\", \"analytics\", \"billing\"]"),
+        "{manifest}"
+    );
+    let client = file(&output, "src/client.rs");
+    let gate_of = |method: &str| {
+        let at = client.find(&format!("pub fn {method}<")).expect("method");
+        let before = &client[..at];
+        let cfg = before.rfind("#[cfg(").expect("gated");
+        before[cfg..].lines().next().unwrap_or_default().to_owned()
+    };
+    assert_eq!(gate_of("list_customers"), "#[cfg(feature = \"billing\")]");
+    assert_eq!(gate_of("get_invoice"), "#[cfg(feature = \"billing\")]");
+    assert_eq!(gate_of("get_customer"), "#[cfg(feature = \"analytics\")]");
+    assert_eq!(gate_of("get_report"), "#[cfg(feature = \"admin\")]");
+    // `Customer` is now reached by two groups.
+    let types = file(&output, "src/types.rs");
+    let at = types.find("pub struct Customer {").expect("Customer");
+    assert!(
+        types[..at].ends_with(
+            "#[cfg(any(feature = \"analytics\", feature = \"billing\"))]\n#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\n#[non_exhaustive]\n"
+        ),
+        "{}",
+        &types[at.saturating_sub(300)..at]
+    );
+}
+
+#[test]
+fn regrouping_errors_name_their_key() {
+    let err =
+        with_config("[features]\ngroups = { billing = [\"invoicez\"] }\n").expect_err("unknown");
+    assert!(
+        err.contains(
+            "`features.groups.billing` names `invoicez`, which is no group of the document"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("analytics, customers, invoices"), "{err}");
+    let err =
+        with_config("[features]\noperations = { getReport = \"nowhere\" }\n").expect_err("unknown");
+    assert!(
+        err.contains("`features.operations.getReport` names the group `nowhere`"),
+        "{err}"
+    );
+    let err = with_config("[features]\noperations = { getRepot = \"customers\" }\n")
+        .expect_err("unknown");
+    assert!(
+        err.contains("`features.operations.getRepot` names no operation"),
+        "{err}"
+    );
+    let err =
+        with_config("[features]\ngroups = { Billing = [], default = [] }\n").expect_err("invalid");
+    assert!(
+        err.contains("`features.groups.Billing`: `Billing` is not a group's feature name"),
+        "{err}"
+    );
+    assert!(err.contains("`features.groups.default`"), "{err}");
+    let err = with_config("[features]\nenable = false\n").expect_err("unknown key");
+    assert!(err.contains("unknown field `enable`"), "{err}");
+}
+
+// Real builds.
+
+fn cargo(dir: &Path, target: &Path) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUSTFLAGS", "-D warnings")
+        .env("CARGO_TERM_COLOR", "never")
+        .arg("--offline");
+    command
+}
+
+/// One generated crate of the build test: its package name and features.
+struct Crate {
+    name: String,
+    features: Vec<String>,
+}
+
+/// Generates `bytes` as a member `name` of the workspace in `ws`; `None` when it has fewer
+/// than two groups (nothing to choose).
+fn member(ws: &Path, name: &str, bytes: &[u8]) -> Option<Crate> {
+    let (api, _, _) = oagen::lower_and_tailor(bytes, &oagen::Config::default()).ok()?;
+    if api.groups.len() < 2 {
+        return None;
+    }
+    let dir = ws.join(name);
+    let runtime = root().join("runtime");
+    let config = oagen::Config {
+        crate_name: Some(name.to_owned()),
+        runtime: oagen::RuntimeDependency::Path(runtime.display().to_string()),
+        manifest: oagen::ManifestKind::WorkspaceMember,
+        command: "cargo test -p oagen-tests --test features".to_owned(),
+        ..oagen::Config::default()
+    };
+    let output = oagen::generate(bytes, &config).ok()?;
+    for file in &output.files {
+        let path = dir.join(&file.path);
+        fs::create_dir_all(path.parent().expect("a folder")).expect("writable");
+        // Unchanged files keep their times, so cargo rebuilds only what changed.
+        if fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
+            fs::write(&path, &file.contents).expect("writable");
+        }
+    }
+    Some(Crate {
+        name: name.to_owned(),
+        features: api.groups.iter().map(|g| g.feature.clone()).collect(),
+    })
+}
+
+#[test]
+fn every_combination_of_features_compiles_without_warnings() {
+    let started = Instant::now();
+    let base = root().join("target/features");
+    let ws = base.join("ws");
+    let target = base.join("target");
+    fs::create_dir_all(&ws).expect("writable");
+    let mut crates = Vec::new();
+    crates.extend(member(&ws, "fixture-resource-groups", &fixture()));
+    let corpus = root().join("../shared/specs");
+    for path in documents::documents(&corpus, ALONE_MAX) {
+        let bytes = fs::read(&path).expect("readable");
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+        let name = format!("corpus-{}", oagen::naming::feature(&stem).replace('_', "-"));
+        crates.extend(member(&ws, &name, &bytes));
+    }
+    assert!(
+        crates.len() >= 2,
+        "the fixture and at least one corpus document have several groups"
+    );
+    let members: Vec<String> = crates.iter().map(|c| format!("{:?}", c.name)).collect();
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
+    fs::write(ws.join("Cargo.toml"), manifest).expect("writable");
+    fs::copy(root().join("Cargo.lock"), ws.join("Cargo.lock")).expect("lock file");
+
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    let mut check = |name: &str, tool: &str, features: Option<&[&str]>| {
+        let mut command = cargo(&ws, &target);
+        command.args([tool, "-p", name]);
+        if let Some(features) = features {
+            command.arg("--no-default-features");
+            if !features.is_empty() {
+                command.args(["--features", &features.join(",")]);
+            }
+        }
+        runs += 1;
+        let output = command.output().expect("cargo runs");
+        if !output.status.success() {
+            failures.push(format!(
+                "{name} {tool} {features:?}:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+    };
+    for krate in &crates {
+        let features: Vec<&str> = krate.features.iter().map(String::as_str).collect();
+        check(&krate.name, "clippy", Some(&[]));
+        check(&krate.name, "clippy", None);
+        for feature in &features {
+            check(&krate.name, "check", Some(&[feature]));
+        }
+        // A few pairs: neighbours at both ends, and the first with the last.
+        let last = features.len() - 1;
+        let mut pairs = vec![[features[0], features[last]]];
+        if features.len() > 2 {
+            pairs.push([features[0], features[1]]);
+            pairs.push([features[last - 1], features[last]]);
+        }
+        for pair in pairs {
+            check(&krate.name, "check", Some(&pair));
+        }
+    }
+    eprintln!(
+        "{} crates, {runs} builds, {:.0} s",
+        crates.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
