@@ -127,7 +127,7 @@ fn the_configuration_regroups() {
     );
     let client = file(&output, "src/client.rs");
     let gate_of = |method: &str| {
-        let at = client.find(&format!("pub fn {method}<")).expect("method");
+        let at = client.find(&format!("pub fn {method}(")).expect("method");
         let before = &client[..at];
         let cfg = before.rfind("#[cfg(").expect("gated");
         before[cfg..].lines().next().unwrap_or_default().to_owned()
