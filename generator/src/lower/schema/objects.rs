@@ -274,7 +274,7 @@ impl Lowerer<'_> {
             let rust_name = field_names.claim_snake(&naming::snake(wire_name, "field"));
             let hint = format!("{owner_name}{}", naming::camel(wire_name, "Field"));
             let ty = self.lower_schema(schema, &prop_ptr, &hint, None);
-            let flag = |key: &str| schema.get(key).and_then(Value::as_bool) == Some(true);
+            let flag = |key: &str| access_flag(self.root, schema, key);
             let access = match (flag("readOnly"), flag("writeOnly")) {
                 (true, false) => Access::ReadOnly,
                 (false, true) => Access::WriteOnly,
@@ -457,4 +457,29 @@ impl Lowerer<'_> {
             )),
         })
     }
+}
+
+/// `readOnly` or `writeOnly` of a property: said beside it, or on the schema its local
+/// `$ref`s lead to (a component such as `alert-number: {type: integer, readOnly: true}`). A
+/// flag written beside the `$ref` wins; references that lead nowhere are reported where the
+/// schema is lowered, not here.
+fn access_flag(root: &Value, schema: &Value, key: &str) -> bool {
+    let mut schema = schema;
+    for _ in 0..16 {
+        if let Some(flag) = schema.get(key).and_then(Value::as_bool) {
+            return flag;
+        }
+        let Some(fragment) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|reference| reference.strip_prefix('#'))
+        else {
+            return false;
+        };
+        match root.pointer(&crate::bundle::percent_decode(fragment)) {
+            Some(target) => schema = target,
+            None => return false,
+        }
+    }
+    false
 }
