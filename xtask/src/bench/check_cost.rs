@@ -441,17 +441,17 @@ fn targets(rows: &[Row]) -> String {
     );
     line(
         "spec/ (Zenskar), full check CPU",
-        "no slower than before issue 15 (≤ 3.5 s, see README)",
+        "no slower than before issue 15 (0.9 s; 20% allowed for noise)",
         secs(find("spec/", "oagen", false)),
         " s",
-        SPEC_BEFORE_SECS,
+        SPEC_BEFORE_SECS * 1.2,
     );
     out
 }
 
 /// `spec/`'s crate-only check CPU time before issue 15, on the 2-core machine the targets
-/// were set on (main at dc98e03; measured with this benchmark).
-const SPEC_BEFORE_SECS: f64 = 3.5;
+/// were set on (main at dc98e03, measured with this benchmark: 0.87 s, two runs).
+const SPEC_BEFORE_SECS: f64 = 0.9;
 
 #[cfg(test)]
 mod tests {
