@@ -8,6 +8,7 @@
 mod base64;
 mod client;
 mod date;
+pub mod de;
 mod error;
 mod form;
 mod future;

@@ -12,10 +12,12 @@
 //!   ([`crate::synth`]), time per phase and peak memory, and the ratio to the size before.
 //! - `--compare`: our generator and `cargo-progenitor` side by side (each as a process, a
 //!   warm-up then `--runs` runs) on every corpus document and `spec/`.
-//! - `--check-cost`: `cargo check` time (warm dependency cache: built once, sources
-//!   touched, checked again) and line count of the generated crate for `spec/`, the large
-//!   documents and `progenitor-nexus.json` (the largest one progenitor generates), beside
-//!   the crates of `cargo-progenitor` and `openapi-generator-cli` when they are installed.
+//! - `--check-cost`: the crate-only `cargo check` of the generated crate (dependencies
+//!   built once, sources touched, checked again without incremental compilation): CPU and
+//!   wall time, peak `rustc` memory (`wait4`), lines; with all features and with one feature
+//!   alone (`--feature`); for `spec/`, `progenitor-nexus.json` (the largest document
+//!   progenitor generates) and the large documents, beside the crates of `cargo-progenitor`
+//!   and `openapi-generator-cli` when they are installed; then the issue's targets.
 //!
 //! `cargo xtask bench --child-steps <SPEC>` prints the resident memory after each step of one
 //! generation (a memory profile by phase).
@@ -36,12 +38,18 @@ mod scaling;
 const USAGE: &str = "\
 usage: cargo xtask bench [--phases] [--scaling] [--compare] [--check-cost] [--all]
                          [--runs N] [--filter NAME] [--sizes 10,100,1000,10000]
+                         [--feature [DOC=]NAME]... [--progenitor PATH]
   Always runs in release mode (re-runs itself through `cargo run --release` when built for debug).
   --phases      time each phase and the floor for spec/ and the three largest corpus documents (default)
   --scaling     synthetic documents of --sizes schemas and operations
   --compare     side by side with cargo-progenitor on every corpus document (skipped if not installed)
-  --check-cost  `cargo check` time and lines of the generated crates (and of progenitor's and
-                openapi-generator's, when installed)
+  --check-cost  crate-only `cargo check` of the generated crates: CPU, wall, peak memory, lines;
+                all features and one feature alone; progenitor's and openapi-generator's crates
+                when installed; then the targets of issue 15 beside the results
+  --feature F   the feature --check-cost checks alone: NAME for every document, or DOC=NAME for
+                documents whose file name contains DOC (repeatable; defaults: `customers` for
+                spec/ and Stripe, `issues` GitHub, `instances` nexus, `chat` OpenAI)
+  --progenitor PATH  the `cargo-progenitor` executable (else OAGEN_BENCH_PROGENITOR, else PATH)
   --runs N      measured runs after one warm-up (default 5; --compare and --check-cost use at most 3)
   --filter NAME only documents whose file name contains NAME";
 
@@ -64,6 +72,10 @@ struct Options {
     runs: usize,
     filter: Option<String>,
     sizes: Vec<usize>,
+    /// `--feature [DOC=]NAME`: the feature `--check-cost` checks alone (see `check_cost`).
+    features: Vec<String>,
+    /// `--progenitor PATH`: `cargo-progenitor`, when it is not on `PATH`.
+    progenitor: Option<PathBuf>,
 }
 
 /// `cargo xtask bench ...`.
@@ -144,6 +156,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
         runs: 5,
         filter: None,
         sizes: vec![10, 100, 1_000, 10_000],
+        features: Vec::new(),
+        progenitor: None,
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -168,6 +182,16 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--filter" => {
                 options.filter = Some(iter.next().ok_or("`--filter` needs a name")?.clone())
+            }
+            "--feature" => options.features.push(
+                iter.next()
+                    .ok_or("`--feature` needs a name, or DOC=NAME")?
+                    .clone(),
+            ),
+            "--progenitor" => {
+                options.progenitor = Some(PathBuf::from(
+                    iter.next().ok_or("`--progenitor` needs a path")?,
+                ))
             }
             "--sizes" => {
                 let list = iter.next().ok_or("`--sizes` needs a list such as 10,100")?;
@@ -307,6 +331,57 @@ mod cpu_clock {
     unsafe extern "C" {
         fn clock_gettime(clock: i32, time: *mut Timespec) -> i32;
         fn getrusage(who: i32, usage: *mut Rusage) -> i32;
+        fn wait4(pid: i32, status: *mut i32, options: i32, usage: *mut Rusage) -> i32;
+    }
+
+    fn empty_usage() -> Rusage {
+        Rusage {
+            ru_utime: Timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            },
+            ru_stime: Timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            },
+            ru_rest: [0; 14],
+        }
+    }
+
+    fn micros(t: &Timeval) -> u64 {
+        t.tv_sec.max(0) as u64 * 1_000_000 + t.tv_usec.max(0) as u64
+    }
+
+    /// Waits for the child `pid` (not yet waited for), returning whether it exited with 0
+    /// (`None` for another code or a signal), its CPU time (user plus system, its waited-for
+    /// descendants included) and the peak resident memory, in bytes, of it or of any of
+    /// those descendants (Linux folds a reaped child's peak into its parent's). A `None`
+    /// for the whole when the wait fails.
+    pub fn wait_child(pid: u32) -> Option<(Option<i32>, Duration, u64)> {
+        let pid = i32::try_from(pid).ok()?;
+        let mut status = 0;
+        let mut usage = empty_usage();
+        loop {
+            // SAFETY: `status` and `usage` are valid and writable (`usage` is a `struct
+            // rusage`: two `timeval`s and fourteen longs on 64-bit Linux); `pid` is a child
+            // of this process that `std` has not reaped.
+            let got = unsafe { wait4(pid, &mut status, 0, &mut usage) };
+            if got == pid {
+                break;
+            }
+            // EINTR: wait again; anything else is a failure.
+            if got != -1
+                || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted
+            {
+                return None;
+            }
+        }
+        // WIFEXITED and WEXITSTATUS, as glibc defines them.
+        let code = (status & 0x7f == 0).then_some((status >> 8) & 0xff);
+        let cpu = Duration::from_micros(micros(&usage.ru_utime) + micros(&usage.ru_stime));
+        // `ru_maxrss`, in kilobytes, is the first long after the two times.
+        let peak = u64::try_from(usage.ru_rest[0]).unwrap_or(0) * 1024;
+        Some((code, cpu, peak))
     }
 
     const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
@@ -334,22 +409,10 @@ mod cpu_clock {
     /// User plus system CPU time of every child process waited for so far (and of their
     /// waited-for descendants, such as the `rustc`s of a `cargo check`).
     pub fn children() -> Duration {
-        let zero = Timeval {
-            tv_sec: 0,
-            tv_usec: 0,
-        };
-        let mut usage = Rusage {
-            ru_utime: zero,
-            ru_stime: Timeval {
-                tv_sec: 0,
-                tv_usec: 0,
-            },
-            ru_rest: [0; 14],
-        };
+        let mut usage = empty_usage();
         // SAFETY: `usage` is a valid, writable `struct rusage` (two `timeval`s and fourteen
         // longs on 64-bit Linux).
         let ok = unsafe { getrusage(RUSAGE_CHILDREN, &mut usage) } == 0;
-        let micros = |t: &Timeval| t.tv_sec.max(0) as u64 * 1_000_000 + t.tv_usec.max(0) as u64;
         if ok {
             Duration::from_micros(micros(&usage.ru_utime) + micros(&usage.ru_stime))
         } else {
@@ -368,6 +431,10 @@ mod cpu_clock {
 
     pub fn children() -> Duration {
         Duration::ZERO
+    }
+
+    pub fn wait_child(_pid: u32) -> Option<(Option<i32>, Duration, u64)> {
+        None
     }
 }
 
