@@ -36,9 +36,6 @@ pub(super) fn shape(api: &mut Api) {
 
 /// Marks each type with the directions it is reached from.
 fn set_directions(api: &mut Api) {
-    let count = api.types.len();
-    let mut sent = vec![false; count];
-    let mut received = vec![false; count];
     let mut request_seeds = Vec::new();
     let mut response_seeds = Vec::new();
     for op in &api.operations {
@@ -47,13 +44,10 @@ fn set_directions(api: &mut Api) {
             .for_each(|ty| ty.named_ids(&mut request_seeds));
         response_seeds.extend(op.response_ids());
     }
-    for event in api.events.iter().flat_map(|set| &set.events) {
-        if let Some(payload) = &event.payload {
-            payload.named_ids(&mut response_seeds);
-        }
-    }
-    reach(api, request_seeds, &mut sent);
-    reach(api, response_seeds, &mut received);
+    response_seeds.extend(api.event_type_ids());
+    // The shared walk of `ir/walk.rs` (a worklist, so deep graphs cannot overflow).
+    let sent = api.reached_from(request_seeds);
+    let received = api.reached_from(response_seeds);
     for (index, def) in api.types.iter_mut().enumerate() {
         def.direction = match (sent[index], received[index]) {
             (true, true) => Direction::Both,
@@ -61,19 +55,6 @@ fn set_directions(api: &mut Api) {
             (false, true) => Direction::Response,
             (false, false) => Direction::Unused,
         };
-    }
-}
-
-/// Marks every type reachable from `pending` (a worklist, so deep graphs cannot overflow).
-fn reach(api: &Api, mut pending: Vec<TypeId>, seen: &mut [bool]) {
-    while let Some(id) = pending.pop() {
-        match seen.get_mut(id.0) {
-            Some(flag) if !*flag => *flag = true,
-            _ => continue,
-        }
-        for ty in api.types[id.0].kind.refs() {
-            ty.named_ids(&mut pending);
-        }
     }
 }
 
