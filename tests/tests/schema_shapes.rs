@@ -681,7 +681,9 @@ mod struct_decoding {
                 && wrong.contains("line 1 column"),
             "{wrong}"
         );
-        let not_object = serde_json::from_str::<Record>("[]").unwrap_err().to_string();
+        let not_object = serde_json::from_str::<Record>("[]")
+            .unwrap_err()
+            .to_string();
         assert!(not_object.contains("struct Record"), "{not_object}");
     }
 

@@ -18,7 +18,12 @@ use crate::ir::{Direction, Presence, Struct, TypeRef};
 use crate::naming::unraw;
 
 /// `impl<'de> serde::Deserialize<'de> for Name`, through `oagen_runtime::de::object`.
-pub(super) fn deserialize_impl(cx: &Cx<'_>, name: &Ident, s: &Struct, direction: Direction) -> TokenStream {
+pub(super) fn deserialize_impl(
+    cx: &Cx<'_>,
+    name: &Ident,
+    s: &Struct,
+    direction: Direction,
+) -> TokenStream {
     // The locals are the fields' names: the parameter takes a name none of them has, and the
     // deserializer's type one no type of the API has (the map of `additionalProperties` names
     // its value type).
