@@ -63,6 +63,9 @@ const OWN: &[&str] = &[
     "with_default",
     "into_future",
     "defaults",
+    "deserializer",
+    "D",
+    "de",
 ];
 
 /// Names no sanitising can pass through unchanged, without duplicates.

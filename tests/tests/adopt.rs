@@ -89,6 +89,10 @@ fn the_configuration_selects_renames_and_derives() {
     let all = petstore_output("[derives]\nall = [\"Eq\"]\n").expect("generates");
     let types = file(&all, "src/types.rs");
     assert!(!types.contains("#[derive(Eq)]\n#[derive(Debug, Clone, PartialEq, Eq"));
+    // Nor a second `Deserialize` beside the impls written by hand (structs, enums, unions).
+    let all = petstore_output("[derives]\nall = [\"serde::Deserialize\"]\n").expect("generates");
+    let types = file(&all, "src/types.rs");
+    assert!(!types.contains("#[derive(serde::Deserialize)]"), "{types}");
 }
 
 #[test]

@@ -618,3 +618,93 @@ mod all_of_annotations {
         assert_eq!(serde_json::to_value(labelled).unwrap(), json!({}));
     }
 }
+
+/// Structs decode through `oagen_runtime::de::object` (no `Deserialize` derive): what the
+/// derive did is kept.
+mod struct_decoding {
+    use super::*;
+    use oagen_tests::fixture_nullable_forms::types::Record;
+
+    #[test]
+    fn absent_null_and_value_stay_apart() {
+        let absent: Record =
+            serde_json::from_value(json!({"required_plain": "a", "required_nullable": "b"}))
+                .unwrap();
+        assert_eq!(absent.required_nullable.as_deref(), Some("b"));
+        assert_eq!(absent.optional_plain, None);
+        assert!(absent.optional_nullable_any_of.is_absent());
+        let null: Record = serde_json::from_value(json!({
+            "required_plain": "a", "required_nullable": null,
+            "optional_plain": null, "optional_nullable_any_of": null
+        }))
+        .unwrap();
+        assert_eq!(null.required_nullable, None);
+        assert_eq!(null.optional_plain, None);
+        assert_eq!(null.optional_nullable_any_of, Nullable::Null);
+        let value: Record = serde_json::from_value(json!({
+            "required_plain": "a", "required_nullable": null,
+            "optional_plain": 3, "optional_nullable_any_of": "x"
+        }))
+        .unwrap();
+        assert_eq!(value.optional_plain, Some(3));
+        assert_eq!(
+            value.optional_nullable_any_of,
+            Nullable::Value("x".to_owned())
+        );
+        // A required but nullable key may be left out, as with serde's derive.
+        let missing: Record = serde_json::from_value(json!({"required_plain": "a"})).unwrap();
+        assert_eq!(missing.required_nullable, None);
+    }
+
+    #[test]
+    fn errors_name_the_key_and_where_it_is() {
+        let missing = serde_json::from_str::<Record>("{\n  \"required_nullable\": null\n}")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            missing.contains("missing field `required_plain`") && missing.contains("line 3"),
+            "{missing}"
+        );
+        let twice =
+            serde_json::from_str::<Record>(r#"{"required_plain": "a", "required_plain": "b"}"#)
+                .unwrap_err()
+                .to_string();
+        assert!(
+            twice.contains("duplicate field `required_plain`") && twice.contains("column"),
+            "{twice}"
+        );
+        let wrong = serde_json::from_str::<Record>(r#"{"required_plain": 1}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            wrong.contains("invalid type: integer `1`, expected a string")
+                && wrong.contains("line 1 column"),
+            "{wrong}"
+        );
+        let not_object = serde_json::from_str::<Record>("[]")
+            .unwrap_err()
+            .to_string();
+        assert!(not_object.contains("struct Record"), "{not_object}");
+    }
+
+    #[test]
+    fn unknown_keys_are_ignored_and_seen_by_serde_ignored() {
+        let value = json!({
+            "required_plain": "a",
+            "optional_nullable_one_of": {"value": true, "colour": "red"},
+            "age": 3
+        });
+        let mut unused = Vec::new();
+        let record: Record =
+            serde_ignored::deserialize(&value, |path| unused.push(path.to_string())).unwrap();
+        // (`?` is the `Some` that `Nullable` reads through.)
+        assert_eq!(unused, ["optional_nullable_one_of.?.colour", "age"]);
+        let (_, encoded): (Record, _) = round_trip(value);
+        assert_eq!(
+            encoded,
+            json!({"required_plain": "a", "required_nullable": null,
+                   "optional_nullable_one_of": {"value": true}})
+        );
+        assert!(record.optional_nullable_one_of.as_ref().is_some());
+    }
+}

@@ -1,4 +1,5 @@
-//! The `defaults` module of `types.rs`: functions serde calls for absent keys that have a default.
+//! The `defaults` module of `types.rs`: functions a struct's `Deserialize` (`decode.rs`)
+//! calls for absent keys that have a default.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -8,7 +9,7 @@ use super::fields::{Repr, field_type, repr, stored};
 use super::{Cx, Place};
 use crate::ir::{EnumRepr, Scalar, TypeId, TypeKind, TypeRef};
 
-/// Functions that serde calls for fields whose key is absent but which have a default.
+/// Functions that decoding calls for fields whose key is absent but which have a default.
 pub(super) fn defaults_module(cx: &Cx<'_>) -> TokenStream {
     let functions: Vec<TokenStream> = cx
         .api

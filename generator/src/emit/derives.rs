@@ -8,8 +8,9 @@ use super::Cx;
 use crate::ir::TypeId;
 
 /// The `#[derive]` of what the configuration adds to a type; those the definition already
-/// derives (compared by their last path segment) are left out, so `Eq` added to every type
-/// does not clash with the enums that have it.
+/// derives or implements (compared by their last path segment) are left out, so `Eq` added
+/// to every type does not clash with the enums that have it, nor `serde::Deserialize` with
+/// the impls `decode.rs` writes.
 pub(super) fn extra(cx: &Cx<'_>, id: TypeId, item: &TokenStream) -> Option<TokenStream> {
     let extra = cx.derives.get(&id)?;
     let mut existing = Vec::new();
@@ -36,6 +37,22 @@ pub(super) fn extra(cx: &Cx<'_>, id: TypeId, item: &TokenStream) -> Option<Token
                 }
             }
             _ => {}
+        }
+    }
+    // The traits the item implements by hand (`impl<'de> serde::Deserialize<'de> for`): a
+    // derive of one would be a second impl.
+    let mut tokens = item.clone().into_iter();
+    while let Some(token) = tokens.next() {
+        if matches!(&token, TokenTree::Ident(i) if i == "impl") {
+            for t in tokens.by_ref() {
+                match t {
+                    TokenTree::Ident(i) if i == "for" => break,
+                    TokenTree::Ident(i) => existing.push(i.to_string()),
+                    // An inherent impl: `impl Name { .. }`.
+                    TokenTree::Group(_) => break,
+                    _ => {}
+                }
+            }
         }
     }
     let paths: Vec<TokenStream> = extra

@@ -55,8 +55,8 @@ pub(super) fn field_type(cx: &Cx<'_>, direction: Direction, field: &Field) -> To
     }
 }
 
-/// `#[serde(..)]` of a field: its wire name when it differs; for an optional field, its
-/// default (when the document gives one; `Option` needs none) and when it is left out.
+/// `#[serde(..)]` of a field, for `Serialize` (`decode.rs` writes `Deserialize`): its wire
+/// name when it differs; for an optional field, when it is left out.
 pub(super) fn field_attrs(direction: Direction, field: &Field) -> TokenStream {
     let mut serde = Vec::new();
     if unraw(&field.rust_name) != field.wire_name {
@@ -65,15 +65,6 @@ pub(super) fn field_attrs(direction: Direction, field: &Field) -> TokenStream {
     }
     let repr = repr(direction, field);
     if field.presence == Presence::Optional {
-        match &field.default {
-            Some(default) => {
-                let path = format!("defaults::{}", default.function);
-                serde.push(quote!(default = #path));
-            }
-            // A missing `Option` is `None` without being told.
-            None if repr == Repr::Nullable => serde.push(quote!(default)),
-            None => {}
-        }
         if repr == Repr::Nullable {
             serde.push(quote!(
                 skip_serializing_if = "oagen_runtime::Nullable::is_absent"

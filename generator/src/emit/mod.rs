@@ -16,6 +16,7 @@
 //! also be compiled as a module of another crate (the fixture tests do that).
 
 mod client;
+mod decode;
 mod defaults;
 mod derives;
 mod fields;

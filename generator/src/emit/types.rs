@@ -177,6 +177,7 @@ fn struct_item(
     } else {
         quote!()
     };
+    let decode = super::decode::deserialize_impl(cx, name, s, direction);
     let constructor_doc = if required.is_empty() {
         " A value with every field unset."
     } else {
@@ -184,12 +185,14 @@ fn struct_item(
     };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional_field
         }
+
+        #decode
 
         impl #name {
             #[doc = #constructor_doc]
