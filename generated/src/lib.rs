@@ -17,6 +17,9 @@ pub mod operations;
 pub mod types;
 
 pub use client::{Client, ClientBuilder, Error, ErrorBody};
+/// Absent, `null` or a value: optional nullable fields of the types that are sent
+/// (assign `Nullable::Null` to send `null`).
+pub use oagen_runtime::Nullable;
 /// Re-exported so that a `reqwest::Client` for [`ClientBuilder::http_client`] comes from
 /// the same version.
 pub use oagen_runtime::reqwest;

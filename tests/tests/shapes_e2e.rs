@@ -3,11 +3,10 @@
 //! What the server receives for absent, `null` and a value; what a response decodes into and
 //! encodes back to.
 
-use oagen_runtime::Nullable;
-use oagen_tests::fixture_read_write_shapes::Client;
 use oagen_tests::fixture_read_write_shapes::types::{
     Account, AccountPatch, AccountRequest2, LineRequest, Order, OrderRequest,
 };
+use oagen_tests::fixture_read_write_shapes::{Client, Nullable};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

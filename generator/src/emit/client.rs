@@ -72,6 +72,9 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
 
         // In the order rustfmt sorts them, so that `cargo fmt` leaves this file as generated.
         pub use client::{Client, ClientBuilder, Error, ErrorBody};
+        /// Absent, `null` or a value: optional nullable fields of the types that are sent
+        /// (assign `Nullable::Null` to send `null`).
+        pub use oagen_runtime::Nullable;
         /// Re-exported so that a `reqwest::Client` for [`ClientBuilder::http_client`] comes from
         /// the same version.
         pub use oagen_runtime::reqwest;
