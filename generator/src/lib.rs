@@ -170,6 +170,16 @@ pub struct Output {
     pub operations: usize,
 }
 
+impl Output {
+    /// The contents of the generated file at `path` (relative to the crate, `/`-separated).
+    pub fn file(&self, path: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.contents.as_str())
+    }
+}
+
 /// Why nothing was generated: every diagnostic, errors first.
 #[derive(Debug, Clone)]
 pub struct Failure {

@@ -38,10 +38,7 @@ fn petstore_output(config_text: &str) -> Result<oagen::Output, String> {
 
 fn file<'a>(output: &'a oagen::Output, path: &str) -> &'a str {
     output
-        .files
-        .iter()
-        .find(|f| f.path == path)
-        .map(|f| f.contents.as_str())
+        .file(path)
         .unwrap_or_else(|| panic!("{path} is generated"))
 }
 
@@ -290,11 +287,9 @@ fn auto_membership_follows_the_workspace_around_the_output() {
     let manifest = |job: &Job| {
         oagen::generate(&fs::read(adopt("petstore.yaml")).expect("r"), &job.config)
             .expect("generates")
-            .files
-            .into_iter()
-            .find(|f| f.path == "Cargo.toml")
-            .map(|f| f.contents)
+            .file("Cargo.toml")
             .unwrap_or_default()
+            .to_owned()
     };
     // No workspace above: a crate of its own.
     let lonely = std::env::temp_dir().join("oagen-adopt-lonely/client");

@@ -32,10 +32,7 @@ fn generate(bytes: &[u8], config: &oagen::Config) -> oagen::Output {
 
 fn file<'a>(output: &'a oagen::Output, path: &str) -> &'a str {
     output
-        .files
-        .iter()
-        .find(|f| f.path == path)
-        .map(|f| f.contents.as_str())
+        .file(path)
         .unwrap_or_else(|| panic!("{path} is generated"))
 }
 

@@ -31,15 +31,8 @@ pub(super) fn bench_dir() -> PathBuf {
     crate::workspace_root().join("target/bench")
 }
 
-pub(super) fn crate_name_for(path: &Path) -> String {
-    let stem = path
-        .file_stem()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    oagen::naming::snake(&stem, "api")
-        .trim_start_matches("r#")
-        .replace('_', "-")
-}
+/// The crate generated for a document: the name `cargo xtask corpus` gives it.
+pub(super) use crate::corpus::crate_name_of as crate_name_for;
 
 pub(super) fn ours_command(spec: &Path, out: &Path) -> Result<Command, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
