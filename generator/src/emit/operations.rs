@@ -9,7 +9,8 @@ use super::client::{ordered_required, visit};
 use super::{Cx, Place, doc_attrs};
 use crate::ir::{
     BodyKind, Boxing, ErrorResponse, EventFormat, EventStream, Operation, Param, ParamEncoding,
-    ParamLocation, PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
+    ParamLocation, PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, StreamFraming,
+    TypeRef,
 };
 
 pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
@@ -119,6 +120,28 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             self.options.retry(policy);
             self
         }
+
+        /// For a stream: the longest wait for more of it once it has begun (by default
+        /// the call's timeout).
+        pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
+            self.options.idle_timeout(Some(idle));
+            self
+        }
+
+        /// Sends this header with the call (on every attempt and page), in place of one
+        /// of the same name; never in place of a credential. See
+        /// `oagen_runtime::CallOptions::header`.
+        pub fn with_header(mut self, name: &str, value: &str) -> Self {
+            self.options.header(name, value);
+            self
+        }
+
+        /// Sends this query parameter with the call (on every attempt and page), in place
+        /// of one of the same name.
+        pub fn with_query(mut self, name: &str, value: &str) -> Self {
+            self.options.query(name, value);
+            self
+        }
     });
     let output = output_type(cx, &op.response.body);
     let send_body = send_body(cx, op, None);
@@ -185,7 +208,7 @@ pub(super) fn body_argument(cx: &Cx<'_>, kind: &BodyKind) -> (TokenStream, bool)
     }
 }
 
-/// The streaming method (`stream()`) of an operation that answers with server-sent events.
+/// The streaming method (`stream()`) of an operation that answers with a stream.
 fn stream_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let Some(stream) = &op.stream else {
         return quote!();
@@ -193,13 +216,24 @@ fn stream_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", stream.method);
     let data = cx.ty(Place::Outside, &stream.data, Boxing::Inline);
     let body = send_body(cx, op, Some(stream));
+    let what = match stream.framing {
+        StreamFraming::ServerSentEvents => "server-sent events (`text/event-stream`)",
+        StreamFraming::JsonLines => "JSON values (one per line)",
+        StreamFraming::JsonSeq => "JSON values (`application/json-seq`)",
+    };
     let mut docs = vec![
-        " Sends the request asking for a stream of server-sent events (`text/event-stream`)"
-            .to_owned(),
+        format!(" Sends the request asking for a stream of {what}"),
         " and returns them as they come, each decoded; see `oagen_runtime::EventStream` for"
             .to_owned(),
         " how `[DONE]`, error events and timeouts are handled.".to_owned(),
     ];
+    if let Some(terminator) = &stream.terminator {
+        docs.push(String::new());
+        docs.push(format!(
+            " The data `{}` ends the stream.",
+            super::escape_controls(terminator)
+        ));
+    }
     if let Some(flag) = &stream.flag {
         docs.push(String::new());
         docs.push(format!(
@@ -542,14 +576,11 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
     };
     let send = match stream {
         Some(stream) => {
-            let format = match stream.format {
-                EventFormat::Json => quote!(Json),
-                EventFormat::Text => quote!(Text),
-            };
+            let format = stream_format(stream);
             let event_error = event_error(cx, &op.errors);
             quote! {
                 request
-                    .send_events(#decode_error, #event_error, oagen_runtime::DataFormat::#format)
+                    .send_stream(#decode_error, #event_error, #format)
                     .await
             }
         }
@@ -578,6 +609,31 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
         #(#params)*
         #body
         #send
+    }
+}
+
+/// `oagen_runtime::StreamFormat::new(...)`: how the runtime reads the stream.
+fn stream_format(stream: &EventStream) -> TokenStream {
+    let framing = match stream.framing {
+        StreamFraming::ServerSentEvents => quote!(ServerSentEvents),
+        StreamFraming::JsonLines => quote!(JsonLines),
+        StreamFraming::JsonSeq => quote!(JsonSeq),
+    };
+    let data = match stream.format {
+        EventFormat::Json => quote!(Json),
+        EventFormat::Text => quote!(Text),
+    };
+    let accept = &stream.media_type;
+    let terminator = stream
+        .terminator
+        .as_ref()
+        .map(|terminator| quote!(.terminator(#terminator)));
+    quote! {
+        oagen_runtime::StreamFormat::new(
+            oagen_runtime::Framing::#framing,
+            oagen_runtime::DataFormat::#data,
+            #accept,
+        )#terminator
     }
 }
 
