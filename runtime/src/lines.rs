@@ -126,7 +126,9 @@ impl LineParser {
         let text = String::from_utf8_lossy(&item);
         out.push_back(RawEvent {
             event: None,
-            data: text.trim_matches(|c: char| c.is_ascii_whitespace()).to_owned(),
+            data: text
+                .trim_matches(|c: char| c.is_ascii_whitespace())
+                .to_owned(),
             id: None,
             retry: None,
         });

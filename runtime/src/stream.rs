@@ -292,14 +292,32 @@ impl<T, B> EventStream<T, B> {
         })
     }
 
-    /// The text of every credential of the client, masked in messages.
-    fn secrets(&self) -> Vec<&str> {
-        self.core
-            .inner
-            .credentials
-            .iter()
-            .filter_map(|c| c.text())
-            .collect()
+    /// What of the client's credentials to mask in messages: each as sent, the token of
+    /// an `Authorization`-style value (`Bearer <token>`), and the password of a basic one.
+    fn secrets(&self) -> Vec<String> {
+        let mut secrets = Vec::new();
+        for text in self.core.inner.credentials.iter().filter_map(|c| c.text()) {
+            secrets.push(text.to_owned());
+            if let Some((scheme, token)) = text.split_once(' ') {
+                let token = token.trim();
+                let basic = scheme
+                    .eq_ignore_ascii_case("basic")
+                    .then(|| crate::Base64::decode(token))
+                    .flatten();
+                if let Some(decoded) = basic {
+                    let decoded = String::from_utf8_lossy(decoded.as_bytes()).into_owned();
+                    if let Some((_, password)) = decoded.split_once(':') {
+                        secrets.push(password.to_owned());
+                    }
+                    secrets.push(decoded);
+                }
+                secrets.push(token.to_owned());
+            }
+        }
+        secrets.retain(|secret| !secret.is_empty());
+        // Longest first, so that a part is not masked inside a longer whole.
+        secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+        secrets
     }
 
     /// An error the server sent inside the stream, `body` its data.
@@ -308,7 +326,10 @@ impl<T, B> EventStream<T, B> {
         Error::Api(Box::new(ApiError {
             status: self.status,
             headers: self.headers.clone(),
-            stream_error: Some(crate::error::server_message(&body, &self.secrets())),
+            stream_error: Some(crate::error::server_message(
+                &body,
+                &as_strs(&self.secrets()),
+            )),
             body,
             typed,
             attempts: self.attempts,
@@ -347,6 +368,10 @@ impl<T, B> EventStream<T, B> {
         }
         Ok(())
     }
+}
+
+fn as_strs(texts: &[String]) -> Vec<&str> {
+    texts.iter().map(String::as_str).collect()
 }
 
 /// What to do with one parsed event.
@@ -439,7 +464,7 @@ impl<T: DeserializeOwned, B> Stream for EventStream<T, B> {
                     }
                 }
                 ReadResult::Chunk(Err(err)) => {
-                    let err = Error::transport(err, this.attempts, &this.secrets());
+                    let err = Error::transport(err, this.attempts, &as_strs(&this.secrets()));
                     return Poll::Ready(Some(Err(err)));
                 }
                 ReadResult::Idle => {
