@@ -354,7 +354,7 @@ async fn call_headers_and_query_go_with_every_attempt_and_never_replace_the_cred
         .await
         .unwrap();
     assert_eq!(stream.try_next().await.unwrap().unwrap().data.title, "t");
-    let requests = requests.lock().unwrap();
+    let requests = requests.lock().unwrap().clone();
     assert_eq!(requests.len(), 2, "retried once before the stream began");
     for request in requests.iter() {
         let lower = request.to_ascii_lowercase();
