@@ -383,3 +383,19 @@ async fn call_headers_and_query_go_with_every_attempt_and_never_replace_the_cred
     );
     assert!(!debug.contains("hidden-value"), "{debug}");
 }
+
+#[tokio::test]
+async fn a_json_lines_schema_that_is_an_array_describes_the_whole_stream() {
+    let script = vec![
+        write(head("application/x-ndjson")),
+        write("{\"response\":\"pulling\",\"done\":false}\n{\"response\":\"ok\",\"done\":true}\n"),
+    ];
+    let (url, _) = serve(vec![script]).await;
+    let mut stream = client(&url).pull_model().stream().await.unwrap();
+    assert_eq!(
+        stream.try_next().await.unwrap().unwrap().data.response,
+        "pulling"
+    );
+    assert!(stream.try_next().await.unwrap().unwrap().data.done);
+    assert!(stream.try_next().await.unwrap().is_none());
+}

@@ -86,6 +86,16 @@ pub(super) fn stream_framing(media_type: &str) -> Option<StreamFraming> {
     }
 }
 
+/// How a schema reads as the schema of a whole server-sent event.
+enum Envelope<'d> {
+    /// An event: its `data` property's schema, and where it is.
+    Event(&'d Value, String),
+    /// Like an event, but it requires other keys (these), at this pointer.
+    Neither(String, Vec<&'d str>),
+    /// The schema of the data itself.
+    Data,
+}
+
 /// What a document says about a stream, before the method and flag are chosen.
 struct Shape {
     data: TypeRef,
@@ -167,10 +177,23 @@ impl<'d> Lowerer<'d> {
             }
         }
         let (framing, media_type, media, ptr) = found?;
-        let (schema, schema_ptr) = match (media.get("itemSchema"), media.get("schema")) {
+        let (mut schema, mut schema_ptr) = match (media.get("itemSchema"), media.get("schema")) {
             (Some(item), _) => (Some(item), join(&ptr, &["itemSchema"])),
             (None, schema) => (schema, join(&ptr, &["schema"])),
         };
+        // A `schema` that is an array of the items describes the whole stream (3.2): of
+        // JSON values always; of events only when its items describe an event, since an
+        // event's data may itself be a JSON array.
+        if media.get("itemSchema").is_none() {
+            let items = schema.and_then(|schema| self.array_items(schema, &schema_ptr));
+            if let Some((items, items_ptr)) = items {
+                let whole_stream = framing != StreamFraming::ServerSentEvents
+                    || matches!(self.envelope(items, &items_ptr), Envelope::Event(..));
+                if whole_stream {
+                    (schema, schema_ptr) = (Some(items), items_ptr);
+                }
+            }
+        }
         let hint = format!("{builder_name}Event");
         let (data, format) = match (framing, schema) {
             (StreamFraming::ServerSentEvents, schema) => {
@@ -227,22 +250,48 @@ impl<'d> Lowerer<'d> {
 
     /// The `data` property of a schema that describes a whole event, and its pointer.
     fn envelope_data(&mut self, schema: &'d Value, ptr: &str) -> Option<(&'d Value, String)> {
-        let (schema, ptr) = self.quiet_deref(schema, ptr.to_owned())?;
-        let obj = schema.as_object()?;
+        match self.envelope(schema, ptr) {
+            Envelope::Event(data, data_ptr) => Some((data, data_ptr)),
+            Envelope::Neither(at, required) => {
+                self.diags.warning(
+                    at,
+                    format!(
+                        "this event-stream schema has `data` beside `event` or `retry`, like a \
+                         server-sent event, but also requires {}, which no event carries; it is \
+                         read as the schema of each event's data",
+                        quoted(&required)
+                    ),
+                );
+                None
+            }
+            Envelope::Data => None,
+        }
+    }
+
+    /// How a schema reads as the schema of a whole server-sent event.
+    fn envelope(&self, schema: &'d Value, ptr: &str) -> Envelope<'d> {
+        let Some((schema, ptr)) = self.quiet_deref(schema, ptr.to_owned()) else {
+            return Envelope::Data;
+        };
+        let Some(obj) = schema.as_object() else {
+            return Envelope::Data;
+        };
         if obj
             .get("type")
             .is_some_and(|t| t.as_str() != Some("object"))
         {
-            return None;
+            return Envelope::Data;
         }
-        let properties = obj.get("properties").and_then(Value::as_object)?;
-        let data = properties.get("data")?;
-        let others: Vec<&str> = properties
+        let Some(properties) = obj.get("properties").and_then(Value::as_object) else {
+            return Envelope::Data;
+        };
+        let Some(data) = properties.get("data") else {
+            return Envelope::Data;
+        };
+        let others = properties
             .keys()
-            .map(String::as_str)
-            .filter(|key| !EVENT_FIELDS.contains(key))
-            .collect();
-        let required_others: Vec<&str> = obj
+            .any(|key| !EVENT_FIELDS.contains(&key.as_str()));
+        let required_others: Vec<&'d str> = obj
             .get("required")
             .and_then(Value::as_array)
             .into_iter()
@@ -250,22 +299,27 @@ impl<'d> Lowerer<'d> {
             .filter_map(Value::as_str)
             .filter(|key| !EVENT_FIELDS.contains(key))
             .collect();
-        if others.is_empty() && required_others.is_empty() {
-            return Some((data, join(&ptr, &["properties", "data"])));
+        if !others && required_others.is_empty() {
+            return Envelope::Event(data, join(&ptr, &["properties", "data"]));
         }
         let looks_like_event = properties.contains_key("event") || properties.contains_key("retry");
         if looks_like_event && !required_others.is_empty() {
-            self.diags.warning(
-                ptr,
-                format!(
-                    "this event-stream schema has `data` beside `event` or `retry`, like a \
-                     server-sent event, but also requires {}, which no event carries; it is \
-                     read as the schema of each event's data",
-                    quoted(&required_others)
-                ),
-            );
+            return Envelope::Neither(ptr, required_others);
         }
-        None
+        Envelope::Data
+    }
+
+    /// The items of an array schema (OpenAPI 3.2 describes a whole stream that way in a
+    /// sequential media type's `schema`), and their pointer.
+    fn array_items(&self, schema: &'d Value, ptr: &str) -> Option<(&'d Value, String)> {
+        let (schema, ptr) = self.quiet_deref(schema, ptr.to_owned())?;
+        let obj = schema.as_object()?;
+        if obj.get("type").and_then(Value::as_str) != Some("array") {
+            return None;
+        }
+        obj.get("items")
+            .filter(|items| items.is_object())
+            .map(|items| (items, join(&ptr, &["items"])))
     }
 
     /// The type of an envelope's `data`: its `contentSchema` where it is JSON text.
