@@ -593,3 +593,38 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::{Bounded, server_message};
+
+    #[test]
+    fn a_servers_message_is_found_masked_and_bounded() {
+        let message = |body: &str| server_message(body.as_bytes(), &["s3cr3t"]);
+        assert_eq!(
+            message(r#"{"error":{"message":"no\nway","type":"x"}}"#),
+            "no way"
+        );
+        assert_eq!(
+            message(r#"{"error":"key s3cr3t is revoked"}"#),
+            "key *** is revoked"
+        );
+        assert_eq!(message(r#"{"detail":"slow down"}"#), "slow down");
+        assert_eq!(message(r#"{"code":7}"#), r#"{"code":7}"#);
+        assert_eq!(message("  plain text\r\n"), "plain text");
+        let long = message(&"\u{e9}".repeat(1_000));
+        assert!(long.len() <= 303 && long.ends_with("..."), "{}", long.len());
+    }
+
+    #[test]
+    fn a_long_value_in_debug_is_cut() {
+        let text = "x".repeat(10_000);
+        let shown = format!("{:?}", Bounded(&text));
+        assert!(
+            shown.len() < 2_100 && shown.ends_with("..."),
+            "{}",
+            shown.len()
+        );
+        assert_eq!(format!("{:?}", Bounded(&"short")), "\"short\"");
+    }
+}

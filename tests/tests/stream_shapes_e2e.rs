@@ -192,9 +192,9 @@ async fn fern_short_form_streams_json_lines_and_follows_the_response_content_typ
     assert!(stream.try_next().await.unwrap().unwrap().data.done);
     assert!(stream.try_next().await.unwrap().is_none());
     assert!(
-        requests.lock().unwrap()[0]
-            .to_ascii_lowercase()
-            .contains("accept: application/x-ndjson, application/json;q=0.9")
+        requests.lock().unwrap()[0].to_ascii_lowercase().contains(
+            "accept: application/x-ndjson, application/json;q=0.9, text/event-stream;q=0.8"
+        )
     );
 
     // A server that answers with server-sent events instead is read as one.

@@ -51,8 +51,10 @@ const IDEMPOTENCY_HEADERS: [&str; 2] = ["idempotency-key", "x-idempotency-key"];
 const STREAM_METHODS: [&str; 3] = ["stream", "events", "event_stream"];
 /// The fields of a server-sent event.
 const EVENT_FIELDS: [&str; 4] = ["data", "event", "id", "retry"];
-/// What a Fern JSON stream asks for: JSON lines, or JSON as the document shows it.
-const FERN_JSON_ACCEPT: &str = "application/x-ndjson, application/json;q=0.9";
+/// What a Fern JSON stream asks for: JSON lines, or JSON as the document shows it, or
+/// events (the runtime reads what the response names).
+const FERN_JSON_ACCEPT: &str =
+    "application/x-ndjson, application/json;q=0.9, text/event-stream;q=0.8";
 
 /// The essence of a media type, lowercase (`text/event-stream`).
 fn essence(media_type: &str) -> String {
