@@ -399,3 +399,23 @@ async fn a_json_lines_schema_that_is_an_array_describes_the_whole_stream() {
     assert!(stream.try_next().await.unwrap().unwrap().data.done);
     assert!(stream.try_next().await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn a_union_of_event_schemas_decodes_each_events_data_and_a_sentinel_ends_it() {
+    use oagen_tests::fixture_stream_shapes::types::StreamRunEvent;
+    let script = vec![
+        write(EVENT_STREAM_HEAD),
+        write("event: progress\ndata: {\"response\":\"half\",\"done\":false}\n\n"),
+        write("event: item\ndata: {\"title\":\"t\"}\n\n"),
+        write("data: [STOP]\n\n"),
+        write("event: item\ndata: {\"title\":\"never\"}\n\n"),
+    ];
+    let (url, _) = serve(vec![script]).await;
+    let mut stream = client(&url).stream_run().stream().await.unwrap();
+    let one = stream.try_next().await.unwrap().unwrap();
+    assert_eq!(one.event, "progress");
+    assert!(matches!(&one.data, StreamRunEvent::Piece(piece) if piece.response == "half"));
+    let two = stream.try_next().await.unwrap().unwrap();
+    assert!(matches!(&two.data, StreamRunEvent::FeedItem(item) if item.title == "t"));
+    assert!(stream.try_next().await.unwrap().is_none());
+}

@@ -15,6 +15,10 @@
 //! string or absent). A schema that fits neither reading (it looks like an event but
 //! requires other keys; `data` that no event can carry) gets a located warning.
 //!
+//! A media type's `x-speakeasy-sse-sentinel` is data that ends the stream (as `[DONE]`
+//! does). A `oneOf`/`anyOf` whose every branch describes an event (one per event name) has
+//! the union of the branches' data as its data.
+//!
 //! `x-fern-streaming: true` (or an object without `response-stream`) makes the success
 //! response's JSON schema the item of a stream that replaces the ordinary answer (JSON
 //! lines unless `format: sse`). The long form (`stream-condition: $request.<flag>`,
@@ -212,7 +216,11 @@ impl<'d> Lowerer<'d> {
             format,
             framing,
             media_type: essence(media_type),
-            terminator: None,
+            // Speakeasy's extension on the media type names the data that ends the stream.
+            terminator: media
+                .get("x-speakeasy-sse-sentinel")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             flag: None,
         })
     }
@@ -244,10 +252,73 @@ impl<'d> Lowerer<'d> {
         let Some(schema) = schema else {
             return (TypeRef::Scalar(Scalar::String), EventFormat::Text);
         };
+        if let Some(found) = self.union_of_events(schema, ptr, hint) {
+            return found;
+        }
         match self.envelope_data(schema, ptr) {
             Some((data, data_ptr)) => self.event_data(data, &data_ptr, hint),
             None => self.plain_data(schema, ptr, hint),
         }
+    }
+
+    /// A `oneOf`/`anyOf` whose every branch describes a whole event (one per event name):
+    /// the data is the union of the branches' data, JSON.
+    fn union_of_events(
+        &mut self,
+        schema: &'d Value,
+        ptr: &str,
+        hint: &str,
+    ) -> Option<(TypeRef, EventFormat)> {
+        let (resolved, at) = self.quiet_deref(schema, ptr.to_owned())?;
+        let obj = resolved.as_object()?;
+        if obj.contains_key("properties") {
+            return None;
+        }
+        let (key, branches) = ["oneOf", "anyOf"]
+            .iter()
+            .find_map(|key| Some((*key, obj.get(*key)?.as_array()?)))?;
+        let mut items: Vec<String> = Vec::new();
+        for (index, branch) in branches.iter().enumerate() {
+            let branch_ptr = join(&at, &[key, &index.to_string()]);
+            let Envelope::Event(data, data_ptr) = self.envelope(branch, &branch_ptr) else {
+                return None;
+            };
+            let item = self.json_item_of(data, data_ptr)?;
+            if !items.contains(&item) {
+                items.push(item);
+            }
+        }
+        let refs: Vec<Value> = items
+            .iter()
+            .map(|item| serde_json::json!({ "$ref": item.replace('%', "%25") }))
+            .collect();
+        let union = match refs.as_slice() {
+            [] => return None,
+            [one] => one.clone(),
+            _ => serde_json::json!({ "anyOf": refs }),
+        };
+        let union_ptr = join(&at, &["x-oagen-event-data"]);
+        Some((
+            self.lower_schema(&union, &union_ptr, hint, None),
+            EventFormat::Json,
+        ))
+    }
+
+    /// Where the JSON schema of an event's `data` is: its `contentSchema` when it is JSON
+    /// text, else the property itself; `None` for data read as text.
+    fn json_item_of(&self, data: &'d Value, data_ptr: String) -> Option<String> {
+        let (resolved, resolved_ptr) = self.quiet_deref(data, data_ptr.clone())?;
+        let obj = resolved.as_object()?;
+        if let Some(media_type) = obj.get("contentMediaType").and_then(Value::as_str) {
+            let json = matches!(essence(media_type).as_str(), "application/json" | "json")
+                || essence(media_type).ends_with("+json");
+            return (json && obj.contains_key("contentSchema"))
+                .then(|| join(&resolved_ptr, &["contentSchema"]));
+        }
+        if obj.get("type").and_then(Value::as_str) == Some("string") {
+            return None;
+        }
+        Some(data_ptr)
     }
 
     /// The `data` property of a schema that describes a whole event, and its pointer.
