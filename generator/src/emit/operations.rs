@@ -8,9 +8,8 @@ use quote::{format_ident, quote};
 use super::client::{ordered_required, visit};
 use super::{Cx, Place, doc_attrs};
 use crate::ir::{
-    BodyKind, Boxing, ErrorResponse, EventFormat, EventStream, Operation, Param, ParamEncoding,
-    ParamLocation, PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, StreamFraming,
-    TypeRef,
+    BodyKind, Boxing, ErrorResponse, EventStream, Operation, Param, ParamEncoding, ParamLocation,
+    PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
 };
 
 pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
@@ -144,9 +143,15 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         }
     });
     let output = output_type(cx, &op.response.body);
-    let send_body = send_body(cx, op, None);
+    let send_whole = send_body(cx, op, None);
     let paginate = super::paginate::paginate(cx, op);
-    let stream = stream_method(cx, op);
+    let stream = match &op.stream {
+        Some(stream) => {
+            let body = send_body(cx, op, Some(stream));
+            super::stream::stream_method(cx, op, body)
+        }
+        None => quote!(),
+    };
     let status_enum = status_enum(cx, op);
     let must_use = format!(
         "a request does nothing until it is awaited or sent; see `Client::{}`",
@@ -174,7 +179,7 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             /// Sends the request; the decoded body comes with the response's status and
             /// headers.
             pub fn send_with_response(self) -> oagen_runtime::ResponseFuture<#output, ErrorBody> {
-                #send_body
+                #send_whole
             }
 
             #paginate
@@ -205,60 +210,6 @@ pub(super) fn body_argument(cx: &Cx<'_>, kind: &BodyKind) -> (TokenStream, bool)
         BodyKind::Json(_) | BodyKind::Form { .. } | BodyKind::Multipart(_) => {
             (body_type(cx, kind), false)
         }
-    }
-}
-
-/// The streaming method (`stream()`) of an operation that answers with a stream.
-fn stream_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
-    let Some(stream) = &op.stream else {
-        return quote!();
-    };
-    let method = format_ident!("{}", stream.method);
-    let data = cx.ty(Place::Outside, &stream.data, Boxing::Inline);
-    let body = send_body(cx, op, Some(stream));
-    let what = match stream.framing {
-        StreamFraming::ServerSentEvents => "server-sent events (`text/event-stream`)",
-        StreamFraming::JsonLines => "JSON values (one per line)",
-        StreamFraming::JsonSeq => "JSON values (`application/json-seq`)",
-    };
-    let mut docs = vec![
-        format!(" Sends the request asking for a stream of {what}"),
-        " and returns them as they come, each decoded; see `oagen_runtime::EventStream` for"
-            .to_owned(),
-        " how `[DONE]`, error events and timeouts are handled.".to_owned(),
-    ];
-    if let Some(terminator) = &stream.terminator {
-        docs.push(String::new());
-        docs.push(format!(
-            " The data `{}` ends the stream.",
-            super::escape_controls(terminator)
-        ));
-    }
-    if let Some(flag) = &stream.flag {
-        docs.push(String::new());
-        docs.push(format!(
-            " The body is sent with `{}` set to true.",
-            super::escape_controls(&flag.wire_name)
-        ));
-    }
-    let resume = stream.resume.as_ref().map(|name| {
-        let name = format_ident!("{}", name);
-        quote! {
-            /// Resumes the stream after the event with this id (sent as `Last-Event-ID`; see
-            /// `EventStream::last_event_id`), where the API supports it.
-            pub fn #name(mut self, id: impl Into<String>) -> Self {
-                self.options.last_event_id(id.into());
-                self
-            }
-        }
-    });
-    quote! {
-        #(#[doc = #docs])*
-        pub async fn #method(self) -> Result<oagen_runtime::EventStream<#data, ErrorBody>, Error> {
-            #body
-        }
-
-        #resume
     }
 }
 
@@ -576,8 +527,8 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
     };
     let send = match stream {
         Some(stream) => {
-            let format = stream_format(stream);
-            let event_error = event_error(cx, &op.errors);
+            let format = super::stream::stream_format(stream);
+            let event_error = super::stream::event_error(cx, &op.errors);
             quote! {
                 request
                     .send_stream(#decode_error, #event_error, #format)
@@ -609,31 +560,6 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
         #(#params)*
         #body
         #send
-    }
-}
-
-/// `oagen_runtime::StreamFormat::new(...)`: how the runtime reads the stream.
-fn stream_format(stream: &EventStream) -> TokenStream {
-    let framing = match stream.framing {
-        StreamFraming::ServerSentEvents => quote!(ServerSentEvents),
-        StreamFraming::JsonLines => quote!(JsonLines),
-        StreamFraming::JsonSeq => quote!(JsonSeq),
-    };
-    let data = match stream.format {
-        EventFormat::Json => quote!(Json),
-        EventFormat::Text => quote!(Text),
-    };
-    let accept = &stream.media_type;
-    let terminator = stream
-        .terminator
-        .as_ref()
-        .map(|terminator| quote!(.terminator(#terminator)));
-    quote! {
-        oagen_runtime::StreamFormat::new(
-            oagen_runtime::Framing::#framing,
-            oagen_runtime::DataFormat::#data,
-            #accept,
-        )#terminator
     }
 }
 
@@ -679,27 +605,6 @@ fn idempotency_key(param: &Param) -> TokenStream {
     match param.presence {
         Presence::Required => quote!(request.idempotency_key(#wire, Some(&self.#ident));),
         Presence::Optional => quote!(request.idempotency_key(#wire, self.#ident.as_deref());),
-    }
-}
-
-/// The function that decodes the data of an error event into `ErrorBody`: the first of the
-/// operation's error types that matches.
-fn event_error(cx: &Cx<'_>, errors: &[ErrorResponse]) -> TokenStream {
-    let mut sorted: Vec<&ErrorResponse> = errors.iter().collect();
-    sorted.sort_by_key(|e| e.status);
-    let mut variants: Vec<proc_macro2::Ident> = Vec::new();
-    for id in sorted.iter().filter_map(|e| e.body) {
-        let variant = format_ident!("{}", cx.api.type_def(id).rust_name);
-        if !variants.contains(&variant) {
-            variants.push(variant);
-        }
-    }
-    let Some((first, rest)) = variants.split_first() else {
-        return quote!(|_| None);
-    };
-    quote! {
-        |body| oagen_runtime::decode_json(body).map(ErrorBody::#first)
-            #(.or_else(|| oagen_runtime::decode_json(body).map(ErrorBody::#rest)))*
     }
 }
 
