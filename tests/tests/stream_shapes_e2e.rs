@@ -298,17 +298,18 @@ async fn an_error_event_says_what_the_server_sent_bounded_and_masked() {
 
 #[tokio::test]
 async fn the_idle_timeout_is_apart_from_the_request_timeout() {
-    // Events 300 ms apart: a request timeout of 150 ms does not end the stream when the
-    // idle timeout is longer, and a short idle timeout does under a long request timeout.
+    // Events 500 ms apart: a request timeout of 250 ms (which bounds the wait for the
+    // response to begin) does not end the stream when the idle timeout is longer, and a
+    // short idle timeout does under a long request timeout.
     let mut script = vec![write(EVENT_STREAM_HEAD)];
     for index in 0..3 {
-        script.push(pause(300));
+        script.push(pause(500));
         script.push(write(format!("data: {{\"title\":\"t{index}\"}}\n\n")));
     }
     let (url, _) = serve(vec![script.clone()]).await;
     let mut stream = client(&url)
         .watch_feed()
-        .with_timeout(Duration::from_millis(150))
+        .with_timeout(Duration::from_millis(250))
         .with_idle_timeout(Duration::from_secs(2))
         .stream()
         .await
