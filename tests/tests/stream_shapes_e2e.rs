@@ -78,6 +78,14 @@ async fn content_schema_and_item_schema_decode_the_json_text_of_each_event() {
 
     let script = vec![
         write(EVENT_STREAM_HEAD),
+        write("data: {\"title\":\"n\"}\n\n"),
+    ];
+    let (url, _) = serve(vec![script]).await;
+    let mut stream = client(&url).watch_notices().stream().await.unwrap();
+    assert_eq!(stream.try_next().await.unwrap().unwrap().data.title, "n");
+
+    let script = vec![
+        write(EVENT_STREAM_HEAD),
         write("event: item\nid: 7\nretry: 2500\ndata: {\"title\":\"caf\u{e9}\"}\n\n"),
     ];
     let (url, _) = serve(vec![script]).await;

@@ -245,9 +245,10 @@ impl<'d> Lowerer<'d> {
         if let Some(found) = self.union_of_events(schema, ptr, hint) {
             return found;
         }
+        // The schema of the data itself may also say that it is JSON text.
         match self.envelope_data(schema, ptr) {
             Some((data, data_ptr)) => self.event_data(data, &data_ptr, hint),
-            None => self.plain_data(schema, ptr, hint),
+            None => self.event_data(schema, ptr, hint),
         }
     }
 
@@ -398,8 +399,8 @@ impl<'d> Lowerer<'d> {
         if impossible {
             self.diags.warning(
                 ptr,
-                "the `data` of this event schema accepts no text an event can carry; each \
-                 event's data is read as text",
+                "this schema of event data accepts no text an event can carry; each event's \
+                 data is read as text",
             );
             return (TypeRef::Scalar(Scalar::String), EventFormat::Text);
         }
