@@ -308,6 +308,28 @@ impl ListCustomers {
         self
     }
 
+    /// For a stream: the longest wait for more of it once it has begun (by default
+    /// the call's timeout).
+    pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
+        self.options.idle_timeout(Some(idle));
+        self
+    }
+
+    /// Sends this header with the call (on every attempt and page), in place of one
+    /// of the same name; never in place of a credential. See
+    /// `oagen_runtime::CallOptions::header`.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sends this query parameter with the call (on every attempt and page), in place
+    /// of one of the same name.
+    pub fn with_query(mut self, name: &str, value: &str) -> Self {
+        self.options.query(name, value);
+        self
+    }
+
     /// Sends the request and decodes the response: the same as `.await` on the
     /// request. The future owns the request (`Send + 'static`).
     pub fn send(
@@ -514,6 +536,28 @@ impl CreateCustomer {
         self
     }
 
+    /// For a stream: the longest wait for more of it once it has begun (by default
+    /// the call's timeout).
+    pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
+        self.options.idle_timeout(Some(idle));
+        self
+    }
+
+    /// Sends this header with the call (on every attempt and page), in place of one
+    /// of the same name; never in place of a credential. See
+    /// `oagen_runtime::CallOptions::header`.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sends this query parameter with the call (on every attempt and page), in place
+    /// of one of the same name.
+    pub fn with_query(mut self, name: &str, value: &str) -> Self {
+        self.options.query(name, value);
+        self
+    }
+
     /// Sends the request and decodes the response: the same as `.await` on the
     /// request. The future owns the request (`Send + 'static`).
     pub fn send(
@@ -586,6 +630,28 @@ impl GetCustomerById {
         self
     }
 
+    /// For a stream: the longest wait for more of it once it has begun (by default
+    /// the call's timeout).
+    pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
+        self.options.idle_timeout(Some(idle));
+        self
+    }
+
+    /// Sends this header with the call (on every attempt and page), in place of one
+    /// of the same name; never in place of a credential. See
+    /// `oagen_runtime::CallOptions::header`.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sends this query parameter with the call (on every attempt and page), in place
+    /// of one of the same name.
+    pub fn with_query(mut self, name: &str, value: &str) -> Self {
+        self.options.query(name, value);
+        self
+    }
+
     /// Sends the request and decodes the response: the same as `.await` on the
     /// request. The future owns the request (`Send + 'static`).
     pub fn send(
@@ -655,6 +721,28 @@ impl UpdateCustomer {
     /// `POST` that is safe to repeat).
     pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
         self.options.retry(policy);
+        self
+    }
+
+    /// For a stream: the longest wait for more of it once it has begun (by default
+    /// the call's timeout).
+    pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
+        self.options.idle_timeout(Some(idle));
+        self
+    }
+
+    /// Sends this header with the call (on every attempt and page), in place of one
+    /// of the same name; never in place of a credential. See
+    /// `oagen_runtime::CallOptions::header`.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sends this query parameter with the call (on every attempt and page), in place
+    /// of one of the same name.
+    pub fn with_query(mut self, name: &str, value: &str) -> Self {
+        self.options.query(name, value);
         self
     }
 

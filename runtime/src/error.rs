@@ -187,7 +187,7 @@ fn cause(err: &reqwest::Error, secrets: &[&str]) -> String {
         }
         next = source.source();
     }
-    let mut line = if parts.is_empty() {
+    let line = if parts.is_empty() {
         if err.is_timeout() {
             "timed out".to_owned()
         } else if err.is_redirect() {
@@ -202,13 +202,57 @@ fn cause(err: &reqwest::Error, secrets: &[&str]) -> String {
     } else {
         parts.join(": ")
     };
-    line = line.replace(['\r', '\n'], " ");
+    mask(&line.replace(['\r', '\n'], " "), secrets)
+}
+
+/// `text` with every credential in `secrets` (as it is, or form-encoded) written `***`.
+fn mask(text: &str, secrets: &[&str]) -> String {
+    let mut text = text.to_owned();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        line = line.replace(secret, "***");
+        text = text.replace(secret, "***");
         let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        line = line.replace(&encoded, "***");
+        text = text.replace(&encoded, "***");
     }
-    line
+    text
+}
+
+/// The most bytes of a server's message that an error keeps.
+const MESSAGE_LIMIT: usize = 300;
+
+/// The message in an error the server sent inside a stream, for one line of text: the
+/// `message` of its `error` object (or the `error` text, or a top-level `message`,
+/// `detail`, `error_description` or `title`), else the whole body; control characters
+/// made spaces, credentials masked, at most [`MESSAGE_LIMIT`] bytes.
+pub(crate) fn server_message(body: &[u8], secrets: &[&str]) -> String {
+    use serde_json::Value;
+    fn text_of(value: &Value) -> Option<String> {
+        match value {
+            Value::String(text) => Some(text.clone()),
+            Value::Object(object) => ["message", "detail", "error_description", "title"]
+                .iter()
+                .find_map(|key| object.get(*key).and_then(text_of))
+                .or_else(|| object.get("error").and_then(text_of)),
+            _ => None,
+        }
+    }
+    let text = match serde_json::from_slice::<Value>(body) {
+        Ok(value) => text_of(&value).unwrap_or_else(|| value.to_string()),
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
+    let text: String = text
+        .trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let text = mask(&text, secrets);
+    if text.len() <= MESSAGE_LIMIT {
+        return text;
+    }
+    let mut end = MESSAGE_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &text[..end])
 }
 
 /// Kinds of I/O error whose name says all ("connection refused"), unlike the operating
@@ -300,7 +344,13 @@ impl<B> fmt::Display for Error<B> {
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Network(_) => f.write_str("network error"),
             Error::Timeout(_) => f.write_str("the request timed out"),
-            Error::Api(err) => write!(f, "the server answered {}", err.status),
+            Error::Api(err) => match &err.stream_error {
+                Some(message) if message.is_empty() => {
+                    f.write_str("the stream sent an error event")
+                }
+                Some(message) => write!(f, "the stream sent an error event: {message}"),
+                None => write!(f, "the server answered {}", err.status),
+            },
             Error::Decode(err) => write!(
                 f,
                 "could not decode the {} response: {}",
@@ -381,6 +431,11 @@ pub struct ApiError<B> {
     pub typed: Option<B>,
     /// How many times the request was sent.
     pub attempts: u32,
+    /// For an error the server sent inside a stream (an `error` event, or an item holding
+    /// an `error` member, with a success status): its message, in one line of at most 300
+    /// bytes, the client's credentials masked. `None` for a response whose status is not a
+    /// success.
+    pub stream_error: Option<String>,
 }
 
 impl<B> ApiError<B> {
@@ -416,8 +471,9 @@ impl<B: fmt::Debug> fmt::Debug for ApiError<B> {
             .field("status", &self.status)
             .field("headers", &self.headers)
             .field("body", &BodyPreview(&self.body))
-            .field("typed", &self.typed)
+            .field("typed", &Bounded(&self.typed))
             .field("attempts", &self.attempts)
+            .field("stream_error", &self.stream_error)
             .finish()
     }
 }
@@ -457,6 +513,50 @@ impl fmt::Debug for BodyPreview<'_> {
     }
 }
 
+/// A value in `Debug` output cut after [`Bounded::LIMIT`] bytes (a decoded error body can
+/// hold a long text).
+struct Bounded<'a, T>(&'a T);
+
+impl<T> Bounded<'_, T> {
+    const LIMIT: usize = 2048;
+}
+
+impl<T: fmt::Debug> fmt::Debug for Bounded<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// Keeps what fits, then refuses more (which ends the formatting of `T`).
+        struct Cut {
+            text: String,
+            full: bool,
+        }
+        impl fmt::Write for Cut {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                let room = Bounded::<()>::LIMIT - self.text.len();
+                if s.len() <= room {
+                    self.text.push_str(s);
+                    return Ok(());
+                }
+                let mut end = room;
+                while !s.is_char_boundary(end) {
+                    end -= 1;
+                }
+                self.text.push_str(&s[..end]);
+                self.full = true;
+                Err(fmt::Error)
+            }
+        }
+        let mut cut = Cut {
+            text: String::new(),
+            full: false,
+        };
+        let written = fmt::write(&mut cut, format_args!("{:?}", self.0));
+        f.write_str(&cut.text)?;
+        if cut.full || written.is_err() {
+            f.write_str("...")?;
+        }
+        Ok(())
+    }
+}
+
 /// A response whose body is larger than the client's limit.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -493,3 +593,38 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::{Bounded, server_message};
+
+    #[test]
+    fn a_servers_message_is_found_masked_and_bounded() {
+        let message = |body: &str| server_message(body.as_bytes(), &["s3cr3t"]);
+        assert_eq!(
+            message(r#"{"error":{"message":"no\nway","type":"x"}}"#),
+            "no way"
+        );
+        assert_eq!(
+            message(r#"{"error":"key s3cr3t is revoked"}"#),
+            "key *** is revoked"
+        );
+        assert_eq!(message(r#"{"detail":"slow down"}"#), "slow down");
+        assert_eq!(message(r#"{"code":7}"#), r#"{"code":7}"#);
+        assert_eq!(message("  plain text\r\n"), "plain text");
+        let long = message(&"\u{e9}".repeat(1_000));
+        assert!(long.len() <= 303 && long.ends_with("..."), "{}", long.len());
+    }
+
+    #[test]
+    fn a_long_value_in_debug_is_cut() {
+        let text = "x".repeat(10_000);
+        let shown = format!("{:?}", Bounded(&text));
+        assert!(
+            shown.len() < 2_100 && shown.ends_with("..."),
+            "{}",
+            shown.len()
+        );
+        assert_eq!(format!("{:?}", Bounded(&"short")), "\"short\"");
+    }
+}

@@ -12,6 +12,7 @@ pub mod de;
 mod error;
 mod form;
 mod future;
+mod lines;
 mod multipart;
 mod nullable;
 mod paginate;
@@ -22,6 +23,7 @@ mod retry;
 mod secret;
 mod send;
 mod sse;
+mod stream;
 pub mod tagged;
 pub mod union;
 pub mod validate;
@@ -45,7 +47,7 @@ pub use request::{
 };
 pub use retry::RetryPolicy;
 pub use secret::Secret;
-pub use sse::{DataFormat, Event, EventStream};
+pub use stream::{DataFormat, Event, EventStream, Framing, StreamFormat};
 pub use validate::{Validate, ValidationError};
 
 /// Binary response bodies.

@@ -30,25 +30,114 @@ pub struct Endpoint {
     pub security: &'static [&'static str],
 }
 
-/// Settings of one call that override the client's: set through the `with_timeout` and
-/// `with_retry` methods of every generated request builder.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Settings of one call that override or add to the client's: set through the
+/// `with_timeout`, `with_idle_timeout`, `with_retry`, `with_header` and `with_query`
+/// methods of every generated request builder. They go with every attempt of the call and,
+/// for a paginated walk, with the request of every page.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CallOptions {
     pub(crate) timeout: Option<Option<Duration>>,
+    pub(crate) idle_timeout: Option<Option<Duration>>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) follow: Option<String>,
     pub(crate) last_event_id: Option<String>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) query: Vec<(String, String)>,
+    /// A header that could not be set, reported when the call is sent.
+    pub(crate) problem: Option<String>,
+}
+
+/// Headers that say how a message is framed or where it goes: a call may not set them.
+const FRAMING_HEADERS: [&str; 7] = [
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "te",
+    "trailer",
+    "upgrade",
+];
+
+impl fmt::Debug for CallOptions {
+    /// Extra headers and query parameters by name only: their values may be secrets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        let query: Vec<&str> = self.query.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("CallOptions")
+            .field("timeout", &self.timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("retry", &self.retry)
+            .field("follow", &self.follow.as_ref().map(|_| "..."))
+            .field("last_event_id", &self.last_event_id)
+            .field("headers", &headers)
+            .field("query", &query)
+            .field("problem", &self.problem)
+            .finish()
+    }
 }
 
 impl CallOptions {
-    /// The timeout of each attempt of this call; `None` waits forever.
+    /// The timeout of each attempt of this call; `None` waits forever. For a stream it
+    /// bounds the wait for the response to begin, and, unless an idle timeout is set, each
+    /// wait for more of it.
     pub fn timeout(&mut self, timeout: Option<Duration>) {
         self.timeout = Some(timeout);
+    }
+
+    /// For a stream: the longest silence between two reads of the response once it has
+    /// begun ([`Error::IdleTimeout`]); `None` waits forever. Without it, the call's timeout
+    /// applies.
+    pub fn idle_timeout(&mut self, idle: Option<Duration>) {
+        self.idle_timeout = Some(idle);
     }
 
     /// The retry policy of this call.
     pub fn retry(&mut self, policy: RetryPolicy) {
         self.retry = Some(policy);
+    }
+
+    /// Sends the header `name: value` with this call, in place of any header of that name
+    /// the client or the operation would send (called again with the same name, both
+    /// values are sent). It never replaces a credential of the API, which the client sets
+    /// last, and like every header it goes to the API's origin only. Headers that frame
+    /// the message (`Host`, `Content-Length`, `Transfer-Encoding`, `Connection`, ...) or an
+    /// invalid name or value make the call fail with [`Error::InvalidRequest`], sending
+    /// nothing. The value is marked sensitive and never shown in `Debug`.
+    pub fn header(&mut self, name: &str, value: &str) {
+        let parsed = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        );
+        match parsed {
+            (Ok(name), _) if FRAMING_HEADERS.contains(&name.as_str()) => {
+                self.problem.get_or_insert(format!(
+                    "the header `{name}` frames the request and cannot be set for a call"
+                ));
+            }
+            (Ok(name), Ok(mut value)) => {
+                value.set_sensitive(true);
+                self.headers.push((name, value));
+            }
+            (Err(_), _) => {
+                self.problem.get_or_insert(format!(
+                    "`{}` is not a valid header name",
+                    name.escape_debug()
+                ));
+            }
+            (Ok(name), Err(_)) => {
+                self.problem.get_or_insert(format!(
+                    "the value of header `{name}` is not a valid header value"
+                ));
+            }
+        }
+    }
+
+    /// Sends the query parameter `name=value` with this call, in place of any parameter of
+    /// that name the operation (or a followed link to the next page) would send; called
+    /// again with the same name, both are sent. A query credential of the API is never
+    /// replaced.
+    pub fn query(&mut self, name: &str, value: &str) {
+        self.query.push((name.to_owned(), value.to_owned()));
     }
 
     /// Sends this call to `link` instead of the URL its parameters make: the next page
@@ -135,8 +224,8 @@ impl Request {
             url,
             headers: HeaderMap::new(),
             body: None,
+            problem: options.problem.clone(),
             options,
-            problem: None,
             keyed: false,
         }
     }
@@ -410,24 +499,29 @@ impl Request {
         }))
     }
 
-    /// Sends the request and returns the events of its `text/event-stream` response, each
-    /// decoded into `T` as `format` says; see [`EventStream`](crate::EventStream).
+    /// Sends the request and returns the items of its streaming response, each decoded
+    /// into `T`, as `format` says; see [`EventStream`](crate::EventStream).
     ///
     /// The request is retried as the policy allows until a success response begins, never
-    /// after. A success response of another media type is a decode error that keeps its
-    /// body. `event_error` decodes the data of an error event into the API's error type.
-    pub async fn send_events<T, B>(
+    /// after. A success response that is not a stream (another media type) is a decode
+    /// error that keeps its body. `event_error` decodes the data of an error item into the
+    /// API's error type.
+    pub async fn send_stream<T, B>(
         mut self,
         decode_error: ErrorDecoder<B>,
         event_error: fn(&[u8]) -> Option<B>,
-        format: crate::sse::DataFormat,
-    ) -> Result<crate::sse::EventStream<T, B>, Error<B>>
+        format: crate::stream::StreamFormat,
+    ) -> Result<crate::stream::EventStream<T, B>, Error<B>>
     where
         T: DeserializeOwned,
     {
-        self.headers
-            .insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
-        let idle = self.options.timeout.unwrap_or(self.core.inner.timeout);
+        if !self.headers.contains_key(ACCEPT) {
+            if let Some(accept) = self.media_type(format.accept) {
+                self.headers.insert(ACCEPT, accept);
+            }
+        }
+        let timeout = self.options.timeout.unwrap_or(self.core.inner.timeout);
+        let idle = self.options.idle_timeout.unwrap_or(timeout);
         let core = self.core.clone();
         let limit = self.core.inner.max_response_bytes;
         let response = self.exchange_as(Mode::Stream, decode_error).await?;
@@ -448,7 +542,7 @@ impl Request {
                     .trim()
                     .to_ascii_lowercase()
             });
-        if let Some(media_type) = media_type.filter(|m| m != "text/event-stream") {
+        let Some(framing) = format.framing.for_response(media_type.as_deref()) else {
             let (status, headers, attempts) =
                 (response.status, response.headers, response.attempts);
             let body = match read_body(body, limit).await {
@@ -476,20 +570,24 @@ impl Request {
                 headers,
                 body,
                 source: format!(
-                    "expected a stream of events (text/event-stream), got `{media_type}`"
+                    "expected a stream ({}), got `{}`",
+                    format.accept,
+                    media_type.unwrap_or_default()
                 )
                 .into(),
                 attempts,
             })));
-        }
-        Ok(crate::sse::EventStream::new(
-            crate::sse::Begun {
+        };
+        Ok(crate::stream::EventStream::new(
+            crate::stream::Begun {
                 response: body,
                 status: response.status,
                 headers: response.headers,
                 attempts: response.attempts,
                 idle,
                 limit,
+                core,
+                framing,
             },
             format,
             event_error,
@@ -556,6 +654,7 @@ impl Request {
                 body,
                 typed,
                 attempts,
+                stream_error: None,
             })))
         }
     }

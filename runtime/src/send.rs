@@ -86,8 +86,17 @@ impl Request {
             }
             None => self.url,
         };
+        set_query(&mut url, &self.options.query);
         let mut headers = inner.headers.clone();
         for (name, value) in self.headers.iter() {
+            headers.append(name.clone(), value.clone());
+        }
+        // The call's own headers replace those of the same name; credentials, set below,
+        // replace them in turn.
+        for (name, _) in &self.options.headers {
+            headers.remove(name);
+        }
+        for (name, value) in &self.options.headers {
             headers.append(name.clone(), value.clone());
         }
         if let Some(id) = &self.options.last_event_id {
@@ -224,6 +233,23 @@ impl Request {
                 }
             }
         }
+    }
+}
+
+/// Sets the call's own query parameters on `url`, in place of any pair of the same name.
+fn set_query(url: &mut reqwest::Url, extra: &[(String, String)]) {
+    if extra.is_empty() {
+        return;
+    }
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(name, _)| !extra.iter().any(|(n, _)| n == name))
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    let mut pairs = url.query_pairs_mut();
+    pairs.clear();
+    for (name, value) in kept.iter().chain(extra) {
+        pairs.append_pair(name, value);
     }
 }
 

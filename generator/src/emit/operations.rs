@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 use super::client::{ordered_required, visit};
 use super::{Cx, Place, doc_attrs};
 use crate::ir::{
-    BodyKind, Boxing, ErrorResponse, EventFormat, EventStream, Operation, Param, ParamEncoding,
-    ParamLocation, PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
+    BodyKind, Boxing, ErrorResponse, EventStream, Operation, Param, ParamEncoding, ParamLocation,
+    PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
 };
 
 pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
@@ -119,11 +119,39 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             self.options.retry(policy);
             self
         }
+
+        /// For a stream: the longest wait for more of it once it has begun (by default
+        /// the call's timeout).
+        pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
+            self.options.idle_timeout(Some(idle));
+            self
+        }
+
+        /// Sends this header with the call (on every attempt and page), in place of one
+        /// of the same name; never in place of a credential. See
+        /// `oagen_runtime::CallOptions::header`.
+        pub fn with_header(mut self, name: &str, value: &str) -> Self {
+            self.options.header(name, value);
+            self
+        }
+
+        /// Sends this query parameter with the call (on every attempt and page), in place
+        /// of one of the same name.
+        pub fn with_query(mut self, name: &str, value: &str) -> Self {
+            self.options.query(name, value);
+            self
+        }
     });
     let output = output_type(cx, &op.response.body);
-    let send_body = send_body(cx, op, None);
+    let send_whole = send_body(cx, op, None);
     let paginate = super::paginate::paginate(cx, op);
-    let stream = stream_method(cx, op);
+    let stream = match &op.stream {
+        Some(stream) => {
+            let body = send_body(cx, op, Some(stream));
+            super::stream::stream_method(cx, op, body)
+        }
+        None => quote!(),
+    };
     let status_enum = status_enum(cx, op);
     let must_use = format!(
         "a request does nothing until it is awaited or sent; see `Client::{}`",
@@ -151,7 +179,7 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             /// Sends the request; the decoded body comes with the response's status and
             /// headers.
             pub fn send_with_response(self) -> oagen_runtime::ResponseFuture<#output, ErrorBody> {
-                #send_body
+                #send_whole
             }
 
             #paginate
@@ -182,49 +210,6 @@ pub(super) fn body_argument(cx: &Cx<'_>, kind: &BodyKind) -> (TokenStream, bool)
         BodyKind::Json(_) | BodyKind::Form { .. } | BodyKind::Multipart(_) => {
             (body_type(cx, kind), false)
         }
-    }
-}
-
-/// The streaming method (`stream()`) of an operation that answers with server-sent events.
-fn stream_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
-    let Some(stream) = &op.stream else {
-        return quote!();
-    };
-    let method = format_ident!("{}", stream.method);
-    let data = cx.ty(Place::Outside, &stream.data, Boxing::Inline);
-    let body = send_body(cx, op, Some(stream));
-    let mut docs = vec![
-        " Sends the request asking for a stream of server-sent events (`text/event-stream`)"
-            .to_owned(),
-        " and returns them as they come, each decoded; see `oagen_runtime::EventStream` for"
-            .to_owned(),
-        " how `[DONE]`, error events and timeouts are handled.".to_owned(),
-    ];
-    if let Some(flag) = &stream.flag {
-        docs.push(String::new());
-        docs.push(format!(
-            " The body is sent with `{}` set to true.",
-            super::escape_controls(&flag.wire_name)
-        ));
-    }
-    let resume = stream.resume.as_ref().map(|name| {
-        let name = format_ident!("{}", name);
-        quote! {
-            /// Resumes the stream after the event with this id (sent as `Last-Event-ID`; see
-            /// `EventStream::last_event_id`), where the API supports it.
-            pub fn #name(mut self, id: impl Into<String>) -> Self {
-                self.options.last_event_id(id.into());
-                self
-            }
-        }
-    });
-    quote! {
-        #(#[doc = #docs])*
-        pub async fn #method(self) -> Result<oagen_runtime::EventStream<#data, ErrorBody>, Error> {
-            #body
-        }
-
-        #resume
     }
 }
 
@@ -542,14 +527,11 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
     };
     let send = match stream {
         Some(stream) => {
-            let format = match stream.format {
-                EventFormat::Json => quote!(Json),
-                EventFormat::Text => quote!(Text),
-            };
-            let event_error = event_error(cx, &op.errors);
+            let format = super::stream::stream_format(stream);
+            let event_error = super::stream::event_error(cx, &op.errors);
             quote! {
                 request
-                    .send_events(#decode_error, #event_error, oagen_runtime::DataFormat::#format)
+                    .send_stream(#decode_error, #event_error, #format)
                     .await
             }
         }
@@ -623,27 +605,6 @@ fn idempotency_key(param: &Param) -> TokenStream {
     match param.presence {
         Presence::Required => quote!(request.idempotency_key(#wire, Some(&self.#ident));),
         Presence::Optional => quote!(request.idempotency_key(#wire, self.#ident.as_deref());),
-    }
-}
-
-/// The function that decodes the data of an error event into `ErrorBody`: the first of the
-/// operation's error types that matches.
-fn event_error(cx: &Cx<'_>, errors: &[ErrorResponse]) -> TokenStream {
-    let mut sorted: Vec<&ErrorResponse> = errors.iter().collect();
-    sorted.sort_by_key(|e| e.status);
-    let mut variants: Vec<proc_macro2::Ident> = Vec::new();
-    for id in sorted.iter().filter_map(|e| e.body) {
-        let variant = format_ident!("{}", cx.api.type_def(id).rust_name);
-        if !variants.contains(&variant) {
-            variants.push(variant);
-        }
-    }
-    let Some((first, rest)) = variants.split_first() else {
-        return quote!(|_| None);
-    };
-    quote! {
-        |body| oagen_runtime::decode_json(body).map(ErrorBody::#first)
-            #(.or_else(|| oagen_runtime::decode_json(body).map(ErrorBody::#rest)))*
     }
 }
 

@@ -27,7 +27,7 @@ pub struct Operation {
     pub security: Vec<String>,
     /// How to walk every page, for a paginated list operation.
     pub pagination: Option<Pagination>,
-    /// The streaming call, for an operation that answers with `text/event-stream`.
+    /// The streaming call, for an operation that answers with a stream.
     pub stream: Option<EventStream>,
     /// Index in `params` of the header that carries an idempotency key: the client fills
     /// it in when the caller does not, and then retries the operation whatever its method.
@@ -36,19 +36,29 @@ pub struct Operation {
     pub group: String,
 }
 
-/// A `text/event-stream` success response: a method returning the typed events.
+/// A streaming success response (server-sent events, JSON lines or a JSON text sequence,
+/// as the document's media type or `x-fern-streaming` says): a method returning the typed
+/// items.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventStream {
     /// The builder's method (`stream`), unique among its setters.
     pub method: String,
-    /// The type of each event's data.
+    /// The type of each item (an event's data, or one JSON value).
     pub data: TypeRef,
     pub format: EventFormat,
+    /// How the body is cut into items (the runtime follows the response's `Content-Type`
+    /// where it names a framing).
+    pub framing: StreamFraming,
+    /// Sent as `Accept`.
+    pub media_type: String,
+    /// A data value that ends the stream besides `[DONE]` (`x-fern-streaming`'s
+    /// `terminator`).
+    pub terminator: Option<String>,
     /// The boolean field of the request body that asks for a stream (`stream`), set to
     /// true by the streaming call.
     pub flag: Option<PageField>,
-    /// The builder's method that resumes a `GET` stream after an event id (sends
-    /// `Last-Event-ID`), unless a parameter already sends that header.
+    /// The builder's method that resumes a `GET` stream of server-sent events after an
+    /// event id (sends `Last-Event-ID`), unless a parameter already sends that header.
     pub resume: Option<String>,
 }
 
@@ -58,6 +68,17 @@ pub enum EventFormat {
     Json,
     /// The schema is a string (or absent): the data is the text itself.
     Text,
+}
+
+/// How a streaming body is cut into items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamFraming {
+    /// `text/event-stream`.
+    ServerSentEvents,
+    /// One JSON value per line (`application/x-ndjson`, `application/jsonl`, ...).
+    JsonLines,
+    /// `application/json-seq` (RFC 7464): each value after an RS byte.
+    JsonSeq,
 }
 
 /// A paginated list operation: how the next page is asked for, and where a page (the

@@ -11,6 +11,7 @@ mod damage;
 mod events;
 mod finish;
 mod groups;
+mod idempotency;
 mod operations;
 mod paginate;
 mod params;

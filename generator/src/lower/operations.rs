@@ -48,6 +48,9 @@ const OPERATION_RESERVED: &[&str] = &[
     "into_future",
     "with_timeout",
     "with_retry",
+    "with_idle_timeout",
+    "with_header",
+    "with_query",
     "paginate",
     "clone",
     "clone_from",
@@ -179,12 +182,12 @@ impl<'d> Lowerer<'d> {
             })
             .unwrap_or_default();
         let body = self.lower_body(cx, &builder_name);
-        let (response, errors) = self.lower_responses(cx, &builder_name, builder_names);
+        let (mut response, errors) = self.lower_responses(cx, &builder_name, builder_names);
         let (Some(mut params), Some(segments), Some(body)) = (params, segments, body) else {
             return None;
         };
         let idempotency_key = self.idempotency_key(cx, &mut params);
-        let stream = self.event_stream(cx, &builder_name, &params, body.as_ref());
+        let stream = self.event_stream(cx, &builder_name, &params, body.as_ref(), &mut response);
 
         let security_value = cx.op.get("security").or_else(|| self.root.get("security"));
         let mut security = Vec::new();
