@@ -324,3 +324,39 @@ pub enum StatusMatch {
     Range(u16),
     Default,
 }
+
+impl super::Api {
+    /// Whether `op` lists things: a `GET` whose success body is a list, or an object with a
+    /// list field (through aliases and `null`). What pagination is measured against
+    /// (`cargo xtask corpus --pagination`); not every list operation is paginated.
+    pub fn is_list_operation(&self, op: &Operation) -> bool {
+        let Some(body) = op.response.body.ty() else {
+            return false;
+        };
+        let is_list = |ty: &TypeRef| matches!(self.through_aliases(ty), TypeRef::Array(_));
+        op.method == HttpMethod::Get
+            && match self.through_aliases(body) {
+                TypeRef::Array(_) => true,
+                TypeRef::Named(id) => match &self.type_def(*id).kind {
+                    super::TypeKind::Struct(s) => s.fields.iter().any(|f| is_list(&f.ty)),
+                    _ => false,
+                },
+                _ => false,
+            }
+    }
+
+    /// `ty` with `null` and aliases taken off (a bounded walk: an alias cycle stops it).
+    fn through_aliases<'a>(&'a self, ty: &'a TypeRef) -> &'a TypeRef {
+        let mut ty = ty.non_null();
+        for _ in 0..64 {
+            match ty {
+                TypeRef::Named(id) => match &self.type_def(*id).kind {
+                    super::TypeKind::Alias(target) => ty = target.non_null(),
+                    _ => return ty,
+                },
+                _ => return ty,
+            }
+        }
+        ty
+    }
+}
