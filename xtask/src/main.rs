@@ -228,6 +228,9 @@ fn corpus(args: &[String]) -> ExitCode {
             for op in row.counts.iter().flat_map(|c| &c.unpaginated) {
                 eprintln!("{}: not paginated: {op}", row.document);
             }
+            for op in row.counts.iter().flat_map(|c| &c.paginated_ops) {
+                eprintln!("{}: paginated: {op}", row.document);
+            }
         }
         println!("{}", xtask::corpus::pagination::table(&rows));
         return ExitCode::SUCCESS;

@@ -107,7 +107,7 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                 .to_owned(),
         ),
         PageStyle::NextUrl { path } => {
-            let value = next_url(path);
+            let value = string_at(path);
             let names: Vec<&str> = path.iter().map(|f| f.wire_name.as_str()).collect();
             (
                 quote!(oagen_runtime::Paging::NextUrl(|page: &#page| #value)),
@@ -206,8 +206,9 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-/// The next page's URL read through `path` from `page` (a `&Page`), as an `Option<String>`.
-fn next_url(path: &[crate::ir::PageField]) -> TokenStream {
+/// The string read through `path` from `page` (a `&Page`), as an `Option<String>`: the next
+/// page's URL or cursor.
+fn string_at(path: &[crate::ir::PageField]) -> TokenStream {
     let Some((last, parents)) = path.split_last() else {
         return quote!(None);
     };
@@ -288,16 +289,14 @@ fn list_of<'a>(cx: &Cx<'a>, ty: &'a TypeRef) -> Option<(&'a TypeRef, bool)> {
 /// The next cursor read from a page, and how the docs say it.
 fn next_cursor(pagination: &Pagination, next: &NextCursor) -> (TokenStream, String) {
     match next {
-        NextCursor::Field(next) => {
-            let field = format_ident!("{}", next.rust_name);
-            let value = match next.depth {
-                0 => quote!(Some(page.#field.clone())),
-                1 => quote!(page.#field.clone()),
-                _ => quote!(page.#field.clone().into_option()),
-            };
+        NextCursor::Field(path) => {
+            let names: Vec<&str> = path.iter().map(|f| f.wire_name.as_str()).collect();
             (
-                value,
-                format!("the `{}` of the page before", next.wire_name),
+                string_at(path),
+                format!(
+                    "the `{}` of the page before",
+                    super::escape_controls(&names.join("."))
+                ),
             )
         }
         NextCursor::LastItem { has_more, id } => {

@@ -94,8 +94,10 @@ pub enum PageStyle {
 /// Where the cursor of the next page comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NextCursor {
-    /// A string field of the page (`next`); absent, `null` or empty on the last page.
-    Field(PageField),
+    /// A string field of the page (`next`), reached through these fields (each an object
+    /// but the last: `response_metadata.next_cursor`); absent, `null` or empty on the last
+    /// page.
+    Field(Vec<PageField>),
     /// The identifier of the page's last item, while the page's boolean `has_more` is true
     /// (Stripe's `starting_after`, OpenAI's `after`).
     LastItem { has_more: PageField, id: PageField },

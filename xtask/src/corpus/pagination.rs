@@ -22,6 +22,8 @@ pub struct Counts {
     pub other_paginated: usize,
     /// `METHOD /path` of the list operations without `paginate()`.
     pub unpaginated: Vec<String>,
+    /// `METHOD /path: style` of the operations with `paginate()`.
+    pub paginated_ops: Vec<String>,
 }
 
 /// The counts of the document at `path` (and the files it refers to).
@@ -30,6 +32,14 @@ pub fn count(path: &Path) -> Result<Counts, String> {
         .map_err(|failure| format!("{} errors", failure.diagnostics.len()))?;
     let mut counts = Counts::default();
     for op in &api.operations {
+        if let Some(pagination) = &op.pagination {
+            counts.paginated_ops.push(format!(
+                "{:?} {}: {}",
+                op.method,
+                op.path,
+                describe(&pagination.style)
+            ));
+        }
         match (api.is_list_operation(op), op.pagination.is_some()) {
             (true, paginated) => {
                 counts.lists += 1;
@@ -87,4 +97,36 @@ pub fn table(rows: &[Row]) -> String {
         total.lists, total.paginated, total.other_paginated
     );
     out
+}
+
+/// A pagination style in a few words: its kind and the names it reads.
+fn describe(style: &oagen::ir::PageStyle) -> String {
+    use oagen::ir::{NextCursor, PageStyle};
+    let dotted = |path: &[oagen::ir::PageField]| {
+        path.iter()
+            .map(|f| f.wire_name.as_str())
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    match style {
+        PageStyle::Cursor {
+            next: NextCursor::Field(path),
+            ..
+        } => format!("cursor from `{}`", dotted(path)),
+        PageStyle::Cursor {
+            next: NextCursor::LastItem { has_more, .. },
+            ..
+        } => format!("last item while `{}`", has_more.wire_name),
+        PageStyle::HeaderCursor { header, .. } => format!("header cursor `{header}`"),
+        PageStyle::Link => "Link header".to_owned(),
+        PageStyle::NextUrl { path } => format!("next URL `{}`", dotted(path)),
+        PageStyle::PageNumber { first, .. } => format!("page number from {first}"),
+        PageStyle::Offset { total, .. } => format!(
+            "offset{}",
+            total
+                .as_ref()
+                .map(|t| format!(" until `{}`", t.wire_name))
+                .unwrap_or_default()
+        ),
+    }
 }

@@ -253,8 +253,11 @@ fn page_fields(api: &mut Api) {
         };
         match &mut pagination.style {
             PageStyle::Cursor { next, .. } => match next {
-                NextCursor::Field(field) => {
-                    fix(api, page, field);
+                NextCursor::Field(path) => {
+                    let mut owner = Some(page.clone());
+                    for field in path {
+                        owner = owner.and_then(|ty| fix(api, &ty, field));
+                    }
                 }
                 NextCursor::LastItem { has_more, id } => {
                     fix(api, page, has_more);
