@@ -338,10 +338,10 @@ impl<'d> Lowerer<'d> {
             .and_then(|param| param.get("schema"))
             .and_then(|schema| self.silent_deref(schema));
         let number = |key: &str| declared.and_then(|s| s.get(key)).and_then(Value::as_u64);
-        match number("default").or_else(|| number("minimum")) {
-            Some(first @ (0 | 1)) => first,
-            _ => 1,
-        }
+        number("default")
+            .or_else(|| number("minimum"))
+            .filter(|first| *first <= 1)
+            .unwrap_or(1)
     }
 
     /// Names of the headers the success responses declare, in document order.
