@@ -1001,3 +1001,37 @@ fn the_held_out_style_fixtures_paginate_exactly_their_list_operations() {
         assert_eq!(list_operations, lists, "{fixture}");
     }
 }
+
+/// `--explain` says why each operation of the held-out-style fixtures that looks paginated
+/// is not: no list, a `next_marker` naming no parameter or not a string, no way to the next
+/// page, a `next_page` that is a number and a `Page` without a page size.
+#[test]
+fn explain_says_why_a_held_out_style_operation_is_not_paginated() {
+    let notes = |fixture: &str| -> Vec<(String, String)> {
+        let document =
+            std::fs::read(format!("{}/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        oagen::explain(&document)
+            .into_iter()
+            .map(|note| (note.pointer, note.message))
+            .collect()
+    };
+    let marker = notes("pagination_marker.yaml");
+    let expected = [
+        ("~1users~1me", "neither a list nor an object with a list field"),
+        ("~1recent_items", "`next_marker` names no query parameter"),
+        ("~1files~1{file_id}~1versions", "`next_marker` is not a string"),
+        (
+            "~1files~1{file_id}~1comments",
+            "nothing in the response says where the next page is",
+        ),
+    ];
+    assert_eq!(marker.len(), expected.len(), "{marker:#?}");
+    for ((pointer, message), (path, why)) in marker.iter().zip(expected) {
+        assert_eq!(*pointer, format!("#/paths/{path}/get"));
+        assert!(message.contains(why), "{message}");
+    }
+    let next_uri = notes("pagination_next_uri.yaml");
+    assert_eq!(next_uri.len(), 1, "{next_uri:#?}");
+    assert!(next_uri[0].1.contains("`next_page` is not a string"));
+    assert!(next_uri[0].1.contains("`Page` is a page number only beside a page size"));
+}
