@@ -1017,9 +1017,15 @@ fn explain_says_why_a_held_out_style_operation_is_not_paginated() {
     };
     let marker = notes("pagination_marker.yaml");
     let expected = [
-        ("~1users~1me", "neither a list nor an object with a list field"),
+        (
+            "~1users~1me",
+            "neither a list nor an object with a list field",
+        ),
         ("~1recent_items", "`next_marker` names no query parameter"),
-        ("~1files~1{file_id}~1versions", "`next_marker` is not a string"),
+        (
+            "~1files~1{file_id}~1versions",
+            "`next_marker` is not a string",
+        ),
         (
             "~1files~1{file_id}~1comments",
             "nothing in the response says where the next page is",
@@ -1033,5 +1039,9 @@ fn explain_says_why_a_held_out_style_operation_is_not_paginated() {
     let next_uri = notes("pagination_next_uri.yaml");
     assert_eq!(next_uri.len(), 1, "{next_uri:#?}");
     assert!(next_uri[0].1.contains("`next_page` is not a string"));
-    assert!(next_uri[0].1.contains("`Page` is a page number only beside a page size"));
+    assert!(
+        next_uri[0]
+            .1
+            .contains("`Page` is a page number only beside a page size")
+    );
 }

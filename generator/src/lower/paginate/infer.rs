@@ -386,3 +386,230 @@ fn numbered(query: &[&Param], out: &mut Inferred) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::ir::{NextCursor, PageStyle};
+
+    fn query(name: &str, ty: &str) -> Value {
+        json!({"name": name, "in": "query", "schema": {"type": ty}})
+    }
+
+    /// The pagination of `GET /things` (or of `method`) with these query parameters and
+    /// this response schema, in a few words: `cursor pageToken from nextPageToken`.
+    fn style_of(method: &str, params: Value, schema: Value) -> String {
+        let document = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/things": {method: {
+                "operationId": "listThings",
+                "parameters": params,
+                "responses": {"200": {
+                    "description": "ok",
+                    "content": {"application/json": {"schema": schema}},
+                }},
+            }}},
+        });
+        let bytes = serde_json::to_vec(&document).unwrap();
+        let (api, _) = crate::lower_document(&bytes).unwrap();
+        let op = &api.operations[0];
+        let param = |index: usize| op.params[index].wire_name.clone();
+        let dotted = |path: &[crate::ir::PageField]| {
+            path.iter()
+                .map(|f| f.wire_name.as_str())
+                .collect::<Vec<_>>()
+                .join(".")
+        };
+        let Some(pagination) = &op.pagination else {
+            return "none".to_owned();
+        };
+        let items = pagination
+            .items
+            .as_ref()
+            .map_or("", |items| items.wire_name.as_str());
+        let style = match &pagination.style {
+            PageStyle::Cursor {
+                param: p,
+                next: NextCursor::Field(path),
+            } => format!("cursor {} from {}", param(*p), dotted(path)),
+            PageStyle::Cursor {
+                param: p,
+                next: NextCursor::LastItem { has_more, id },
+            } => format!(
+                "cursor {} from last {} while {}",
+                param(*p),
+                id.wire_name,
+                has_more.wire_name
+            ),
+            PageStyle::NextUrl { path } => format!("next url {}", dotted(path)),
+            PageStyle::PageNumber { param: p, first } => format!("page {} from {first}", param(*p)),
+            PageStyle::Offset { param: p, total } => format!(
+                "offset {} until {}",
+                param(*p),
+                total.as_ref().map_or("-", |t| t.wire_name.as_str())
+            ),
+            other => format!("{other:?}"),
+        };
+        format!("{style} ({items})")
+    }
+
+    fn object(properties: Value) -> Value {
+        json!({"type": "object", "properties": properties})
+    }
+
+    #[test]
+    fn cursors_are_the_fields_that_name_a_parameter() {
+        let strings = json!({"type": "array", "items": {"type": "string"}});
+        let google = object(json!({"files": strings, "nextPageToken": {"type": "string"}}));
+        assert_eq!(
+            style_of(
+                "get",
+                json!([query("pageToken", "string"), query("pageSize", "integer")]),
+                google
+            ),
+            "cursor pageToken from nextPageToken (files)"
+        );
+        let aws = object(json!({"Items": strings, "NextToken": {"type": "string"}}));
+        assert_eq!(
+            style_of("get", json!([query("NextToken", "string")]), aws),
+            "cursor NextToken from NextToken (Items)"
+        );
+        let slack = object(json!({
+            "members": strings,
+            "response_metadata": object(json!({"next_cursor": {"type": "string"}})),
+        }));
+        assert_eq!(
+            style_of("get", json!([query("cursor", "string")]), slack),
+            "cursor cursor from response_metadata.next_cursor (members)"
+        );
+        let hubspot = object(json!({
+            "results": strings,
+            "paging": object(json!({"next": object(json!({
+                "after": {"type": "string"},
+                "link": {"type": "string"},
+            }))})),
+        }));
+        assert_eq!(
+            style_of(
+                "get",
+                json!([query("after", "string"), query("limit", "integer")]),
+                hubspot
+            ),
+            "cursor after from paging.next.after (results)"
+        );
+        let notion = object(json!({
+            "results": strings,
+            "next_cursor": {"type": ["string", "null"]},
+            "has_more": {"type": "boolean"},
+        }));
+        assert_eq!(
+            style_of("get", json!([query("start_cursor", "string")]), notion),
+            "cursor start_cursor from next_cursor (results)"
+        );
+    }
+
+    #[test]
+    fn a_next_field_is_a_link_only_when_it_holds_a_url() {
+        let strings = json!({"type": "array", "items": {"type": "string"}});
+        let params = json!([query("page", "integer"), query("page_size", "integer")]);
+        // Django REST framework: `next` declared a URI, before the page number.
+        let drf = object(json!({
+            "count": {"type": "integer"},
+            "next": {"type": ["string", "null"], "format": "uri"},
+            "results": strings,
+        }));
+        assert_eq!(
+            style_of("get", params.clone(), drf),
+            "next url next (results)"
+        );
+        // The same `next` without a format names no parameter and is no URL: the page
+        // number is used.
+        let bare = object(json!({"next": {"type": "string"}, "results": strings}));
+        assert_eq!(
+            style_of("get", params, bare.clone()),
+            "page page from 1 (results)"
+        );
+        // And with nothing else, nothing.
+        assert_eq!(
+            style_of("get", json!([query("limit", "integer")]), bare),
+            "none"
+        );
+        // An example URL says it too.
+        let example = object(json!({
+            "next": {"type": "string", "example": "https://api.example.test/things?page=2"},
+            "data": strings,
+        }));
+        assert_eq!(style_of("get", json!([]), example), "next url next (data)");
+    }
+
+    #[test]
+    fn numbers_and_offsets_read_their_first_page_and_total() {
+        let objects = json!({"type": "array", "items": object(json!({"id": {"type": "string"}}))});
+        // Spring Data: pages from 0, `content`, `totalElements` beside `totalPages`.
+        let spring = object(json!({
+            "content": objects,
+            "totalElements": {"type": "integer"},
+            "totalPages": {"type": "integer"},
+        }));
+        let page =
+            json!({"name": "page", "in": "query", "schema": {"type": "integer", "default": 0}});
+        assert_eq!(
+            style_of("get", json!([page, query("size", "integer")]), spring),
+            "page page from 0 (content)"
+        );
+        // Jira: `startAt`, `maxResults`, `total`, `values`.
+        let jira = object(json!({
+            "values": objects,
+            "total": {"type": "integer"},
+            "isLast": {"type": "boolean"},
+        }));
+        assert_eq!(
+            style_of(
+                "get",
+                json!([query("startAt", "integer"), query("maxResults", "integer")]),
+                jira
+            ),
+            "offset startAt until total (values)"
+        );
+        let pages_only = object(json!({"items": objects, "total_pages": {"type": "integer"}}));
+        assert_eq!(
+            style_of(
+                "get",
+                json!([query("$skip", "integer"), query("$top", "integer")]),
+                pages_only
+            ),
+            "offset $skip until - (items)"
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_page_is_not_paginated() {
+        let strings = json!({"type": "array", "items": {"type": "string"}});
+        let marker = json!([query("marker", "string")]);
+        let page = object(json!({"next_marker": {"type": "string"}, "entries": strings}));
+        assert_eq!(
+            style_of("get", marker.clone(), page.clone()),
+            "cursor marker from next_marker (entries)"
+        );
+        // Only a `GET` is inferred to be paginated.
+        assert_eq!(style_of("post", marker.clone(), page), "none");
+        // No list.
+        let no_list = object(json!({"next_marker": {"type": "string"}}));
+        assert_eq!(style_of("get", marker.clone(), no_list), "none");
+        // Two lists, neither named as items.
+        let two = object(json!({
+            "next_marker": {"type": "string"},
+            "folders": strings,
+            "files": strings,
+        }));
+        assert_eq!(style_of("get", marker.clone(), two), "none");
+        // A `next_*` in an object that only begins with next is no next page.
+        let action = object(json!({
+            "entries": strings,
+            "next_action": object(json!({"redirect_url": {"type": "string", "format": "uri"}})),
+        }));
+        assert_eq!(style_of("get", marker, action), "none");
+    }
+}
