@@ -728,6 +728,48 @@ async fn a_marker_is_answered_by_next_marker_until_it_is_null() {
     server.verify().await;
 }
 
+/// `fixtures/pagination_marker.yaml`: the next page is the relative `href` of the
+/// `flavors_links` link whose `rel` is `next` (OpenStack), until there is none.
+#[tokio::test]
+async fn a_next_link_in_a_list_of_links_is_followed() {
+    use oagen_tests::fixture_pagination_marker::Client;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/flavors"))
+        .and(query_param_is_missing("marker"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "flavors": [{"id": "f1"}, {"id": "f2"}],
+            "flavors_links": [
+                {"rel": "self", "href": "/flavors"},
+                {"rel": "next", "href": "/flavors?limit=2&marker=f2"},
+            ],
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    page(
+        &server,
+        "/flavors",
+        &[("limit", "2"), ("marker", "f2")],
+        ResponseTemplate::new(200).set_body_json(json!({
+            "flavors": [{"id": "f3"}],
+            "flavors_links": [{"rel": "previous", "href": "/flavors?limit=2&marker=f1"}],
+        })),
+    )
+    .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let (items, err) = walk_any(client.list_flavors().paginate().items()).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(
+        items
+            .iter()
+            .map(|f| f.id.as_deref().unwrap_or_default())
+            .collect::<Vec<_>>(),
+        ["f1", "f2", "f3"]
+    );
+    server.verify().await;
+}
+
 /// `fixtures/pagination_marker.yaml`: offsets until `total_count`.
 #[tokio::test]
 async fn offsets_stop_at_total_count() {
@@ -955,9 +997,10 @@ fn the_held_out_style_fixtures_paginate_exactly_their_list_operations() {
                 "listCollections",
                 "listFolderCollaborations",
                 "listServers",
+                "listFlavors",
                 "listEvents",
             ],
-            11,
+            12,
         ),
         (
             "pagination_next_uri.yaml",
@@ -978,8 +1021,9 @@ fn the_held_out_style_fixtures_paginate_exactly_their_list_operations() {
                 "Users_List",
                 "Deployments_List",
                 "Policies_List",
+                "Invoices_List",
             ],
-            9,
+            10,
         ),
     ];
     for (fixture, paginated, lists) in cases {

@@ -82,6 +82,14 @@ pub enum PageStyle {
     /// The next page's URL is a string field of the page, reached through these fields
     /// (each an object but the last).
     NextUrl { path: Vec<PageField> },
+    /// The next page's URL is the `href` of the link whose `rel` is `next`, in a list of
+    /// link objects reached through `list` (each an object but the last, a list):
+    /// OpenStack's `servers_links`, HATEOAS `links`.
+    LinkList {
+        list: Vec<PageField>,
+        rel: PageField,
+        href: PageField,
+    },
     /// A page number query parameter (an optional integer); pages count from `first`.
     PageNumber { param: usize, first: u64 },
     /// An offset query parameter (an optional integer), with the page's total if it has one.

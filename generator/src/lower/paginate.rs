@@ -1,8 +1,8 @@
 //! Pagination: which list operations can be walked page by page, and how.
 //!
 //! A page is the success body: a list, or an object with one list field (the items, whatever
-//! its name; of several lists, the one named `data`, `items`, `entries`, `results`... or after
-//! the path's last segment). The style is found from how the page's fields relate to the
+//! its name; of several lists, the one that is not a list of links, or the one named `data`,
+//! `items`, `entries`, `results`... or after the path's last segment). The style is found from how the page's fields relate to the
 //! operation's query parameters, names compared as words, whatever their case or separators
 //! (`names.rs`), tried in this order (`infer.rs`):
 //!
@@ -20,7 +20,9 @@
 //!   name says `url`, `uri`, `link` or `href`, or it is declared `format: uri`, or it is `next`
 //!   under `links` or `paging`): `next_page_url`, `next_page_uri`, `nextLink`, `links.next`,
 //!   `meta.next_page_uri`, `_links.next.href`; followed as given, a relative reference resolved
-//!   against the request's URL (Twilio, Azure, Graph, JSON:API, HAL);
+//!   against the request's URL (Twilio, Azure, Graph, JSON:API, HAL); or the `href` of the
+//!   link whose `rel` is `next` in a list of links (`links`, `servers_links`: OpenStack,
+//!   HATEOAS);
 //! - **link**: the response declares a `Link` header; its `rel="next"` is the next page
 //!   (GitHub, RFC 8288);
 //! - **page number**: an optional integer `page` (`Page`, `page_number`...) beside a page size
@@ -86,6 +88,13 @@ enum Convention {
     /// A field of the page (or of one of its object fields) holds the next page's URL.
     NextUrl {
         path: Vec<String>,
+    },
+    /// A list of link objects (reached through `list`) holds the next page's URL in the
+    /// `href` of the one whose `rel` is `next`.
+    LinkList {
+        list: Vec<String>,
+        rel: String,
+        href: String,
     },
     Page {
         page: String,
@@ -204,6 +213,7 @@ impl<'d> Lowerer<'d> {
             Convention::NextUrl { path } => PageStyle::NextUrl {
                 path: self.string_path(fields, path)?,
             },
+            Convention::LinkList { list, rel, href } => self.link_list(fields, list, rel, href)?,
             Convention::Page { page: name, first } => {
                 let param = integer_param(params, name)?;
                 PageStyle::PageNumber {
@@ -269,10 +279,18 @@ impl<'d> Lowerer<'d> {
                     .rsplit('/')
                     .find(|segment| !segment.is_empty() && !segment.starts_with('{'))
                     .unwrap_or_default();
-                let named: Vec<&&Field> = several
+                // Lists of links (`servers_links`, `links`) are not the items.
+                let not_links: Vec<&&Field> = several
                     .iter()
-                    .filter(|f| names::names_items(&f.wire_name, resource))
+                    .filter(|f| !names::says_link(&names::words(&f.wire_name)))
                     .collect();
+                let named: Vec<&&Field> = match not_links.as_slice() {
+                    [items] => vec![*items],
+                    _ => several
+                        .iter()
+                        .filter(|f| names::names_items(&f.wire_name, resource))
+                        .collect(),
+                };
                 match named.as_slice() {
                     [items] => **items,
                     _ => {
@@ -321,6 +339,57 @@ impl<'d> Lowerer<'d> {
             return Err("the field is not named".to_owned());
         }
         Ok(steps)
+    }
+
+    /// The list of links reached through `list` from the page's `fields`, whose items have
+    /// the string fields `rel` and `href`.
+    fn link_list(
+        &self,
+        fields: &[Field],
+        list: &[String],
+        rel: &str,
+        href: &str,
+    ) -> Result<PageStyle, String> {
+        let dotted = list.join(".");
+        let mut fields = fields;
+        let mut steps = Vec::new();
+        let mut link_fields: &[Field] = &[];
+        for (index, name) in list.iter().enumerate() {
+            let field = fields
+                .iter()
+                .find(|f| f.wire_name == *name)
+                .ok_or_else(|| format!("the response has no field `{dotted}`"))?;
+            if index + 1 == list.len() {
+                let TypeRef::Array(link) = field.ty.non_null() else {
+                    return Err(format!("`{dotted}` is not a list"));
+                };
+                link_fields = self
+                    .struct_fields(link)
+                    .ok_or_else(|| format!("the items of `{dotted}` are not objects"))?;
+            } else {
+                fields = self
+                    .struct_fields(field.ty.non_null())
+                    .ok_or_else(|| format!("`{name}` is not an object"))?;
+            }
+            steps.push(page_field(field));
+        }
+        let string = TypeRef::Scalar(Scalar::String);
+        let (Some(rel), Some(href)) = (
+            find(link_fields, rel, &string),
+            find(link_fields, href, &string),
+        ) else {
+            return Err(format!(
+                "the links of `{dotted}` have no string fields `{rel}` and `{href}`"
+            ));
+        };
+        if steps.is_empty() {
+            return Err("the list of links is not named".to_owned());
+        }
+        Ok(PageStyle::LinkList {
+            list: steps,
+            rel: page_field(rel),
+            href: page_field(href),
+        })
     }
 
     /// The number of the page a request without the page parameter `name` gets: its

@@ -120,6 +120,7 @@ fn describe(style: &oagen::ir::PageStyle) -> String {
         PageStyle::HeaderCursor { header, .. } => format!("header cursor `{header}`"),
         PageStyle::Link => "Link header".to_owned(),
         PageStyle::NextUrl { path } => format!("next URL `{}`", dotted(path)),
+        PageStyle::LinkList { list, .. } => format!("next link in `{}`", dotted(list)),
         PageStyle::PageNumber { first, .. } => format!("page number from {first}"),
         PageStyle::Offset { total, .. } => format!(
             "offset{}",

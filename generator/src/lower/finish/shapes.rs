@@ -272,6 +272,16 @@ fn page_fields(api: &mut Api) {
                     owner = owner.and_then(|ty| fix(api, &ty, field));
                 }
             }
+            PageStyle::LinkList { list, rel, href } => {
+                let mut owner = Some(page.clone());
+                for field in list {
+                    owner = owner.and_then(|ty| fix(api, &ty, field));
+                }
+                if let Some(link) = owner.as_ref().and_then(|ty| list_item(api, ty)) {
+                    fix(api, &link, rel);
+                    fix(api, &link, href);
+                }
+            }
             PageStyle::Offset {
                 total: Some(total), ..
             } => {

@@ -139,6 +139,7 @@ impl<'d> Lowerer<'d> {
             }
         }
         out.conventions.extend(next_urls);
+        out.conventions.extend(self.link_lists(page_ty));
         if headers.iter().any(|name| name.eq_ignore_ascii_case("link")) {
             out.conventions.push(Convention::Link);
         }
@@ -271,6 +272,55 @@ impl<'d> Lowerer<'d> {
             level = deeper;
         }
         leaves
+    }
+
+    /// The lists of link objects in the page or one object down: named for links
+    /// (`links`, `servers_links`), their items with a string `rel` and a string `href` (or
+    /// another field named for a URL).
+    fn link_lists(&self, page_ty: &TypeRef) -> Vec<Convention> {
+        let mut found = Vec::new();
+        let mut level: Vec<(Vec<String>, &TypeRef)> = vec![(Vec::new(), page_ty)];
+        for _ in 0..2 {
+            let mut deeper = Vec::new();
+            for (path, owner) in level {
+                for field in self.struct_fields(owner).unwrap_or(&[]) {
+                    let mut path = path.clone();
+                    path.push(field.wire_name.clone());
+                    let link = match field.ty.non_null() {
+                        TypeRef::Array(link) if names::says_link(&words(&field.wire_name)) => link,
+                        ty if self.struct_fields(ty).is_some() => {
+                            deeper.push((path, ty));
+                            continue;
+                        }
+                        _ => continue,
+                    };
+                    let strings: Vec<&Field> = self
+                        .struct_fields(link)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter(|f| is_string(&f.ty))
+                        .collect();
+                    let rel = strings.iter().find(|f| names::same(&f.wire_name, "rel"));
+                    let href = strings
+                        .iter()
+                        .find(|f| names::same(&f.wire_name, "href"))
+                        .or_else(|| {
+                            strings
+                                .iter()
+                                .find(|f| names::says_link(&words(&f.wire_name)))
+                        });
+                    if let (Some(rel), Some(href)) = (rel, href) {
+                        found.push(Convention::LinkList {
+                            list: path,
+                            rel: rel.wire_name.clone(),
+                            href: href.wire_name.clone(),
+                        });
+                    }
+                }
+            }
+            level = deeper;
+        }
+        found
     }
 
     /// Whether a string field that says next holds a URL: its name says so (`next_url`,
@@ -444,6 +494,12 @@ mod tests {
                 has_more.wire_name
             ),
             PageStyle::NextUrl { path } => format!("next url {}", dotted(path)),
+            PageStyle::LinkList { list, rel, href } => format!(
+                "next url {}[{}=next].{}",
+                dotted(list),
+                rel.wire_name,
+                href.wire_name
+            ),
             PageStyle::PageNumber { param: p, first } => format!("page {} from {first}", param(*p)),
             PageStyle::Offset { param: p, total } => format!(
                 "offset {} until {}",
@@ -535,6 +591,19 @@ mod tests {
         assert_eq!(
             style_of("get", json!([query("limit", "integer")]), bare),
             "none"
+        );
+        // A list of links: the one whose `rel` is `next` (PayPal, HATEOAS).
+        let hateoas = object(json!({
+            "items": strings,
+            "links": {"type": "array", "items": object(json!({
+                "href": {"type": "string"},
+                "rel": {"type": "string"},
+                "method": {"type": "string"},
+            }))},
+        }));
+        assert_eq!(
+            style_of("get", json!([query("page_size", "integer")]), hateoas),
+            "next url links[rel=next].href (items)"
         );
         // An example URL says it too.
         let example = object(json!({
