@@ -36,8 +36,9 @@ pub enum Paging<P> {
     HeaderCursor(&'static str),
     /// The `Link` header's `rel="next"` (RFC 8288); absent on the last page.
     Link,
-    /// The page holds the next page's URL, followed as [`Paging::Link`] is; absent, `null`
-    /// or empty on the last page.
+    /// The page holds the next page's URL, followed as [`Paging::Link`] is (a relative
+    /// reference, such as `/v1/items?Page=2` or `items?Page=2`, resolved against the request's
+    /// URL; another origin refused); absent, `null` or empty on the last page.
     NextUrl(fn(&P) -> Option<String>),
     /// Pages are numbered: the next is one more than this one, counted from `first` (the
     /// number the first request asked for, or the API's first page).

@@ -352,7 +352,8 @@ fn an_operation_that_only_looks_paginated_gets_a_note_when_asked() {
         notes,
         [
             "#/paths/~1widgets/get: the operation looks paginated (query parameter `page`) but \
-          matches no pagination style, so it has no `paginate()`"
+          matches no pagination style, so it has no `paginate()`: `page` is a page number only \
+          when it is an optional integer"
         ]
     );
     // Not asked: nothing about it (the warnings are about what the fixture states wrongly).
@@ -634,4 +635,457 @@ async fn a_followed_link_carries_the_query_credential_once() {
     let second = requests[1].url.query().unwrap_or_default().to_owned();
     assert_eq!(second, "page=2&api_key=real-key");
     server.verify().await;
+}
+
+/// Every item of a walk through any client, or the error that ended it with the items
+/// before.
+async fn walk_any<P, I, B>(
+    mut items: oagen_runtime::Items<P, I, B>,
+) -> (Vec<I>, Option<oagen_runtime::Error<B>>) {
+    let mut seen = Vec::new();
+    loop {
+        match items.try_next().await {
+            Ok(Some(item)) => seen.push(item),
+            Ok(None) => return (seen, None),
+            Err(err) => return (seen, Some(err)),
+        }
+    }
+}
+
+fn entries(ids: &[&str]) -> Value {
+    Value::Array(
+        ids.iter()
+            .map(|id| json!({"id": id, "type": "file"}))
+            .collect(),
+    )
+}
+
+/// `fixtures/pagination_marker.yaml`: `marker` answered by `next_marker`, items in `entries`
+/// beside another list (`order`), until `next_marker` is `null`.
+#[tokio::test]
+async fn a_marker_is_answered_by_next_marker_until_it_is_null() {
+    use oagen_tests::fixture_pagination_marker::Client;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/folders/0/items"))
+        .and(query_param("limit", "2"))
+        .and(query_param_is_missing("marker"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total_count": 3,
+            "limit": 2,
+            "entries": entries(&["a", "b"]),
+            "next_marker": "m2",
+            "order": [{"by": "name", "direction": "ASC"}],
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    page(
+        &server,
+        "/folders/0/items",
+        &[("limit", "2"), ("marker", "m2")],
+        ResponseTemplate::new(200).set_body_json(json!({
+            "entries": entries(&["c"]),
+            "next_marker": null,
+            "order": [],
+        })),
+    )
+    .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let (items, err) = walk_any(client.list_folder_items("0").limit(2).paginate().items()).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(
+        items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        ["a", "b", "c"]
+    );
+    server.verify().await;
+
+    // A stream position answered by `next_stream_position`, which never ends: the empty
+    // page does.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/events"))
+        .and(query_param_is_missing("stream_position"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "chunk_size": 1, "next_stream_position": "p2", "entries": [{"event_id": "e1"}],
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    page(
+        &server,
+        "/events",
+        &[("stream_position", "p2")],
+        ResponseTemplate::new(200).set_body_json(json!({
+            "chunk_size": 0, "next_stream_position": "p3", "entries": [],
+        })),
+    )
+    .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let (items, err) = walk_any(client.list_events().paginate().items()).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(items.len(), 1);
+    server.verify().await;
+}
+
+/// `fixtures/pagination_marker.yaml`: the next page is the relative `href` of the
+/// `flavors_links` link whose `rel` is `next` (OpenStack), until there is none.
+#[tokio::test]
+async fn a_next_link_in_a_list_of_links_is_followed() {
+    use oagen_tests::fixture_pagination_marker::Client;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/flavors"))
+        .and(query_param_is_missing("marker"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "flavors": [{"id": "f1"}, {"id": "f2"}],
+            "flavors_links": [
+                {"rel": "self", "href": "/flavors"},
+                {"rel": "next", "href": "/flavors?limit=2&marker=f2"},
+            ],
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    page(
+        &server,
+        "/flavors",
+        &[("limit", "2"), ("marker", "f2")],
+        ResponseTemplate::new(200).set_body_json(json!({
+            "flavors": [{"id": "f3"}],
+            "flavors_links": [{"rel": "previous", "href": "/flavors?limit=2&marker=f1"}],
+        })),
+    )
+    .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let (items, err) = walk_any(client.list_flavors().paginate().items()).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(
+        items
+            .iter()
+            .map(|f| f.id.as_deref().unwrap_or_default())
+            .collect::<Vec<_>>(),
+        ["f1", "f2", "f3"]
+    );
+    server.verify().await;
+}
+
+/// `fixtures/pagination_marker.yaml`: offsets until `total_count`.
+#[tokio::test]
+async fn offsets_stop_at_total_count() {
+    use oagen_tests::fixture_pagination_marker::Client;
+    let server = MockServer::start().await;
+    for (offset, ids) in [("0", &["a", "b"][..]), ("2", &["c"][..])] {
+        page(
+            &server,
+            "/collections",
+            &[("offset", offset), ("limit", "2")],
+            ResponseTemplate::new(200).set_body_json(json!({
+                "total_count": 3, "limit": 2, "offset": offset.parse::<i64>().unwrap(),
+                "entries": entries(ids),
+            })),
+        )
+        .await;
+    }
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let (items, err) = walk_any(
+        client
+            .list_collections()
+            .offset(0)
+            .limit(2)
+            .paginate()
+            .items(),
+    )
+    .await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(items.len(), 3);
+    server.verify().await;
+}
+
+/// `fixtures/pagination_next_uri.yaml`: a path-absolute `meta.next_page_uri` (the base URL
+/// has a path of its own, which the URI repeats), then a path-relative `next_page_uri`
+/// beside the items; a network-path reference to another host is refused.
+#[tokio::test]
+async fn a_relative_next_page_uri_is_resolved_against_the_request() {
+    use oagen_tests::fixture_pagination_next_uri::Client;
+    let server = MockServer::start().await;
+    let messages = "/2010-04-01/v1/Accounts/AC1/Messages";
+    Mock::given(method("GET"))
+        .and(path(messages))
+        .and(query_param("PageSize", "2"))
+        .and(query_param_is_missing("PageToken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "messages": [{"sid": "SM1"}, {"sid": "SM2"}],
+            "meta": {
+                "page": 0,
+                "page_size": 2,
+                "next_page_uri": format!("{messages}?PageSize=2&Page=1&PageToken=PASM2"),
+            },
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    page(
+        &server,
+        messages,
+        &[("PageSize", "2"), ("Page", "1"), ("PageToken", "PASM2")],
+        ResponseTemplate::new(200).set_body_json(json!({
+            "messages": [{"sid": "SM3"}],
+            "meta": {"page": 1, "page_size": 2, "next_page_uri": null},
+        })),
+    )
+    .await;
+    let client = Client::builder()
+        .base_url(format!("{}/2010-04-01", server.uri()))
+        .build()
+        .unwrap();
+    let (items, err) = walk_any(client.list_messages("AC1").page_size(2).paginate().items()).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(
+        items
+            .iter()
+            .map(|m| m.sid.as_deref().unwrap_or_default())
+            .collect::<Vec<_>>(),
+        ["SM1", "SM2", "SM3"]
+    );
+    server.verify().await;
+
+    // The older shape: `next_page_uri` beside the items, relative to the request's path.
+    let server = MockServer::start().await;
+    let recordings = "/v1/Accounts/AC1/Recordings";
+    Mock::given(method("GET"))
+        .and(path(recordings))
+        .and(query_param_is_missing("Page"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "recordings": [{"sid": "RE1"}],
+            "next_page_uri": "Recordings?Page=1&PageToken=PARE1",
+            "page": 0,
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    page(
+        &server,
+        recordings,
+        &[("Page", "1"), ("PageToken", "PARE1")],
+        ResponseTemplate::new(200).set_body_json(json!({
+            "recordings": [{"sid": "RE2"}], "next_page_uri": null, "page": 1,
+        })),
+    )
+    .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let (items, err) = walk_any(client.list_recordings("AC1").paginate().items()).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(items.len(), 2);
+    server.verify().await;
+
+    // `//host:port/...` is relative too, but to another origin: not followed.
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&elsewhere)
+        .await;
+    let network_path = elsewhere.uri().replacen("http:", "", 1);
+    page(
+        &server,
+        recordings,
+        &[],
+        ResponseTemplate::new(200).set_body_json(json!({
+            "recordings": [{"sid": "RE1"}],
+            "next_page_uri": format!("{network_path}{recordings}?Page=1"),
+        })),
+    )
+    .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let (items, err) = walk_any(client.list_recordings("AC1").paginate().items()).await;
+    assert_eq!(items.len(), 1);
+    assert!(
+        matches!(err, Some(oagen_runtime::Error::Protocol(_))),
+        "{err:?}"
+    );
+    server.verify().await;
+    elsewhere.verify().await;
+}
+
+/// `fixtures/pagination_next_link.yaml`: an absolute `nextLink` carrying the required
+/// `api-version`, and HAL's `_links.next.href`.
+#[tokio::test]
+async fn next_links_in_value_pages_and_hal_links_are_followed() {
+    use oagen_tests::fixture_pagination_next_link::Client;
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    let groups = "/subscriptions/s1/resourcegroups";
+    Mock::given(method("GET"))
+        .and(path(groups))
+        .and(query_param("api-version", "2024-01-01"))
+        .and(query_param_is_missing("$skiptoken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"name": "rg1"}, {"name": "rg2"}],
+            "nextLink": format!("{uri}{groups}?api-version=2024-01-01&$skiptoken=t2"),
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    page(
+        &server,
+        groups,
+        &[("api-version", "2024-01-01"), ("$skiptoken", "t2")],
+        ResponseTemplate::new(200).set_body_json(json!({"value": [{"name": "rg3"}]})),
+    )
+    .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let (items, err) = walk_any(
+        client
+            .resource_groups_list("s1", "2024-01-01")
+            .paginate()
+            .items(),
+    )
+    .await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(
+        items
+            .iter()
+            .map(|r| r.name.as_deref().unwrap_or_default())
+            .collect::<Vec<_>>(),
+        ["rg1", "rg2", "rg3"]
+    );
+    server.verify().await;
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/deployments"))
+        .and(query_param_is_missing("page"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "items": [{"name": "d1"}],
+            "_links": {"self": {"href": "/deployments"}, "next": {"href": "/deployments?page=2"}},
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    page(
+        &server,
+        "/deployments",
+        &[("page", "2")],
+        ResponseTemplate::new(200).set_body_json(json!({
+            "items": [{"name": "d2"}],
+            "_links": {"self": {"href": "/deployments?page=2"}},
+        })),
+    )
+    .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let (items, err) = walk_any(client.deployments_list().paginate().items()).await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(items.len(), 2);
+    server.verify().await;
+}
+
+/// The held-out-style fixtures: which operations are list operations and which get
+/// `paginate()`, by operation id; every other operation (a single resource, a list with no
+/// way to the next page, a `next_*` that names no parameter or is not a string, a `next`
+/// object, a `POST`) has none.
+#[test]
+fn the_held_out_style_fixtures_paginate_exactly_their_list_operations() {
+    let cases: [(&str, &[&str], usize); 3] = [
+        (
+            "pagination_marker.yaml",
+            &[
+                "listFolderItems",
+                "listUsers",
+                "listWebhooks",
+                "listCollections",
+                "listFolderCollaborations",
+                "listServers",
+                "listFlavors",
+                "listEvents",
+            ],
+            12,
+        ),
+        (
+            "pagination_next_uri.yaml",
+            &[
+                "listMessages",
+                "listCalls",
+                "listRecordings",
+                "listConferences",
+            ],
+            6,
+        ),
+        (
+            "pagination_next_link.yaml",
+            &[
+                "ResourceGroups_List",
+                "VirtualMachines_ListAll",
+                "Disks_List",
+                "Users_List",
+                "Deployments_List",
+                "Policies_List",
+                "Invoices_List",
+            ],
+            10,
+        ),
+    ];
+    for (fixture, paginated, lists) in cases {
+        let document =
+            std::fs::read(format!("{}/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let (api, _) = oagen::lower_document(&document).unwrap();
+        let found: Vec<&str> = api
+            .operations
+            .iter()
+            .filter(|op| op.pagination.is_some())
+            .filter_map(|op| op.operation_id.as_deref())
+            .collect();
+        assert_eq!(found, paginated, "{fixture}");
+        let list_operations = api
+            .operations
+            .iter()
+            .filter(|op| api.is_list_operation(op))
+            .count();
+        assert_eq!(list_operations, lists, "{fixture}");
+    }
+}
+
+/// `--explain` says why each operation of the held-out-style fixtures that looks paginated
+/// is not: no list, a `next_marker` naming no parameter or not a string, no way to the next
+/// page, a `next_page` that is a number and a `Page` without a page size.
+#[test]
+fn explain_says_why_a_held_out_style_operation_is_not_paginated() {
+    let notes = |fixture: &str| -> Vec<(String, String)> {
+        let document =
+            std::fs::read(format!("{}/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        oagen::explain(&document)
+            .into_iter()
+            .map(|note| (note.pointer, note.message))
+            .collect()
+    };
+    let marker = notes("pagination_marker.yaml");
+    let expected = [
+        (
+            "~1users~1me",
+            "neither a list nor an object with a list field",
+        ),
+        ("~1recent_items", "`next_marker` names no query parameter"),
+        (
+            "~1files~1{file_id}~1versions",
+            "`next_marker` is not a string",
+        ),
+        (
+            "~1files~1{file_id}~1comments",
+            "nothing in the response says where the next page is",
+        ),
+    ];
+    assert_eq!(marker.len(), expected.len(), "{marker:#?}");
+    for ((pointer, message), (path, why)) in marker.iter().zip(expected) {
+        assert_eq!(*pointer, format!("#/paths/{path}/get"));
+        assert!(message.contains(why), "{message}");
+    }
+    let next_uri = notes("pagination_next_uri.yaml");
+    assert_eq!(next_uri.len(), 1, "{next_uri:#?}");
+    assert!(next_uri[0].1.contains("`next_page` is not a string"));
+    assert!(
+        next_uri[0]
+            .1
+            .contains("`Page` is a page number only beside a page size")
+    );
 }

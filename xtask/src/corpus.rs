@@ -2,7 +2,8 @@
 //! document of the corpus (`../shared/specs` by default), `cargo check` each one (all sharing
 //! one target directory), and print a table. Fails if any document makes the generator panic,
 //! or if any generated crate has a compile error or warning. With `--examples`, every example
-//! of every document round-trips through its type instead (`examples.rs`).
+//! of every document round-trips through its type instead (`examples.rs`); with
+//! `--pagination`, list operations and `paginate()` are counted instead (`pagination.rs`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use oagen::{Config, ManifestKind, RuntimeDependency};
 
 pub mod conformance;
 pub mod examples;
+pub mod pagination;
 
 /// How generating one document went.
 #[derive(Debug)]

@@ -24,10 +24,12 @@ usage:
       Generate a standalone client crate for any OpenAPI 3.0/3.1 document (YAML or JSON).
       --explain: also print notes on what was not generated where it might be expected
       (operations that look paginated but match no pagination style).
-  cargo xtask corpus [--filter NAME] [--dir DIR] [--examples]
+  cargo xtask corpus [--filter NAME] [--dir DIR] [--examples | --pagination]
       Generate and `cargo check` a crate for every document in ../shared/specs (slow).
       --examples: decode every example of each document into its type and encode it back;
       fails when the generator is at fault (the document's own faults are listed).
+      --pagination: count each document's list operations and those with `paginate()` (and
+      spec/openapi.yaml's), without generating anything.
   cargo xtask package [CARGO PACKAGE OPTIONS]
       `cargo package` for oagen-runtime and oagen, with the runtime's source copied into
       generator/runtime-source/ (a published oagen cannot read ../runtime to vendor it).
@@ -192,7 +194,10 @@ fn corpus(args: &[String]) -> ExitCode {
     let mut filter = None;
     let mut dir = xtask::corpus::default_dir();
     let examples = args.iter().any(|a| a == "--examples");
-    let mut iter = args.iter().filter(|a| *a != "--examples");
+    let pagination = args.iter().any(|a| a == "--pagination");
+    let mut iter = args
+        .iter()
+        .filter(|a| *a != "--examples" && *a != "--pagination");
     while let Some(arg) = iter.next() {
         match (arg.as_str(), iter.next()) {
             ("--filter", Some(value)) => filter = Some(value.clone()),
@@ -215,6 +220,21 @@ fn corpus(args: &[String]) -> ExitCode {
         }
     };
     let root = xtask::workspace_root();
+    if pagination {
+        let mut documents = documents;
+        documents.push(root.join("spec/openapi.yaml"));
+        let rows = xtask::corpus::pagination::run(&documents);
+        for row in &rows {
+            for op in row.counts.iter().flat_map(|c| &c.unpaginated) {
+                eprintln!("{}: not paginated: {op}", row.document);
+            }
+            for op in row.counts.iter().flat_map(|c| &c.paginated_ops) {
+                eprintln!("{}: paginated: {op}", row.document);
+            }
+        }
+        println!("{}", xtask::corpus::pagination::table(&rows));
+        return ExitCode::SUCCESS;
+    }
     let scratch = root.join("target/corpus/crates");
     let target_dir = root.join("target/corpus/target");
     if examples {

@@ -107,7 +107,7 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                 .to_owned(),
         ),
         PageStyle::NextUrl { path } => {
-            let value = next_url(path);
+            let value = string_at(path);
             let names: Vec<&str> = path.iter().map(|f| f.wire_name.as_str()).collect();
             (
                 quote!(oagen_runtime::Paging::NextUrl(|page: &#page| #value)),
@@ -119,6 +119,25 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                 format!(
                     " at the `{}` of the page before (on the API's origin only).",
                     super::escape_controls(&names.join("."))
+                ),
+            )
+        }
+        PageStyle::LinkList { list, rel, href } => {
+            let value = link_in_list(list, rel, href);
+            let names: Vec<&str> = list.iter().map(|f| f.wire_name.as_str()).collect();
+            (
+                quote!(oagen_runtime::Paging::NextUrl(|page: &#page| #value)),
+                quote! {
+                    if let Some(oagen_runtime::PageRef::Link(link)) = next {
+                        request.options.follow(link);
+                    }
+                },
+                format!(
+                    " at the `{}` of the link in `{}` whose `{}` is `next` in the page before \
+                     (on the API's origin only).",
+                    super::escape_controls(&href.wire_name),
+                    super::escape_controls(&names.join(".")),
+                    super::escape_controls(&rel.wire_name),
                 ),
             )
         }
@@ -206,8 +225,9 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-/// The next page's URL read through `path` from `page` (a `&Page`), as an `Option<String>`.
-fn next_url(path: &[crate::ir::PageField]) -> TokenStream {
+/// The string read through `path` from `page` (a `&Page`), as an `Option<String>`: the next
+/// page's URL or cursor.
+fn string_at(path: &[crate::ir::PageField]) -> TokenStream {
     let Some((last, parents)) = path.split_last() else {
         return quote!(None);
     };
@@ -235,6 +255,53 @@ fn next_url(path: &[crate::ir::PageField]) -> TokenStream {
     } else {
         quote!({ #(#steps)* #value })
     }
+}
+
+/// The `href` of the link whose `rel` is `next` (any case), in the list of links reached
+/// through `list` from `page` (a `&Page`), as an `Option<String>`.
+fn link_in_list(
+    list: &[crate::ir::PageField],
+    rel: &crate::ir::PageField,
+    href: &crate::ir::PageField,
+) -> TokenStream {
+    let Some((last, parents)) = list.split_last() else {
+        return quote!(None);
+    };
+    let mut steps = Vec::new();
+    let mut at = quote!(page);
+    for (index, field) in parents.iter().enumerate() {
+        let name = format_ident!("{}", field.rust_name);
+        let next = format_ident!("level{}", index + 1);
+        let value = match field.depth {
+            0 => quote!(&#at.#name),
+            _ => quote!(#at.#name.as_ref()?),
+        };
+        steps.push(quote!(let #next = #value;));
+        at = quote!(#next);
+    }
+    let name = format_ident!("{}", last.rust_name);
+    let links = match last.depth {
+        0 => quote!(#at.#name.iter()),
+        _ => quote!(#at.#name.as_ref()?.iter()),
+    };
+    let rel_name = format_ident!("{}", rel.rust_name);
+    let is_next = match rel.depth {
+        0 => quote!(link.#rel_name.eq_ignore_ascii_case("next")),
+        _ => quote!(link
+            .#rel_name
+            .as_deref()
+            .is_some_and(|rel| rel.eq_ignore_ascii_case("next"))),
+    };
+    let href_name = format_ident!("{}", href.rust_name);
+    let take = match href.depth {
+        0 => quote!(map(|link| link.#href_name.clone())),
+        1 => quote!(and_then(|link| link.#href_name.clone())),
+        _ => quote!(and_then(|link| link.#href_name.clone().into_option())),
+    };
+    quote!({
+        #(#steps)*
+        #links.find(|link| #is_next).#take
+    })
 }
 
 /// An `Option` of an integer (`option`, of the integer type `ty`) as an `Option<u64>`: with
@@ -288,16 +355,14 @@ fn list_of<'a>(cx: &Cx<'a>, ty: &'a TypeRef) -> Option<(&'a TypeRef, bool)> {
 /// The next cursor read from a page, and how the docs say it.
 fn next_cursor(pagination: &Pagination, next: &NextCursor) -> (TokenStream, String) {
     match next {
-        NextCursor::Field(next) => {
-            let field = format_ident!("{}", next.rust_name);
-            let value = match next.depth {
-                0 => quote!(Some(page.#field.clone())),
-                1 => quote!(page.#field.clone()),
-                _ => quote!(page.#field.clone().into_option()),
-            };
+        NextCursor::Field(path) => {
+            let names: Vec<&str> = path.iter().map(|f| f.wire_name.as_str()).collect();
             (
-                value,
-                format!("the `{}` of the page before", next.wire_name),
+                string_at(path),
+                format!(
+                    "the `{}` of the page before",
+                    super::escape_controls(&names.join("."))
+                ),
             )
         }
         NextCursor::LastItem { has_more, id } => {

@@ -103,6 +103,14 @@ pub enum PageStyle {
     /// The next page's URL is a string field of the page, reached through these fields
     /// (each an object but the last).
     NextUrl { path: Vec<PageField> },
+    /// The next page's URL is the `href` of the link whose `rel` is `next`, in a list of
+    /// link objects reached through `list` (each an object but the last, a list):
+    /// OpenStack's `servers_links`, HATEOAS `links`.
+    LinkList {
+        list: Vec<PageField>,
+        rel: PageField,
+        href: PageField,
+    },
     /// A page number query parameter (an optional integer); pages count from `first`.
     PageNumber { param: usize, first: u64 },
     /// An offset query parameter (an optional integer), with the page's total if it has one.
@@ -115,8 +123,10 @@ pub enum PageStyle {
 /// Where the cursor of the next page comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NextCursor {
-    /// A string field of the page (`next`); absent, `null` or empty on the last page.
-    Field(PageField),
+    /// A string field of the page (`next`), reached through these fields (each an object
+    /// but the last: `response_metadata.next_cursor`); absent, `null` or empty on the last
+    /// page.
+    Field(Vec<PageField>),
     /// The identifier of the page's last item, while the page's boolean `has_more` is true
     /// (Stripe's `starting_after`, OpenAI's `after`).
     LastItem { has_more: PageField, id: PageField },
@@ -344,4 +354,40 @@ pub enum StatusMatch {
     /// `4XX`: the first digit.
     Range(u16),
     Default,
+}
+
+impl super::Api {
+    /// Whether `op` lists things: a `GET` whose success body is a list, or an object with a
+    /// list field (through aliases and `null`). What pagination is measured against
+    /// (`cargo xtask corpus --pagination`); not every list operation is paginated.
+    pub fn is_list_operation(&self, op: &Operation) -> bool {
+        let Some(body) = op.response.body.ty() else {
+            return false;
+        };
+        let is_list = |ty: &TypeRef| matches!(self.through_aliases(ty), TypeRef::Array(_));
+        op.method == HttpMethod::Get
+            && match self.through_aliases(body) {
+                TypeRef::Array(_) => true,
+                TypeRef::Named(id) => match &self.type_def(*id).kind {
+                    super::TypeKind::Struct(s) => s.fields.iter().any(|f| is_list(&f.ty)),
+                    _ => false,
+                },
+                _ => false,
+            }
+    }
+
+    /// `ty` with `null` and aliases taken off (a bounded walk: an alias cycle stops it).
+    fn through_aliases<'a>(&'a self, ty: &'a TypeRef) -> &'a TypeRef {
+        let mut ty = ty.non_null();
+        for _ in 0..64 {
+            match ty {
+                TypeRef::Named(id) => match &self.type_def(*id).kind {
+                    super::TypeKind::Alias(target) => ty = target.non_null(),
+                    _ => return ty,
+                },
+                _ => return ty,
+            }
+        }
+        ty
+    }
 }

@@ -1,37 +1,52 @@
 //! Pagination: which list operations can be walked page by page, and how.
 //!
-//! A page is the success body: a list, or an object with one list field (the items). The
-//! styles, each recognised by default names (checked in this order) or stated with
-//! `x-oagen-pagination`:
+//! A page is the success body: a list, or an object with one list field (the items, whatever
+//! its name; of several lists, the one that is not a list of links, or the one named `data`,
+//! `items`, `entries`, `results`... or after the path's last segment). The style is found from how the page's fields relate to the
+//! operation's query parameters, names compared as words, whatever their case or separators
+//! (`names.rs`), tried in this order (`infer.rs`):
 //!
-//! - **next cursor**: a `limit` and an optional string `cursor`, `page_token`, `pageToken` or
-//!   `page` query parameter; the page's string field `next`, `next_cursor`, `next_page` or
-//!   `next_page_token` is the next cursor, absent or `null` on the last page (dropshot,
-//!   Stripe's search, OpenAI's usage);
-//! - **last item**: a `limit` and `starting_after` or `after`; while the page's boolean
-//!   `has_more` is true, the next cursor is the `id` of its last item (Stripe, OpenAI);
-//! - **header cursor**: an optional string `cursor`, `page_token` or `pageToken` query
-//!   parameter, and a response header declared with `next` and `cursor` or `token` in its
-//!   name (`X-Next-Cursor`), which holds the next cursor;
-//! - **next URL**: a string field `next_page_url`, `nextPageUrl`, `next_url`, `nextLink`,
-//!   `next_link` or `@odata.nextLink` of the page, or of its `meta`, `links`, `pagination` or
-//!   `paging` object, is the next page's URL, followed as it is (Twilio, Azure, Graph);
+//! - **next cursor**: a string field whose name (or path, one or two objects deep) says next
+//!   and names an optional string query parameter: `next_<p>`, `<p>_next`, `next<P>` or `<p>`
+//!   under a `next` object (`next_marker` for `marker`, `nextPageToken` for `pageToken`,
+//!   `next_page` for `page_token`, `response_metadata.next_cursor` for `cursor`); absent, `null`
+//!   or empty on the last page;
+//! - **last item**: a string parameter ending in `after` (`starting_after`, `after`) and a
+//!   boolean `has_more` (or `hasMore`, `has_next_page`...): while it is true, the next cursor
+//!   is the `id` of the page's last item (Stripe, OpenAI);
+//! - **header cursor**: a declared response header whose name says next and names a string
+//!   query parameter (`X-Next-Cursor` for `cursor`);
+//! - **next URL**: a string field whose name says next and holds a URL or URI reference (its
+//!   name says `url`, `uri`, `link` or `href`, or it is declared `format: uri`, or it is `next`
+//!   under `links` or `paging`): `next_page_url`, `next_page_uri`, `nextLink`, `links.next`,
+//!   `meta.next_page_uri`, `_links.next.href`; followed as given, a relative reference resolved
+//!   against the request's URL (Twilio, Azure, Graph, JSON:API, HAL); or the `href` of the
+//!   link whose `rel` is `next` in a list of links (`links`, `servers_links`: OpenStack,
+//!   HATEOAS);
 //! - **link**: the response declares a `Link` header; its `rel="next"` is the next page
 //!   (GitHub, RFC 8288);
-//! - **page number**: an optional integer `page` query parameter beside a page size
-//!   (`per_page`, `page_size`, `pageSize`, `perPage`, `limit`, `size`, `count`); pages
-//!   count from 1 (or from the stated `first`);
-//! - **offset**: an optional integer `offset` (or `skip`) beside the same page sizes; a `total`, `total_count`, `totalCount` or
-//!   `total_results` integer field of the page, if present, ends the walk.
+//! - **page number**: an optional integer `page` (`Page`, `page_number`...) beside a page size
+//!   (`per_page`, `PageSize`, `limit`, `maxResults`...); pages count from the parameter's
+//!   `default` or `minimum` when it says 0 or 1, else from 1 (or from the stated `first`);
+//! - **offset**: an optional integer `offset` (`skip`, `$skip`, `startAt`...) beside a page
+//!   size; an integer field of the page that counts the whole collection (`total`,
+//!   `total_count`, `totalCount`, `count`, `total_results`...), if present, ends the walk.
+//!
+//! A string field that says next but names no parameter and is no URL is not a cursor, and a
+//! `next` that is not a string is nothing: such operations are not paginated.
 //!
 //! A document states names with `x-oagen-pagination` at its root (for every operation) or
 //! on an operation: `style` (`cursor`, `header_cursor`, `link`, `next_url`, `page`,
-//! `offset`; inferred from the other keys when absent), `cursor`, `next`, `has_more`, `id`,
-//! `next_header`, `next_url` (a dotted path: `meta.next_page_url`),
-//! `page`, `offset`, `total` and `items`; `false` on an operation turns pagination off.
-//! When names are stated and do not match, a warning says why. An operation that looks
-//! paginated (a parameter named like a cursor, page or offset) but matches no style gets a
-//! note, reported only when asked for (`explain`).
+//! `offset`; inferred from the other keys when absent), `cursor`, `next` (a dotted path:
+//! `meta.next_cursor`), `has_more`, `id`, `next_header`, `next_url` (a dotted path:
+//! `meta.next_page_url`), `page`, `offset`, `total` and `items`; `false` on an operation turns
+//! pagination off. When names are stated and do not match, a warning says why. An operation
+//! that looks paginated (a parameter named like a cursor, page or offset, or a field that says
+//! next) but matches no style gets a note saying why, reported only when asked for
+//! (`explain`).
+
+mod infer;
+mod names;
 
 use serde_json::{Map, Value};
 
@@ -58,86 +73,48 @@ const KEYS: [&str; 12] = [
     "first",
 ];
 
-const CURSOR_PARAMS: [&str; 3] = ["cursor", "page_token", "pageToken"];
-/// Fields that hold the next cursor, by default.
-const NEXT_FIELDS: [&str; 4] = ["next", "next_cursor", "next_page", "next_page_token"];
-/// Fields that hold the next page's URL, by default, in the page or in one of its object
-/// fields named in `NEXT_URL_PARENTS` (Twilio's `meta.next_page_url`, Azure's `nextLink`,
-/// Microsoft Graph's `@odata.nextLink`).
-const NEXT_URL_FIELDS: [&str; 6] = [
-    "next_page_url",
-    "nextPageUrl",
-    "next_url",
-    "nextLink",
-    "next_link",
-    "@odata.nextLink",
-];
-const NEXT_URL_PARENTS: [&str; 4] = ["meta", "links", "pagination", "paging"];
-const PAGE_PARAMS: [&str; 3] = ["page", "page_number", "pageNumber"];
-const OFFSET_PARAMS: [&str; 2] = ["offset", "skip"];
-const SIZE_PARAMS: [&str; 7] = [
-    "limit",
-    "per_page",
-    "page_size",
-    "pageSize",
-    "perPage",
-    "size",
-    "count",
-];
-const TOTAL_FIELDS: [&str; 5] = [
-    "total",
-    "total_count",
-    "totalCount",
-    "total_results",
-    "totalResults",
-];
-/// Parameter names that make an operation look paginated (for the `explain` notes).
-const LOOKS_PAGINATED: [&str; 10] = [
-    "cursor",
-    "page_token",
-    "pageToken",
-    "starting_after",
-    "after",
-    "page",
-    "offset",
-    "skip",
-    "per_page",
-    "page_size",
-];
-
-/// The names to look for, in one style.
-enum Convention<'d> {
+/// The names to look for, in one style (stated, or inferred from the page's shape).
+#[derive(Debug, Clone)]
+enum Convention {
     Cursor {
-        cursor: &'d str,
-        way: Way<'d>,
+        cursor: String,
+        way: Way,
     },
     HeaderCursor {
-        cursor: &'d str,
-        header: &'d str,
+        cursor: String,
+        header: String,
     },
     Link,
     /// A field of the page (or of one of its object fields) holds the next page's URL.
     NextUrl {
-        path: Vec<&'d str>,
+        path: Vec<String>,
+    },
+    /// A list of link objects (reached through `list`) holds the next page's URL in the
+    /// `href` of the one whose `rel` is `next`.
+    LinkList {
+        list: Vec<String>,
+        rel: String,
+        href: String,
     },
     Page {
-        page: &'d str,
+        page: String,
         first: Option<u64>,
     },
     Offset {
-        offset: &'d str,
-        total: Option<&'d str>,
+        offset: String,
+        /// `None`: the page's total found by its shape, if it has one.
+        total: Option<String>,
     },
 }
 
-enum Way<'d> {
-    Next(&'d str),
-    LastItem { has_more: &'d str, id: &'d str },
-}
-
-/// What the success response offers besides its body.
-struct Page<'d> {
-    headers: Vec<&'d str>,
+#[derive(Debug, Clone)]
+enum Way {
+    /// A string field, reached through these fields (each an object but the last).
+    Next(Vec<String>),
+    LastItem {
+        has_more: String,
+        id: String,
+    },
 }
 
 impl<'d> Lowerer<'d> {
@@ -147,13 +124,11 @@ impl<'d> Lowerer<'d> {
         params: &[Param],
         response: &ResponseBody,
     ) -> Option<Pagination> {
-        let page = Page {
-            headers: self.success_headers(cx),
-        };
+        let headers = self.success_headers(cx);
         match self.stated_convention(cx) {
             Stated::Off => None,
             Stated::Names(convention, items, ptr) => {
-                match self.match_convention(&convention, items, params, response, &page) {
+                match self.match_convention(cx, &convention, items, params, response, &headers) {
                     Ok(pagination) => Some(pagination),
                     Err(why) => {
                         self.diags.warning(
@@ -165,137 +140,41 @@ impl<'d> Lowerer<'d> {
                 }
             }
             Stated::Nothing => {
-                let found = self
-                    .default_conventions(params, &page)
-                    .into_iter()
-                    .find_map(|convention| {
-                        self.match_convention(&convention, None, params, response, &page)
-                            .ok()
-                    });
-                if found.is_none() {
-                    self.explain_unpaginated(cx, params);
+                let mut inferred = self.inferred(cx, params, response, &headers);
+                for convention in &inferred.conventions {
+                    match self.match_convention(cx, convention, None, params, response, &headers) {
+                        Ok(pagination) => return Some(pagination),
+                        Err(why) => inferred.why.push(why),
+                    }
                 }
-                found
+                self.explain_unpaginated(cx, &inferred);
+                None
             }
         }
-    }
-
-    /// The styles the default names allow, in the order they are tried.
-    fn default_conventions(&self, params: &[Param], page: &Page<'d>) -> Vec<Convention<'d>> {
-        let has = |names: &[&str]| {
-            params.iter().any(|p| {
-                p.location == ParamLocation::Query && names.contains(&p.wire_name.as_str())
-            })
-        };
-        let mut conventions = Vec::new();
-        if has(&["limit"]) {
-            for cursor in CURSOR_PARAMS.into_iter().chain(["page"]) {
-                for next in NEXT_FIELDS {
-                    conventions.push(Convention::Cursor {
-                        cursor,
-                        way: Way::Next(next),
-                    });
-                }
-            }
-            for cursor in ["starting_after", "after"] {
-                conventions.push(Convention::Cursor {
-                    cursor,
-                    way: Way::LastItem {
-                        has_more: "has_more",
-                        id: "id",
-                    },
-                });
-            }
-        }
-        let next_header = page.headers.iter().copied().find(|name| {
-            let lower = name.to_ascii_lowercase();
-            lower.contains("next") && (lower.contains("cursor") || lower.contains("token"))
-        });
-        if let Some(header) = next_header {
-            for cursor in CURSOR_PARAMS {
-                conventions.push(Convention::HeaderCursor { cursor, header });
-            }
-        }
-        for field in NEXT_URL_FIELDS {
-            conventions.push(Convention::NextUrl { path: vec![field] });
-            for parent in NEXT_URL_PARENTS {
-                conventions.push(Convention::NextUrl {
-                    path: vec![parent, field],
-                });
-            }
-        }
-        if page
-            .headers
-            .iter()
-            .any(|name| name.eq_ignore_ascii_case("link"))
-        {
-            conventions.push(Convention::Link);
-        }
-        if has(&SIZE_PARAMS) {
-            for name in PAGE_PARAMS {
-                conventions.push(Convention::Page {
-                    page: name,
-                    first: None,
-                });
-            }
-            for name in OFFSET_PARAMS {
-                conventions.push(Convention::Offset {
-                    offset: name,
-                    total: None,
-                });
-            }
-        }
-        conventions
     }
 
     fn match_convention(
         &self,
-        convention: &Convention<'_>,
+        cx: &OperationContext<'_, 'd>,
+        convention: &Convention,
         items_name: Option<&str>,
         params: &[Param],
         response: &ResponseBody,
-        page: &Page<'_>,
+        headers: &[&str],
     ) -> Result<Pagination, String> {
         let ResponseBody::Json(page_ty) = response else {
             return Err("the operation's success response is not one JSON body".to_owned());
         };
         let page_ty = self.through_aliases(page_ty.non_null());
         let fields = self.struct_fields(page_ty).unwrap_or(&[]);
-        // The items: the page itself when it is a list, else its one list field.
-        let (items, item_ty) = match page_ty {
-            TypeRef::Array(item) if items_name.is_none() => (None, &**item),
-            TypeRef::Array(_) => {
-                return Err("the response is a list, so it has no items field".to_owned());
-            }
-            _ => {
-                let lists: Vec<&Field> = fields
-                    .iter()
-                    .filter(|f| matches!(f.ty.non_null(), TypeRef::Array(_)))
-                    .filter(|f| items_name.is_none_or(|name| f.wire_name == name))
-                    .collect();
-                let [items] = lists.as_slice() else {
-                    return Err(match items_name {
-                        Some(name) => format!("the response has no list field `{name}`"),
-                        None => "the response is neither a list nor an object with exactly one \
-                                 list field; name the items field with `items`"
-                            .to_owned(),
-                    });
-                };
-                let TypeRef::Array(item) = items.ty.non_null() else {
-                    return Err("the items field is not a list".to_owned());
-                };
-                (Some(page_field(items)), &**item)
-            }
-        };
+        let (items, item_ty) = self.page_items(page_ty, items_name, cx.path)?;
+        let items = items.map(page_field);
 
         let style = match convention {
             Convention::Cursor { cursor, way } => {
                 let param = string_param(params, cursor)?;
                 let next = match way {
-                    Way::Next(name) => NextCursor::Field(page_field(
-                        find(fields, name, &TypeRef::Scalar(Scalar::String))
-                            .ok_or_else(|| format!("the response has no string field `{name}`"))?,
-                    )),
+                    Way::Next(path) => NextCursor::Field(self.string_path(fields, path)?),
                     Way::LastItem { has_more, id } => {
                         let has_more = find(fields, has_more, &TypeRef::Scalar(Scalar::Bool))
                             .ok_or_else(|| {
@@ -316,8 +195,7 @@ impl<'d> Lowerer<'d> {
             }
             Convention::HeaderCursor { cursor, header } => {
                 let param = string_param(params, cursor)?;
-                let declared = page
-                    .headers
+                let declared = headers
                     .iter()
                     .find(|name| name.eq_ignore_ascii_case(header))
                     .ok_or_else(|| format!("the response declares no header `{header}`"))?;
@@ -327,45 +205,20 @@ impl<'d> Lowerer<'d> {
                 }
             }
             Convention::Link => {
-                if !page
-                    .headers
-                    .iter()
-                    .any(|name| name.eq_ignore_ascii_case("link"))
-                {
+                if !headers.iter().any(|name| name.eq_ignore_ascii_case("link")) {
                     return Err("the response declares no `Link` header".to_owned());
                 }
                 PageStyle::Link
             }
-            Convention::NextUrl { path } => {
-                let mut fields = fields;
-                let mut steps = Vec::new();
-                for (index, name) in path.iter().enumerate() {
-                    let last = index + 1 == path.len();
-                    let field = fields
-                        .iter()
-                        .find(|f| f.wire_name == *name)
-                        .ok_or_else(|| format!("the response has no field `{}`", path.join(".")))?;
-                    if last {
-                        if field.ty.non_null() != &TypeRef::Scalar(Scalar::String) {
-                            return Err(format!("`{}` is not a string", path.join(".")));
-                        }
-                    } else {
-                        fields = self
-                            .struct_fields(field.ty.non_null())
-                            .ok_or_else(|| format!("`{name}` is not an object"))?;
-                    }
-                    steps.push(page_field(field));
-                }
-                if steps.is_empty() {
-                    return Err("the next page's URL field is not named".to_owned());
-                }
-                PageStyle::NextUrl { path: steps }
-            }
+            Convention::NextUrl { path } => PageStyle::NextUrl {
+                path: self.string_path(fields, path)?,
+            },
+            Convention::LinkList { list, rel, href } => self.link_list(fields, list, rel, href)?,
             Convention::Page { page: name, first } => {
                 let param = integer_param(params, name)?;
                 PageStyle::PageNumber {
                     param,
-                    first: first.unwrap_or(1),
+                    first: first.unwrap_or_else(|| self.first_page(cx, name)),
                 }
             }
             Convention::Offset { offset, total } => {
@@ -382,13 +235,182 @@ impl<'d> Lowerer<'d> {
                     None => fields
                         .iter()
                         .filter(is_integer)
-                        .find(|f| TOTAL_FIELDS.contains(&f.wire_name.as_str()))
+                        .find(|f| names::is_total(&f.wire_name))
                         .map(page_field),
                 };
                 PageStyle::Offset { param, total }
             }
         };
         Ok(Pagination { style, items })
+    }
+
+    /// The items of a page: the page itself when it is a list (then `None`), else its list
+    /// field named `stated`, or its one list field, or of several the one whose name says
+    /// items (`names::names_items`); with the item type, or why there is none.
+    fn page_items<'t>(
+        &'t self,
+        page_ty: &'t TypeRef,
+        stated: Option<&str>,
+        path: &str,
+    ) -> Result<(Option<&'t Field>, &'t TypeRef), String> {
+        match page_ty {
+            TypeRef::Array(item) if stated.is_none() => return Ok((None, &**item)),
+            TypeRef::Array(_) => {
+                return Err("the response is a list, so it has no items field".to_owned());
+            }
+            _ => {}
+        }
+        let fields = self.struct_fields(page_ty).unwrap_or(&[]);
+        let lists: Vec<&Field> = fields
+            .iter()
+            .filter(|f| matches!(f.ty.non_null(), TypeRef::Array(_)))
+            .filter(|f| stated.is_none_or(|name| f.wire_name == name))
+            .collect();
+        let items = match (lists.as_slice(), stated) {
+            ([items], _) => *items,
+            ([], Some(name)) => return Err(format!("the response has no list field `{name}`")),
+            ([], None) => {
+                return Err(
+                    "the response is neither a list nor an object with a list field".to_owned(),
+                );
+            }
+            (several, _) => {
+                let resource = path
+                    .rsplit('/')
+                    .find(|segment| !segment.is_empty() && !segment.starts_with('{'))
+                    .unwrap_or_default();
+                // Lists of links (`servers_links`, `links`) are not the items.
+                let not_links: Vec<&&Field> = several
+                    .iter()
+                    .filter(|f| !names::says_link(&names::words(&f.wire_name)))
+                    .collect();
+                let named: Vec<&&Field> = match not_links.as_slice() {
+                    [items] => vec![*items],
+                    _ => several
+                        .iter()
+                        .filter(|f| names::names_items(&f.wire_name, resource))
+                        .collect(),
+                };
+                match named.as_slice() {
+                    [items] => **items,
+                    _ => {
+                        return Err(format!(
+                            "the response has several lists ({}) and none is named as the \
+                             items; name the items field with `items`",
+                            several
+                                .iter()
+                                .map(|f| format!("`{}`", f.wire_name))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
+                }
+            }
+        };
+        match items.ty.non_null() {
+            TypeRef::Array(item) => Ok((Some(items), &**item)),
+            _ => Err("the items field is not a list".to_owned()),
+        }
+    }
+
+    /// The string field reached through `path` from the page's `fields` (each step an
+    /// object but the last), as the page fields the helper reads.
+    fn string_path(&self, fields: &[Field], path: &[String]) -> Result<Vec<PageField>, String> {
+        let dotted = path.join(".");
+        let mut fields = fields;
+        let mut steps = Vec::new();
+        for (index, name) in path.iter().enumerate() {
+            let field = fields
+                .iter()
+                .find(|f| f.wire_name == *name)
+                .ok_or_else(|| format!("the response has no field `{dotted}`"))?;
+            if index + 1 == path.len() {
+                if field.ty.non_null() != &TypeRef::Scalar(Scalar::String) {
+                    return Err(format!("`{dotted}` is not a string"));
+                }
+            } else {
+                fields = self
+                    .struct_fields(field.ty.non_null())
+                    .ok_or_else(|| format!("`{name}` is not an object"))?;
+            }
+            steps.push(page_field(field));
+        }
+        if steps.is_empty() {
+            return Err("the field is not named".to_owned());
+        }
+        Ok(steps)
+    }
+
+    /// The list of links reached through `list` from the page's `fields`, whose items have
+    /// the string fields `rel` and `href`.
+    fn link_list(
+        &self,
+        fields: &[Field],
+        list: &[String],
+        rel: &str,
+        href: &str,
+    ) -> Result<PageStyle, String> {
+        let dotted = list.join(".");
+        let mut fields = fields;
+        let mut steps = Vec::new();
+        let mut link_fields: &[Field] = &[];
+        for (index, name) in list.iter().enumerate() {
+            let field = fields
+                .iter()
+                .find(|f| f.wire_name == *name)
+                .ok_or_else(|| format!("the response has no field `{dotted}`"))?;
+            if index + 1 == list.len() {
+                let TypeRef::Array(link) = field.ty.non_null() else {
+                    return Err(format!("`{dotted}` is not a list"));
+                };
+                link_fields = self
+                    .struct_fields(link)
+                    .ok_or_else(|| format!("the items of `{dotted}` are not objects"))?;
+            } else {
+                fields = self
+                    .struct_fields(field.ty.non_null())
+                    .ok_or_else(|| format!("`{name}` is not an object"))?;
+            }
+            steps.push(page_field(field));
+        }
+        let string = TypeRef::Scalar(Scalar::String);
+        let (Some(rel), Some(href)) = (
+            find(link_fields, rel, &string),
+            find(link_fields, href, &string),
+        ) else {
+            return Err(format!(
+                "the links of `{dotted}` have no string fields `{rel}` and `{href}`"
+            ));
+        };
+        if steps.is_empty() {
+            return Err("the list of links is not named".to_owned());
+        }
+        Ok(PageStyle::LinkList {
+            list: steps,
+            rel: page_field(rel),
+            href: page_field(href),
+        })
+    }
+
+    /// The number of the page a request without the page parameter `name` gets: its
+    /// declared `default`, else its `minimum`, when that is 0 or 1; else 1.
+    fn first_page(&self, cx: &OperationContext<'_, 'd>, name: &str) -> u64 {
+        let declared = [cx.op, cx.item]
+            .into_iter()
+            .filter_map(|owner| owner.get("parameters").and_then(Value::as_array))
+            .flatten()
+            .filter_map(|param| self.silent_deref(param))
+            .find(|param| {
+                param.get("name").and_then(Value::as_str) == Some(name)
+                    && param.get("in").and_then(Value::as_str) == Some("query")
+            })
+            .and_then(|param| param.get("schema"))
+            .and_then(|schema| self.silent_deref(schema));
+        let number = |key: &str| declared.and_then(|s| s.get(key)).and_then(Value::as_u64);
+        number("default")
+            .or_else(|| number("minimum"))
+            .filter(|first| *first <= 1)
+            .unwrap_or(1)
     }
 
     /// Names of the headers the success responses declare, in document order.
@@ -428,31 +450,34 @@ impl<'d> Lowerer<'d> {
         None
     }
 
-    /// A note (for `explain`) about an operation that looks paginated and is not.
-    fn explain_unpaginated(&mut self, cx: &OperationContext<'_, 'd>, params: &[Param]) {
-        let looks: Vec<&str> = params
-            .iter()
-            .filter(|p| {
-                p.location == ParamLocation::Query
-                    && LOOKS_PAGINATED.contains(&p.wire_name.as_str())
-            })
-            .map(|p| p.wire_name.as_str())
-            .collect();
-        if looks.is_empty() {
+    /// A note (for `explain`) about an operation that looks paginated and is not, with why.
+    fn explain_unpaginated(&mut self, cx: &OperationContext<'_, 'd>, inferred: &infer::Inferred) {
+        if inferred.signals.is_empty() {
             return;
         }
+        let mut message = format!(
+            "the operation looks paginated ({}) but matches no pagination style, so it has no \
+             `paginate()`",
+            inferred.signals.join(", ")
+        );
+        let mut why: Vec<&str> = Vec::new();
+        for reason in &inferred.why {
+            if !why.contains(&reason.as_str()) {
+                why.push(reason);
+            }
+        }
+        if why.is_empty() {
+            why.push(
+                "nothing in the response says where the next page is (a field `next_<parameter>`, \
+                 a next URL, a boolean `has_more`, a `Link` or next-cursor header)",
+            );
+        }
+        message.push_str(": ");
+        message.push_str(&why.join("; "));
         self.notes.push(crate::diag::Diagnostic {
             severity: crate::diag::Severity::Note,
             pointer: cx.ptr.to_owned(),
-            message: format!(
-                "the operation looks paginated (query parameter {}) but matches no pagination \
-                 style, so it has no `paginate()`",
-                looks
-                    .iter()
-                    .map(|name| format!("`{name}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            message,
             help: Some(format!(
                 "state its names with `{EXTENSION}` (see the README), or turn this note off \
                  with `{EXTENSION}: false`"
@@ -462,6 +487,7 @@ impl<'d> Lowerer<'d> {
 
     /// What the document says for this operation.
     fn stated_convention(&mut self, cx: &OperationContext<'_, 'd>) -> Stated<'d> {
+        let owned = |name: Option<&str>, default: &str| name.unwrap_or(default).to_owned();
         let root = self.root;
         let stated = [
             (cx.op.get(EXTENSION), join(cx.ptr, &[EXTENSION])),
@@ -505,30 +531,30 @@ impl<'d> Lowerer<'d> {
                 });
                 let convention = match style {
                     "cursor" => Convention::Cursor {
-                        cursor: name("cursor").unwrap_or("cursor"),
+                        cursor: owned(name("cursor"), "cursor"),
                         way: match name("has_more") {
                             Some(has_more) => Way::LastItem {
-                                has_more,
-                                id: name("id").unwrap_or("id"),
+                                has_more: has_more.to_owned(),
+                                id: owned(name("id"), "id"),
                             },
-                            None => Way::Next(name("next").unwrap_or("next")),
+                            None => Way::Next(dotted(name("next").unwrap_or("next"))),
                         },
                     },
                     "header_cursor" => Convention::HeaderCursor {
-                        cursor: name("cursor").unwrap_or("cursor"),
-                        header: name("next_header").unwrap_or("X-Next-Cursor"),
+                        cursor: owned(name("cursor"), "cursor"),
+                        header: owned(name("next_header"), "X-Next-Cursor"),
                     },
                     "link" => Convention::Link,
                     "next_url" => Convention::NextUrl {
-                        path: name("next_url").unwrap_or("next").split('.').collect(),
+                        path: dotted(name("next_url").unwrap_or("next")),
                     },
                     "page" => Convention::Page {
-                        page: name("page").unwrap_or("page"),
+                        page: owned(name("page"), "page"),
                         first: names.get("first").and_then(Value::as_u64),
                     },
                     "offset" => Convention::Offset {
-                        offset: name("offset").unwrap_or("offset"),
-                        total: name("total"),
+                        offset: owned(name("offset"), "offset"),
+                        total: name("total").map(str::to_owned),
                     },
                     other => {
                         self.diags.warning(
@@ -573,7 +599,12 @@ enum Stated<'d> {
     Nothing,
     Off,
     /// Names stated at this pointer (the items field, if named).
-    Names(Convention<'d>, Option<&'d str>, String),
+    Names(Convention, Option<&'d str>, String),
+}
+
+/// A dotted path (`meta.next_page_url`) as its names.
+fn dotted(path: &str) -> Vec<String> {
+    path.split('.').map(str::to_owned).collect()
 }
 
 fn string_param(params: &[Param], name: &str) -> Result<usize, String> {

@@ -253,8 +253,11 @@ fn page_fields(api: &mut Api) {
         };
         match &mut pagination.style {
             PageStyle::Cursor { next, .. } => match next {
-                NextCursor::Field(field) => {
-                    fix(api, page, field);
+                NextCursor::Field(path) => {
+                    let mut owner = Some(page.clone());
+                    for field in path {
+                        owner = owner.and_then(|ty| fix(api, &ty, field));
+                    }
                 }
                 NextCursor::LastItem { has_more, id } => {
                     fix(api, page, has_more);
@@ -267,6 +270,16 @@ fn page_fields(api: &mut Api) {
                 let mut owner = Some(page.clone());
                 for field in path {
                     owner = owner.and_then(|ty| fix(api, &ty, field));
+                }
+            }
+            PageStyle::LinkList { list, rel, href } => {
+                let mut owner = Some(page.clone());
+                for field in list {
+                    owner = owner.and_then(|ty| fix(api, &ty, field));
+                }
+                if let Some(link) = owner.as_ref().and_then(|ty| list_item(api, ty)) {
+                    fix(api, &link, rel);
+                    fix(api, &link, href);
                 }
             }
             PageStyle::Offset {
