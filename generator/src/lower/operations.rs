@@ -239,6 +239,17 @@ impl<'d> Lowerer<'d> {
             segments,
             fixed_query,
             source: cx.ptr.to_owned(),
+            tags: cx
+                .op
+                .get("tags")
+                .and_then(Value::as_array)
+                .map(|tags| {
+                    tags.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
             docs,
             params,
             body,
