@@ -74,7 +74,7 @@ impl Bundler<'_> {
             unreadable(
                 diags
                     .iter()
-                    .map(|d| format!("{} (at `{}`)", d.message, d.pointer))
+                    .map(|d| format!("{} (at `{}`)", d.message, d.pointer()))
                     .collect::<Vec<_>>()
                     .join("; "),
             )

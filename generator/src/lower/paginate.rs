@@ -443,7 +443,7 @@ impl<'d> Lowerer<'d> {
         }
         self.notes.push(crate::diag::Diagnostic {
             severity: crate::diag::Severity::Note,
-            pointer: cx.ptr.to_owned(),
+            location: crate::diag::Location::document(cx.ptr),
             message: format!(
                 "the operation looks paginated (query parameter {}) but matches no pagination \
                  style, so it has no `paginate()`",
