@@ -408,11 +408,225 @@ fn code_block(text: &str, after: &str, lang: &str) -> String {
     rest[begin..end].to_owned()
 }
 
+/// The `oagen` command, installed once per test run as a user installs it (debug, to share
+/// the build with the rest; offline, with this workspace's lock file).
+fn installed_oagen() -> PathBuf {
+    static INSTALLED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    INSTALLED
+        .get_or_init(|| {
+            let root = root();
+            let install = root.join("target/adopt/install");
+            run(
+                cargo(&root, &root.join("target/adopt/target"))
+                    .args([
+                        "install",
+                        "--quiet",
+                        "--debug",
+                        "--offline",
+                        "--locked",
+                        "--force",
+                        "--path",
+                    ])
+                    .arg(root.join("generator"))
+                    .arg("--root")
+                    .arg(&install),
+                true,
+            );
+            install.join("bin").join("oagen")
+        })
+        .clone()
+}
+
+/// A folder of its own under the system's temporary folder (outside this workspace, so
+/// no configuration of it is found), emptied first.
+fn outside(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("oagen-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("writable");
+    dir
+}
+
+/// Runs the installed command in `dir`: its exit code and its stderr.
+fn oagen_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::new(installed_oagen())
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the command runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_command_finds_its_configuration_and_check_needs_only_the_output_folder() {
+    let dir = outside("discovery");
+    fs::create_dir_all(dir.join("api")).expect("w");
+    fs::copy(adopt("petstore.yaml"), dir.join("api/openapi.yaml")).expect("copy");
+    fs::write(
+        dir.join("api/oagen.toml"),
+        "[package]\nname = \"petstore\"\n\n[operations]\nexclude-tags = [\"internal\"]\n",
+    )
+    .expect("w");
+    // Found beside the document, and recorded in the header.
+    let (code, stderr) = oagen_in(&dir, &["generate", "api/openapi.yaml", "--out", "client"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("3 operations"),
+        "the selection applied: {stderr}"
+    );
+    assert_eq!(
+        oagen::recorded_command(&dir.join("client")).as_deref(),
+        Some("oagen generate ../api/openapi.yaml --out . --config ../api/oagen.toml")
+    );
+    // `check --out DIR` alone gives the full command's answer, from any folder.
+    let (code, stderr) = oagen_in(&dir, &["check", "--out", "client"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stderr) = oagen_in(&dir.join("api"), &["check", "--out", "../client"]);
+    assert_eq!(code, 0, "{stderr}");
+    // Without the configuration the files are stale, and the check says why.
+    let (code, stderr) = oagen_in(
+        &dir,
+        &[
+            "check",
+            "api/openapi.yaml",
+            "--out",
+            "client",
+            "--no-config",
+        ],
+    );
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains("api/oagen.toml exists but was not used (--no-config)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the files were generated with the configuration"),
+        "{stderr}"
+    );
+    // `--no-config` is recorded too: `check --out` alone then reads none, though one exists.
+    let (code, stderr) = oagen_in(
+        &dir,
+        &[
+            "generate",
+            "api/openapi.yaml",
+            "--out",
+            "plain",
+            "--no-config",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("4 operations"), "{stderr}");
+    assert!(
+        oagen::recorded_command(&dir.join("plain")).is_some_and(|c| c.ends_with(" --no-config")),
+    );
+    let (code, stderr) = oagen_in(&dir, &["check", "--out", "plain"]);
+    assert_eq!(code, 0, "{stderr}");
+    // A hand edit is found by `check --out` alone: exit 3, naming the file.
+    let lib = dir.join("client/src/client.rs");
+    let edited = format!("{}// edited\n", fs::read_to_string(&lib).expect("r"));
+    fs::write(&lib, edited).expect("w");
+    let (code, stderr) = oagen_in(&dir, &["check", "--out", "client"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("stale: client/src/client.rs"), "{stderr}");
+    // In the current folder, when there is none beside the document.
+    fs::create_dir_all(dir.join("elsewhere")).expect("w");
+    fs::copy(adopt("petstore.yaml"), dir.join("elsewhere/pets.yaml")).expect("copy");
+    fs::copy(dir.join("api/oagen.toml"), dir.join("oagen.toml")).expect("copy");
+    let (code, stderr) = oagen_in(&dir, &["generate", "elsewhere/pets.yaml", "--out", "here"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("3 operations"), "{stderr}");
+    assert!(
+        oagen::recorded_command(&dir.join("here"))
+            .is_some_and(|c| c.ends_with(" --config ../oagen.toml")),
+    );
+    // A folder with nothing generated in it: a usage error.
+    let (code, stderr) = oagen_in(&dir, &["check", "--out", "elsewhere"]);
+    assert_eq!(code, 2, "{stderr}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn every_configuration_mistake_is_located_in_it_and_exits_as_one() {
+    let dir = outside("mistakes");
+    fs::copy(adopt("petstore.yaml"), dir.join("openapi.yaml")).expect("copy");
+    for (config, place, expected) in [
+        (
+            "[operations]\ninclude-tags = [\"pets\", \"petz\"]\n\n[rename.operations]\nlistPets = \"pets\"\nlistAuditEntries = \"audit\"\n",
+            "oagen.toml:2:25",
+            "the tag `petz`, which no operation has",
+        ),
+        (
+            "[operations]\nexclude = [\"getPett\"]\n",
+            "oagen.toml:2:12",
+            "`operations.exclude` names `getPett`",
+        ),
+        (
+            "[rename.types]\nDog = \"Hound\"\n\n[derives]\ntypes = { Hound = [\"Hash\"] }\n",
+            "oagen.toml:2:1",
+            "`rename.types.Dog` names no type",
+        ),
+        (
+            "[rename.operations]\nlistPetz = \"pets\"\n",
+            "oagen.toml:2:1",
+            "`rename.operations.listPetz` names no operation",
+        ),
+        (
+            "[features]\ngroups = { all = [\"pets\", \"cats\"] }\n",
+            "oagen.toml:2:27",
+            "names `cats`, which is no group of the document",
+        ),
+        (
+            "[features]\noperations = { getPet = \"nowhere\" }\n",
+            "oagen.toml:2:16",
+            "names the group `nowhere`",
+        ),
+        (
+            "[runtime]\nvendored = \"yes please\"\n",
+            "oagen.toml:2:1",
+            "`vendored` is `true`, `false` or a folder path",
+        ),
+        (
+            "[package]\nworkspace = \"sometimes\"\n",
+            "oagen.toml:2:13",
+            "unknown variant `sometimes`",
+        ),
+        (
+            "[document]\nstrict = \"yes\"\n",
+            "oagen.toml:2:10",
+            "invalid type",
+        ),
+    ] {
+        fs::write(dir.join("oagen.toml"), config).expect("w");
+        let (code, stderr) = oagen_in(&dir, &["generate", "openapi.yaml", "--out", "client"]);
+        assert_eq!(
+            code, 2,
+            "the configuration's exit code for:\n{config}\n{stderr}"
+        );
+        assert!(stderr.contains(place), "{place} for:\n{config}\n{stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{expected} for:\n{config}\n{stderr}"
+        );
+        // One error (no knock-on) and the summary naming the configuration, not the document.
+        assert_eq!(stderr.matches("error: ").count(), 2, "{config}\n{stderr}");
+        assert!(
+            stderr.contains("error: oagen.toml has errors; nothing was written"),
+            "{stderr}"
+        );
+        assert!(
+            !dir.join("client").exists(),
+            "nothing written for:\n{config}"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_user_installs_oagen_generates_into_their_workspace_and_builds_an_app() {
     let root = root();
     let target = root.join("target/adopt/target");
-    let install = root.join("target/adopt/install");
     // Outside this workspace, so nothing of it (workspace, lock file, config) applies. The
     // same folder on each run of this checkout (named from its path), so that cargo's
     // fingerprints of the user's crates stay valid and only changes are rebuilt.
@@ -438,25 +652,8 @@ fn a_user_installs_oagen_generates_into_their_workspace_and_builds_an_app() {
         assert!(readme.contains(step), "README.md shows `{step}`");
     }
 
-    // 1. Install the command (debug, to share the build with the rest; offline, with this
-    // workspace's lock file).
-    run(
-        cargo(&root, &target)
-            .args([
-                "install",
-                "--quiet",
-                "--debug",
-                "--offline",
-                "--locked",
-                "--force",
-                "--path",
-            ])
-            .arg(root.join("generator"))
-            .arg("--root")
-            .arg(&install),
-        true,
-    );
-    let oagen = install.join("bin").join("oagen");
+    // 1. Install the command.
+    let oagen = installed_oagen();
 
     // 2. The user's repository: a workspace with the client, an app and an xtask.
     let write = |path: &str, text: &str| {

@@ -270,6 +270,9 @@ fn run(mode: Mode, args: &ArgMatches) -> ExitCode {
         Ok(settings) => settings,
         Err(err) => {
             eprintln!("{err}");
+            if let Some(file) = err.diagnostics().iter().find_map(settings_file) {
+                eprintln!("error: {file} has errors; nothing was written");
+            }
             return ExitCode::from(err.exit_code());
         }
     };
@@ -390,12 +393,10 @@ impl Report<'_> {
                 eprintln!("{err}");
                 eprintln!("error: {} has errors; nothing was written", spec.display());
             }
-            Err(err @ Error::Settings(_)) => {
+            Err(err @ Error::Settings(diagnostics)) => {
                 eprintln!("{err}");
-                let file = match &self.settings.file {
-                    Some(file) => file.path.display().to_string(),
-                    None => "the settings".to_owned(),
-                };
+                let file = diagnostics.iter().find_map(settings_file);
+                let file = file.unwrap_or_else(|| "the settings".to_owned());
                 eprintln!("error: {file} has errors; nothing was written");
             }
             Err(err) => eprintln!("{err}"),
@@ -458,6 +459,14 @@ fn print_warnings(diagnostics: &[oagen::Diagnostic], verbose: bool) {
             "... and {} more warnings (--verbose shows them all)",
             warnings.len() - shown
         );
+    }
+}
+
+/// The configuration file a diagnostic is located in.
+fn settings_file(diagnostic: &oagen::Diagnostic) -> Option<String> {
+    match &diagnostic.location {
+        oagen::Location::Settings { file, .. } => file.clone(),
+        oagen::Location::Document { .. } => None,
     }
 }
 
