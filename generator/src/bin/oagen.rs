@@ -230,16 +230,19 @@ impl Invocation {
         Ok(settings)
     }
 
-    /// The command that regenerates, with the paths as given.
-    fn regenerate_command(&self, settings: &Settings) -> String {
+    /// The command that regenerates, with the paths and flags as given (a configuration
+    /// found without being named is found again).
+    fn regenerate_command(&self) -> String {
         let mut command = format!(
             "oagen generate {} --out {}",
             self.spec.display(),
             self.out.display()
         );
-        match &settings.file {
-            Some(file) => command.push_str(&format!(" --config {}", file.path.display())),
-            None => command.push_str(" --no-config"),
+        if let Some(config) = &self.config {
+            command.push_str(&format!(" --config {}", config.display()));
+        }
+        if self.no_config {
+            command.push_str(" --no-config");
         }
         if let Some(name) = &self.name {
             command.push_str(&format!(" --name {name}"));
@@ -386,7 +389,7 @@ impl Report<'_> {
                 eprintln!(
                     "error: {} is not up to date; run `{}` to regenerate",
                     out.display(),
-                    self.invocation.regenerate_command(self.settings)
+                    self.invocation.regenerate_command()
                 );
             }
             Err(err @ Error::Document(_)) => {
