@@ -8,6 +8,7 @@
 //! Nothing here is text until a caller formats it (`Display`).
 
 use std::fmt;
+use std::path::PathBuf;
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -131,6 +132,85 @@ impl fmt::Display for Diagnostic {
             write!(f, "\n  = help: {help}")?;
         }
         Ok(())
+    }
+}
+
+/// Why nothing was generated (or written). [`Error::exit_code`] is the command's.
+#[derive(Debug)]
+pub enum Error {
+    /// The document has errors: every diagnostic, errors first, located in the document.
+    Document(Vec<Diagnostic>),
+    /// The settings have errors (a value that is not allowed, a name the document does not
+    /// have): every one, located by key (and line and column in the configuration file).
+    Settings(Vec<Diagnostic>),
+    /// A file could not be read or written.
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The output folder holds files the run would replace but that it did not write (no
+    /// `@generated` in their first line): nothing was written.
+    NotGenerated(Vec<PathBuf>),
+    /// The generator made code that does not parse: a bug in the generator.
+    Bug { file: String, message: String },
+}
+
+impl Error {
+    /// 1 the document has errors (or the generator failed on it), 2 the settings or the
+    /// command line are invalid, or reading or writing failed.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Document(_) | Error::Bug { .. } => 1,
+            Error::Settings(_) | Error::Io { .. } | Error::NotGenerated(_) => 2,
+        }
+    }
+
+    /// The diagnostics of a document or settings error.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Document(d) | Error::Settings(d) => d,
+            _ => &[],
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Document(diagnostics) | Error::Settings(diagnostics) => {
+                for (index, diagnostic) in diagnostics.iter().enumerate() {
+                    if index > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{diagnostic}")?;
+                }
+                Ok(())
+            }
+            Error::Io { path, source } => write!(f, "error: {}: {source}", path.display()),
+            Error::NotGenerated(paths) => {
+                write!(
+                    f,
+                    "error: refusing to overwrite files that oagen did not generate (no `@generated` in their first line):"
+                )?;
+                for path in paths {
+                    write!(f, "\n  {}", path.display())?;
+                }
+                Ok(())
+            }
+            Error::Bug { file, message } => write!(
+                f,
+                "error: internal error in `{file}`: {message}\n  = help: this is a bug in the generator; please report it with the document"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
     }
 }
 

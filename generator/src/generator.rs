@@ -4,14 +4,14 @@
 //! [`Diagnostic`]s located in the document or in the settings, and typed [`Error`]s; only a
 //! caller turns them into text.
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Error, Location, Severity};
 use crate::emit::{self, Features, ManifestKind, RuntimeDependency};
 use crate::settings::{GitReference, Runtime, Settings, Workspace};
 use crate::tailor::ExtraDerives;
+use crate::write::OutputFile;
 use crate::{ir, load, lower, naming, render, tailor, vendor};
 
 /// Generates a client crate from a document, as its [`Settings`] say.
@@ -46,13 +46,6 @@ impl<'a> Document<'a> {
             Document::File(path) => path.display().to_string(),
         }
     }
-}
-
-/// One generated file: its path relative to the crate root (with `/`), and its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: String,
-    pub contents: String,
 }
 
 /// A generated crate, with what was found on the way.
@@ -96,85 +89,6 @@ pub struct Lowered {
     pub diagnostics: Vec<Diagnostic>,
     /// As [`Output::document_files`].
     pub document_files: Vec<String>,
-}
-
-/// Why nothing was generated (or written). [`Error::exit_code`] is the command's.
-#[derive(Debug)]
-pub enum Error {
-    /// The document has errors: every diagnostic, errors first, located in the document.
-    Document(Vec<Diagnostic>),
-    /// The settings have errors (a value that is not allowed, a name the document does not
-    /// have): every one, located by key (and line and column in the configuration file).
-    Settings(Vec<Diagnostic>),
-    /// A file could not be read or written.
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// The output folder holds files the run would replace but that it did not write (no
-    /// `@generated` in their first line): nothing was written.
-    NotGenerated(Vec<PathBuf>),
-    /// The generator made code that does not parse: a bug in the generator.
-    Bug { file: String, message: String },
-}
-
-impl Error {
-    /// 1 the document has errors (or the generator failed on it), 2 the settings or the
-    /// command line are invalid, or reading or writing failed.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Document(_) | Error::Bug { .. } => 1,
-            Error::Settings(_) | Error::Io { .. } | Error::NotGenerated(_) => 2,
-        }
-    }
-
-    /// The diagnostics of a document or settings error.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        match self {
-            Error::Document(d) | Error::Settings(d) => d,
-            _ => &[],
-        }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Document(diagnostics) | Error::Settings(diagnostics) => {
-                for (index, diagnostic) in diagnostics.iter().enumerate() {
-                    if index > 0 {
-                        writeln!(f)?;
-                    }
-                    write!(f, "{diagnostic}")?;
-                }
-                Ok(())
-            }
-            Error::Io { path, source } => write!(f, "error: {}: {source}", path.display()),
-            Error::NotGenerated(paths) => {
-                write!(
-                    f,
-                    "error: refusing to overwrite files that oagen did not generate (no `@generated` in their first line):"
-                )?;
-                for path in paths {
-                    write!(f, "\n  {}", path.display())?;
-                }
-                Ok(())
-            }
-            Error::Bug { file, message } => write!(
-                f,
-                "error: internal error in `{file}`: {message}\n  = help: this is a bug in the generator; please report it with the document"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Io { source, .. } => Some(source),
-            _ => None,
-        }
-    }
 }
 
 /// What a run has done so far, for a progress display or a benchmark.

@@ -64,6 +64,7 @@ pub mod ir;
 mod load;
 mod lower;
 mod naming;
+mod parse;
 mod render;
 mod run;
 mod settings;
@@ -71,12 +72,12 @@ mod tailor;
 mod vendor;
 mod write;
 
-pub use diag::{Diagnostic, Location, Severity};
-pub use generator::{Document, Error, Generator, Lowered, Output, OutputFile, Progress};
+pub use diag::{Diagnostic, Error, Location, Severity};
+pub use generator::{Document, Generator, Lowered, Output, Progress};
 pub use run::{Mode, Outcome, Report, exit_code, recorded_command, split_command};
 pub use settings::Derives;
 pub use settings::{
     DocumentSettings, FeatureSettings, GitReference, Operations, Package, Renames, Runtime,
     SETTINGS_FILE, Settings, SettingsFile, Workspace,
 };
-pub use write::Staleness;
+pub use write::{OutputFile, Staleness};

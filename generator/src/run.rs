@@ -10,8 +10,9 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::diag::Diagnostic;
+use crate::diag::Error;
 use crate::emit::ManifestKind;
-use crate::generator::{Document, Error, Generator, Progress, Target, runtime_with};
+use crate::generator::{Document, Generator, Progress, Target, runtime_with};
 use crate::settings::{Settings, Workspace};
 use crate::write::Staleness;
 

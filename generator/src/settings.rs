@@ -242,9 +242,9 @@ impl Settings {
     }
 
     /// Reads a configuration file and checks every value. An unreadable file is
-    /// [`crate::Error::Io`]; every problem in it, [`crate::Error::Settings`].
-    pub fn read(path: &Path) -> Result<Settings, crate::Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Io {
+    /// [`crate::diag::Error::Io`]; every problem in it, [`crate::diag::Error::Settings`].
+    pub fn read(path: &Path) -> Result<Settings, crate::diag::Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| crate::diag::Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
@@ -253,7 +253,7 @@ impl Settings {
 
     /// Parses and checks the text of a configuration file; `path` is where it was read
     /// from (named in diagnostics, and the folder relative paths start from).
-    pub fn parse(text: &str, path: Option<&Path>) -> Result<Settings, crate::Error> {
+    pub fn parse(text: &str, path: Option<&Path>) -> Result<Settings, crate::diag::Error> {
         let keys = key_positions(text);
         let file = SettingsFile {
             path: path
@@ -281,7 +281,7 @@ impl Settings {
                     message: err.message().trim().to_owned(),
                     help: None,
                 };
-                return Err(crate::Error::Settings(vec![diagnostic]));
+                return Err(crate::diag::Error::Settings(vec![diagnostic]));
             }
         };
         let mut diags = Diagnostics::default();
@@ -298,20 +298,20 @@ impl Settings {
 
     /// Checks what types cannot: names that must be identifiers or crate names, derive
     /// paths, group names, extra dependencies. `Ok` or every problem, located.
-    pub fn check(&self) -> Result<(), crate::Error> {
+    pub fn check(&self) -> Result<(), crate::diag::Error> {
         let mut diags = Diagnostics::default();
         self.check_into(&mut diags);
         self.fail_on(diags)
     }
 
     /// `Err` with every error of `diags` located in these settings' file, if there is one.
-    pub(crate) fn fail_on(&self, diags: Diagnostics) -> Result<(), crate::Error> {
+    pub(crate) fn fail_on(&self, diags: Diagnostics) -> Result<(), crate::diag::Error> {
         if !diags.has_errors() {
             return Ok(());
         }
         let mut errors = diags.into_sorted();
         self.locate(&mut errors);
-        Err(crate::Error::Settings(errors))
+        Err(crate::diag::Error::Settings(errors))
     }
 
     /// Fills in the file, line and column of every diagnostic about a setting.

@@ -16,7 +16,14 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use crate::{Error, OutputFile};
+use crate::diag::Error;
+
+/// One generated file: its path relative to the crate root (with `/`), and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: String,
+}
 
 /// The mark that every generated file carries in its first line.
 pub(crate) const GENERATED_MARK: &str = "@generated";

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use super::Lowerer;
 use crate::diag::join;
 use crate::ir::{Docs, HttpMethod, Operation, SecurityScheme};
-use crate::load::describe;
 use crate::naming::{self, Scope};
+use crate::parse::describe;
 
 /// Methods of the generated `Client` (own or derived) that an operation must not shadow.
 pub(crate) const CLIENT_METHODS: &[&str] = &[

@@ -122,7 +122,7 @@ impl<'d> Lowerer<'d> {
                     format!(
                         "`{STREAM_FLAG}` must be the name of a boolean body property or `false`, \
                          found {}",
-                        crate::load::describe(other)
+                        crate::parse::describe(other)
                     ),
                 );
                 return None;
@@ -178,7 +178,7 @@ impl<'d> Lowerer<'d> {
                     ptr.clone(),
                     format!(
                         "`{IDEMPOTENCY}` must be a header name or `false`, found {}",
-                        crate::load::describe(other)
+                        crate::parse::describe(other)
                     ),
                 );
                 None

@@ -1,5 +1,5 @@
 use super::*;
-use crate::Error;
+use crate::diag::Error;
 
 fn parse(text: &str) -> Result<Settings, Error> {
     Settings::parse(text, Some(Path::new("oagen.toml")))
