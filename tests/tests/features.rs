@@ -174,10 +174,11 @@ fn regrouping_errors_name_their_key() {
     let err =
         with_config("[features]\ngroups = { Billing = [], default = [] }\n").expect_err("invalid");
     assert!(
-        err.contains("`features.groups.Billing`: `Billing` is not a group's feature name"),
+        err.contains("`Billing` is not a group's feature name")
+            && err.contains("--> oagen.toml:2:12 (`features.groups.Billing`)"),
         "{err}"
     );
-    assert!(err.contains("`features.groups.default`"), "{err}");
+    assert!(err.contains("(`features.groups.default`)"), "{err}");
     let err = with_config("[features]\nenable = false\n").expect_err("unknown key");
     assert!(err.contains("unknown field `enable`"), "{err}");
 }
