@@ -239,17 +239,7 @@ impl<'d> Lowerer<'d> {
             segments,
             fixed_query,
             source: cx.ptr.to_owned(),
-            tags: cx
-                .op
-                .get("tags")
-                .and_then(Value::as_array)
-                .map(|tags| {
-                    tags.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            tags: strings(cx.op.get("tags")),
             docs,
             params,
             body,
@@ -263,6 +253,20 @@ impl<'d> Lowerer<'d> {
             group: String::new(),
         })
     }
+}
+
+/// The strings of a list (`tags`), in order; none when it is not a list.
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 pub(super) struct OperationContext<'a, 'd> {

@@ -1,3 +1,4 @@
+use super::file::key_positions;
 use super::*;
 use crate::diag::Error;
 
