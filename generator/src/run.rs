@@ -210,7 +210,7 @@ pub fn recorded_command(out: &Path) -> Option<String> {
     Some(rest.split_once('`')?.0.to_owned())
 }
 
-/// Splits a command as [`quote_arg`] writes it (words, `'...'` quoted, `'\''` for a quote).
+/// Splits a command as the header writes it (words, `'...'` quoted, `'\''` for a quote).
 pub fn split_command(command: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
