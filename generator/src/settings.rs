@@ -456,14 +456,16 @@ impl Settings {
 
     /// The folder relative paths start from: the file's, else the current folder.
     pub(crate) fn base(&self) -> PathBuf {
-        match &self.file {
-            Some(file) => file
-                .path
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default(),
-            None => PathBuf::new(),
-        }
+        let Some(file) = &self.file else {
+            return PathBuf::new();
+        };
+        // Absolute, so that a URL's folder is not taken as relative to the document's.
+        let parent = file
+            .path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::path::absolute(parent).unwrap_or_else(|_| parent.to_path_buf())
     }
 
     /// How references to other files are followed.

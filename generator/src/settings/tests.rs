@@ -57,6 +57,14 @@ fn the_document_section_becomes_the_reading_options() {
     );
     let none = Settings::default().ref_options();
     assert!(!none.allow_outside_root && none.url_map.is_empty());
+    // A file named without a folder is in the current one: its URL folders are too.
+    let here = Settings::parse(
+        "[document]\nurls = { \"https://x/\" = \"schemas\" }\n",
+        Some(Path::new("oagen.toml")),
+    )
+    .expect("valid");
+    let cwd = std::env::current_dir().expect("cwd");
+    assert_eq!(here.ref_options().url_map[0].1, cwd.join("./schemas"));
 }
 
 #[test]
