@@ -49,8 +49,8 @@ fn main() {
         let root = dir.join("openapi.yaml");
         let module = fixture_module(&dir, "fixture");
         let spec_name = root.display().to_string();
-        if let Err(message) = emit(&module, &spec_name, &out_dir, &mut modules, |config| {
-            oagen::generate_file(&root, config)
+        if let Err(message) = emit(&module, &out_dir, &mut modules, |generator| {
+            generator.generate(oagen::Document::File(Path::new(&spec_name)))
         }) {
             panic!(
                 "the multi-file fixture {} must generate:\n{message}",
@@ -67,8 +67,11 @@ fn main() {
         let module = format!("hostile_{index}");
         let spec_name = format!("tests/hostile.rs (seed {seed})");
         let document = hostile::document(seed);
-        if let Err(message) = emit(&module, &spec_name, &out_dir, &mut modules, |config| {
-            oagen::generate(document.as_bytes(), config)
+        if let Err(message) = emit(&module, &out_dir, &mut modules, |generator| {
+            generator.generate(oagen::Document::Bytes {
+                name: &spec_name,
+                bytes: document.as_bytes(),
+            })
         }) {
             panic!("hostile names must always generate; seed {seed}:\n{message}\n{document}");
         }
@@ -114,17 +117,45 @@ fn fixture_module(path: &Path, prefix: &str) -> String {
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned();
-    format!(
-        "{prefix}_{}",
-        oagen::naming::snake(&stem, "document").trim_start_matches("r#")
-    )
+    format!("{prefix}_{}", snake(&stem))
+}
+
+/// A file stem in snake_case: words split at anything not alphanumeric and where a
+/// lowercase letter or digit meets a capital, lowercased, joined by `_`.
+fn snake(stem: &str) -> String {
+    let mut out = String::new();
+    let mut previous: Option<char> = None;
+    for c in stem.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+        } else {
+            if c.is_ascii_uppercase()
+                && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+                && !out.ends_with('_')
+            {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        previous = Some(c);
+    }
+    let out = out.trim_end_matches('_').to_owned();
+    if out.is_empty() {
+        "document".to_owned()
+    } else {
+        out
+    }
 }
 
 /// One line per example of the document (`tests/examples.rs` includes the list): its place,
 /// its JSON, and the round trip through the generated type it should decode into.
 fn example_cases(path: &Path, module: &str, out: &mut String) {
     let Ok(bytes) = fs::read(path) else { return };
-    let Ok((api, _)) = oagen::lower_document(&bytes) else {
+    let Ok(oagen::Lowered { api, .. }) =
+        oagen::Generator::default().lower(oagen::Document::bytes(&bytes))
+    else {
         return;
     };
     for example in &api.examples {
@@ -151,13 +182,13 @@ fn emit_module(
 ) -> Result<(), String> {
     let module = fixture_module(path, prefix);
     let bytes = fs::read(path).map_err(|err| err.to_string())?;
-    emit(
-        &module,
-        &path.display().to_string(),
-        out_dir,
-        modules,
-        |config| oagen::generate(&bytes, config),
-    )
+    let name = path.display().to_string();
+    emit(&module, out_dir, modules, |generator| {
+        generator.generate(oagen::Document::Bytes {
+            name: &name,
+            bytes: &bytes,
+        })
+    })
 }
 
 /// The folders of `dir` that hold a multi-file document (an `openapi.yaml` at their root),
@@ -171,27 +202,31 @@ fn fixture_folders(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// Generates one document, named `spec_name` in headers and diagnostics, into
-/// `OUT_DIR/<module>/src` and declares it as a module.
+/// Generates one document into `OUT_DIR/<module>/src` and declares it as a module.
 fn emit(
     module: &str,
-    spec_name: &str,
     out_dir: &Path,
     modules: &mut String,
-    generate: impl FnOnce(&oagen::Config) -> Result<oagen::Output, oagen::Failure>,
+    generate: impl FnOnce(&oagen::Generator) -> Result<oagen::Output, oagen::Error>,
 ) -> Result<(), String> {
-    let config = oagen::Config {
-        crate_name: Some(module.replace('_', "-")),
-        runtime: oagen::RuntimeDependency::Version("0.1".to_owned()),
-        manifest: oagen::ManifestKind::Standalone,
-        command: "cargo test -p oagen-tests".to_owned(),
-        spec_name: spec_name.to_owned(),
+    let settings = oagen::Settings {
+        package: oagen::Package {
+            name: Some(module.replace('_', "-")),
+            workspace: oagen::Workspace::Standalone,
+            ..oagen::Package::default()
+        },
+        runtime: oagen::Runtime::Version("0.1".to_owned()),
+        command: Some("cargo test -p oagen-tests".to_owned()),
         // Compiled as modules of this crate, which has no feature per resource group: every
         // operation and type is always compiled (tests/features.rs builds gated crates).
-        features: oagen::Features::Off,
-        ..Default::default()
+        features: oagen::FeatureSettings {
+            enabled: false,
+            ..oagen::FeatureSettings::default()
+        },
+        ..oagen::Settings::default()
     };
-    let output = generate(&config).map_err(|failure| failure.render(&config.spec_name))?;
+    let output =
+        generate(&oagen::Generator::new(settings)).map_err(|failure| failure.to_string())?;
     let dir = out_dir.join(module);
     fs::create_dir_all(dir.join("src")).expect("OUT_DIR is writable");
     for file in output.files.iter().filter(|f| f.path.ends_with(".rs")) {

@@ -1,11 +1,14 @@
 //! Diagnostics: located, plain-language messages collected across a whole run.
 //!
 //! Every phase pushes into one [`Diagnostics`] accumulator instead of stopping at the first
-//! problem, so a user sees everything wrong with a document at once. A diagnostic's place is
-//! a JSON pointer into the document (`#/components/schemas/Address/properties/zipCode`),
-//! which works the same for YAML and JSON.
+//! problem, so a user sees everything wrong with a document at once. A diagnostic's place
+//! ([`Location`]) is either a JSON pointer into the document
+//! (`#/components/schemas/Address/properties/zipCode`, the same for YAML and JSON) or a key
+//! of the settings, with its line and column in `oagen.toml` when it was read from one.
+//! Nothing here is text until a caller formats it (`Display`).
 
 use std::fmt;
+use std::path::PathBuf;
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -19,56 +22,195 @@ pub enum Severity {
     Error,
 }
 
-/// One message about one place in the document.
+/// One message about one place: in the API document or in the settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// JSON pointer to the place in the document, starting with `#`; in another file of a
-    /// multi-file document, that file's name (relative to the root document's folder, with
-    /// `/`) before the `#`: `schemas/pet.yaml#/properties/id`.
-    pub pointer: String,
+    pub location: Location,
     /// What is wrong, in plain words.
     pub message: String,
     /// What to do about it, where there is something to say.
     pub help: Option<String>,
 }
 
-impl Diagnostic {
-    /// Formats the diagnostic for a terminal, naming the file.
-    pub fn display<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
-        DisplayWithFile { diag: self, file }
+/// Where a diagnostic points.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Location {
+    /// A place in the API document.
+    Document {
+        /// The document's file as the run names it (empty for bytes given without a name).
+        file: String,
+        /// JSON pointer to the place, starting with `#`; in another file of a multi-file
+        /// document, that file's name (relative to the root document's folder, with `/`)
+        /// before the `#`: `schemas/pet.yaml#/properties/id`.
+        pointer: String,
+    },
+    /// A setting: a key of the configuration file (`oagen.toml`), or of settings built in
+    /// code (no file, no line).
+    Settings {
+        file: Option<String>,
+        /// The key, dotted, with quotes where a part is not a bare key and `[i]` for the
+        /// i-th item of a list: `operations.include-tags[0]`, `rename.operations.listPetz`.
+        key: String,
+        /// 1-based line and column of the key (or item) in the file.
+        line: Option<usize>,
+        column: Option<usize>,
+    },
+}
+
+impl Location {
+    /// A place in the document (whose file the run fills in).
+    pub fn document(pointer: impl Into<String>) -> Location {
+        Location::Document {
+            file: String::new(),
+            pointer: pointer.into(),
+        }
     }
 }
 
-struct DisplayWithFile<'a> {
-    diag: &'a Diagnostic,
-    file: &'a str,
+impl Diagnostic {
+    /// The JSON pointer of a diagnostic about the document; empty for a setting.
+    pub fn pointer(&self) -> &str {
+        match &self.location {
+            Location::Document { pointer, .. } => pointer,
+            Location::Settings { .. } => "",
+        }
+    }
+
+    /// Whether the diagnostic is about the settings rather than the document.
+    pub fn is_about_settings(&self) -> bool {
+        matches!(self.location, Location::Settings { .. })
+    }
+
+    fn pointer_mut(&mut self) -> Option<&mut String> {
+        match &mut self.location {
+            Location::Document { pointer, .. } => Some(pointer),
+            Location::Settings { .. } => None,
+        }
+    }
 }
 
-impl fmt::Display for DisplayWithFile<'_> {
+impl fmt::Display for Diagnostic {
+    /// `error: message`, then `  --> file#/pointer` or `  --> oagen.toml:3:1 (key)`, then
+    /// the help.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.diag.severity {
+        let level = match self.severity {
             Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{level}: {}\n  --> ", self.diag.message)?;
-        if self.diag.pointer.is_empty() {
-            // About the file as a whole (a setting of the configuration file, say).
-            write!(f, "{}", self.file)?;
-        } else if self.diag.pointer.starts_with('#') {
-            write!(f, "{}{}", self.file, self.diag.pointer)?;
-        } else {
+        write!(f, "{level}: {}\n  --> ", self.message)?;
+        match &self.location {
+            Location::Document { file, pointer } if pointer.starts_with('#') => {
+                write!(f, "{file}{pointer}")?
+            }
             // In another file of the document, named relative to the root document's folder.
-            match self.file.rfind('/') {
-                Some(slash) => write!(f, "{}{}", &self.file[..=slash], self.diag.pointer)?,
-                None => write!(f, "{}", self.diag.pointer)?,
+            Location::Document { file, pointer } => match file.rfind('/') {
+                Some(slash) => write!(f, "{}{pointer}", &file[..=slash])?,
+                None => write!(f, "{pointer}")?,
+            },
+            Location::Settings {
+                file,
+                key,
+                line,
+                column,
+            } => {
+                match file {
+                    Some(file) => write!(f, "{file}")?,
+                    None => write!(f, "settings")?,
+                }
+                if let Some(line) = line {
+                    write!(f, ":{line}")?;
+                    if let Some(column) = column {
+                        write!(f, ":{column}")?;
+                    }
+                }
+                write!(f, " (`{key}`)")?;
             }
         }
-        if let Some(help) = &self.diag.help {
+        if let Some(help) = &self.help {
             write!(f, "\n  = help: {help}")?;
         }
         Ok(())
+    }
+}
+
+/// Why nothing was generated (or written). [`Error::exit_code`] is the command's.
+#[derive(Debug)]
+pub enum Error {
+    /// The document has errors: every diagnostic, errors first, located in the document.
+    Document(Vec<Diagnostic>),
+    /// The settings have errors (a value that is not allowed, a name the document does not
+    /// have): every one, located by key (and line and column in the configuration file).
+    Settings(Vec<Diagnostic>),
+    /// A file could not be read or written.
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The output folder holds files the run would replace but that it did not write (no
+    /// `@generated` in their first line): nothing was written.
+    NotGenerated(Vec<PathBuf>),
+    /// The generator made code that does not parse: a bug in the generator.
+    Bug { file: String, message: String },
+}
+
+impl Error {
+    /// 1 the document has errors (or the generator failed on it), 2 the settings or the
+    /// command line are invalid, or reading or writing failed.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Document(_) | Error::Bug { .. } => 1,
+            Error::Settings(_) | Error::Io { .. } | Error::NotGenerated(_) => 2,
+        }
+    }
+
+    /// The diagnostics of a document or settings error.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Document(d) | Error::Settings(d) => d,
+            _ => &[],
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Document(diagnostics) | Error::Settings(diagnostics) => {
+                for (index, diagnostic) in diagnostics.iter().enumerate() {
+                    if index > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{diagnostic}")?;
+                }
+                Ok(())
+            }
+            Error::Io { path, source } => write!(f, "error: {}: {source}", path.display()),
+            Error::NotGenerated(paths) => {
+                write!(
+                    f,
+                    "error: refusing to overwrite files that oagen did not generate (no `@generated` in their first line):"
+                )?;
+                for path in paths {
+                    write!(f, "\n  {}", path.display())?;
+                }
+                Ok(())
+            }
+            Error::Bug { file, message } => write!(
+                f,
+                "error: internal error in `{file}`: {message}\n  = help: this is a bug in the generator; please report it with the document"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
     }
 }
 
@@ -118,10 +260,34 @@ impl Diagnostics {
     fn push(&mut self, severity: Severity, pointer: String, message: String, help: Option<String>) {
         self.items.push(Diagnostic {
             severity,
-            pointer,
+            location: Location::document(pointer),
             message,
             help,
         });
+    }
+
+    /// An error in a setting, located by its key (see [`Location::Settings`]).
+    pub fn setting_error(
+        &mut self,
+        key: impl Into<String>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
+        self.items.push(Diagnostic {
+            severity: Severity::Error,
+            location: Location::Settings {
+                file: None,
+                key: key.into(),
+                line: None,
+                column: None,
+            },
+            message: message.into(),
+            help,
+        });
+    }
+
+    pub fn push_diagnostic(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
     }
 
     pub fn has_errors(&self) -> bool {
@@ -157,8 +323,10 @@ impl Diagnostics {
     /// into a bundled document → the file and pointer where that part was written).
     pub fn relocate(&mut self, origin: impl Fn(&str) -> Option<String>) {
         for item in &mut self.items {
-            if let Some(place) = origin(&item.pointer) {
-                item.pointer = place;
+            if let Some(pointer) = item.pointer_mut() {
+                if let Some(place) = origin(pointer) {
+                    *pointer = place;
+                }
             }
         }
     }
@@ -172,7 +340,7 @@ impl Diagnostics {
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         let mut seen = std::collections::HashSet::new();
         self.items
-            .retain(|d| seen.insert((d.severity, d.pointer.clone(), d.message.clone())));
+            .retain(|d| seen.insert((d.severity, d.location.clone(), d.message.clone())));
         self.items.sort_by_key(|d| std::cmp::Reverse(d.severity));
         self.items
     }

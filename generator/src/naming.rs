@@ -115,10 +115,6 @@ impl Scope {
         scope
     }
 
-    pub fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(name)
-    }
-
     /// Claims a snake_case name, numbering it `_2`, `_3`, … if taken.
     pub fn claim_snake(&mut self, base: &str) -> String {
         self.claim(base, "_")

@@ -9,84 +9,45 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
-
 use crate::diag::Diagnostics;
 use crate::ir::{Api, Group, GroupSource, ResponseBody, TypeId, TypeKind};
 use crate::naming;
-
-/// Which operations to generate. Operations are named by `operationId`, by the method name
-/// the generator gives them, or as `METHOD /path` (`GET /pets/{id}`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Selection {
-    /// Only these (with `include_tags`: these and those tagged so). `None`: all.
-    pub include: Option<Vec<String>>,
-    pub exclude: Vec<String>,
-    /// Only operations with one of these tags (with `include`: these and those named).
-    pub include_tags: Option<Vec<String>>,
-    pub exclude_tags: Vec<String>,
-}
-
-impl Selection {
-    pub fn is_all(&self) -> bool {
-        self.include.is_none()
-            && self.include_tags.is_none()
-            && self.exclude.is_empty()
-            && self.exclude_tags.is_empty()
-    }
-}
-
-/// Everything the tailor pass does; `Default` does nothing.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tailor {
-    pub selection: Selection,
-    /// Operation (id, method name or `METHOD /path`) → new snake_case method name.
-    pub rename_operations: BTreeMap<String, String>,
-    /// Type (schema name or generated type name) → new UpperCamelCase name.
-    pub rename_types: BTreeMap<String, String>,
-    /// Derives added to every struct and enum (not to aliases).
-    pub derives: Vec<String>,
-    /// Type name (after renaming) → derives added to it.
-    pub type_derives: BTreeMap<String, Vec<String>>,
-    /// How operations are grouped into Cargo features, beside what the document says.
-    pub regroup: Regroup,
-}
-
-/// `[features]` of the configuration: groups merged or made, and operations moved.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Regroup {
-    /// Group (feature name) → the groups it takes in, each named by its feature name or by
-    /// what it was made from (a tag, a path segment); may be empty, to make a group that
-    /// `operations` fills.
-    pub groups: BTreeMap<String, Vec<String>>,
-    /// Operation (id, method name or `METHOD /path`) → the group it goes to: one of the
-    /// document's or of `groups`.
-    pub operations: BTreeMap<String, String>,
-}
+use crate::settings::{Operations, Settings, key_part};
 
 /// Type names `lower` never gives (a struct `New` would have a self-named constructor).
 const TYPE_RESERVED: &[&str] = &["New"];
 
 /// Extra derives by type, for `emit`.
-pub type ExtraDerives = BTreeMap<TypeId, Vec<String>>;
+pub(crate) type ExtraDerives = BTreeMap<TypeId, Vec<String>>;
 
-/// Applies `tailor` to `api`. `root` is the document, read for operations' tags. Problems
-/// are errors in `diags`, located by the configuration key that names them (the pointer is
-/// empty: they are about the configuration, not the document).
-pub fn tailor(
-    api: &mut Api,
-    root: &Value,
-    tailor: &Tailor,
-    diags: &mut Diagnostics,
-) -> ExtraDerives {
-    if !tailor.selection.is_all() {
-        select(api, root, &tailor.selection, diags);
+/// Applies the settings' selection, regrouping, renames and derives to `api`. Problems are
+/// errors in `diags`, located by the key of the setting that names them. A step whose
+/// settings name nothing stops what depends on it, so one mistake is one error: a bad
+/// selection stops everything after it (renames of what it removed would fail too), a bad
+/// type rename stops the derives (which name types by their new names).
+pub(crate) fn tailor(api: &mut Api, settings: &Settings, diags: &mut Diagnostics) -> ExtraDerives {
+    if !settings.operations.is_all() {
+        select(api, &settings.operations, diags);
+        if diags.has_errors() {
+            return ExtraDerives::new();
+        }
     }
-    regroup(api, &tailor.regroup, diags);
-    rename_operations(api, &tailor.rename_operations, diags);
-    rename_types(api, &tailor.rename_types, diags);
-    derives(api, tailor, diags)
+    regroup(api, &settings.features, diags);
+    rename_operations(api, &settings.rename.operations, diags);
+    let mark = diags.mark();
+    rename_types(api, &settings.rename.types, diags);
+    if diags
+        .iter()
+        .skip(mark)
+        .any(|d| d.severity == crate::diag::Severity::Error)
+    {
+        return ExtraDerives::new();
+    }
+    derives(api, settings, diags)
 }
+
+const NAME_AN_OPERATION: &str =
+    "name an operation by its operationId, its method name, or as `METHOD /path`";
 
 /// Whether a setting's name refers to this operation.
 fn names_operation(op: &crate::ir::Operation, key: &str) -> bool {
@@ -98,34 +59,25 @@ fn names_operation(op: &crate::ir::Operation, key: &str) -> bool {
         })
 }
 
-fn tags_of<'a>(root: &'a Value, op: &crate::ir::Operation) -> Vec<&'a str> {
-    root.pointer(op.source.strip_prefix('#').unwrap_or(&op.source))
-        .and_then(|o| o.get("tags"))
-        .and_then(Value::as_array)
-        .map(|tags| tags.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
-}
-
-fn select(api: &mut Api, root: &Value, selection: &Selection, diags: &mut Diagnostics) {
+fn select(api: &mut Api, selection: &Operations, diags: &mut Diagnostics) {
     let all_tags: BTreeSet<&str> = api
         .operations
         .iter()
-        .flat_map(|op| tags_of(root, op))
+        .flat_map(|op| op.tags.iter().map(String::as_str))
         .collect();
-    let unknown_op = |key: &str, list: &str, diags: &mut Diagnostics| {
-        diags.error_with_help(
-            "",
-            format!("`operations.{list}` names `{key}`, which is no operation of the document"),
-            "name an operation by its operationId, its method name, or as `METHOD /path`",
-        );
-    };
     for (list, keys) in [
         ("include", selection.include.as_deref().unwrap_or_default()),
         ("exclude", &selection.exclude[..]),
     ] {
-        for key in keys {
+        for (index, key) in keys.iter().enumerate() {
             if !api.operations.iter().any(|op| names_operation(op, key)) {
-                unknown_op(key, list, diags);
+                diags.setting_error(
+                    format!("operations.{list}[{index}]"),
+                    format!(
+                        "`operations.{list}` names `{key}`, which is no operation of the document"
+                    ),
+                    Some(NAME_AN_OPERATION.to_owned()),
+                );
             }
         }
     }
@@ -136,22 +88,25 @@ fn select(api: &mut Api, root: &Value, selection: &Selection, diags: &mut Diagno
         ),
         ("exclude-tags", &selection.exclude_tags[..]),
     ] {
-        for tag in tags {
+        for (index, tag) in tags.iter().enumerate() {
             if !all_tags.contains(tag.as_str()) {
                 let known: Vec<&str> = all_tags.iter().copied().collect();
-                diags.error_with_help(
-                    "",
+                diags.setting_error(
+                    format!("operations.{list}[{index}]"),
                     format!("`operations.{list}` names the tag `{tag}`, which no operation has"),
-                    format!("the document's tags: {}", known.join(", ")),
+                    Some(format!("the document's tags: {}", known.join(", "))),
                 );
             }
         }
+    }
+    if diags.has_errors() {
+        return;
     }
     let keep: Vec<bool> = api
         .operations
         .iter()
         .map(|op| {
-            let tags = tags_of(root, op);
+            let tags = &op.tags;
             let named = |keys: &[String]| keys.iter().any(|k| names_operation(op, k));
             let tagged = |wanted: &[String]| tags.iter().any(|t| wanted.iter().any(|w| w == t));
             let included = match (&selection.include, &selection.include_tags) {
@@ -184,7 +139,7 @@ fn prune_types(api: &mut Api) {
 
 /// Applies `[features]`, then rebuilds `api.groups` from the operations that remain (after
 /// the selection too), so a group without operations has no feature.
-fn regroup(api: &mut Api, regroup: &Regroup, diags: &mut Diagnostics) {
+fn regroup(api: &mut Api, regroup: &crate::settings::FeatureSettings, diags: &mut Diagnostics) {
     let mut sources: BTreeMap<String, BTreeSet<GroupSource>> = api
         .groups
         .iter()
@@ -197,7 +152,7 @@ fn regroup(api: &mut Api, regroup: &Regroup, diags: &mut Diagnostics) {
     let mut moved: BTreeMap<String, String> = BTreeMap::new();
     for (target, members) in &regroup.groups {
         let mut taken: BTreeSet<GroupSource> = BTreeSet::new();
-        for member in members {
+        for (index, member) in members.iter().enumerate() {
             let found: Vec<String> = sources
                 .iter()
                 .filter(|(feature, srcs)| {
@@ -209,10 +164,10 @@ fn regroup(api: &mut Api, regroup: &Regroup, diags: &mut Diagnostics) {
                 .map(|(feature, _)| feature.clone())
                 .collect();
             if found.is_empty() {
-                diags.error_with_help(
-                    "",
+                diags.setting_error(
+                    format!("features.groups.{}[{index}]", key_part(target)),
                     format!("`features.groups.{target}` names `{member}`, which is no group of the document"),
-                    format!("the document's groups: {}", known(&sources)),
+                    Some(format!("the document's groups: {}", known(&sources))),
                 );
             }
             for feature in found {
@@ -231,11 +186,12 @@ fn regroup(api: &mut Api, regroup: &Regroup, diags: &mut Diagnostics) {
         }
     }
     for (key, target) in &regroup.operations {
+        let setting = format!("features.operations.{}", key_part(key));
         if !sources.contains_key(target) {
-            diags.error_with_help(
-                "",
+            diags.setting_error(
+                setting,
                 format!("`features.operations.{key}` names the group `{target}`, which is neither a group of the document nor one of `features.groups`"),
-                format!("the groups: {}", known(&sources)),
+                Some(format!("the groups: {}", known(&sources))),
             );
             continue;
         }
@@ -253,10 +209,10 @@ fn regroup(api: &mut Api, regroup: &Regroup, diags: &mut Diagnostics) {
                 srcs.insert(GroupSource::Config(key.clone()));
             }
         } else {
-            diags.error_with_help(
-                "",
+            diags.setting_error(
+                setting,
                 format!("`features.operations.{key}` names no operation of the document (or one not selected)"),
-                "name an operation by its operationId, its method name, or as `METHOD /path`",
+                Some(NAME_AN_OPERATION.to_owned()),
             );
         }
     }
@@ -282,10 +238,10 @@ fn rename_operations(api: &mut Api, renames: &BTreeMap<String, String>, diags: &
             } else {
                 "more than one operation"
             };
-            diags.error_with_help(
-                "",
+            diags.setting_error(
+                format!("rename.operations.{}", key_part(key)),
                 format!("`rename.operations.{key}` names {what}"),
-                "name an operation by its operationId, its method name, or as `METHOD /path`",
+                Some(NAME_AN_OPERATION.to_owned()),
             );
             continue;
         };
@@ -303,11 +259,12 @@ fn rename_operations(api: &mut Api, renames: &BTreeMap<String, String>, diags: &
                     || matches!(&op.response.body, ResponseBody::PerStatus(s) if s.rust_name == builder)
             });
         if taken_method || taken_builder {
-            diags.error(
-                "",
+            diags.setting_error(
+                format!("rename.operations.{}", key_part(key)),
                 format!(
                     "`rename.operations.{key}`: the name `{new_name}` (request builder `{builder}`) is already taken"
                 ),
+                None,
             );
             continue;
         }
@@ -332,10 +289,13 @@ fn rename_types(api: &mut Api, renames: &BTreeMap<String, String>, diags: &mut D
     let mut renamed = false;
     for (key, new_name) in renames {
         let Some(index) = api.types.iter().position(|def| names_type(def, key)) else {
-            diags.error_with_help(
-                "",
+            diags.setting_error(
+                format!("rename.types.{}", key_part(key)),
                 format!("`rename.types.{key}` names no type that is generated"),
-                "name a type by its schema name (`components/schemas`) or its generated name",
+                Some(
+                    "name a type by its schema name (`components/schemas`) or its generated name"
+                        .to_owned(),
+                ),
             );
             continue;
         };
@@ -346,9 +306,10 @@ fn rename_types(api: &mut Api, renames: &BTreeMap<String, String>, diags: &mut D
                 .enumerate()
                 .any(|(i, def)| i != index && def.rust_name == *new_name);
         if taken {
-            diags.error(
-                "",
+            diags.setting_error(
+                format!("rename.types.{}", key_part(key)),
                 format!("`rename.types.{key}`: the name `{new_name}` is already taken"),
+                None,
             );
             continue;
         }
@@ -362,30 +323,33 @@ fn rename_types(api: &mut Api, renames: &BTreeMap<String, String>, diags: &mut D
     api.sort_types_by_name();
 }
 
-fn derives(api: &Api, tailor: &Tailor, diags: &mut Diagnostics) -> ExtraDerives {
+fn derives(api: &Api, settings: &Settings, diags: &mut Diagnostics) -> ExtraDerives {
     let mut out = ExtraDerives::new();
-    if !tailor.derives.is_empty() {
+    if !settings.derives.all.is_empty() {
         for (index, def) in api.types.iter().enumerate() {
             if !matches!(def.kind, TypeKind::Alias(_)) {
-                out.insert(TypeId(index), tailor.derives.clone());
+                out.insert(TypeId(index), settings.derives.all.clone());
             }
         }
     }
-    for (key, list) in &tailor.type_derives {
+    for (key, list) in &settings.derives.types {
+        let setting = format!("derives.types.{}", key_part(key));
         let Some(index) = api.types.iter().position(|def| names_type(def, key)) else {
-            diags.error(
-                "",
+            diags.setting_error(
+                setting,
                 format!("`derives.types.{key}` names no type that is generated"),
+                None,
             );
             continue;
         };
         if let TypeKind::Alias(_) = api.types[index].kind {
-            diags.error(
-                "",
+            diags.setting_error(
+                setting,
                 format!(
                     "`derives.types.{key}`: `{}` is a type alias, which cannot derive; derive on the type it names",
                     api.types[index].rust_name
                 ),
+                None,
             );
             continue;
         }
@@ -397,4 +361,216 @@ fn derives(api: &Api, tailor: &Tailor, diags: &mut Diagnostics) -> ExtraDerives 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Diagnostic, Location};
+
+    /// The IR of a small document: `pets` (two operations, tag `pets`, type `Pet`) and
+    /// `admin` (one operation, tag `internal`, type `Audit`).
+    fn api() -> Api {
+        let text = r#"
+openapi: 3.1.0
+info: { title: t, version: '1' }
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      tags: [pets]
+      responses: { '200': { description: ok, content: { application/json: { schema: { type: array, items: { $ref: '#/components/schemas/Pet' } } } } } }
+  /pets/{id}:
+    delete:
+      operationId: deletePet
+      tags: [pets]
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses: { '204': { description: gone } }
+  /audit:
+    get:
+      operationId: listAudit
+      tags: [internal]
+      responses:
+        '200':
+          description: ok
+          headers: { X-Total: { required: true, schema: { type: integer } } }
+          content: { application/json: { schema: { $ref: '#/components/schemas/Audit' } } }
+components:
+  schemas:
+    Pet: { type: object, properties: { name: { type: string } } }
+    Audit: { type: object, properties: { who: { type: string } } }
+"#;
+        let mut diags = Diagnostics::default();
+        let doc = crate::load::load(text.as_bytes(), &mut diags).expect("loads");
+        let (api, _) = crate::lower::lower_explained(&doc, &mut diags, false);
+        assert!(!diags.has_errors(), "{:?}", diags.into_sorted());
+        api.expect("lowers")
+    }
+
+    fn run(settings: &Settings) -> (Api, Vec<Diagnostic>) {
+        let mut api = api();
+        let mut diags = Diagnostics::default();
+        tailor(&mut api, settings, &mut diags);
+        (api, diags.into_sorted())
+    }
+
+    fn keys(diagnostics: &[Diagnostic]) -> Vec<&str> {
+        diagnostics
+            .iter()
+            .map(|d| match &d.location {
+                Location::Settings { key, .. } => key.as_str(),
+                Location::Document { .. } => panic!("a document diagnostic: {d}"),
+            })
+            .collect()
+    }
+
+    fn names(api: &Api) -> (Vec<&str>, Vec<&str>) {
+        (
+            api.operations
+                .iter()
+                .map(|o| o.rust_name.as_str())
+                .collect(),
+            api.types.iter().map(|t| t.rust_name.as_str()).collect(),
+        )
+    }
+
+    #[test]
+    fn the_ir_carries_tags_and_response_headers() {
+        let api = api();
+        let audit = api.operations.iter().find(|o| o.rust_name == "list_audit");
+        let audit = audit.expect("listAudit");
+        assert_eq!(audit.tags, ["internal"]);
+        let [header] = &audit.response.headers[..] else {
+            panic!("{:?}", audit.response.headers)
+        };
+        assert_eq!(
+            (header.wire_name.as_str(), header.required),
+            ("X-Total", true)
+        );
+    }
+
+    #[test]
+    fn selection_by_tag_keeps_only_what_the_kept_operations_reach() {
+        let mut settings = Settings::default();
+        settings.operations.exclude_tags = vec!["internal".to_owned()];
+        let (api, diags) = run(&settings);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(names(&api), (vec!["list_pets", "delete_pet"], vec!["Pet"]));
+        let mut settings = Settings::default();
+        settings.operations.include = Some(vec!["GET /audit".to_owned()]);
+        settings.operations.include_tags = Some(vec![]);
+        let (api, _) = run(&settings);
+        assert_eq!(names(&api), (vec!["list_audit"], vec!["Audit"]));
+    }
+
+    #[test]
+    fn a_selection_that_names_nothing_is_one_error_without_knock_on() {
+        let mut settings = Settings::default();
+        settings.operations.include_tags = Some(vec!["pets".to_owned(), "petz".to_owned()]);
+        // Would fail too if the selection had been applied (nothing left to rename).
+        settings
+            .rename
+            .operations
+            .insert("listAudit".to_owned(), "audit".to_owned());
+        settings
+            .derives
+            .types
+            .insert("Audit".to_owned(), vec!["Hash".to_owned()]);
+        let (_, diags) = run(&settings);
+        assert_eq!(keys(&diags), ["operations.include-tags[1]"]);
+        assert!(diags[0].message.contains("the tag `petz`"), "{}", diags[0]);
+    }
+
+    #[test]
+    fn a_bad_type_rename_stops_the_derives_that_would_name_it() {
+        let mut settings = Settings::default();
+        settings
+            .rename
+            .types
+            .insert("Pet".to_owned(), "Audit".to_owned());
+        settings
+            .derives
+            .types
+            .insert("Audit".to_owned(), vec!["Hash".to_owned()]);
+        let (_, diags) = run(&settings);
+        assert_eq!(keys(&diags), ["rename.types.Pet"]);
+        // Independent settings still each report: a rename of operations and a group.
+        let mut settings = Settings::default();
+        settings
+            .rename
+            .operations
+            .insert("GET /nowhere".to_owned(), "x".to_owned());
+        settings.features.groups.insert(
+            "everything".to_owned(),
+            vec!["pets".to_owned(), "nope".to_owned()],
+        );
+        let (_, diags) = run(&settings);
+        assert_eq!(
+            keys(&diags),
+            [
+                "features.groups.everything[1]",
+                "rename.operations.\"GET /nowhere\""
+            ]
+        );
+    }
+
+    #[test]
+    fn regrouping_merges_groups_and_moves_operations() {
+        let mut settings = Settings::default();
+        settings
+            .features
+            .groups
+            .insert("all_pets".to_owned(), vec!["pets".to_owned()]);
+        settings
+            .features
+            .groups
+            .insert("ops".to_owned(), Vec::new());
+        settings
+            .features
+            .operations
+            .insert("deletePet".to_owned(), "ops".to_owned());
+        let (api, diags) = run(&settings);
+        assert!(diags.is_empty(), "{diags:?}");
+        let groups: Vec<(&str, &str)> = api
+            .operations
+            .iter()
+            .map(|o| (o.rust_name.as_str(), o.group.as_str()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("list_pets", "all_pets"),
+                ("delete_pet", "ops"),
+                ("list_audit", "internal")
+            ]
+        );
+        let features: Vec<&str> = api.groups.iter().map(|g| g.feature.as_str()).collect();
+        assert_eq!(features, ["all_pets", "internal", "ops"]);
+    }
+
+    #[test]
+    fn renames_apply_and_keep_the_types_sorted() {
+        let mut settings = Settings::default();
+        settings
+            .rename
+            .types
+            .insert("Pet".to_owned(), "Animal".to_owned());
+        settings
+            .rename
+            .operations
+            .insert("listPets".to_owned(), "pets".to_owned());
+        settings.derives.all = vec!["Hash".to_owned()];
+        let mut api = api();
+        let mut diags = Diagnostics::default();
+        let derives = tailor(&mut api, &settings, &mut diags);
+        assert!(!diags.has_errors());
+        assert_eq!(
+            names(&api),
+            (
+                vec!["pets", "delete_pet", "list_audit"],
+                vec!["Animal", "Audit"]
+            )
+        );
+        assert_eq!(derives.len(), 2);
+    }
 }

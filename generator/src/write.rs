@@ -8,7 +8,7 @@
 //!
 //! Nor is a file that someone else wrote: every generated file says `@generated` in its first
 //! line, and a run that would replace a file without that mark refuses before writing
-//! anything ([`WriteError::NotGenerated`]), so pointing the generator at a hand-written crate
+//! anything ([`Error::NotGenerated`]), so pointing the generator at a hand-written crate
 //! cannot destroy it. To replace such a file anyway, delete it first.
 
 use std::fmt;
@@ -16,55 +16,21 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use crate::OutputFile;
+use crate::diag::Error;
+
+/// One generated file: its path relative to the crate root (with `/`), and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: String,
+}
 
 /// The mark that every generated file carries in its first line.
-pub const GENERATED_MARK: &str = "@generated";
-
-/// Why [`write()`] wrote nothing.
-#[derive(Debug)]
-pub enum WriteError {
-    /// Reading or writing failed (the message names the file).
-    Io(io::Error),
-    /// These files exist, differ from the output, and do not say `@generated` in their
-    /// first line: someone else wrote them, so they are not replaced.
-    NotGenerated(Vec<PathBuf>),
-}
-
-impl fmt::Display for WriteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WriteError::Io(err) => err.fmt(f),
-            WriteError::NotGenerated(paths) => {
-                f.write_str("refusing to overwrite files that the generator did not write")?;
-                f.write_str(" (their first line does not say `@generated`); nothing was written:")?;
-                for path in paths {
-                    write!(f, "\n  {}", path.display())?;
-                }
-                f.write_str("\nmove them away, or choose another output folder")
-            }
-        }
-    }
-}
-
-impl std::error::Error for WriteError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            WriteError::Io(err) => Some(err),
-            WriteError::NotGenerated(_) => None,
-        }
-    }
-}
-
-impl From<io::Error> for WriteError {
-    fn from(err: io::Error) -> Self {
-        WriteError::Io(err)
-    }
-}
+pub(crate) const GENERATED_MARK: &str = "@generated";
 
 /// Whether the file at `path` says `@generated` in its first line. Only the start of the
 /// file is read.
-fn is_generated(path: &Path) -> io::Result<bool> {
+fn is_generated(path: &Path) -> Result<bool, Error> {
     let mut start = Vec::with_capacity(512);
     fs::File::open(path)
         .and_then(|file| file.take(4096).read_to_end(&mut start))
@@ -93,7 +59,7 @@ impl fmt::Display for Staleness {
 }
 
 /// Files under `dir` that are missing or differ from `files`, with their paths.
-pub fn check(dir: &Path, files: &[OutputFile]) -> io::Result<Vec<(PathBuf, Staleness)>> {
+pub(crate) fn check(dir: &Path, files: &[OutputFile]) -> Result<Vec<(PathBuf, Staleness)>, Error> {
     let mut stale = Vec::new();
     for file in files {
         let path = dir.join(&file.path);
@@ -112,8 +78,8 @@ pub fn check(dir: &Path, files: &[OutputFile]) -> io::Result<Vec<(PathBuf, Stale
 /// Writes `files` under `dir`, changing only what differs. Returns the paths written.
 ///
 /// Refuses, writing nothing, when a file it would replace was not generated
-/// ([`WriteError::NotGenerated`]).
-pub fn write(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, WriteError> {
+/// ([`Error::NotGenerated`]).
+pub(crate) fn write(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, Error> {
     let stale = check(dir, files)?;
     let mut foreign = Vec::new();
     for (path, staleness) in &stale {
@@ -122,7 +88,7 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, WriteErro
         }
     }
     if !foreign.is_empty() {
-        return Err(WriteError::NotGenerated(foreign));
+        return Err(Error::NotGenerated(foreign));
     }
     let changed: Vec<(PathBuf, &OutputFile)> = stale
         .into_iter()
@@ -151,7 +117,7 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, WriteErro
         for (temp, _) in &staged {
             let _ = fs::remove_file(temp);
         }
-        return Err(WriteError::Io(err));
+        return Err(err);
     }
     let mut written = Vec::with_capacity(staged.len());
     for (index, (temp, path)) in staged.iter().enumerate() {
@@ -159,13 +125,49 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, WriteErro
             for (rest, _) in &staged[index..] {
                 let _ = fs::remove_file(rest);
             }
-            return Err(WriteError::Io(with_path(err, path)));
+            return Err(with_path(err, path));
         }
         written.push(path.clone());
     }
     Ok(written)
 }
 
-fn with_path(err: io::Error, path: &Path) -> io::Error {
-    io::Error::new(err.kind(), format!("{}: {err}", path.display()))
+fn with_path(source: io::Error, path: &Path) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_refusal_is_typed_and_an_unchanged_file_is_no_reason_to_refuse() {
+        let out = std::env::temp_dir().join(format!("oagen-write-typed-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&out);
+        fs::create_dir_all(&out).expect("writable");
+        let files = vec![
+            OutputFile {
+                path: "a.rs".to_owned(),
+                contents: "// @generated\nfn a() {}\n".to_owned(),
+            },
+            OutputFile {
+                path: "b.rs".to_owned(),
+                contents: "fn b() {}\n".to_owned(),
+            },
+        ];
+        // b.rs holds exactly what would be written: nothing to replace, so no refusal.
+        fs::write(out.join("b.rs"), "fn b() {}\n").expect("writable");
+        fs::write(out.join("a.rs"), "fn mine() {}\n").expect("writable");
+        match write(&out, &files) {
+            Err(Error::NotGenerated(paths)) => assert_eq!(paths, vec![out.join("a.rs")]),
+            other => panic!("expected NotGenerated, got {other:?}"),
+        }
+        fs::remove_file(out.join("a.rs")).expect("removable");
+        let written = write(&out, &files).expect("a missing file is written");
+        assert_eq!(written, vec![out.join("a.rs")]);
+        let _ = fs::remove_dir_all(&out);
+    }
 }

@@ -115,7 +115,11 @@ fn generate_then_check_and_the_exit_codes_of_failures() {
         config.to_str().expect("utf-8"),
     ]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("line 2"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("oagen.toml:2:1"),
+        "{}",
+        stderr(&output)
+    );
     // A missing document: 2.
     let output = oagen(&["generate", "/nonexistent/openapi.yaml", "--out", out]);
     assert_eq!(output.status.code(), Some(2));

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use oagen::{Job, Mode, Outcome};
+use oagen::{Generator, Mode, Outcome, Settings};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,17 +18,13 @@ fn main() -> ExitCode {
     };
     // The repository root: xtask/ is one of its members.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let job = Job::new(
-        &root.join("api/openapi.yaml"),
-        &root.join("client"),
-        Some(&root.join("oagen.toml")),
-        None,
-    );
-    let result = job.and_then(|job| oagen::run(&job, mode));
+    let result = Settings::read(&root.join("oagen.toml")).and_then(|settings| {
+        Generator::new(settings).run(&root.join("api/openapi.yaml"), &root.join("client"), mode)
+    });
     match &result {
         Ok(Outcome::Written { files, .. }) => eprintln!("{} files changed", files.len()),
         Ok(Outcome::UpToDate { .. }) => eprintln!("client/ is up to date"),
-        Ok(Outcome::Stale(files)) => {
+        Ok(Outcome::Stale { files, .. }) => {
             for (path, _) in files {
                 eprintln!("stale: {}", path.display());
             }

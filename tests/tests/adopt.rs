@@ -13,7 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use oagen::{ConfigFile, Job, Mode, Outcome};
+use oagen::{Document, Error, Generator, Mode, Outcome, Settings};
 
 fn root() -> PathBuf {
     xtask::workspace_root()
@@ -25,15 +25,20 @@ fn adopt(name: &str) -> PathBuf {
 
 /// The generated files for the adoption test's document and configuration, in memory.
 fn petstore_output(config_text: &str) -> Result<oagen::Output, String> {
+    petstore(config_text).map_err(|err| err.to_string())
+}
+
+/// The same, with the error as it is returned.
+fn petstore(config_text: &str) -> Result<oagen::Output, Error> {
     let bytes = fs::read(adopt("petstore.yaml")).expect("readable");
-    let file = ConfigFile::parse(config_text, "oagen.toml").map_err(|e| e.0)?;
-    let config = oagen::Config {
-        crate_name: file.package.name.clone(),
-        tailor: file.tailor(),
-        dependencies: file.dependency_lines(),
-        ..oagen::Config::default()
-    };
-    oagen::generate(&bytes, &config).map_err(|f| f.render("petstore.yaml"))
+    let mut settings = Settings::parse(config_text, Some(Path::new("oagen.toml")))?;
+    // In memory: the default vendored runtime, whatever the file says.
+    settings.runtime = oagen::Runtime::default();
+    settings.package.workspace = oagen::Workspace::Auto;
+    Generator::new(settings).generate(Document::Bytes {
+        name: "petstore.yaml",
+        bytes: &bytes,
+    })
 }
 
 fn file<'a>(output: &'a oagen::Output, path: &str) -> &'a str {
@@ -120,9 +125,16 @@ fn settings_that_name_nothing_are_errors_naming_the_key() {
             "`derives.types.Dog` names no type",
         ),
     ] {
-        let err = petstore_output(config).expect_err(config);
-        assert!(err.contains(expected), "{config}:\n{err}");
-        assert!(err.contains("--> the configuration"), "{err}");
+        let err = petstore(config).expect_err(config);
+        // The configuration's mistake: its exit code, one error, at its key's line.
+        assert_eq!(err.exit_code(), 2, "{err}");
+        let [diagnostic] = err.diagnostics() else {
+            panic!("one error, no knock-on: {err}")
+        };
+        assert!(diagnostic.is_about_settings(), "{err}");
+        let text = err.to_string();
+        assert!(text.contains(expected), "{config}:\n{text}");
+        assert!(text.contains("--> oagen.toml:2:"), "{text}");
     }
     // Selecting by `METHOD /path` and by tag keeps what those operations use.
     let output = petstore_output("[operations]\ninclude = [\"GET /pets/{petId}\"]\n").expect("ok");
@@ -139,9 +151,10 @@ fn settings_that_name_nothing_are_errors_naming_the_key() {
 fn the_readme_configuration_is_valid() {
     let readme = fs::read_to_string(root().join("README.md")).expect("README.md");
     let example = code_block(&readme, "### Configure", "toml");
-    let file = ConfigFile::parse(&example, "README.md").unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(file.package.name.as_deref(), Some("petstore"));
-    assert_eq!(file.dependency_lines().len(), 1);
+    let settings =
+        Settings::parse(&example, Some(Path::new("README.md"))).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(settings.package.name.as_deref(), Some("petstore"));
+    assert_eq!(settings.dependencies.len(), 1);
 }
 
 /// A scratch folder under `target/tmp/adopt`.
@@ -150,6 +163,40 @@ fn scratch(name: &str) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("writable");
     dir
+}
+
+/// The run of `oagen generate SPEC --out OUT --config CONFIG [--name NAME]`, through the
+/// library.
+fn generate(
+    spec: &Path,
+    out: &Path,
+    config: Option<&Path>,
+    name: Option<&str>,
+    mode: Mode,
+) -> Result<Outcome, Error> {
+    let mut settings = match config {
+        Some(path) => Settings::read(path)?,
+        None => Settings::default(),
+    };
+    if let Some(name) = name {
+        settings.package.name = Some(name.to_owned());
+    }
+    Generator::new(settings).run(spec, out, mode)
+}
+
+/// `to` relative to the folder `from`, both absolute.
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut path = PathBuf::new();
+    for _ in common..from.len() {
+        path.push("..");
+    }
+    for part in &to[common..] {
+        path.push(part.as_os_str());
+    }
+    path
 }
 
 #[test]
@@ -162,28 +209,28 @@ fn check_gives_the_same_answer_however_the_paths_are_typed() {
         "[workspace]\nmembers = [\"client\"]\n",
     )
     .expect("w");
-    let job = |spec: &Path, out: &Path, config: &Path| {
-        Job::new(spec, out, Some(config), None).expect("valid job")
-    };
-    let absolute = job(
-        &dir.join("openapi.yaml"),
-        &dir.join("client"),
-        &dir.join("oagen.toml"),
-    );
+    let config = dir.join("oagen.toml");
     assert!(matches!(
-        oagen::run(&absolute, Mode::Write),
+        generate(
+            &dir.join("openapi.yaml"),
+            &dir.join("client"),
+            Some(&config),
+            None,
+            Mode::Write
+        ),
         Ok(Outcome::Written { .. })
     ));
     // The same, typed differently: with `..` and `.` in them, and relative to the current
     // folder (this test's is the `tests/` crate).
     let cwd = std::env::current_dir().expect("cwd");
-    let relative = |p: &Path| oagen::job::relative_path(&cwd, p);
-    let odd = job(
+    let relative = |p: &Path| relative_path(&cwd, p);
+    let result = generate(
         &relative(&dir.join("client/../openapi.yaml")),
         &relative(&dir.join("./client/")),
-        &relative(&dir.join("oagen.toml")),
+        Some(&relative(&dir.join("oagen.toml"))),
+        None,
+        Mode::Check,
     );
-    let result = oagen::run(&odd, Mode::Check);
     assert!(matches!(result, Ok(Outcome::UpToDate { .. })), "{result:?}");
     let header = fs::read_to_string(dir.join("client/src/lib.rs")).expect("generated");
     assert!(
@@ -196,19 +243,22 @@ fn check_gives_the_same_answer_however_the_paths_are_typed() {
     // A member of the workspace around it: no `[workspace]` table of its own.
     let manifest = fs::read_to_string(dir.join("client/Cargo.toml")).expect("generated");
     assert!(!manifest.contains("[workspace]"), "{manifest}");
-    // The name given on the command line is part of what reproduces the output.
-    let renamed = Job::new(
-        &dir.join("openapi.yaml"),
-        &dir.join("client"),
-        Some(&dir.join("oagen.toml")),
-        Some("pets".to_owned()),
-    )
-    .expect("valid");
-    assert!(renamed.config.command.contains("--name pets"));
-    assert!(matches!(
-        oagen::run(&renamed, Mode::Check),
-        Ok(Outcome::Stale(_))
-    ));
+    // A name other than the file's is part of what reproduces the output.
+    let renamed = |mode| {
+        generate(
+            &dir.join("openapi.yaml"),
+            &dir.join("client"),
+            Some(&config),
+            Some("pets"),
+            mode,
+        )
+    };
+    assert!(matches!(renamed(Mode::Check), Ok(Outcome::Stale { .. })));
+    renamed(Mode::Write).expect("written");
+    assert_eq!(
+        oagen::recorded_command(&dir.join("client")).as_deref(),
+        Some("oagen generate ../openapi.yaml --out . --name pets --config ../oagen.toml")
+    );
 }
 
 #[test]
@@ -219,18 +269,11 @@ fn an_invalid_configuration_is_a_located_usage_error() {
         "[package]\nname = \"pets\"\n\n[runtime]\nvendored = true\nverison = \"0.1\"\n",
     )
     .expect("w");
-    let err = Job::new(
-        &adopt("petstore.yaml"),
-        &dir.join("client"),
-        Some(&dir.join("oagen.toml")),
-        None,
-    )
-    .expect_err("unknown key");
+    let err = Settings::read(&dir.join("oagen.toml")).expect_err("unknown key");
     let text = err.to_string();
-    assert!(text.contains("oagen.toml"), "{text}");
-    assert!(text.contains("line 6"), "{text}");
+    assert!(text.contains("oagen.toml:6:1"), "{text}");
     assert!(text.contains("unknown field `verison`"), "{text}");
-    assert_eq!(oagen::exit_code(&Err(err)), 2);
+    assert_eq!(err.exit_code(), 2);
 }
 
 #[test]
@@ -245,22 +288,17 @@ fn several_clients_share_one_vendored_runtime_and_paths_are_relative_to_the_conf
         "[runtime]\nvendored = \"../vendor/oagen-runtime\"\n",
     )
     .expect("w");
+    let config = dir.join("api/oagen.toml");
     for name in ["pets-a", "pets-b"] {
-        let job = Job::new(
+        let out = dir.join("clients").join(name);
+        let result = generate(
             &dir.join("api/pets.yaml"),
-            &dir.join("clients").join(name),
-            Some(&dir.join("api/oagen.toml")),
-            Some(name.to_owned()),
-        )
-        .expect("valid");
-        assert_eq!(
-            job.config.runtime,
-            oagen::RuntimeDependency::Vendored("../../vendor/oagen-runtime".to_owned())
+            &out,
+            Some(&config),
+            Some(name),
+            Mode::Write,
         );
-        assert!(matches!(
-            oagen::run(&job, Mode::Write),
-            Ok(Outcome::Written { .. })
-        ));
+        assert!(matches!(result, Ok(Outcome::Written { .. })), "{result:?}");
     }
     assert!(dir.join("vendor/oagen-runtime/src/lib.rs").is_file());
     let manifest = fs::read_to_string(dir.join("clients/pets-b/Cargo.toml")).expect("written");
@@ -269,33 +307,39 @@ fn several_clients_share_one_vendored_runtime_and_paths_are_relative_to_the_conf
         "{manifest}"
     );
     // The second client found the shared copy as written by the first.
-    let job = Job::new(
+    let result = generate(
         &dir.join("api/pets.yaml"),
         &dir.join("clients/pets-a"),
-        Some(&dir.join("api/oagen.toml")),
-        Some("pets-a".to_owned()),
-    )
-    .expect("valid");
-    assert!(matches!(
-        oagen::run(&job, Mode::Check),
-        Ok(Outcome::UpToDate { .. })
-    ));
+        Some(&config),
+        Some("pets-a"),
+        Mode::Check,
+    );
+    assert!(matches!(result, Ok(Outcome::UpToDate { .. })), "{result:?}");
 }
 
 #[test]
 fn auto_membership_follows_the_workspace_around_the_output() {
-    let manifest = |job: &Job| {
-        oagen::generate(&fs::read(adopt("petstore.yaml")).expect("r"), &job.config)
-            .expect("generates")
-            .file("Cargo.toml")
-            .unwrap_or_default()
-            .to_owned()
+    // What a run into `out` writes as the manifest, and its notes (in check mode, nothing is
+    // written: every file is stale).
+    let run_into = |out: &Path| {
+        let Ok(Outcome::Stale { report, .. }) =
+            Generator::default().run(&adopt("petstore.yaml"), out, Mode::Check)
+        else {
+            panic!("nothing is there yet")
+        };
+        report.notes
     };
     // No workspace above: a crate of its own.
     let lonely = std::env::temp_dir().join("oagen-adopt-lonely/client");
-    let job = Job::new(&adopt("petstore.yaml"), &lonely, None, None).expect("valid");
-    assert!(job.notes.is_empty(), "{:?}", job.notes);
-    assert!(manifest(&job).contains("\n[workspace]\n"));
+    let _ = fs::remove_dir_all(&lonely);
+    let notes = run_into(&lonely);
+    assert!(notes.is_empty(), "{notes:?}");
+    Generator::default()
+        .run(&adopt("petstore.yaml"), &lonely, Mode::Write)
+        .expect("written");
+    let text = fs::read_to_string(lonely.join("Cargo.toml")).expect("written");
+    assert!(text.contains("\n[workspace]\n"), "{text}");
+    let _ = fs::remove_dir_all(lonely.parent().expect("a folder"));
     // A workspace above that lists it (by a glob): a member, nothing to add.
     let dir = scratch("auto");
     fs::write(
@@ -303,34 +347,25 @@ fn auto_membership_follows_the_workspace_around_the_output() {
         "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"vendor\"]\n",
     )
     .expect("w");
-    let job = Job::new(
-        &adopt("petstore.yaml"),
-        &dir.join("crates/client"),
-        None,
-        None,
-    )
-    .expect("valid");
-    assert!(job.notes.is_empty(), "{:?}", job.notes);
-    assert!(!manifest(&job).contains("[workspace]"));
+    let written = |out: &Path| {
+        Generator::default()
+            .run(&adopt("petstore.yaml"), out, Mode::Write)
+            .expect("written");
+        fs::read_to_string(out.join("Cargo.toml")).expect("written")
+    };
+    assert!(run_into(&dir.join("crates/client")).is_empty());
+    assert!(!written(&dir.join("crates/client")).contains("[workspace]"));
     // ...that does not list it yet: a member, and a note saying what to add.
-    let job = Job::new(&adopt("petstore.yaml"), &dir.join("client"), None, None).expect("ok");
-    assert!(!manifest(&job).contains("[workspace]"));
+    let notes = run_into(&dir.join("client"));
     assert!(
-        job.notes
+        notes
             .iter()
             .any(|n| n.contains("add \"client\" to its `members`")),
-        "{:?}",
-        job.notes
+        "{notes:?}"
     );
+    assert!(!written(&dir.join("client")).contains("[workspace]"));
     // ...that excludes it: a crate of its own.
-    let job = Job::new(
-        &adopt("petstore.yaml"),
-        &dir.join("vendor/client"),
-        None,
-        None,
-    )
-    .expect("valid");
-    assert!(manifest(&job).contains("\n[workspace]\n"));
+    assert!(written(&dir.join("vendor/client")).contains("\n[workspace]\n"));
 }
 
 // The whole flow, for real.
@@ -373,11 +408,225 @@ fn code_block(text: &str, after: &str, lang: &str) -> String {
     rest[begin..end].to_owned()
 }
 
+/// The `oagen` command, installed once per test run as a user installs it (debug, to share
+/// the build with the rest; offline, with this workspace's lock file).
+fn installed_oagen() -> PathBuf {
+    static INSTALLED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    INSTALLED
+        .get_or_init(|| {
+            let root = root();
+            let install = root.join("target/adopt/install");
+            run(
+                cargo(&root, &root.join("target/adopt/target"))
+                    .args([
+                        "install",
+                        "--quiet",
+                        "--debug",
+                        "--offline",
+                        "--locked",
+                        "--force",
+                        "--path",
+                    ])
+                    .arg(root.join("generator"))
+                    .arg("--root")
+                    .arg(&install),
+                true,
+            );
+            install.join("bin").join("oagen")
+        })
+        .clone()
+}
+
+/// A folder of its own under the system's temporary folder (outside this workspace, so
+/// no configuration of it is found), emptied first.
+fn outside(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("oagen-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("writable");
+    dir
+}
+
+/// Runs the installed command in `dir`: its exit code and its stderr.
+fn oagen_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::new(installed_oagen())
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the command runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_command_finds_its_configuration_and_check_needs_only_the_output_folder() {
+    let dir = outside("discovery");
+    fs::create_dir_all(dir.join("api")).expect("w");
+    fs::copy(adopt("petstore.yaml"), dir.join("api/openapi.yaml")).expect("copy");
+    fs::write(
+        dir.join("api/oagen.toml"),
+        "[package]\nname = \"petstore\"\n\n[operations]\nexclude-tags = [\"internal\"]\n",
+    )
+    .expect("w");
+    // Found beside the document, and recorded in the header.
+    let (code, stderr) = oagen_in(&dir, &["generate", "api/openapi.yaml", "--out", "client"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("3 operations"),
+        "the selection applied: {stderr}"
+    );
+    assert_eq!(
+        oagen::recorded_command(&dir.join("client")).as_deref(),
+        Some("oagen generate ../api/openapi.yaml --out . --config ../api/oagen.toml")
+    );
+    // `check --out DIR` alone gives the full command's answer, from any folder.
+    let (code, stderr) = oagen_in(&dir, &["check", "--out", "client"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stderr) = oagen_in(&dir.join("api"), &["check", "--out", "../client"]);
+    assert_eq!(code, 0, "{stderr}");
+    // Without the configuration the files are stale, and the check says why.
+    let (code, stderr) = oagen_in(
+        &dir,
+        &[
+            "check",
+            "api/openapi.yaml",
+            "--out",
+            "client",
+            "--no-config",
+        ],
+    );
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains("api/oagen.toml exists but was not used (--no-config)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the files were generated with the configuration"),
+        "{stderr}"
+    );
+    // `--no-config` is recorded too: `check --out` alone then reads none, though one exists.
+    let (code, stderr) = oagen_in(
+        &dir,
+        &[
+            "generate",
+            "api/openapi.yaml",
+            "--out",
+            "plain",
+            "--no-config",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("4 operations"), "{stderr}");
+    assert!(
+        oagen::recorded_command(&dir.join("plain")).is_some_and(|c| c.ends_with(" --no-config")),
+    );
+    let (code, stderr) = oagen_in(&dir, &["check", "--out", "plain"]);
+    assert_eq!(code, 0, "{stderr}");
+    // A hand edit is found by `check --out` alone: exit 3, naming the file.
+    let lib = dir.join("client/src/client.rs");
+    let edited = format!("{}// edited\n", fs::read_to_string(&lib).expect("r"));
+    fs::write(&lib, edited).expect("w");
+    let (code, stderr) = oagen_in(&dir, &["check", "--out", "client"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("stale: client/src/client.rs"), "{stderr}");
+    // In the current folder, when there is none beside the document.
+    fs::create_dir_all(dir.join("elsewhere")).expect("w");
+    fs::copy(adopt("petstore.yaml"), dir.join("elsewhere/pets.yaml")).expect("copy");
+    fs::copy(dir.join("api/oagen.toml"), dir.join("oagen.toml")).expect("copy");
+    let (code, stderr) = oagen_in(&dir, &["generate", "elsewhere/pets.yaml", "--out", "here"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("3 operations"), "{stderr}");
+    assert!(
+        oagen::recorded_command(&dir.join("here"))
+            .is_some_and(|c| c.ends_with(" --config ../oagen.toml")),
+    );
+    // A folder with nothing generated in it: a usage error.
+    let (code, stderr) = oagen_in(&dir, &["check", "--out", "elsewhere"]);
+    assert_eq!(code, 2, "{stderr}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn every_configuration_mistake_is_located_in_it_and_exits_as_one() {
+    let dir = outside("mistakes");
+    fs::copy(adopt("petstore.yaml"), dir.join("openapi.yaml")).expect("copy");
+    for (config, place, expected) in [
+        (
+            "[operations]\ninclude-tags = [\"pets\", \"petz\"]\n\n[rename.operations]\nlistPets = \"pets\"\nlistAuditEntries = \"audit\"\n",
+            "oagen.toml:2:25",
+            "the tag `petz`, which no operation has",
+        ),
+        (
+            "[operations]\nexclude = [\"getPett\"]\n",
+            "oagen.toml:2:12",
+            "`operations.exclude` names `getPett`",
+        ),
+        (
+            "[rename.types]\nDog = \"Hound\"\n\n[derives]\ntypes = { Hound = [\"Hash\"] }\n",
+            "oagen.toml:2:1",
+            "`rename.types.Dog` names no type",
+        ),
+        (
+            "[rename.operations]\nlistPetz = \"pets\"\n",
+            "oagen.toml:2:1",
+            "`rename.operations.listPetz` names no operation",
+        ),
+        (
+            "[features]\ngroups = { all = [\"pets\", \"cats\"] }\n",
+            "oagen.toml:2:27",
+            "names `cats`, which is no group of the document",
+        ),
+        (
+            "[features]\noperations = { getPet = \"nowhere\" }\n",
+            "oagen.toml:2:16",
+            "names the group `nowhere`",
+        ),
+        (
+            "[runtime]\nvendored = \"yes please\"\n",
+            "oagen.toml:2:1",
+            "`vendored` is `true`, `false` or a folder path",
+        ),
+        (
+            "[package]\nworkspace = \"sometimes\"\n",
+            "oagen.toml:2:13",
+            "unknown variant `sometimes`",
+        ),
+        (
+            "[document]\nstrict = \"yes\"\n",
+            "oagen.toml:2:10",
+            "invalid type",
+        ),
+    ] {
+        fs::write(dir.join("oagen.toml"), config).expect("w");
+        let (code, stderr) = oagen_in(&dir, &["generate", "openapi.yaml", "--out", "client"]);
+        assert_eq!(
+            code, 2,
+            "the configuration's exit code for:\n{config}\n{stderr}"
+        );
+        assert!(stderr.contains(place), "{place} for:\n{config}\n{stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{expected} for:\n{config}\n{stderr}"
+        );
+        // One error (no knock-on) and the summary naming the configuration, not the document.
+        assert_eq!(stderr.matches("error: ").count(), 2, "{config}\n{stderr}");
+        assert!(
+            stderr.contains("error: oagen.toml has errors; nothing was written"),
+            "{stderr}"
+        );
+        assert!(
+            !dir.join("client").exists(),
+            "nothing written for:\n{config}"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_user_installs_oagen_generates_into_their_workspace_and_builds_an_app() {
     let root = root();
     let target = root.join("target/adopt/target");
-    let install = root.join("target/adopt/install");
     // Outside this workspace, so nothing of it (workspace, lock file, config) applies. The
     // same folder on each run of this checkout (named from its path), so that cargo's
     // fingerprints of the user's crates stay valid and only changes are rebuilt.
@@ -403,25 +652,8 @@ fn a_user_installs_oagen_generates_into_their_workspace_and_builds_an_app() {
         assert!(readme.contains(step), "README.md shows `{step}`");
     }
 
-    // 1. Install the command (debug, to share the build with the rest; offline, with this
-    // workspace's lock file).
-    run(
-        cargo(&root, &target)
-            .args([
-                "install",
-                "--quiet",
-                "--debug",
-                "--offline",
-                "--locked",
-                "--force",
-                "--path",
-            ])
-            .arg(root.join("generator"))
-            .arg("--root")
-            .arg(&install),
-        true,
-    );
-    let oagen = install.join("bin").join("oagen");
+    // 1. Install the command.
+    let oagen = installed_oagen();
 
     // 2. The user's repository: a workspace with the client, an app and an xtask.
     let write = |path: &str, text: &str| {

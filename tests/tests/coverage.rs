@@ -11,6 +11,9 @@ use serde_json::Value;
 #[path = "../documents.rs"]
 mod documents;
 
+#[path = "../value.rs"]
+mod value;
+
 /// Documents larger than this are left out (lowering the three largest, 3 to 4 MB each, in
 /// a debug build takes most of a minute); `OAGEN_COVERAGE_ALL=1` includes them.
 const MAX_SIZE: u64 = 1_500_000;
@@ -31,23 +34,25 @@ fn every_part_of_every_document_is_generated_or_reported() {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
-        let mut diags = oagen::Diagnostics::default();
-        let Some(doc) = oagen::load::parse(&bytes, &mut diags) else {
+        let Some(doc) = value::parse(&path, &bytes) else {
             continue;
         };
         checked += 1;
         let name = path.display().to_string();
-        match oagen::lower_document(&bytes) {
+        match oagen::Generator::default().lower(oagen::Document::bytes(&bytes)) {
             // A document refused as a whole names why: nothing is dropped silently.
             Err(failure) => assert!(
                 failure
-                    .diagnostics
+                    .diagnostics()
                     .iter()
                     .any(|d| d.severity == oagen::Severity::Error),
                 "{name}: refused without an error"
             ),
-            Ok((api, diags)) => {
-                let reported: Vec<String> = diags.iter().map(|d| d.pointer.clone()).collect();
+            Ok(oagen::Lowered {
+                api, diagnostics, ..
+            }) => {
+                let reported: Vec<String> =
+                    diagnostics.iter().map(|d| d.pointer().to_owned()).collect();
                 for part in unaccounted(&doc, &api, &reported) {
                     problems.push(format!("{name}: {part}"));
                 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use oagen::ConfigFile;
+use oagen::{Document, Generator, Settings};
 
 #[path = "../documents.rs"]
 mod documents;
@@ -26,8 +26,10 @@ fn root() -> PathBuf {
 /// `cargo check`).
 const ALONE_MAX: u64 = 1024 * 1024;
 
-fn generate(bytes: &[u8], config: &oagen::Config) -> oagen::Output {
-    oagen::generate(bytes, config).unwrap_or_else(|f| panic!("{}", f.render("document")))
+fn generate(bytes: &[u8], settings: Settings) -> oagen::Output {
+    Generator::new(settings)
+        .generate(Document::bytes(bytes))
+        .unwrap_or_else(|f| panic!("{f}"))
 }
 
 fn file<'a>(output: &'a oagen::Output, path: &str) -> &'a str {
@@ -41,14 +43,15 @@ fn fixture() -> Vec<u8> {
 }
 
 fn with_config(text: &str) -> Result<oagen::Output, String> {
-    let file = ConfigFile::parse(text, "oagen.toml").map_err(|e| e.0)?;
-    let config = oagen::Config {
-        runtime: oagen::RuntimeDependency::Version("0.1".to_owned()),
-        tailor: file.tailor(),
-        features: file.features(),
-        ..oagen::Config::default()
-    };
-    oagen::generate(&fixture(), &config).map_err(|f| f.render("resource_groups.yaml"))
+    let mut settings = Settings::parse(text, None).map_err(|e| e.to_string())?;
+    settings.runtime = oagen::Runtime::Version("0.1".to_owned());
+    let bytes = fixture();
+    Generator::new(settings)
+        .generate(Document::Bytes {
+            name: "resource_groups.yaml",
+            bytes: &bytes,
+        })
+        .map_err(|f| f.to_string())
 }
 
 #[test]
@@ -93,7 +96,7 @@ paths:
   /v1/pets: {get: {tags: [pets], responses: {'204': {description: ok}}}}
   /v1/pets/{id}: {delete: {tags: [pets], parameters: [{name: id, in: path, required: true, schema: {type: string}}], responses: {'204': {description: ok}}}}
 "#;
-    let output = generate(single, &oagen::Config::default());
+    let output = generate(single, Settings::default());
     let off = with_config("[features]\nenabled = false\n").expect("generates");
     for output in [&output, &off] {
         for path in [
@@ -171,10 +174,11 @@ fn regrouping_errors_name_their_key() {
     let err =
         with_config("[features]\ngroups = { Billing = [], default = [] }\n").expect_err("invalid");
     assert!(
-        err.contains("`features.groups.Billing`: `Billing` is not a group's feature name"),
+        err.contains("`Billing` is not a group's feature name")
+            && err.contains("--> oagen.toml:2:12 (`features.groups.Billing`)"),
         "{err}"
     );
-    assert!(err.contains("`features.groups.default`"), "{err}");
+    assert!(err.contains("(`features.groups.default`)"), "{err}");
     let err = with_config("[features]\nenable = false\n").expect_err("unknown key");
     assert!(err.contains("unknown field `enable`"), "{err}");
 }
@@ -201,20 +205,25 @@ struct Crate {
 /// Generates `bytes` as a member `name` of the workspace in `ws`; `None` when it has fewer
 /// than two groups (nothing to choose).
 fn member(ws: &Path, name: &str, bytes: &[u8]) -> Option<Crate> {
-    let (api, _, _) = oagen::lower_and_tailor(bytes, &oagen::Config::default()).ok()?;
+    let api = Generator::default().lower(Document::bytes(bytes)).ok()?.api;
     if api.groups.len() < 2 {
         return None;
     }
     let dir = ws.join(name);
     let runtime = root().join("runtime");
-    let config = oagen::Config {
-        crate_name: Some(name.to_owned()),
-        runtime: oagen::RuntimeDependency::Path(runtime.display().to_string()),
-        manifest: oagen::ManifestKind::WorkspaceMember,
-        command: "cargo test -p oagen-tests --test features".to_owned(),
-        ..oagen::Config::default()
+    let settings = Settings {
+        package: oagen::Package {
+            name: Some(name.to_owned()),
+            workspace: oagen::Workspace::Member,
+            ..oagen::Package::default()
+        },
+        runtime: oagen::Runtime::Path(runtime),
+        command: Some("cargo test -p oagen-tests --test features".to_owned()),
+        ..Settings::default()
     };
-    let output = oagen::generate(bytes, &config).ok()?;
+    let output = Generator::new(settings)
+        .generate(Document::bytes(bytes))
+        .ok()?;
     for file in &output.files {
         let path = dir.join(&file.path);
         fs::create_dir_all(path.parent().expect("a folder")).expect("writable");
@@ -242,7 +251,7 @@ fn every_combination_of_features_compiles_without_warnings() {
     for path in documents::documents(&corpus, ALONE_MAX) {
         let bytes = fs::read(&path).expect("readable");
         let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-        let name = format!("corpus-{}", oagen::naming::feature(&stem).replace('_', "-"));
+        let name = format!("corpus-{}", xtask::corpus::kebab(&stem));
         crates.extend(member(&ws, &name, &bytes));
     }
     assert!(

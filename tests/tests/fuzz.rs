@@ -24,6 +24,9 @@ use documents::documents;
 #[path = "../hostile.rs"]
 mod hostile;
 
+#[path = "../value.rs"]
+mod value;
+
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -31,7 +34,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
 /// Cases per property when `PROPTEST_CASES` is not set: about 5 seconds for both in a debug
 /// build on two cores.
@@ -87,12 +90,12 @@ fn mutated_document(seed: &Index, mutations: &[Mutation]) -> Result<(), TestCase
     guarded(&bytes, "mutated", || match generate(&bytes) {
         Ok(output) => check_output(&output),
         Err(failure) => {
-            let rendered = failure.render("fuzz.json");
-            let errors = failure.diagnostics.iter();
+            let rendered = failure.to_string();
+            let errors = failure.diagnostics().iter();
             if !errors.clone().any(|d| d.severity == oagen::Severity::Error) {
                 return Err(format!("a failure without an error:\n{rendered}"));
             }
-            match errors.map(|d| &d.pointer).find(|p| !p.starts_with('#')) {
+            match errors.map(|d| d.pointer()).find(|p| !p.starts_with('#')) {
                 Some(pointer) => Err(format!(
                     "pointer {pointer:?} does not start with `#`:\n{rendered}"
                 )),
@@ -114,7 +117,7 @@ fn hostile_document(seed: u64) -> Result<(), TestCaseError> {
             return Err(format!("hostile.rs wrote invalid JSON: {err}"));
         }
         let first = generate(bytes).map_err(|failure| {
-            let rendered = failure.render("hostile.json");
+            let rendered = failure.to_string();
             format!("a valid document was rejected:\n{rendered}")
         })?;
         check_output(&first)?;
@@ -133,8 +136,9 @@ fn every_readable_document_is_a_seed() {
     let readable: Vec<PathBuf> = seed_paths()
         .into_iter()
         .filter(|path| {
+            // What the generator generates from (it reads some documents it then refuses).
             let bytes = fs::read(path).expect("document is readable");
-            oagen::load::parse(&bytes, &mut oagen::Diagnostics::default()).is_some()
+            generator().lower(oagen::Document::bytes(&bytes)).is_ok()
         })
         .collect();
     assert!(
@@ -154,16 +158,24 @@ fn every_readable_document_is_a_seed() {
 
 // ---- Running the generator ----
 
-fn generate(bytes: &[u8]) -> Result<oagen::Output, oagen::Failure> {
-    let config = oagen::Config {
-        crate_name: Some("fuzzed".to_owned()),
-        runtime: oagen::RuntimeDependency::Version("0.1".to_owned()),
-        manifest: oagen::ManifestKind::Standalone,
-        command: "cargo test -p oagen-tests --test fuzz".to_owned(),
-        spec_name: "fuzz.json".to_owned(),
-        ..Default::default()
-    };
-    oagen::generate(bytes, &config)
+fn generator() -> oagen::Generator {
+    oagen::Generator::new(oagen::Settings {
+        package: oagen::Package {
+            name: Some("fuzzed".to_owned()),
+            workspace: oagen::Workspace::Standalone,
+            ..oagen::Package::default()
+        },
+        runtime: oagen::Runtime::Version("0.1".to_owned()),
+        command: Some("cargo test -p oagen-tests --test fuzz".to_owned()),
+        ..oagen::Settings::default()
+    })
+}
+
+fn generate(bytes: &[u8]) -> Result<oagen::Output, oagen::Error> {
+    generator().generate(oagen::Document::Bytes {
+        name: "fuzz.json",
+        bytes,
+    })
 }
 
 /// Runs the checks of one case on a document. A failed check, or a panic (the generator's,
@@ -215,10 +227,14 @@ fn check_output(output: &oagen::Output) -> Result<(), String> {
             ));
         }
     }
-    match output.warnings.iter().find(|d| !d.pointer.starts_with('#')) {
+    match output
+        .diagnostics
+        .iter()
+        .find(|d| !d.pointer().starts_with('#'))
+    {
         Some(d) => Err(format!(
             "warning pointer {:?} does not start with `#`",
-            d.pointer
+            d.pointer()
         )),
         None => Ok(()),
     }
@@ -274,51 +290,9 @@ fn seeds() -> &'static [(PathBuf, Value)] {
             .into_iter()
             .filter_map(|path| {
                 let bytes = fs::read(&path).ok()?;
-                let value = if path.extension().is_some_and(|e| e == "json") {
-                    serde_json::from_slice(&bytes).ok()?
-                } else {
-                    yaml_to_json(serde_yaml::from_slice(&bytes).ok()?)?
-                };
-                Some((path, value))
+                Some((path.clone(), value::parse(&path, &bytes)?))
             })
             .collect()
-    })
-}
-
-/// A YAML value as JSON: keys that are numbers or booleans (`200:`) become their text, tags
-/// are dropped; `None` for what JSON cannot hold (a NaN, a key that is a list).
-fn yaml_to_json(yaml: serde_yaml::Value) -> Option<Value> {
-    use serde_yaml::Value as Yaml;
-    Some(match yaml {
-        Yaml::Null => Value::Null,
-        Yaml::Bool(b) => Value::Bool(b),
-        Yaml::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                Value::Number(Number::from_f64(n.as_f64()?)?)
-            }
-        }
-        Yaml::String(s) => Value::String(s),
-        Yaml::Sequence(items) => {
-            Value::Array(items.into_iter().map(yaml_to_json).collect::<Option<_>>()?)
-        }
-        Yaml::Mapping(entries) => {
-            let mut map = Map::new();
-            for (key, value) in entries {
-                let key = match key {
-                    Yaml::String(s) => s,
-                    Yaml::Number(n) => n.to_string(),
-                    Yaml::Bool(b) => b.to_string(),
-                    _ => return None,
-                };
-                map.insert(key, yaml_to_json(value)?);
-            }
-            Value::Object(map)
-        }
-        Yaml::Tagged(tagged) => yaml_to_json(tagged.value)?,
     })
 }
 

@@ -44,8 +44,8 @@ fn generate_writes_a_standalone_crate_through_the_codegen_path() {
     let out = root.join("target/tmp/generate-standalone");
     let _ = fs::remove_dir_all(&out);
     let spec = root.join("tests/fixtures/default_error_only.yaml");
-    let job = xtask::generate_job(&spec, &out, Some("petstore-style".to_owned()));
-    match xtask::run(&job, xtask::Mode::Write) {
+    let job = xtask::generate_task(&spec, &out, Some("petstore-style".to_owned()));
+    match job.run(xtask::Mode::Write) {
         Ok(xtask::Outcome::Written {
             crate_name, files, ..
         }) => {
@@ -78,10 +78,10 @@ fn generate_writes_a_standalone_crate_through_the_codegen_path() {
     );
     // A second run changes nothing, and --check agrees.
     assert!(
-        matches!(xtask::run(&job, xtask::Mode::Write), Ok(xtask::Outcome::Written { files, .. }) if files.is_empty())
+        matches!(job.run(xtask::Mode::Write), Ok(xtask::Outcome::Written { files, .. }) if files.is_empty())
     );
     assert!(matches!(
-        xtask::run(&job, xtask::Mode::Check),
+        job.run(xtask::Mode::Check),
         Ok(xtask::Outcome::UpToDate { .. })
     ));
 }
@@ -133,19 +133,13 @@ fn deeply_nested_documents_are_an_error_not_a_stack_overflow() {
         "]".repeat(depth)
     );
     for (name, document) in [("json", json), ("yaml", yaml)] {
-        let failure = oagen::generate(
-            document.as_bytes(),
-            &oagen::Config {
-                crate_name: None,
-                runtime: oagen::RuntimeDependency::Version("0.1".to_owned()),
-                manifest: oagen::ManifestKind::Standalone,
-                command: "test".to_owned(),
-                spec_name: name.to_owned(),
-                ..Default::default()
-            },
-        )
-        .expect_err("too deep to read");
-        let text = failure.render(name);
+        let failure = oagen::Generator::default()
+            .generate(oagen::Document::Bytes {
+                name,
+                bytes: document.as_bytes(),
+            })
+            .expect_err("too deep to read");
+        let text = failure.to_string();
         assert!(
             text.contains("recursion limit") || text.contains("nested more than 1000 levels deep"),
             "{name}: {text}"

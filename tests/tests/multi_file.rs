@@ -4,19 +4,30 @@
 
 use std::path::{Path, PathBuf};
 
-use oagen::{Diagnostic, Options, RefOptions};
+use oagen::DocumentSettings;
 
-fn config(spec_name: &str) -> oagen::Config {
-    oagen::Config {
-        crate_name: Some("multi-file".to_owned()),
-        runtime: oagen::RuntimeDependency::Version("0.1".to_owned()),
-        manifest: oagen::ManifestKind::Standalone,
-        command: "cargo test -p oagen-tests".to_owned(),
-        spec_name: spec_name.to_owned(),
+fn generator(document: DocumentSettings) -> oagen::Generator {
+    oagen::Generator::new(oagen::Settings {
+        package: oagen::Package {
+            name: Some("multi-file".to_owned()),
+            workspace: oagen::Workspace::Standalone,
+            ..oagen::Package::default()
+        },
+        runtime: oagen::Runtime::Version("0.1".to_owned()),
+        command: Some("cargo test -p oagen-tests".to_owned()),
         // As `build.rs` compiles it: a module of the test crate, without features.
-        features: oagen::Features::Off,
-        ..oagen::Config::default()
-    }
+        features: oagen::FeatureSettings {
+            enabled: false,
+            ..oagen::FeatureSettings::default()
+        },
+        document,
+        ..oagen::Settings::default()
+    })
+}
+
+fn warnings(output: &oagen::Output) -> String {
+    let lines: Vec<String> = output.warnings().map(ToString::to_string).collect();
+    lines.join("\n")
 }
 
 fn fixture_root() -> PathBuf {
@@ -33,10 +44,12 @@ fn code(output: &oagen::Output) -> String {
 
 #[test]
 fn a_document_in_many_files_generates_as_one() {
-    let spec_name = "tests/fixtures/multi_file/openapi.yaml";
-    let output = oagen::generate_file(&fixture_root(), &config(spec_name))
-        .unwrap_or_else(|f| panic!("the multi-file fixture generates:\n{}", f.render(spec_name)));
-    let warnings = oagen::render_diagnostics(&output.warnings, spec_name);
+    // Named as `build.rs` names it, relative to the crate's folder (where tests run).
+    let root = Path::new("fixtures/multi_file/openapi.yaml");
+    let output = generator(DocumentSettings::default())
+        .generate(oagen::Document::File(root))
+        .unwrap_or_else(|f| panic!("the multi-file fixture generates:\n{f}"));
+    let warnings = warnings(&output);
     insta::assert_snapshot!(
         "multi_file",
         format!("warnings:\n{warnings}\n\n{}", code(&output))
@@ -46,11 +59,11 @@ fn a_document_in_many_files_generates_as_one() {
 /// Every file of the document is read once, and listed (for build scripts).
 #[test]
 fn each_file_is_read_once_and_listed() {
-    let mut diags = oagen::Diagnostics::default();
-    let doc =
-        oagen::load::load_file(&fixture_root(), &RefOptions::default(), &mut diags).expect("loads");
+    let output = generator(DocumentSettings::default())
+        .generate(oagen::Document::File(&fixture_root()))
+        .expect("generates");
     assert_eq!(
-        doc.refs.files,
+        output.document_files,
         // In the order first reached: the root's paths, then its components (the root's
         // `Pet` last, as its own entry is filled in after the walk).
         [
@@ -74,12 +87,25 @@ fn output_does_not_depend_on_how_the_root_is_named() {
     let relative = Path::new("fixtures/multi_file/openapi.yaml");
     // `cargo test` runs tests from the crate's folder.
     assert!(relative.is_file(), "the relative path names the fixture");
-    let config = config("openapi.yaml");
-    let a = oagen::generate_file(&absolute, &config).expect("generates");
-    let b = oagen::generate_file(relative, &config).expect("generates");
-    let c = oagen::generate_file(&absolute, &config).expect("generates");
-    assert_eq!(a.files, b.files);
-    assert_eq!(a.files, c.files);
+    // Named the same in headers: only the reading differs.
+    let generator = generator(DocumentSettings::default());
+    let generate = |path: &Path| {
+        let bytes_name = "openapi.yaml";
+        let output = generator
+            .generate(oagen::Document::File(path))
+            .expect("generates");
+        let name = path.display().to_string();
+        output
+            .files
+            .into_iter()
+            .map(|f| f.contents.replace(&name, bytes_name))
+            .collect::<Vec<_>>()
+    };
+    let a = generate(&absolute);
+    let b = generate(relative);
+    let c = generate(&absolute);
+    assert_eq!(a, b);
+    assert_eq!(a, c);
 }
 
 /// The fixture's client, compiled by `build.rs`, sends what the files describe.
@@ -145,17 +171,15 @@ impl Tree {
 
     /// Every diagnostic of generating `root/openapi.yaml`, rendered, and whether it
     /// generated.
-    fn diagnostics(&self, options: &Options) -> (bool, String) {
-        let spec_name = "root/openapi.yaml";
-        let (ok, diagnostics): (bool, Vec<Diagnostic>) = match oagen::generate_file_with(
-            &self.dir.join("root/openapi.yaml"),
-            &config(spec_name),
-            options,
-        ) {
-            Ok(output) => (true, output.warnings),
-            Err(failure) => (false, failure.diagnostics),
+    fn diagnostics(&self, document: &DocumentSettings) -> (bool, String) {
+        let root = self.dir.join("root/openapi.yaml");
+        let (ok, text) = match generator(document.clone()).generate(oagen::Document::File(&root)) {
+            Ok(output) => (true, warnings(&output)),
+            Err(failure) => (false, failure.to_string()),
         };
-        (ok, oagen::render_diagnostics(&diagnostics, spec_name))
+        // Named relative to the tree, as a user would see it from there.
+        let tree = format!("{}/", self.dir.display());
+        (ok, text.replace(&tree, ""))
     }
 }
 
@@ -187,19 +211,16 @@ fn a_reference_leaving_the_root_folder_is_refused_unless_allowed() {
         ],
     );
     // Refused for safety: an error, even though other broken references only cost their item.
-    let (ok, text) = tree.diagnostics(&Options::default());
+    let (ok, text) = tree.diagnostics(&DocumentSettings::default());
     assert!(
         !ok && text.contains(
             "error: `../shared/other.yaml` leaves the root document's folder; it is not read"
         ) && text.contains("--> root/openapi.yaml#/components/schemas/Thing/properties/other/$ref"),
         "{text}"
     );
-    let allowed = Options {
-        refs: RefOptions {
-            allow_outside_root: true,
-            ..RefOptions::default()
-        },
-        ..Options::default()
+    let allowed = DocumentSettings {
+        allow_outside_root: true,
+        ..DocumentSettings::default()
     };
     let (ok, text) = tree.diagnostics(&allowed);
     assert!(ok && text.is_empty(), "{text}");
@@ -215,17 +236,14 @@ fn an_absolute_path_is_refused_unless_allowed() {
         root_referring_to(&absolute),
     )
     .expect("write");
-    let (_, text) = tree.diagnostics(&Options::default());
+    let (_, text) = tree.diagnostics(&DocumentSettings::default());
     assert!(
         text.contains("is an absolute path; it is not read"),
         "{text}"
     );
-    let allowed = Options {
-        refs: RefOptions {
-            allow_outside_root: true,
-            ..RefOptions::default()
-        },
-        ..Options::default()
+    let allowed = DocumentSettings {
+        allow_outside_root: true,
+        ..DocumentSettings::default()
     };
     let (ok, text) = tree.diagnostics(&allowed);
     assert!(ok && text.is_empty(), "{text}");
@@ -243,20 +261,18 @@ fn a_url_is_refused_unless_mapped_to_a_local_file() {
             ("root/vendor/v1/other.yaml", OTHER),
         ],
     );
-    let (ok, text) = tree.diagnostics(&Options::default());
+    let (ok, text) = tree.diagnostics(&DocumentSettings::default());
     assert!(
         !ok && text.contains("is a URL; nothing is fetched from the network"),
         "{text}"
     );
-    let mapped = Options {
-        refs: RefOptions {
-            url_map: vec![(
-                "https://schemas.example.com/".to_owned(),
-                PathBuf::from("vendor"),
-            )],
-            ..RefOptions::default()
-        },
-        ..Options::default()
+    let mapped = DocumentSettings {
+        urls: [(
+            "https://schemas.example.com/".to_owned(),
+            PathBuf::from("vendor"),
+        )]
+        .into(),
+        ..DocumentSettings::default()
     };
     let (ok, text) = tree.diagnostics(&mapped);
     assert!(ok && text.is_empty(), "{text}");
@@ -282,9 +298,9 @@ fn problems_in_other_files_name_the_file_and_the_pointer() {
             ),
         ],
     );
-    let strict = Options {
+    let strict = DocumentSettings {
         strict: true,
-        ..Options::default()
+        ..DocumentSettings::default()
     };
     let (ok, text) = tree.diagnostics(&strict);
     assert!(!ok);
@@ -297,7 +313,7 @@ fn problems_in_other_files_name_the_file_and_the_pointer() {
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
-    let (ok, text) = tree.diagnostics(&Options::default());
+    let (ok, text) = tree.diagnostics(&DocumentSettings::default());
     assert!(ok, "{text}");
     for expected in [
         "warning: `schemas/b.yaml` has nothing at `#/Missing`; the schema `A` is left out\n  --> root/schemas/a.yaml#/properties/b/$ref",
@@ -329,7 +345,7 @@ fn a_copy_that_contains_itself_is_reported() {
             ),
         ],
     );
-    let (ok, text) = tree.diagnostics(&Options::default());
+    let (ok, text) = tree.diagnostics(&DocumentSettings::default());
     assert!(ok, "{text}");
     assert!(
         text.contains("`paths/a.yaml#` contains a reference to itself"),
@@ -348,7 +364,7 @@ fn the_nesting_limit_applies_to_every_file() {
             ("root/deep.json", &deep),
         ],
     );
-    let (ok, text) = tree.diagnostics(&Options::default());
+    let (ok, text) = tree.diagnostics(&DocumentSettings::default());
     assert!(ok, "{text}");
     assert!(
         text.contains("`deep.json`: invalid JSON") && text.contains("recursion limit"),

@@ -16,8 +16,9 @@ fn openai_chat_completions_stream_through_the_generated_client() {
         return;
     }
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("openai-client");
-    let job = xtask::generate_job(&spec, &out, Some("openai-client".to_owned()));
-    xtask::run(&job, xtask::Mode::Write).expect("OpenAI's description generates");
+    let job = xtask::generate_task(&spec, &out, Some("openai-client".to_owned()));
+    job.run(xtask::Mode::Write)
+        .expect("OpenAI's description generates");
     let manifest = out.join("Cargo.toml");
     let mut text = std::fs::read_to_string(&manifest).unwrap();
     if !text.contains("[dev-dependencies]") {

@@ -7,22 +7,34 @@
 
 use std::fs;
 
-fn config(name: &str) -> oagen::Config {
-    oagen::Config {
-        crate_name: Some(name.replace('_', "-")),
-        runtime: oagen::RuntimeDependency::Version("0.1".to_owned()),
-        manifest: oagen::ManifestKind::Standalone,
-        command: "cargo test -p oagen-tests".to_owned(),
-        spec_name: format!("tests/fixtures/{name}.yaml"),
+fn generator(name: &str) -> oagen::Generator {
+    oagen::Generator::new(oagen::Settings {
+        package: oagen::Package {
+            name: Some(name.replace('_', "-")),
+            workspace: oagen::Workspace::Standalone,
+            ..oagen::Package::default()
+        },
+        runtime: oagen::Runtime::Version("0.1".to_owned()),
+        command: Some("cargo test -p oagen-tests".to_owned()),
         // As `build.rs` compiles them, as modules without features; `resource_groups` shows
         // the feature per group (`tests/features.rs` builds it as a crate).
-        features: if name == "resource_groups" {
-            oagen::Features::PerGroup
-        } else {
-            oagen::Features::Off
+        features: oagen::FeatureSettings {
+            enabled: name == "resource_groups",
+            ..oagen::FeatureSettings::default()
         },
-        ..Default::default()
-    }
+        // `error_*` fixtures show what `strict` refuses; by default, damage inside one
+        // schema or operation only leaves that item out (`partly_broken` shows it).
+        document: oagen::DocumentSettings {
+            strict: name.starts_with("error_"),
+            ..oagen::DocumentSettings::default()
+        },
+        ..oagen::Settings::default()
+    })
+}
+
+fn text(diagnostics: &[&oagen::Diagnostic]) -> String {
+    let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    lines.join("\n")
 }
 
 /// All generated files of a crate in one text, each under a line naming it. (The README is
@@ -47,33 +59,39 @@ fn fixtures() {
             .unwrap_or_default()
             .to_owned();
         let bytes = fs::read(path).expect("fixture is readable");
-        let config = config(&name);
-        // `error_*` fixtures show what `strict` refuses; by default, damage inside one
-        // schema or operation only leaves that item out (`partly_broken` shows it).
-        let options = oagen::Options {
-            strict: name.starts_with("error_"),
-            ..oagen::Options::default()
+        let generator = generator(&name);
+        let spec_name = format!("tests/fixtures/{name}.yaml");
+        let document = oagen::Document::Bytes {
+            name: &spec_name,
+            bytes: &bytes,
         };
-        match oagen::lower_document_with(&bytes, &options) {
-            Ok((api, diags)) => {
-                let warnings = oagen::render_diagnostics(&diags.into_sorted(), &config.spec_name);
+        match generator.lower(document) {
+            Ok(oagen::Lowered {
+                api, diagnostics, ..
+            }) => {
+                let warnings: Vec<_> = diagnostics
+                    .iter()
+                    .filter(|d| d.severity != oagen::Severity::Note)
+                    .collect();
+                let warnings = text(&warnings);
                 insta::assert_snapshot!("ir", format!("warnings:\n{warnings}\n\n{api:#?}"));
-                let output = oagen::generate_with(&bytes, &config, &options)
+                let output = generator
+                    .generate(document)
                     .expect("a document that lowers also generates");
                 insta::assert_snapshot!("code", code(&output));
             }
             Err(failure) => {
                 assert!(
                     name.starts_with("error_"),
-                    "{name} was expected to generate:\n{}",
-                    failure.render(&config.spec_name)
+                    "{name} was expected to generate:\n{failure}"
                 );
-                insta::assert_snapshot!("diagnostics", failure.render(&config.spec_name));
+                assert_eq!(failure.exit_code(), 1, "{failure}");
+                insta::assert_snapshot!("diagnostics", failure.to_string());
             }
         }
         if name.starts_with("error_") {
             assert!(
-                oagen::generate_with(&bytes, &config, &options).is_err(),
+                generator.generate(document).is_err(),
                 "{name} was expected to be rejected"
             );
         }

@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use xtask::{Mode, Outcome, RunError};
+use xtask::{Error, Mode, Outcome};
 
 /// A fresh, empty folder under `target/tmp` for one test.
 fn scratch(name: &str) -> PathBuf {
@@ -46,8 +46,8 @@ fn files_the_generator_does_not_produce_are_left_alone() {
     fs::create_dir_all(out.join("src")).expect("writable");
     fs::write(out.join("NOTES.md"), "mine").expect("writable");
     fs::write(out.join("src/extra.rs"), "// mine").expect("writable");
-    let job = xtask::generate_job(&fixture("parameters.yaml"), &out, None);
-    let result = xtask::run(&job, Mode::Write);
+    let job = xtask::generate_task(&fixture("parameters.yaml"), &out, None);
+    let result = job.run(Mode::Write);
     assert_eq!(xtask::exit_code(&result), 0);
     assert_eq!(
         fs::read_to_string(out.join("NOTES.md")).expect("kept"),
@@ -66,9 +66,9 @@ fn an_invalid_document_writes_nothing() {
     fs::write(out.join("Cargo.toml"), "# before").expect("writable");
     let before = snapshot(&out);
     // Structurally invalid: refused as a whole (a broken reference would only cost its item).
-    let job = xtask::generate_job(&fixture("error_swagger2.yaml"), &out, None);
-    let result = xtask::run(&job, Mode::Write);
-    assert!(matches!(result, Err(RunError::Invalid(_))), "{result:?}");
+    let job = xtask::generate_task(&fixture("error_swagger2.yaml"), &out, None);
+    let result = job.run(Mode::Write);
+    assert!(matches!(result, Err(Error::Document(_))), "{result:?}");
     assert_eq!(xtask::exit_code(&result), 1);
     assert_eq!(snapshot(&out), before);
 }
@@ -76,8 +76,8 @@ fn an_invalid_document_writes_nothing() {
 #[test]
 fn a_write_that_fails_halfway_changes_nothing() {
     let out = scratch("halfway");
-    let job = xtask::generate_job(&fixture("parameters.yaml"), &out, None);
-    assert_eq!(xtask::exit_code(&xtask::run(&job, Mode::Write)), 0);
+    let job = xtask::generate_task(&fixture("parameters.yaml"), &out, None);
+    assert_eq!(xtask::exit_code(&job.run(Mode::Write)), 0);
     // Make the output stale (as earlier output: generated, then changed), and make one of the
     // files impossible to replace: a directory (with something in it) where `src/types.rs`
     // should be.
@@ -87,8 +87,8 @@ fn a_write_that_fails_halfway_changes_nothing() {
     fs::create_dir_all(out.join("src/types.rs/inside")).expect("writable");
     let before = snapshot(&out);
 
-    let result = xtask::run(&job, Mode::Write);
-    assert!(matches!(result, Err(RunError::Io(_))), "{result:?}");
+    let result = job.run(Mode::Write);
+    assert!(matches!(result, Err(Error::Io { .. })), "{result:?}");
     assert_eq!(xtask::exit_code(&result), 2);
     // Nothing changed: the stale files are still stale, and no temporary file is left.
     assert_eq!(snapshot(&out), before);
@@ -97,22 +97,22 @@ fn a_write_that_fails_halfway_changes_nothing() {
 #[test]
 fn check_never_writes_and_names_what_is_stale() {
     let out = scratch("check");
-    let job = xtask::generate_job(&fixture("parameters.yaml"), &out, None);
-    let result = xtask::run(&job, Mode::Check);
-    let Ok(Outcome::Stale(files)) = &result else {
+    let job = xtask::generate_task(&fixture("parameters.yaml"), &out, None);
+    let result = job.run(Mode::Check);
+    let Ok(Outcome::Stale { files, .. }) = &result else {
         panic!("expected stale, got {result:?}")
     };
     assert_eq!(files.len(), 6, "every file is missing: {files:?}");
     assert_eq!(xtask::exit_code(&result), 3);
     assert!(snapshot(&out).is_empty(), "check mode wrote files");
 
-    assert_eq!(xtask::exit_code(&xtask::run(&job, Mode::Write)), 0);
-    let result = xtask::run(&job, Mode::Check);
+    assert_eq!(xtask::exit_code(&job.run(Mode::Write)), 0);
+    let result = job.run(Mode::Check);
     assert!(matches!(result, Ok(Outcome::UpToDate { .. })), "{result:?}");
     assert_eq!(xtask::exit_code(&result), 0);
     fs::write(out.join("src/client.rs"), "// edited by hand").expect("writable");
-    let result = xtask::run(&job, Mode::Check);
-    let Ok(Outcome::Stale(files)) = &result else {
+    let result = job.run(Mode::Check);
+    let Ok(Outcome::Stale { files, .. }) = &result else {
         panic!("expected stale, got {result:?}")
     };
     assert_eq!(files.len(), 1);
@@ -122,12 +122,16 @@ fn check_never_writes_and_names_what_is_stale() {
 #[test]
 fn a_missing_document_is_an_io_error_naming_the_file() {
     let out = scratch("missing");
-    let job = xtask::generate_job(Path::new("/nonexistent/openapi.yaml"), &out, None);
-    let result = xtask::run(&job, Mode::Write);
-    let Err(RunError::Io(message)) = &result else {
+    let job = xtask::generate_task(Path::new("/nonexistent/openapi.yaml"), &out, None);
+    let result = job.run(Mode::Write);
+    let Err(err @ Error::Io { path, .. }) = &result else {
         panic!("{result:?}")
     };
-    assert!(message.contains("/nonexistent/openapi.yaml"), "{message}");
+    assert_eq!(path, Path::new("/nonexistent/openapi.yaml"));
+    assert!(
+        err.to_string().contains("/nonexistent/openapi.yaml"),
+        "{err}"
+    );
     assert_eq!(xtask::exit_code(&result), 2);
 }
 
@@ -138,19 +142,23 @@ fn a_hundred_megabyte_document_is_refused_without_being_read() {
     let huge = out.join("huge.yaml");
     let file = fs::File::create(&huge).expect("writable");
     file.set_len(100 * 1024 * 1024).expect("sparse file");
-    let job = xtask::generate_job(&huge, &out.join("crate"), None);
-    let result = xtask::run(&job, Mode::Write);
-    let Err(RunError::Invalid(message)) = &result else {
+    let job = xtask::generate_task(&huge, &out.join("crate"), None);
+    let result = job.run(Mode::Write);
+    let Err(Error::Document(_)) = &result else {
         panic!("{result:?}")
     };
+    let message = result.expect_err("refused").to_string();
     assert!(
         message.contains("the document is 100 MB, more than the 64 MB"),
         "{message}"
     );
     // The in-memory entry point refuses it too.
     let bytes = vec![b' '; 100 * 1024 * 1024];
-    let failure = oagen::generate(&bytes, &job.config).expect_err("too large");
-    assert!(failure.render("huge").contains("more than the 64 MB"));
+    let failure = job
+        .generator()
+        .generate(oagen::Document::bytes(&bytes))
+        .expect_err("too large");
+    assert!(failure.to_string().contains("more than the 64 MB"));
 }
 
 /// A crate someone wrote by hand: its own manifest and library, and a file of notes.
@@ -171,17 +179,18 @@ fn a_hand_written_crate_is_never_overwritten() {
     hand_written_crate(&out);
     let before = snapshot(&out);
     // `generate`'s job, and `codegen`'s settings pointed at the same folder: one path.
-    let generate = xtask::generate_job(&fixture("parameters.yaml"), &out, None);
-    let mut codegen = xtask::codegen_job().expect("the repository's configuration is valid");
+    let generate = xtask::generate_task(&fixture("parameters.yaml"), &out, None);
+    let mut codegen = xtask::codegen_task().expect("the repository's configuration is valid");
     codegen.spec = fixture("parameters.yaml");
     codegen.out = out.clone();
     // spec/oagen.toml renames Zenskar's operations, which this fixture does not have.
-    codegen.config.tailor = oagen::Tailor::default();
+    codegen.settings.rename = oagen::Renames::default();
     for job in [generate, codegen] {
-        let result = xtask::run(&job, Mode::Write);
-        let Err(RunError::Io(message)) = &result else {
+        let result = job.run(Mode::Write);
+        let Err(err @ Error::NotGenerated(_)) = &result else {
             panic!("expected a refusal, got {result:?}")
         };
+        let message = err.to_string();
         assert_eq!(xtask::exit_code(&result), 2);
         assert!(message.contains("refusing to overwrite"), "{message}");
         for name in ["Cargo.toml", "src/lib.rs"] {
@@ -198,11 +207,11 @@ fn a_hand_written_crate_is_never_overwritten() {
 #[test]
 fn one_foreign_file_among_generated_ones_stops_the_whole_run() {
     let out = scratch("one_foreign");
-    let job = xtask::generate_job(&fixture("parameters.yaml"), &out, None);
-    assert_eq!(xtask::exit_code(&xtask::run(&job, Mode::Write)), 0);
+    let job = xtask::generate_task(&fixture("parameters.yaml"), &out, None);
+    assert_eq!(xtask::exit_code(&job.run(Mode::Write)), 0);
     // Earlier output may be regenerated: a generated file that went stale is replaced.
     fs::write(out.join("src/client.rs"), "// @generated by hand, stale").expect("writable");
-    assert_eq!(xtask::exit_code(&xtask::run(&job, Mode::Write)), 0);
+    assert_eq!(xtask::exit_code(&job.run(Mode::Write)), 0);
     assert_ne!(
         fs::read_to_string(out.join("src/client.rs")).expect("readable"),
         "// @generated by hand, stale"
@@ -215,40 +224,14 @@ fn one_foreign_file_among_generated_ones_stops_the_whole_run() {
     )
     .expect("writable");
     let before = snapshot(&out);
-    let result = xtask::run(&job, Mode::Write);
-    let Err(RunError::Io(message)) = &result else {
+    let result = job.run(Mode::Write);
+    let Err(err @ Error::NotGenerated(_)) = &result else {
         panic!("expected a refusal, got {result:?}")
     };
+    let message = err.to_string();
     assert!(
         message.contains("src/client.rs") && message.contains("src/types.rs"),
         "{message}"
     );
     assert_eq!(snapshot(&out), before);
-}
-
-#[test]
-fn the_library_refusal_is_typed_and_an_unchanged_file_is_no_reason_to_refuse() {
-    let out = scratch("typed");
-    let files = vec![
-        oagen::OutputFile {
-            path: "a.rs".to_owned(),
-            contents: "// @generated\nfn a() {}\n".to_owned(),
-        },
-        oagen::OutputFile {
-            path: "b.rs".to_owned(),
-            contents: "fn b() {}\n".to_owned(),
-        },
-    ];
-    // b.rs holds exactly what would be written: nothing to replace, so no refusal.
-    fs::write(out.join("b.rs"), "fn b() {}\n").expect("writable");
-    fs::write(out.join("a.rs"), "fn mine() {}\n").expect("writable");
-    match oagen::write::write(&out, &files) {
-        Err(oagen::write::WriteError::NotGenerated(paths)) => {
-            assert_eq!(paths, vec![out.join("a.rs")]);
-        }
-        other => panic!("expected NotGenerated, got {other:?}"),
-    }
-    fs::remove_file(out.join("a.rs")).expect("removable");
-    let written = oagen::write::write(&out, &files).expect("a missing file is written");
-    assert_eq!(written, vec![out.join("a.rs")]);
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use oagen::{Config, ManifestKind, RuntimeDependency};
+use oagen::{Document, Generator, Settings};
 
 pub mod conformance;
 pub mod examples;
@@ -88,9 +88,26 @@ pub fn crate_name_of(path: &Path) -> String {
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    oagen::naming::snake(&stem, "api")
-        .trim_start_matches("r#")
-        .replace('_', "-")
+    kebab(&stem)
+}
+
+/// A file stem as a crate name: lowercase ASCII words joined by `-` (`api` when none).
+pub fn kebab(stem: &str) -> String {
+    let mut name = String::new();
+    for word in stem
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !name.is_empty() {
+            name.push('-');
+        }
+        name.push_str(&word.to_ascii_lowercase());
+    }
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "api-");
+        name.truncate(name.trim_end_matches('-').len());
+    }
+    name
 }
 
 /// Generates and checks one document.
@@ -119,27 +136,24 @@ pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Row {
             return row;
         }
     };
-    let config = Config {
-        crate_name: Some(crate_name),
-        runtime: RuntimeDependency::Path(
-            crate::workspace_root()
-                .join("runtime")
-                .display()
-                .to_string(),
-        ),
-        manifest: ManifestKind::Standalone,
-        command: "cargo xtask corpus".to_owned(),
-        spec_name: row.document.clone(),
-        ..Default::default()
+    let generator = Generator::new(Settings {
+        package: oagen::Package {
+            name: Some(crate_name),
+            workspace: oagen::Workspace::Standalone,
+            ..oagen::Package::default()
+        },
+        runtime: oagen::Runtime::Path(crate::workspace_root().join("runtime")),
+        command: Some("cargo xtask corpus".to_owned()),
+        ..Settings::default()
+    });
+    let document = Document::Bytes {
+        name: &row.document,
+        bytes: &bytes,
     };
-
     let result = std::panic::catch_unwind(|| {
         let started = Instant::now();
-        let output = oagen::generate(&bytes, &config);
-        let elapsed = started.elapsed();
-        let lowered =
-            oagen::lower_document(&bytes).map(|(api, _)| (api.operations.len(), api.types.len()));
-        (lowered, output, elapsed)
+        let output = generator.generate(document);
+        (output, started.elapsed())
     });
     row.version = version_of(&bytes);
     let output = match result {
@@ -152,26 +166,24 @@ pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Row {
             row.generated = Generated::Panic(message);
             return row;
         }
-        Ok((_, Err(failure), elapsed)) => {
+        Ok((Err(failure), elapsed)) => {
             row.generate_time = elapsed;
             let _ = std::fs::create_dir_all(&out);
-            let _ = std::fs::write(out.join("generate.log"), failure.render(&row.document));
+            let _ = std::fs::write(out.join("generate.log"), failure.to_string());
             let errors = failure
-                .diagnostics
+                .diagnostics()
                 .iter()
                 .filter(|d| d.severity == oagen::Severity::Error)
                 .count();
             row.generated = Generated::Diagnostics { errors };
             return row;
         }
-        Ok((lowered, Ok(output), elapsed)) => {
+        Ok((Ok(output), elapsed)) => {
             row.generate_time = elapsed;
-            if let Ok((operations, types)) = lowered {
-                row.operations = operations;
-                row.types = types;
-            }
+            row.operations = output.operations;
+            row.types = output.types;
             row.generated = Generated::Ok {
-                warnings: output.warnings.len(),
+                warnings: output.warnings().count(),
             };
             output
         }
@@ -182,11 +194,9 @@ pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Row {
         .map(|f| f.contents.lines().count())
         .sum();
     let _ = std::fs::create_dir_all(&out);
-    let _ = std::fs::write(
-        out.join("generate.log"),
-        oagen::render_diagnostics(&output.warnings, &row.document),
-    );
-    if let Err(err) = oagen::write::write(&out, &output.files) {
+    let log: Vec<String> = output.warnings().map(ToString::to_string).collect();
+    let _ = std::fs::write(out.join("generate.log"), log.join("\n"));
+    if let Err(err) = crate::write_files(&out, &output.files) {
         row.checked = Checked::Failed {
             errors: 1,
             warnings: 0,
@@ -234,8 +244,8 @@ pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Row {
 
 /// The `openapi` (or `swagger`) version string, read leniently for the table.
 fn version_of(bytes: &[u8]) -> String {
-    let mut diags = oagen::Diagnostics::default();
-    oagen::load::parse(bytes, &mut diags)
+    serde_yaml::from_slice::<serde_json::Value>(bytes)
+        .ok()
         .and_then(|root| {
             root.get("openapi")
                 .or_else(|| root.get("swagger"))

@@ -1,10 +1,10 @@
 //! The repository's tasks, as a library so that tests run exactly what the commands run.
 //!
-//! `codegen` and `generate` are thin callers of the `oagen` library ([`oagen::Job`] and
-//! [`oagen::run`], the path the `oagen` command takes too); they differ only in their job:
-//! `codegen` is this repository's own job (`spec/openapi.yaml` with `spec/oagen.toml` →
-//! `generated/`, a member of the workspace), `generate` writes a standalone crate for any
-//! document, using this repository's runtime by path.
+//! `codegen` and `generate` are thin callers of the `oagen` library ([`oagen::Generator`]
+//! and [`oagen::Generator::run`], the path the `oagen` command takes too); they differ only
+//! in their settings: `codegen` is this repository's own (`spec/openapi.yaml` with
+//! `spec/oagen.toml` → `generated/`, a member of the workspace), `generate` writes a
+//! standalone crate for any document, using this repository's runtime by path.
 
 pub mod bench;
 pub mod corpus;
@@ -12,8 +12,7 @@ pub mod synth;
 
 use std::path::{Path, PathBuf};
 
-use oagen::{Config, ManifestKind, RuntimeDependency};
-pub use oagen::{Job, Mode, Outcome, RunError, exit_code, run};
+pub use oagen::{Error, Generator, Mode, Outcome, Settings, exit_code};
 
 /// The repository root (the directory holding the workspace `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
@@ -23,44 +22,74 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// One generation: a document, an output folder, and the generator with its settings.
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub spec: PathBuf,
+    pub out: PathBuf,
+    pub settings: Settings,
+}
+
+impl Task {
+    pub fn run(&self, mode: Mode) -> Result<Outcome, Error> {
+        self.generator().run(&self.spec, &self.out, mode)
+    }
+
+    pub fn generator(&self) -> Generator {
+        Generator::new(self.settings.clone())
+    }
+}
+
 /// `spec/openapi.yaml` (configured by `spec/oagen.toml`) → `generated/`.
-pub fn codegen_job() -> Result<Job, RunError> {
+pub fn codegen_task() -> Result<Task, Error> {
     let root = workspace_root();
-    let mut job = Job::new(
-        &root.join("spec/openapi.yaml"),
-        &root.join("generated"),
-        Some(&root.join("spec/oagen.toml")),
-        None,
-    )?;
-    job.config.command = "cargo xtask codegen".to_owned();
-    Ok(job)
+    let mut settings = Settings::read(&root.join("spec/oagen.toml"))?;
+    settings.command = Some("cargo xtask codegen".to_owned());
+    Ok(Task {
+        spec: root.join("spec/openapi.yaml"),
+        out: root.join("generated"),
+        settings,
+    })
 }
 
 /// Any document → a standalone crate in `out`, using this repository's runtime crate.
-pub fn generate_job(spec: &Path, out: &Path, crate_name: Option<String>) -> Job {
-    let runtime = workspace_root().join("runtime");
-    let out_abs = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
-    let runtime_abs = std::path::absolute(&runtime).unwrap_or(runtime);
-    let runtime_path = oagen::job::relative_path(&out_abs, &runtime_abs);
-    Job {
+pub fn generate_task(spec: &Path, out: &Path, crate_name: Option<String>) -> Task {
+    let settings = Settings {
+        package: oagen::Package {
+            name: crate_name,
+            workspace: oagen::Workspace::Standalone,
+            ..oagen::Package::default()
+        },
+        runtime: oagen::Runtime::Path(
+            std::path::absolute(workspace_root().join("runtime"))
+                .unwrap_or_else(|_| workspace_root().join("runtime")),
+        ),
+        command: Some(format!(
+            "cargo xtask generate {} --out {}",
+            spec.display(),
+            out.display()
+        )),
+        ..Settings::default()
+    };
+    Task {
         spec: spec.to_path_buf(),
         out: out.to_path_buf(),
-        config: Config {
-            crate_name,
-            runtime: RuntimeDependency::Path(runtime_path.to_string_lossy().replace('\\', "/")),
-            manifest: ManifestKind::Standalone,
-            command: format!(
-                "cargo xtask generate {} --out {}",
-                spec.display(),
-                out.display()
-            ),
-            spec_name: spec.display().to_string(),
-            ..Config::default()
-        },
-        options: oagen::Options::default(),
-        config_file: None,
-        notes: Vec::new(),
+        settings,
     }
+}
+
+/// Writes generated files under `dir` (a scratch folder of the corpus or the examples).
+pub fn write_files(dir: &Path, files: &[oagen::OutputFile]) -> std::io::Result<()> {
+    for file in files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        if std::fs::read(&path).ok().as_deref() != Some(file.contents.as_bytes()) {
+            std::fs::write(&path, &file.contents)?;
+        }
+    }
+    Ok(())
 }
 
 /// The exit code of an xtask command that ran a cargo child process: 0 when it succeeded,

@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use xtask::{Job, Mode, Outcome, RunError};
+use oagen::Severity;
+use xtask::{Error, Mode, Outcome, Task};
 
 /// glibc's allocator slows down as the heap grows: generating a 10 000-schema document holds
 /// hundreds of megabytes of tokens in millions of small allocations, and `malloc` then spent a
@@ -58,40 +59,33 @@ fn main() -> ExitCode {
         Some(other) => Err(format!("unknown task `{other}`")),
         None => Err("no task given".to_owned()),
     };
-    let (job, mode) = match parsed {
+    let (task, mode) = match parsed {
         Ok(parsed) => parsed,
         Err(message) => {
             eprintln!("error: {message}\n\n{USAGE}");
             return ExitCode::from(2);
         }
     };
-    if explain {
-        let notes = oagen::explain_file(&job.spec, &job.options);
-        if !notes.is_empty() {
-            eprintln!(
-                "{}",
-                oagen::render_diagnostics(&notes, &job.config.spec_name)
-            );
-        }
-    }
     let started = std::time::Instant::now();
-    let result = oagen::job::run_with_progress(&job, mode, &mut |step| {
-        if let oagen::Progress::Lowered {
-            types, operations, ..
-        } = step
-        {
-            eprintln!(
-                "{}: {types} types, {operations} operations",
-                job.spec.display()
-            );
-        }
-    });
-    let code = report(&job, mode, result);
+    let result = task
+        .generator()
+        .run_with_progress(&task.spec, &task.out, mode, &mut |step| {
+            if let oagen::Progress::Lowered {
+                types, operations, ..
+            } = step
+            {
+                eprintln!(
+                    "{}: {types} types, {operations} operations",
+                    task.spec.display()
+                );
+            }
+        });
+    let code = report(&task, mode, explain, result);
     eprintln!("({:.2} s)", started.elapsed().as_secs_f64());
     code
 }
 
-fn parse_codegen(args: &[String]) -> Result<(Job, Mode), String> {
+fn parse_codegen(args: &[String]) -> Result<(Task, Mode), String> {
     let mut mode = Mode::Write;
     for arg in args {
         match arg.as_str() {
@@ -99,10 +93,10 @@ fn parse_codegen(args: &[String]) -> Result<(Job, Mode), String> {
             other => return Err(format!("unexpected argument `{other}` for `codegen`")),
         }
     }
-    Ok((xtask::codegen_job().map_err(|err| err.to_string())?, mode))
+    Ok((xtask::codegen_task().map_err(|err| err.to_string())?, mode))
 }
 
-fn parse_generate(args: &[String]) -> Result<(Job, Mode), String> {
+fn parse_generate(args: &[String]) -> Result<(Task, Mode), String> {
     let mut spec = None;
     let mut out = None;
     let mut name = None;
@@ -134,60 +128,58 @@ fn parse_generate(args: &[String]) -> Result<(Job, Mode), String> {
             return Err(format!("`{name}` is not a valid crate name"));
         }
     }
-    Ok((xtask::generate_job(&spec, &out, name), mode))
+    Ok((xtask::generate_task(&spec, &out, name), mode))
 }
 
-fn report(job: &Job, mode: Mode, result: Result<Outcome, RunError>) -> ExitCode {
+fn report(task: &Task, mode: Mode, explain: bool, result: Result<Outcome, Error>) -> ExitCode {
+    if let Ok(outcome) = &result {
+        for diagnostic in &outcome.report().diagnostics {
+            if diagnostic.severity == Severity::Warning
+                || (explain && diagnostic.severity == Severity::Note)
+            {
+                eprintln!("{diagnostic}");
+            }
+        }
+    }
     match &result {
         Ok(Outcome::Written {
-            crate_name,
-            files,
-            warnings,
-            ..
+            crate_name, files, ..
         }) => {
-            print_warnings(warnings);
             if files.is_empty() {
-                eprintln!("{}: crate `{crate_name}` is up to date", job.out.display());
+                eprintln!("{}: crate `{crate_name}` is up to date", task.out.display());
             } else {
                 for file in files {
                     eprintln!("wrote {}", file.display());
                 }
             }
         }
-        Ok(Outcome::UpToDate { warnings }) => {
-            print_warnings(warnings);
+        Ok(Outcome::UpToDate { .. }) => {
             eprintln!(
                 "{} is up to date with {}",
-                job.out.display(),
-                job.spec.display()
+                task.out.display(),
+                task.spec.display()
             );
         }
-        Ok(Outcome::Stale(files)) => {
+        Ok(Outcome::Stale { files, .. }) => {
             for (path, staleness) in files {
                 eprintln!("stale: {} {staleness}", path.display());
             }
             let command = match mode {
-                Mode::Check => job.config.command.as_str(),
+                Mode::Check => task.settings.command.as_deref().unwrap_or_default(),
                 Mode::Write => "",
             };
             eprintln!("run `{command}` to regenerate");
         }
-        Err(err @ RunError::Invalid(_)) => {
+        Err(err @ Error::Document(_)) => {
             eprintln!("{err}");
             eprintln!(
                 "error: {} has errors; nothing was written",
-                job.spec.display()
+                task.spec.display()
             );
         }
-        Err(err @ (RunError::Io(_) | RunError::Config(_))) => eprintln!("{err}"),
+        Err(err) => eprintln!("{err}"),
     }
     ExitCode::from(xtask::exit_code(&result))
-}
-
-fn print_warnings(warnings: &str) {
-    if !warnings.is_empty() {
-        eprintln!("{warnings}");
-    }
 }
 
 fn corpus(args: &[String]) -> ExitCode {

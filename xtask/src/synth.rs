@@ -217,31 +217,29 @@ pub fn document(n: usize) -> String {
 mod tests {
     use super::*;
 
-    fn config() -> oagen::Config {
-        oagen::Config {
-            crate_name: Some("synthetic".to_owned()),
-            runtime: oagen::RuntimeDependency::Path("../runtime".to_owned()),
-            manifest: oagen::ManifestKind::Standalone,
-            command: "cargo xtask bench --scaling".to_owned(),
-            spec_name: "synthetic".to_owned(),
-            ..Default::default()
-        }
+    fn generator() -> oagen::Generator {
+        oagen::Generator::new(oagen::Settings {
+            package: oagen::Package {
+                name: Some("synthetic".to_owned()),
+                ..oagen::Package::default()
+            },
+            runtime: oagen::Runtime::Path("../runtime".into()),
+            command: Some("cargo xtask bench --scaling".to_owned()),
+            ..oagen::Settings::default()
+        })
     }
 
     #[test]
     fn small_synthetic_documents_generate_without_diagnostics() {
         for n in [1, 2, 5, 10, 40] {
             let text = document(n);
-            let output = oagen::generate(text.as_bytes(), &config())
-                .unwrap_or_else(|failure| panic!("n = {n}: {}", failure.render("synthetic")));
-            assert!(
-                output.warnings.is_empty(),
-                "n = {n}: {}",
-                oagen::render_diagnostics(&output.warnings, "synthetic")
-            );
-            let (api, _) = oagen::lower_document(text.as_bytes()).expect("lowers");
-            assert_eq!(api.operations.len(), n);
-            assert!(api.types.len() > n, "every schema is a type, plus ApiError");
+            let output = generator()
+                .generate(oagen::Document::bytes(text.as_bytes()))
+                .unwrap_or_else(|failure| panic!("n = {n}: {failure}"));
+            let warnings: Vec<_> = output.warnings().collect();
+            assert!(warnings.is_empty(), "n = {n}: {warnings:?}");
+            assert_eq!(output.operations, n);
+            assert!(output.types > n, "every schema is a type, plus ApiError");
         }
     }
 

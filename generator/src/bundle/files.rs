@@ -7,12 +7,12 @@ use serde_json::Value;
 
 use super::{BrokenRef, Bundler, MAX_FILES};
 use crate::diag::Diagnostics;
-use crate::load;
+use crate::parse;
 
-/// Reads a file no larger than [`load::MAX_DOCUMENT_BYTES`] (checked before reading), nor
+/// Reads a file no larger than [`parse::MAX_DOCUMENT_BYTES`] (checked before reading), nor
 /// than what is left of the total once `already` bytes were read.
 pub(super) fn read_bounded(path: &Path, already: u64) -> Result<Vec<u8>, String> {
-    let limit = load::MAX_DOCUMENT_BYTES;
+    let limit = parse::MAX_DOCUMENT_BYTES;
     let size = std::fs::metadata(path)
         .map_err(|err| format!("cannot read the file: {err}"))?
         .len();
@@ -70,11 +70,11 @@ impl Bundler<'_> {
         let bytes = read_bounded(&path, self.total_bytes).map_err(unreadable)?;
         self.total_bytes += bytes.len() as u64;
         let mut diags = Diagnostics::default();
-        load::parse(&bytes, &mut diags).ok_or_else(|| {
+        parse::parse(&bytes, &mut diags).ok_or_else(|| {
             unreadable(
                 diags
                     .iter()
-                    .map(|d| format!("{} (at `{}`)", d.message, d.pointer))
+                    .map(|d| format!("{} (at `{}`)", d.message, d.pointer()))
                     .collect::<Vec<_>>()
                     .join("; "),
             )

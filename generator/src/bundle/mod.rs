@@ -29,7 +29,7 @@
 //! file; files that cannot be read or parsed; pointers to nothing; copies that contain
 //! themselves. These are recorded as broken references rather than errors: `lower`
 //! reports each where it is reached, and drops what depends on it (local damage).
-//! Limits: every file, and all files together, at most [`load::MAX_DOCUMENT_BYTES`]; at most
+//! Limits: every file, and all files together, at most [`parse::MAX_DOCUMENT_BYTES`]; at most
 //! [`MAX_FILES`] files; nesting of copies at most [`MAX_DEPTH`]; the bundle at most
 //! [`MAX_NODES`] values.
 
@@ -39,7 +39,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostics, join};
-use crate::load;
+use crate::parse;
 
 mod files;
 mod source_map;
@@ -95,15 +95,15 @@ pub struct Refs {
 pub fn bundle(path: &Path, options: &RefOptions, diags: &mut Diagnostics) -> Option<(Value, Refs)> {
     // Checked before reading, so a huge file is never loaded.
     if let Ok(metadata) = std::fs::metadata(path) {
-        if metadata.len() > load::MAX_DOCUMENT_BYTES {
-            load::too_large(metadata.len(), diags);
+        if metadata.len() > parse::MAX_DOCUMENT_BYTES {
+            parse::too_large(metadata.len(), diags);
             return None;
         }
     }
     let bytes = read_bounded(path, 0)
         .map_err(|message| diags.error("#", message))
         .ok()?;
-    let mut root = load::parse(&bytes, diags)?;
+    let mut root = parse::parse(&bytes, diags)?;
     // Most documents are one file: then there is nothing to rewrite, and the walk below
     // (which builds a pointer per value) is skipped.
     if !refers_to_other_files(&root, 0) {

@@ -82,11 +82,6 @@ pub fn has_features(api: &Api, features: Features) -> bool {
     features == Features::PerGroup && api.groups.len() > 1
 }
 
-/// Emits the Rust files of the crate.
-pub fn emit(api: &Api) -> Vec<RustFile> {
-    emit_with(api, &ExtraDerives::new(), Features::default())
-}
-
 /// Emits the Rust files of the crate, with derives added to some types (from
 /// [`crate::tailor`]), and a feature per resource group or none.
 pub fn emit_with(api: &Api, derives: &ExtraDerives, features: Features) -> Vec<RustFile> {

@@ -18,6 +18,8 @@ pub struct Operation {
     /// Query pairs written into the path template itself (`/things?beta=true`).
     pub fixed_query: Vec<(String, String)>,
     pub source: String,
+    /// The operation's `tags`, as in the document (the configuration selects by them).
+    pub tags: Vec<String>,
     pub docs: Docs,
     pub params: Vec<Param>,
     pub body: Option<RequestBody>,
@@ -262,6 +264,18 @@ pub enum BodyKind {
 pub struct SuccessResponse {
     pub body: ResponseBody,
     pub docs: Docs,
+    /// The headers the success responses declare, by status then name.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A header a success response declares (`responses/2XX/headers`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseHeader {
+    pub status: StatusMatch,
+    /// The header's name exactly as in the document.
+    pub wire_name: String,
+    pub required: bool,
+    pub description: Option<String>,
 }
 
 /// What a successful call returns.

@@ -7,8 +7,8 @@ use super::Lowerer;
 use super::operations::OperationContext;
 use crate::diag::join;
 use crate::ir::{
-    BodyKind, Docs, ErrorResponse, Presence, RequestBody, ResponseBody, StatusEnum, StatusMatch,
-    StatusVariant, SuccessResponse, TypeRef,
+    BodyKind, Docs, ErrorResponse, Presence, RequestBody, ResponseBody, ResponseHeader, StatusEnum,
+    StatusMatch, StatusVariant, SuccessResponse, TypeRef,
 };
 use crate::naming::{self, Scope};
 
@@ -115,6 +115,7 @@ impl<'d> Lowerer<'d> {
     ) -> (SuccessResponse, Vec<ErrorResponse>) {
         let mut successes: Vec<(StatusMatch, ResponseBody, Docs)> = Vec::new();
         let mut success_docs = Docs::default();
+        let mut headers = Vec::new();
         let mut errors = Vec::new();
         let responses_ptr = join(cx.ptr, &["responses"]);
         let responses = cx.op.get("responses").and_then(Value::as_object);
@@ -193,6 +194,7 @@ impl<'d> Lowerer<'d> {
                         .map(str::to_owned),
                     ..Docs::default()
                 };
+                headers.extend(self.response_headers(status_match, response));
                 successes.push((status_match, body, docs));
             } else {
                 let body = match body.ty().map(TypeRef::non_null) {
@@ -212,6 +214,7 @@ impl<'d> Lowerer<'d> {
             SuccessResponse {
                 body: self.success_body(successes, builder_name, builder_names),
                 docs: success_docs,
+                headers,
             },
             errors,
         )
@@ -219,6 +222,35 @@ impl<'d> Lowerer<'d> {
 }
 
 impl Lowerer<'_> {
+    /// The headers a response declares, in the document's order. A header given by a local
+    /// `$ref` is read where it points; one that cannot be read keeps its name only (the
+    /// reference itself is reported where references are checked).
+    fn response_headers(&self, status: StatusMatch, response: &Value) -> Vec<ResponseHeader> {
+        let Some(headers) = response.get("headers").and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        headers
+            .iter()
+            .map(|(name, header)| {
+                let header = header
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix('#'))
+                    .and_then(|pointer| self.root.pointer(pointer))
+                    .unwrap_or(header);
+                ResponseHeader {
+                    status,
+                    wire_name: name.clone(),
+                    required: header.get("required").and_then(Value::as_bool) == Some(true),
+                    description: header
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                }
+            })
+            .collect()
+    }
+
     /// One result type for the success statuses: their common body; `Option<T>` when some
     /// statuses have a JSON body and the others none (an empty body reads as `None`); else an
     /// enum with a variant per status.

@@ -67,7 +67,7 @@ impl Lowerer<'_> {
             let others: Vec<String> = errors[1..]
                 .iter()
                 .take(5)
-                .map(|d: &Diagnostic| format!("{} (at `{}`)", d.message, self.origin(&d.pointer)))
+                .map(|d: &Diagnostic| format!("{} (at `{}`)", d.message, self.origin(d.pointer())))
                 .collect();
             let more = errors.len() - 1 - others.len();
             let mut text = format!("also in it: {}", others.join("; "));
@@ -76,14 +76,14 @@ impl Lowerer<'_> {
             }
             help.push(text);
         }
-        let inside = first.pointer == item_ptr
+        let inside = first.pointer() == item_ptr
             || first
-                .pointer
+                .pointer()
                 .strip_prefix(item_ptr)
                 .is_some_and(|rest| rest.starts_with('/'));
         let (pointer, message) = if inside {
             (
-                first.pointer.clone(),
+                first.pointer().to_owned(),
                 format!("{}; {what} is left out", first.message),
             )
         } else {
@@ -92,7 +92,7 @@ impl Lowerer<'_> {
                 format!(
                     "{} (at `{}`); {what} is left out",
                     first.message,
-                    self.origin(&first.pointer)
+                    self.origin(first.pointer())
                 ),
             )
         };

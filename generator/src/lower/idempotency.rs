@@ -40,7 +40,7 @@ impl<'d> Lowerer<'d> {
                     ptr.clone(),
                     format!(
                         "`{IDEMPOTENCY}` must be a header name or `false`, found {}",
-                        crate::load::describe(other)
+                        crate::parse::describe(other)
                     ),
                 );
                 None

@@ -72,20 +72,10 @@ pub(crate) struct Lowerer<'d> {
     notes: Vec<crate::diag::Diagnostic>,
 }
 
-/// Converts a loaded document into the IR. Returns `None` when errors were reported. A
-/// damaged schema or operation is left out with a warning ([`lower_with`] with `strict`
-/// makes it an error).
-pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Option<Api> {
-    lower_with(doc, diags, false)
-}
-
-/// [`lower`]; with `strict`, local damage (see `damage.rs`) is an error.
-pub fn lower_with(doc: &Document, diags: &mut Diagnostics, strict: bool) -> Option<Api> {
-    lower_explained(doc, diags, strict).0
-}
-
-/// [`lower_with`], with the notes that explain what was not generated where a user might
-/// have expected it (operations that look paginated but match no style).
+/// Converts a loaded document into the IR, with the notes that explain what was not
+/// generated where a user might have expected it (operations that look paginated but match
+/// no style). No IR when errors were reported. A damaged schema or operation is left out
+/// with a warning (with `strict`, local damage (see `damage.rs`) is an error).
 pub fn lower_explained(
     doc: &Document,
     diags: &mut Diagnostics,
@@ -129,12 +119,7 @@ pub fn lower_explained(
     lowerer.report_unreached_broken_refs();
 
     for refused in std::mem::take(&mut lowerer.refused) {
-        match refused.help {
-            Some(help) => lowerer
-                .diags
-                .error_with_help(refused.pointer, refused.message, help),
-            None => lowerer.diags.error(refused.pointer, refused.message),
-        }
+        lowerer.diags.push_diagnostic(refused);
     }
     let Lowerer {
         diags,
@@ -223,7 +208,7 @@ impl<'d> Lowerer<'d> {
                 Some(broken) if broken.refused => {
                     self.refused.push(crate::diag::Diagnostic {
                         severity: crate::diag::Severity::Error,
-                        pointer: ref_ptr.to_owned(),
+                        location: crate::diag::Location::document(ref_ptr),
                         message: broken.message.clone(),
                         help: broken.help.clone(),
                     });

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use super::Lowerer;
 use crate::diag::join;
 use crate::ir::{Docs, HttpMethod, Operation, SecurityScheme};
-use crate::load::describe;
 use crate::naming::{self, Scope};
+use crate::parse::describe;
 
 /// Methods of the generated `Client` (own or derived) that an operation must not shadow.
 pub(crate) const CLIENT_METHODS: &[&str] = &[
@@ -242,6 +242,7 @@ impl<'d> Lowerer<'d> {
             segments,
             fixed_query,
             source: cx.ptr.to_owned(),
+            tags: strings(cx.op.get("tags")),
             docs,
             params,
             body,
@@ -255,6 +256,20 @@ impl<'d> Lowerer<'d> {
             group: String::new(),
         })
     }
+}
+
+/// The strings of a list (`tags`), in order; none when it is not a list.
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 pub(super) struct OperationContext<'a, 'd> {

@@ -476,7 +476,7 @@ impl<'d> Lowerer<'d> {
         message.push_str(&why.join("; "));
         self.notes.push(crate::diag::Diagnostic {
             severity: crate::diag::Severity::Note,
-            pointer: cx.ptr.to_owned(),
+            location: crate::diag::Location::document(cx.ptr),
             message,
             help: Some(format!(
                 "state its names with `{EXTENSION}` (see the README), or turn this note off \
@@ -575,7 +575,7 @@ impl<'d> Lowerer<'d> {
                     format!(
                         "`{EXTENSION}` must be an object (`style`, `cursor`, `next`, `has_more`, \
                          `items`...) or `false`, found {}",
-                        crate::load::describe(other)
+                        crate::parse::describe(other)
                     ),
                 );
                 Stated::Off

@@ -18,8 +18,8 @@ use crate::diag::join;
 use crate::ir::{
     Deprecation, Docs, EnumRepr, RequiredAlternatives, Scalar, TypeId, TypeKind, TypeRef,
 };
-use crate::load::describe;
 use crate::naming;
+use crate::parse::describe;
 
 /// The keywords of one schema, read once. `nullable` gathers every way of saying "may be null".
 struct View<'a> {

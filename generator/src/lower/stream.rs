@@ -467,7 +467,7 @@ impl<'d> Lowerer<'d> {
                     ptr,
                     format!(
                         "`{FERN}` must be `true` or an object, found {}",
-                        crate::load::describe(other)
+                        crate::parse::describe(other)
                     ),
                 );
                 return None;
@@ -481,7 +481,7 @@ impl<'d> Lowerer<'d> {
                     join(&ptr, &["format"]),
                     format!(
                         "`format` must be `sse` or `json`, found {}; the stream is read as JSON lines",
-                        crate::load::describe(other)
+                        crate::parse::describe(other)
                     ),
                 );
                 StreamFraming::JsonLines
@@ -495,7 +495,7 @@ impl<'d> Lowerer<'d> {
                     join(&ptr, &["terminator"]),
                     format!(
                         "`terminator` must be text, found {}",
-                        crate::load::describe(other)
+                        crate::parse::describe(other)
                     ),
                 );
                 None
@@ -573,7 +573,7 @@ impl<'d> Lowerer<'d> {
                     ptr,
                     format!(
                         "`stream-condition` must be `$request.<property>`, found {}",
-                        crate::load::describe(condition)
+                        crate::parse::describe(condition)
                     ),
                 );
                 None
@@ -607,7 +607,7 @@ impl<'d> Lowerer<'d> {
                     format!(
                         "`{STREAM_FLAG}` must be the name of a boolean body property or `false`, \
                          found {}",
-                        crate::load::describe(other)
+                        crate::parse::describe(other)
                     ),
                 );
                 return None;

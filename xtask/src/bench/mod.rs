@@ -4,7 +4,7 @@
 //! Sections (any combination; none given means `--phases`):
 //! - `--phases`: for `spec/openapi.yaml` and the three largest corpus documents, a warm-up
 //!   run then `--runs` runs of each phase (`load`, `lower`, `emit`, `render`) and of the
-//!   whole (`oagen::generate`), and of the floor: parsing the input into a generic value
+//!   whole (`Generator::generate`), and of the floor: parsing the input into a generic value
 //!   (same parsers, leanest value) plus `syn::parse_file` and `prettyplease::unparse` of the
 //!   emitted code. Medians with min–max spread of wall time, median CPU time, each as a
 //!   ratio to the floor, and the peak memory of one generation, in a child process.
@@ -454,6 +454,31 @@ fn ratio(a: Duration, b: Duration) -> String {
         "-".to_owned()
     } else {
         format!("{:.2}x", a.as_secs_f64() / b.as_secs_f64())
+    }
+}
+
+/// A stopwatch for the steps of one call: [`Lap::lap`] is the time since the last lap.
+struct Lap {
+    wall: Instant,
+    cpu: Duration,
+}
+
+impl Lap {
+    fn start() -> Lap {
+        Lap {
+            wall: Instant::now(),
+            cpu: cpu_clock::thread(),
+        }
+    }
+
+    fn lap(&mut self) -> Time {
+        let next = Lap::start();
+        let time = Time {
+            wall: next.wall - self.wall,
+            cpu: next.cpu.saturating_sub(self.cpu),
+        };
+        *self = next;
+        time
     }
 }
 

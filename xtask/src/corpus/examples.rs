@@ -79,12 +79,28 @@ pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Report {
             return report;
         }
     };
-    let mut diags = oagen::Diagnostics::default();
-    let Some(root) = oagen::load::parse(&bytes, &mut diags) else {
+    let Ok(root) = serde_yaml::from_slice::<Value>(&bytes) else {
         report.failure = Some("does not load".to_owned());
         return report;
     };
-    let Ok((api, _)) = oagen::lower_document(&bytes) else {
+    // A name of its own: `cargo xtask corpus` builds the same document's crate in the same
+    // target directory, and two packages of one name at two paths confuse its freshness.
+    let crate_name = format!("{}-examples", crate::corpus::crate_name_of(path));
+    let generator = oagen::Generator::new(oagen::Settings {
+        package: oagen::Package {
+            name: Some(crate_name.clone()),
+            workspace: oagen::Workspace::Standalone,
+            ..oagen::Package::default()
+        },
+        runtime: oagen::Runtime::Path(crate::workspace_root().join("runtime")),
+        command: Some("cargo xtask corpus --examples".to_owned()),
+        ..oagen::Settings::default()
+    });
+    let source = oagen::Document::Bytes {
+        name: &document,
+        bytes: &bytes,
+    };
+    let Ok(oagen::Lowered { api, .. }) = generator.lower(source) else {
         report.failure = Some("the generator reports errors".to_owned());
         return report;
     };
@@ -98,31 +114,15 @@ pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Report {
         return report;
     }
 
-    // A name of its own: `cargo xtask corpus` builds the same document's crate in the same
-    // target directory, and two packages of one name at two paths confuse its freshness.
-    let crate_name = format!("{}-examples", crate::corpus::crate_name_of(path));
     let out = scratch.join(&crate_name);
-    let config = oagen::Config {
-        crate_name: Some(crate_name.clone()),
-        runtime: oagen::RuntimeDependency::Path(
-            crate::workspace_root()
-                .join("runtime")
-                .display()
-                .to_string(),
-        ),
-        manifest: oagen::ManifestKind::Standalone,
-        command: "cargo xtask corpus --examples".to_owned(),
-        spec_name: document.clone(),
-        ..oagen::Config::default()
-    };
-    let output = match oagen::generate(&bytes, &config) {
+    let output = match generator.generate(source) {
         Ok(output) => output,
         Err(failure) => {
-            report.failure = Some(failure.render(&document));
+            report.failure = Some(failure.to_string());
             return report;
         }
     };
-    if let Err(err) = oagen::write::write(&out, &output.files) {
+    if let Err(err) = crate::write_files(&out, &output.files) {
         report.failure = Some(format!("cannot write the crate: {err}"));
         return report;
     }

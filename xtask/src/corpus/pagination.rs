@@ -28,8 +28,9 @@ pub struct Counts {
 
 /// The counts of the document at `path` (and the files it refers to).
 pub fn count(path: &Path) -> Result<Counts, String> {
-    let (api, _) = oagen::lower_file(path, &oagen::Options::default())
-        .map_err(|failure| format!("{} errors", failure.diagnostics.len()))?;
+    let oagen::Lowered { api, .. } = oagen::Generator::default()
+        .lower(oagen::Document::File(path))
+        .map_err(|err| err.to_string())?;
     let mut counts = Counts::default();
     for op in &api.operations {
         if let Some(pagination) = &op.pagination {

@@ -463,7 +463,11 @@ mod tests {
             }}},
         });
         let bytes = serde_json::to_vec(&document).unwrap();
-        let (api, _) = crate::lower_document(&bytes).unwrap();
+        let document = crate::Document::Bytes {
+            name: "t.json",
+            bytes: &bytes,
+        };
+        let api = crate::Generator::default().lower(document).unwrap().api;
         let op = &api.operations[0];
         let param = |index: usize| op.params[index].wire_name.clone();
         let dotted = |path: &[crate::ir::PageField]| {
