@@ -62,9 +62,14 @@ impl Job {
             None => absolute(Path::new(".")),
         };
         let relative = |to: &Path| slashes(&relative_path(&out_abs, &absolute(to)));
+        let workspace = enclosing_workspace(&out_abs);
         let runtime = match file.runtime_source(&base) {
+            // One copy per workspace, shared by every client generated there (`vendor::home`).
             RuntimeSource::Vendored(None) => {
-                RuntimeDependency::Vendored("oagen-runtime".to_owned())
+                RuntimeDependency::Vendored(relative(&crate::vendor::home(
+                    &out_abs,
+                    workspace.as_ref().and_then(|w| w.manifest.parent()),
+                )))
             }
             RuntimeSource::Vendored(Some(dir)) => RuntimeDependency::Vendored(relative(&dir)),
             RuntimeSource::Path(path) => RuntimeDependency::Path(relative(&path)),
@@ -75,7 +80,7 @@ impl Job {
         let manifest = match file.package.workspace {
             Workspace::Member => ManifestKind::WorkspaceMember,
             Workspace::Standalone => ManifestKind::Standalone,
-            Workspace::Auto => match enclosing_workspace(&out_abs) {
+            Workspace::Auto => match workspace {
                 Some(found) => {
                     if !found.lists_member {
                         notes.push(format!(
@@ -260,8 +265,16 @@ pub fn run_with_progress(
             }
         }
         Mode::Write => {
+            crate::vendor::before_write(&job.out, &job.config.runtime).map_err(RunError::Io)?;
             let files = crate::write::write(&job.out, &output.files)
                 .map_err(|err| RunError::Io(err.to_string()))?;
+            let removed = crate::vendor::after_write(&job.out, &job.config.runtime)
+                .map_err(|err| RunError::Io(err.to_string()))?;
+            let warnings = [removed, warnings]
+                .into_iter()
+                .filter(|text| !text.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n");
             Ok(Outcome::Written {
                 crate_name: output.crate_name,
                 unchanged: output.files.len() - files.len(),

@@ -64,7 +64,7 @@ impl From<io::Error> for WriteError {
 
 /// Whether the file at `path` says `@generated` in its first line. Only the start of the
 /// file is read.
-fn is_generated(path: &Path) -> io::Result<bool> {
+pub(crate) fn is_generated(path: &Path) -> io::Result<bool> {
     let mut start = Vec::with_capacity(512);
     fs::File::open(path)
         .and_then(|file| file.take(4096).read_to_end(&mut start))
