@@ -81,6 +81,9 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Items, Pages, Response};
         /// The futures of a call, to name them (in a struct field, a `JoinHandle`...).
         pub use oagen_runtime::{BodyFuture, ResponseFuture};
+        /// What `stream()` returns for an operation that answers with `text/event-stream`:
+        /// the stream, and each event in it.
+        pub use oagen_runtime::{Event, EventStream};
         pub use oagen_runtime::{RedirectError, RedirectReason};
         pub use oagen_runtime::{RetryPolicy, Secret, TooLargeError, TransportError};
         #uuid

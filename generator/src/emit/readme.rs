@@ -5,7 +5,7 @@
 
 use crate::ir::{
     Api, BodyKind, GroupSource, HttpMethod, Operation, Presence, ResponseBody, Scalar, SchemeKind,
-    TypeRef,
+    SecurityScheme, TypeRef,
 };
 
 use super::client::ordered_required;
@@ -49,11 +49,11 @@ pub fn readme(api: &Api, crate_name: &str, header: &str, features: super::Featur
     let credentials = if api.security_schemes.is_empty() {
         "The API needs no credentials.".to_owned()
     } else {
-        "Credentials are set on the builder, one setter per security scheme of the document (the `Client::new` shortcut takes those every operation needs); they are held as secrets, never shown in `Debug` output or errors.".to_owned()
+        "Credentials are set on the builder, one setter per security scheme of the document (the `Client::new` shortcut takes those of the document's default requirement); a call sends those its operation needs. They are held as secrets, never shown in `Debug` output or errors.".to_owned()
     };
     out.push_str(&format!("{base_url} {credentials}\n\n"));
     out.push_str("```rust\n");
-    out.push_str(&example(api, &krate));
+    out.push_str(&example(api, &krate, crate_name));
     out.push_str("```\n\n");
 
     if super::has_features(api, features) {
@@ -110,47 +110,68 @@ fn source_text(source: &GroupSource) -> String {
     }
 }
 
-/// The example program: a client from the builder, one call, its result printed.
-fn example(api: &Api, krate: &str) -> String {
+/// The example program: the credentials the call needs, each from an environment variable
+/// with a conventional name, a client from the builder, one call, its result printed.
+fn example(api: &Api, krate: &str, crate_name: &str) -> String {
+    let chosen = example_operation(api);
+    let needed: Vec<&SecurityScheme> = match &chosen {
+        Some((op, _)) => api
+            .security_schemes
+            .iter()
+            .filter(|s| op.security_needed.contains(&s.wire_name))
+            .collect(),
+        None => api
+            .default_credentials
+            .iter()
+            .map(|&i| &api.security_schemes[i])
+            .collect(),
+    };
+    let credentials = credential_variables(&needed, crate_name);
     let mut lines = Vec::new();
-    lines.push(format!("use {krate}::{{Client, Error}};"));
+    lines.push(format!("use {krate}::Client;"));
     lines.push(String::new());
     lines.push("#[tokio::main]".to_owned());
-    lines.push("async fn main() -> Result<(), Error> {".to_owned());
-    lines.push("    let client = Client::builder()".to_owned());
-    let base = api
-        .servers
-        .first()
-        .map(|s| s.url.as_str())
-        .filter(|url| url.starts_with("http://") || url.starts_with("https://"))
-        .unwrap_or("https://api.example.com");
-    lines.push(format!("        .base_url({})", rust_string(base)));
-    let env_prefix = krate.to_ascii_uppercase();
-    for scheme in &api.security_schemes {
-        let var = |suffix: &str| {
-            format!(
-                "std::env::var(\"{env_prefix}_{}{suffix}\").unwrap_or_default()",
-                crate::naming::unraw(&scheme.rust_name).to_ascii_uppercase()
-            )
-        };
-        let args = match scheme.kind {
-            SchemeKind::Basic => vec![var("_USERNAME"), var("_PASSWORD")],
-            _ => vec![var("")],
-        };
-        // As rustfmt would write it: on one line when it fits in 100 columns.
-        let one_line = format!("        .{}({})", scheme.rust_name, args.join(", "));
-        if one_line.len() <= 100 {
-            lines.push(one_line);
+    lines.push("async fn main() -> Result<(), Box<dyn std::error::Error>> {".to_owned());
+    if !credentials.is_empty() {
+        let what = if credentials.len() == 1 && credentials[0].1.len() == 1 {
+            "The credential"
         } else {
-            lines.push(format!("        .{}(", scheme.rust_name));
-            lines.extend(args.iter().map(|arg| format!("            {arg},")));
-            lines.push("        )".to_owned());
+            "The credentials"
+        };
+        lines.push(format!(
+            "    // {what} this call needs, from the environment."
+        ));
+    }
+    for (_, vars) in &credentials {
+        for (local, env) in vars {
+            lines.push(format!(
+                "    let {local} = std::env::var(\"{env}\").map_err(|_| \"set {env}\")?;"
+            ));
         }
     }
+    lines.push("    let client = Client::builder()".to_owned());
+    let has_default = api.servers.first().is_some_and(|s| {
+        (s.url.starts_with("http://") || s.url.starts_with("https://")) && !s.url.contains('{')
+    });
+    if !has_default {
+        lines.push("        .base_url(\"https://api.example.com\")".to_owned());
+    }
+    for (scheme, vars) in &credentials {
+        let args: Vec<&str> = vars.iter().map(|(local, _)| local.as_str()).collect();
+        lines.push(format!(
+            "        .{}({})",
+            scheme.rust_name,
+            args.join(", ")
+        ));
+    }
     lines.push("        .build()?;".to_owned());
-    match example_operation(api) {
+    match chosen {
         Some((op, args)) => {
-            lines.push(format!("    // `{} {}`", op.method.as_str(), op.path));
+            lines.push(format!(
+                "    // `{} {}`",
+                op.method.as_str(),
+                one_line(&op.path)
+            ));
             let call = format!("client.{}({}).await?", op.rust_name, args.join(", "));
             if op.response.body == ResponseBody::Empty {
                 lines.push(format!("    {call};"));
@@ -167,6 +188,64 @@ fn example(api: &Api, krate: &str) -> String {
     let mut text = lines.join("\n");
     text.push('\n');
     text
+}
+
+/// For each scheme, its local variables and the environment variables they come from:
+/// `<API>_API_KEY` for an API key, `<API>_TOKEN` for a bearer token, `<API>_USERNAME` and
+/// `<API>_PASSWORD` for basic credentials. Two schemes of one kind are told apart by their
+/// own names (`<API>_<SCHEME>`).
+fn credential_variables<'a>(
+    schemes: &[&'a SecurityScheme],
+    crate_name: &str,
+) -> Vec<(&'a SecurityScheme, Vec<(String, String)>)> {
+    let prefix = crate::naming::env_prefix(crate_name);
+    let conventional = |scheme: &SecurityScheme| -> Vec<&'static str> {
+        match scheme.kind {
+            SchemeKind::ApiKey { .. } => vec!["api_key"],
+            SchemeKind::Bearer => vec!["token"],
+            SchemeKind::Basic => vec!["username", "password"],
+        }
+    };
+    let shared = |scheme: &SecurityScheme| {
+        schemes
+            .iter()
+            .filter(|other| conventional(other) == conventional(scheme))
+            .count()
+            > 1
+    };
+    schemes
+        .iter()
+        .map(|scheme| {
+            let stem = crate::naming::unraw(&scheme.rust_name);
+            // `api_token_auth` → `api_token`: every credential is for authentication.
+            let stem = stem
+                .strip_suffix("_auth")
+                .filter(|s| !s.is_empty())
+                .unwrap_or(stem);
+            let vars = conventional(scheme)
+                .into_iter()
+                .map(|word| {
+                    let local = if shared(scheme) {
+                        match scheme.kind {
+                            SchemeKind::Basic => format!("{stem}_{word}"),
+                            _ => stem.to_owned(),
+                        }
+                    } else {
+                        word.to_owned()
+                    };
+                    let env = format!("{prefix}_{}", local.to_ascii_uppercase());
+                    // A scheme named like a keyword (`r#type`) needs no raw name as a local.
+                    let local = if crate::naming::is_keyword(&local) {
+                        format!("{local}_value")
+                    } else {
+                        local
+                    };
+                    (local, env)
+                })
+                .collect();
+            (*scheme, vars)
+        })
+        .collect()
 }
 
 /// An operation whose call can be written without building a value: a `GET` first, and one
@@ -196,8 +275,15 @@ fn example_operation(api: &Api) -> Option<(&Operation, Vec<String>)> {
         let better = match &best {
             None => true,
             Some((current, current_args)) => {
+                // No arguments first (what a reader can run as it is), then a `GET`; never
+                // a `DELETE` where anything else will do.
                 let rank = |op: &Operation, args: &[String]| {
-                    (op.method != HttpMethod::Get, !args.is_empty(), args.len())
+                    (
+                        op.method == HttpMethod::Delete,
+                        !args.is_empty(),
+                        op.method != HttpMethod::Get,
+                        args.len(),
+                    )
                 };
                 rank(op, &args) < rank(current, current_args)
             }
@@ -222,8 +308,4 @@ fn example_value(ty: &TypeRef) -> Option<String> {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn rust_string(text: &str) -> String {
-    format!("{text:?}")
 }
