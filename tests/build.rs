@@ -283,20 +283,23 @@ fn readme_run(module: &str, readme: &str, api: &oagen::ir::Api, runs: &mut Strin
         rest.split_once(' ')
     });
     let operation = call.and_then(|(method, path)| {
-        api.operations
-            .iter()
-            .find(|op| {
-                // The README writes the path on one line.
-                let one_line = op.path.split_whitespace().collect::<Vec<_>>().join(" ");
-                op.method.as_str() == method && one_line == path
-            })
+        api.operations.iter().find(|op| {
+            // The README writes the path on one line.
+            let one_line = op.path.split_whitespace().collect::<Vec<_>>().join(" ");
+            op.method.as_str() == method && one_line == path
+        })
     });
     let (method, sample) = match operation {
         Some(op) => (op.method.as_str(), sample::response(api, &op.response.body)),
         // No operation: the example only prints the base URL; nothing is called.
         None => ("", sample::response(api, &oagen::ir::ResponseBody::Empty)),
     };
-    let example = &readme[readme.find("```rust\n").unwrap_or(0)..];
+    // The program: the first Rust block.
+    let example = readme
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap_or_default();
     let env: Vec<&str> = example
         .split("std::env::var(\"")
         .skip(1)

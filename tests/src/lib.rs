@@ -5,6 +5,10 @@
 
 include!(concat!(env!("OUT_DIR"), "/generated_modules.rs"));
 
+/// A README example's run: its `main`, given the server's base URL, as a boxed future.
+pub type RunExample =
+    fn(String) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>>>>;
+
 /// The README example of a generated module, and what a loopback server answers to the one
 /// call it makes (`tests/readme_examples.rs` runs each).
 pub struct ReadmeRun {
@@ -18,5 +22,5 @@ pub struct ReadmeRun {
     /// The environment variables the example reads its credentials from.
     pub env: &'static [&'static str],
     /// The example's `main`, given the server's base URL.
-    pub run: fn(String) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>>>>,
+    pub run: RunExample,
 }

@@ -9,6 +9,7 @@ use crate::ir::{
 };
 
 use super::client::ordered_required;
+use super::readme_sections;
 
 /// The README's text, after a first line holding `header` (an HTML comment).
 pub fn readme(api: &Api, crate_name: &str, header: &str, features: super::Features) -> String {
@@ -59,13 +60,28 @@ pub fn readme(api: &Api, crate_name: &str, header: &str, features: super::Featur
     if super::has_features(api, features) {
         out.push_str(&features_section(api, crate_name));
     }
+    let sections = [
+        readme_sections::streams(api, &krate),
+        readme_sections::pagination(api, &krate),
+        readme_sections::webhooks(api, &krate),
+    ];
+    for section in sections.into_iter().flatten() {
+        out.push_str(&section);
+    }
     out.push_str("## Errors, timeouts and retries\n\n");
     out.push_str(
-        "Every call returns `Result<T, Error>`. `Error` (in the crate's documentation) tells apart a request that was never sent (`Config`, `InvalidRequest`), the network (`Network`, `Timeout`), an error answer of the API (`Api`: status, headers, raw body, request id, and the error body the document declares, decoded by `err.typed()`), a success whose body does not decode (`Decode`), and a redirect to another origin, which is not followed so that credentials never leave the API's origin (`Redirect`).\n\n",
+        "Every call returns `Result<T, Error>`. `Error` (in the crate's documentation) tells apart a request that was never sent (`Config`, `InvalidRequest`), the network (`Network`, `Timeout`), an error answer of the API (`Api`: status, headers, raw body, request id, and the error body the document declares, decoded, in `typed`), a success whose body does not decode (`Decode`), and a redirect to another origin, which is not followed so that credentials never leave the API's origin (`Redirect`).\n\n",
     );
     out.push_str(
         "Timeouts and retries are set on the builder (`timeout`, `connect_timeout`, `retry` with a `RetryPolicy`) or for one call (`.with_timeout(..)`, `.with_retry(..)` on the request before `.await`). By default each attempt may take 60 s, and idempotent requests are tried up to 3 times on connection errors, timeouts, 429, 502, 503 and 504, with backoff and `Retry-After`. `RetryPolicy` and the runtime crate `oagen-runtime` document the details.\n",
     );
+    if let Some((op, args)) = example_operation(api) {
+        out.push('\n');
+        out.push_str(&readme_sections::errors_example(&krate, op, &args));
+    }
+    out.push_str(&format!(
+        "Your own HTTP client settings (proxies, TLS) come as a `reqwest::ClientBuilder` (re-exported as `{krate}::reqwest`): `Client::builder().http_client(reqwest::Client::builder().proxy(..))`. The client sets two things on it before building it: redirects are not followed by reqwest (the client follows them itself, within the API's origin only) and no `Referer` is sent, so a credential never reaches another origin.\n"
+    ));
     out
 }
 
@@ -191,7 +207,8 @@ fn example(api: &Api, krate: &str, crate_name: &str) -> String {
 }
 
 /// For each scheme, its local variables and the environment variables they come from:
-/// `<API>_API_KEY` for an API key, `<API>_TOKEN` for a bearer token, `<API>_USERNAME` and
+/// `<API>_API_KEY` for an API key (or a bearer token its scheme calls a key), `<API>_TOKEN`
+/// for a bearer token, `<API>_USERNAME` and
 /// `<API>_PASSWORD` for basic credentials. Two schemes of one kind are told apart by their
 /// own names (`<API>_<SCHEME>`).
 fn credential_variables<'a>(
@@ -202,6 +219,11 @@ fn credential_variables<'a>(
     let conventional = |scheme: &SecurityScheme| -> Vec<&'static str> {
         match scheme.kind {
             SchemeKind::ApiKey { .. } => vec!["api_key"],
+            // A bearer token that the document calls a key is one (`Authorization: Bearer
+            // <key>`): named as such, as its users know it.
+            SchemeKind::Bearer if scheme.wire_name.to_ascii_lowercase().contains("key") => {
+                vec!["api_key"]
+            }
             SchemeKind::Bearer => vec!["token"],
             SchemeKind::Basic => vec!["username", "password"],
         }
