@@ -101,7 +101,7 @@ pub use tailor::Tailor;
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The generated crate's name; by default the API's short name from `info.title`
-    /// ([`naming::crate_name`]: `Acme AI API` → `acme-ai`).
+    /// ([`naming::crate_name`]: `Orbit AI API` → `orbit-ai`).
     pub crate_name: Option<String>,
     /// The generated crate's version; by default the document's `info.version` when it is
     /// `x.y.z`, otherwise `0.1.0`.

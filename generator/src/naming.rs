@@ -43,7 +43,7 @@ fn ascii_words(raw: &str) -> String {
 }
 
 /// Words of an API's title that say what kind of document it is, not which API: left out
-/// of the crate's name (`Acme AI API` → `acme-ai`).
+/// of the crate's name (`Orbit AI API` → `orbit-ai`).
 const FILLER_WORDS: &[&str] = &[
     "a",
     "an",
@@ -67,7 +67,7 @@ const FILLER_WORDS: &[&str] = &[
 
 /// The crate name for an API titled `title`: its short name in kebab-case, without filler
 /// words ([`FILLER_WORDS`]), version numbers (`v3`, `2.0`, `2024-01-01`) or a word said
-/// twice (`Acme AI API` → `acme-ai`, `GitHub v3 REST API` → `github`, `Swagger Petstore -
+/// twice (`Orbit AI API` → `orbit-ai`, `GitHub v3 REST API` → `github`, `Swagger Petstore -
 /// OpenAPI 3.0` → `swagger-petstore`). Words are split at anything but ASCII letters and
 /// digits, not at case changes, so `OpenAI` stays one word. `api` when nothing is left.
 pub fn crate_name(title: &str) -> String {
@@ -94,7 +94,7 @@ pub fn crate_name(title: &str) -> String {
 }
 
 /// The prefix of the environment variables a README reads a crate's credentials from:
-/// the crate's name in SCREAMING_SNAKE_CASE (`acme-ai` → `ACME_AI`, for `ACME_AI_API_KEY`).
+/// the crate's name in SCREAMING_SNAKE_CASE (`orbit-ai` → `ORBIT_AI`, for `ORBIT_AI_API_KEY`).
 pub fn env_prefix(crate_name: &str) -> String {
     ascii_words(crate_name)
         .split_whitespace()
@@ -234,8 +234,8 @@ mod tests {
 
     #[test]
     fn crate_names_are_short_names() {
-        assert_eq!(crate_name("Acme AI API"), "acme-ai");
-        assert_eq!(env_prefix(&crate_name("Acme AI API")), "ACME_AI");
+        assert_eq!(crate_name("Orbit AI API"), "orbit-ai");
+        assert_eq!(env_prefix(&crate_name("Orbit AI API")), "ORBIT_AI");
         assert_eq!(crate_name("GitHub v3 REST API"), "github");
         assert_eq!(
             crate_name("Swagger Petstore - OpenAPI 3.0"),
