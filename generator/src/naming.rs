@@ -66,8 +66,8 @@ const FILLER_WORDS: &[&str] = &[
 ];
 
 /// The crate name for an API titled `title`: its short name in kebab-case, without filler
-/// words ([`FILLER_WORDS`]), version numbers (`v3`, `2.0`, `2024-01-01`) or a word said
-/// twice (`Orbit AI API` → `orbit-ai`, `GitHub v3 REST API` → `github`, `Swagger Petstore -
+/// words (`api`, `rest`, `openapi`, `the`...), version numbers (`v3`, `2.0`, `2024-01-01`)
+/// or a word said twice (`Orbit AI API` → `orbit-ai`, `GitHub v3 REST API` → `github`, `Swagger Petstore -
 /// OpenAPI 3.0` → `swagger-petstore`). Words are split at anything but ASCII letters and
 /// digits, not at case changes, so `OpenAI` stays one word. `api` when nothing is left.
 pub fn crate_name(title: &str) -> String {
