@@ -10,7 +10,7 @@
 //!
 //! ```toml
 //! [package]
-//! name = "petstore"            # default: the document's `info.title`, kebab-case
+//! name = "petstore"            # default: the API's short name from `info.title`
 //! version = "1.2.0"            # default: `info.version` when it is `x.y.z`, else 0.1.0
 //! workspace = "member"         # "auto" (default), "member" or "standalone"
 //!
@@ -93,7 +93,8 @@ pub struct Settings {
 /// `[package]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Package {
-    /// The crate's name; by default the document's `info.title` in kebab-case.
+    /// The crate's name; by default the API's short name from `info.title` (`Orbit AI API`
+    /// → `orbit-ai`).
     pub name: Option<String>,
     /// The crate's version; by default `info.version` when it is `x.y.z`, else `0.1.0`.
     pub version: Option<String>,

@@ -26,6 +26,7 @@ mod markdown;
 mod operations;
 mod paginate;
 mod readme;
+mod readme_sections;
 mod stream;
 mod types;
 mod unions;
