@@ -2,7 +2,8 @@
 //! code that does not compile (or that warns, under clippy's `-D warnings`) fails the build of
 //! the tests:
 //!
-//! - every fixture in `fixtures/` that the generator accepts (`fixture_*` modules);
+//! - every fixture in `fixtures/` that the generator accepts (`fixture_*` modules), and those
+//!   of [`DERIVE_TOO`] once more with serde's derive decoding structs (`fixture_*_derive`);
 //! - the small documents of the shared corpus, `../../shared/specs/*` under 30 KB
 //!   (`corpus_*` modules). The full corpus is `cargo xtask corpus`;
 //! - a fixed batch of documents made of hostile names (`hostile_*` modules, see
@@ -18,6 +19,9 @@ use documents::documents;
 
 #[path = "hostile.rs"]
 mod hostile;
+
+/// Fixtures also generated with `deserialize = "derive"`, for `tests/decode_modes.rs`.
+const DERIVE_TOO: &[&str] = &["decode_modes"];
 
 /// The corpus documents small enough to compile on every test run.
 const SMALL: u64 = 30 * 1024;
@@ -41,6 +45,24 @@ fn main() {
         if emit_module(&path, "fixture", &out_dir, &mut modules).is_ok() {
             let module = format!("oagen_tests::{}", fixture_module(&path, "fixture"));
             example_cases(&path, &module, &mut examples);
+        }
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+        if DERIVE_TOO.contains(&stem.as_ref()) {
+            let module = format!("{}_derive", fixture_module(&path, "fixture"));
+            let bytes = fs::read(&path).expect("a fixture is readable");
+            let spec_name = path.display().to_string();
+            if let Err(message) = emit(&module, &spec_name, &out_dir, &mut modules, |config| {
+                let config = oagen::Config {
+                    deserialize: oagen::Decoder::Derive,
+                    ..config.clone()
+                };
+                oagen::generate(&bytes, &config)
+            }) {
+                panic!(
+                    "{} must generate with the derive:\n{message}",
+                    path.display()
+                );
+            }
         }
     }
     // Documents spread over several files: every folder of `fixtures/` with an

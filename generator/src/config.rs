@@ -42,6 +42,10 @@
 //! groups = { billing = ["invoices", "charges"], admin = [] }   # merged (or new) groups
 //! operations = { "DELETE /pets/{id}" = "admin" }   # an operation moved to a group
 //!
+//! [types]                      # how generated types are written
+//! deserialize = "runtime"      # "runtime" (default) or "derive": serde's derive, the
+//!                              # fastest decoding whatever it costs to compile
+//!
 //! [document]                   # how the document is read
 //! strict = false               # true: a broken item fails the run instead of being left out
 //! allow-outside-root = false   # true: `$ref`s may leave the document's folder, or be absolute
@@ -76,6 +80,17 @@ pub struct ConfigFile {
     pub document: DocumentSection,
     #[serde(default)]
     pub features: FeaturesSection,
+    #[serde(default)]
+    pub types: TypesSection,
+}
+
+/// `[types]`: how generated types are written.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TypesSection {
+    /// How structs implement `Deserialize`: `"runtime"` (default) or `"derive"`.
+    #[serde(default)]
+    pub deserialize: crate::Decoder,
 }
 
 /// `[features]`: the generated crate's Cargo feature per resource group.

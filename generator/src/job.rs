@@ -109,6 +109,7 @@ impl Job {
             tailor: file.tailor(),
             dependencies: file.dependency_lines(),
             features: file.features(),
+            deserialize: file.types.deserialize,
         };
         Ok(Job {
             spec: spec.to_path_buf(),

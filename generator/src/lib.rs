@@ -92,7 +92,7 @@ use std::path::Path;
 pub use bundle::RefOptions;
 pub use config::{ConfigError, ConfigFile};
 pub use diag::{Diagnostic, Diagnostics, Severity};
-pub use emit::{Features, ManifestKind, RuntimeDependency};
+pub use emit::{Decoder, Features, ManifestKind, RuntimeDependency};
 pub use job::{Job, Mode, Outcome, Progress, RunError, exit_code, run};
 pub use tailor::Tailor;
 
@@ -122,6 +122,9 @@ pub struct Config {
     /// A Cargo feature per resource group (on by default). [`Features::Off`] for code that
     /// is compiled as a module of another crate, which has no such features.
     pub features: Features,
+    /// How structs implement `Deserialize`: through the runtime (the default) or serde's
+    /// derive ([`Decoder::Derive`]; `[types] deserialize` in `oagen.toml`, `--deserialize`).
+    pub deserialize: Decoder,
 }
 
 impl Default for Config {
@@ -136,6 +139,7 @@ impl Default for Config {
             tailor: Tailor::default(),
             dependencies: Vec::new(),
             features: Features::PerGroup,
+            deserialize: Decoder::Runtime,
         }
     }
 }
@@ -365,7 +369,7 @@ pub fn generate_from(
             contents: emit::readme(api, &crate_name, &header, config.features),
         },
     ];
-    for file in emit::emit_with(api, derives, config.features) {
+    for file in emit::emit_with(api, derives, config.features, config.deserialize) {
         let contents = render::render(file.tokens, &header).map_err(|message| {
             Failure::internal(format!("internal error in `{}`: {message}", file.path))
         })?;

@@ -63,6 +63,16 @@ fn arguments(command: Command) -> Command {
                 ),
         )
         .arg(
+            Arg::new("deserialize")
+                .long("deserialize")
+                .value_name("HOW")
+                .value_parser(["runtime", "derive"])
+                .help(
+                    "How structs decode: `runtime` (default; quick to compile) or `derive` \
+                     (serde's derive; over `deserialize` in `[types]`)",
+                ),
+        )
+        .arg(
             Arg::new("explain")
                 .long("explain")
                 .action(ArgAction::SetTrue)
@@ -151,6 +161,16 @@ fn run(mode: Mode, args: &ArgMatches) -> ExitCode {
     };
     if args.get_flag("strict") {
         job.options.strict = true;
+    }
+    if let Some(how) = args.get_one::<String>("deserialize") {
+        job.config.deserialize = match how.as_str() {
+            "derive" => oagen::Decoder::Derive,
+            _ => oagen::Decoder::Runtime,
+        };
+        // The header's command regenerates the same code.
+        job.config
+            .command
+            .push_str(&format!(" --deserialize {how}"));
     }
     if args.get_flag("explain") {
         let notes = oagen::explain_file(spec, &job.options);
@@ -254,6 +274,9 @@ fn regenerate_command(args: &ArgMatches) -> String {
     }
     if let Some(name) = args.get_one::<String>("name") {
         command.push_str(&format!(" --name {name}"));
+    }
+    if let Some(how) = args.get_one::<String>("deserialize") {
+        command.push_str(&format!(" --deserialize {how}"));
     }
     command
 }
