@@ -120,3 +120,25 @@ fn the_same_errors() {
     let not_object = pet(r#""pet""#).unwrap_err();
     assert!(not_object.contains("expected struct Pet"), "{not_object}");
 }
+
+/// `[types] deserialize` in `oagen.toml` chooses the derive; anything but `runtime` and
+/// `derive` is an error naming the line.
+#[test]
+fn the_setting() {
+    let file =
+        oagen::ConfigFile::parse("[types]\ndeserialize = \"derive\"\n", "oagen.toml").unwrap();
+    assert_eq!(file.types.deserialize, oagen::Decoder::Derive);
+    let default = oagen::ConfigFile::parse("", "oagen.toml").unwrap();
+    assert_eq!(default.types.deserialize, oagen::Decoder::Runtime);
+    let wrong = oagen::ConfigFile::parse("[types]\ndeserialize = \"fast\"\n", "oagen.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        wrong.contains("oagen.toml") && wrong.contains("line 2"),
+        "{wrong}"
+    );
+    assert!(
+        wrong.contains("`runtime`") && wrong.contains("`derive`"),
+        "{wrong}"
+    );
+}
