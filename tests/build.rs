@@ -2,7 +2,8 @@
 //! code that does not compile (or that warns, under clippy's `-D warnings`) fails the build of
 //! the tests:
 //!
-//! - every fixture in `fixtures/` that the generator accepts (`fixture_*` modules);
+//! - every fixture in `fixtures/` that the generator accepts (`fixture_*` modules), and those
+//!   of [`DERIVE_TOO`] once more with serde's derive decoding structs (`fixture_*_derive`);
 //! - the small documents of the shared corpus, `../../shared/specs/*` under 30 KB
 //!   (`corpus_*` modules). The full corpus is `cargo xtask corpus`;
 //! - a fixed batch of documents made of hostile names (`hostile_*` modules, see
@@ -21,6 +22,9 @@ mod hostile;
 
 #[path = "sample.rs"]
 mod sample;
+
+/// Fixtures also generated with `deserialize = "derive"`, for `tests/decode_modes.rs`.
+const DERIVE_TOO: &[&str] = &["decode_modes"];
 
 /// The corpus documents small enough to compile on every test run.
 const SMALL: u64 = 30 * 1024;
@@ -51,6 +55,30 @@ fn main() {
         if emit_module(&path, "fixture", &out_dir, &mut modules, &mut runs).is_ok() {
             let module = format!("oagen_tests::{}", fixture_module(&path, "fixture"));
             example_cases(&path, &module, &mut examples);
+        }
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+        if DERIVE_TOO.contains(&stem.as_ref()) {
+            let module = format!("{}_derive", fixture_module(&path, "fixture"));
+            let bytes = fs::read(&path).expect("a fixture is readable");
+            let spec_name = path.display().to_string();
+            // Its README example runs once, with the default decoder.
+            let mut no_runs = String::new();
+            if let Err(message) = emit(&module, &out_dir, &mut modules, &mut no_runs, |generator| {
+                let mut settings = generator.settings().clone();
+                settings.types.deserialize = oagen::Decoder::Derive;
+                generate_with_ir(
+                    &oagen::Generator::new(settings),
+                    oagen::Document::Bytes {
+                        name: &spec_name,
+                        bytes: &bytes,
+                    },
+                )
+            }) {
+                panic!(
+                    "{} must generate with the derive:\n{message}",
+                    path.display()
+                );
+            }
         }
     }
     // Documents spread over several files: every folder of `fixtures/` with an

@@ -265,7 +265,7 @@ impl Generator {
             },
         ];
         let step = Instant::now();
-        let emitted = emit::emit_with(&api, &derives, features);
+        let emitted = emit::emit_with(&api, &derives, features, self.settings.types.deserialize);
         progress(Progress::Emitted {
             files: emitted.len(),
             took: step.elapsed(),

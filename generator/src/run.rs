@@ -206,6 +206,17 @@ fn reproducing_command(
     if settings.document.strict && !file_strict {
         command.push_str(" --strict");
     }
+    let file_deserialize = settings
+        .file
+        .as_ref()
+        .map(|f| f.deserialize)
+        .unwrap_or_default();
+    if settings.types.deserialize != file_deserialize {
+        command.push_str(&format!(
+            " --deserialize {}",
+            settings.types.deserialize.as_str()
+        ));
+    }
     match &settings.file {
         Some(file) => command.push_str(&format!(" --config {}", quote_arg(&relative(&file.path)))),
         None => command.push_str(" --no-config"),

@@ -71,6 +71,16 @@ fn arguments(command: Command) -> Command {
                 ),
         )
         .arg(
+            Arg::new("deserialize")
+                .long("deserialize")
+                .value_name("HOW")
+                .value_parser(["runtime", "derive"])
+                .help(
+                    "How structs decode: `runtime` (default; quick to compile) or `derive` \
+                     (serde's derive; over `deserialize` in `[types]`)",
+                ),
+        )
+        .arg(
             Arg::new("explain")
                 .long("explain")
                 .action(ArgAction::SetTrue)
@@ -150,6 +160,7 @@ struct Invocation {
     config: Option<PathBuf>,
     no_config: bool,
     strict: bool,
+    deserialize: Option<String>,
 }
 
 impl Invocation {
@@ -161,6 +172,7 @@ impl Invocation {
             config: args.get_one::<PathBuf>("config").cloned(),
             no_config: args.get_flag("no-config"),
             strict: args.get_flag("strict"),
+            deserialize: args.get_one::<String>("deserialize").cloned(),
         }
     }
 
@@ -203,6 +215,9 @@ impl Invocation {
         invocation.config = invocation.config.map(|config| out.join(config));
         invocation.name = args.get_one::<String>("name").cloned().or(invocation.name);
         invocation.strict |= args.get_flag("strict");
+        if let Some(how) = args.get_one::<String>("deserialize") {
+            invocation.deserialize = Some(how.clone());
+        }
         if let Some(config) = args.get_one::<PathBuf>("config") {
             invocation.config = Some(config.clone());
             invocation.no_config = false;
@@ -226,6 +241,11 @@ impl Invocation {
             settings.package.name = Some(name.clone());
         }
         settings.document.strict |= self.strict;
+        match self.deserialize.as_deref() {
+            Some("derive") => settings.types.deserialize = oagen::Decoder::Derive,
+            Some("runtime") => settings.types.deserialize = oagen::Decoder::Runtime,
+            _ => {}
+        }
         settings.check()?;
         Ok(settings)
     }
@@ -249,6 +269,9 @@ impl Invocation {
         }
         if self.strict {
             command.push_str(" --strict");
+        }
+        if let Some(how) = &self.deserialize {
+            command.push_str(&format!(" --deserialize {how}"));
         }
         command
     }
