@@ -328,6 +328,9 @@ fn run(mode: Mode, args: &ArgMatches) -> ExitCode {
         quiet,
     };
     report.print(&result, started.elapsed());
+    if matches!(result, Ok(Outcome::Stale { .. })) && !quiet {
+        diff::explain_stale(&generator, spec, out);
+    }
     ExitCode::from(oagen::exit_code(&result))
 }
 

@@ -255,3 +255,60 @@ fn checkout(rev: &str, new: &Path, new_files: &[String]) -> Result<Checkout, Str
         root,
     })
 }
+
+/// After `check` found `out` stale: what regenerating would change in the client, compared
+/// with the document as of the last commit that touched `out` (the one the committed crate
+/// was most likely generated from). Says so when there is no such version.
+pub fn explain_stale(generator: &Generator, spec: &Path, out: &Path) {
+    let rev = git(out, &["log", "-1", "--format=%H", "--", "."])
+        .map(|o| String::from_utf8_lossy(&o).trim().to_owned())
+        .ok()
+        .filter(|rev| !rev.is_empty());
+    let Some(rev) = rev else {
+        eprintln!(
+            "note: {} has no committed version in git, so there is no earlier document to compare with; run `oagen diff OLD {}` to see what changed",
+            out.display(),
+            spec.display()
+        );
+        return;
+    };
+    let short = &rev[..rev.len().min(10)];
+    let new = match generator.lower(Document::File(spec)) {
+        Ok(new) => new,
+        Err(_) => return,
+    };
+    let old = match checkout(&rev, spec, &new.document_files) {
+        Ok(dir) => {
+            let result = generator.lower(Document::File(&dir.document));
+            let _ = std::fs::remove_dir_all(&dir.root);
+            result
+        }
+        Err(message) => {
+            eprintln!(
+                "note: cannot read the document as of {short} ({message}); no summary of the change"
+            );
+            return;
+        }
+    };
+    let Ok(old) = old else {
+        eprintln!("note: the document as of {short} does not lower; no summary of the change");
+        return;
+    };
+    let options = diff::Options {
+        crate_version: generator.settings().package.version.clone(),
+        features: generator.settings().features.enabled,
+    };
+    let report = diff::compare(&old.api, &new.api, &options);
+    if report.changes.is_empty() {
+        eprintln!(
+            "note: the document's client API is the same as at {short} (the last commit touching {}): regenerating changes the code, not the API",
+            out.display()
+        );
+    } else {
+        eprintln!(
+            "note: compared with the document at {short} (the last commit touching {}), regenerating changes:",
+            out.display()
+        );
+        eprint!("{}", report.render(Format::Text));
+    }
+}
