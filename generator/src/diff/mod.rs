@@ -72,8 +72,8 @@ pub enum Side {
 /// One change of the generated client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    /// The Rust item touched: `Client::create_customer`, `types::Customer::email`,
-    /// `operations::ListCustomers::limit` (a builder setter), `types::Status::Refunded`.
+    /// The Rust item touched: `Client::create_pet`, `types::Pet::name`,
+    /// `operations::ListPets::limit` (a builder setter), `types::Status::Sold`.
     pub item: String,
     /// What happened, in a few words: `method removed`, `field type changed`.
     pub what: String,
@@ -224,7 +224,7 @@ impl<'a> Cx<'a> {
         self.type_features.get(id.0).cloned().unwrap_or_default()
     }
 
-    /// The Rust type as a user of the crate writes it (`types::Customer`, `Vec<String>`).
+    /// The Rust type as a user of the crate writes it (`types::Pet`, `Vec<String>`).
     fn rust(&self, ty: &TypeRef) -> String {
         self.api
             .rust_path(ty, "crate")

@@ -12,17 +12,17 @@ const BASE: &str = r#"
 openapi: 3.1.0
 info: { title: Shop, version: 1.4.2 }
 paths:
-  /customers:
+  /owners:
     post:
-      operationId: createCustomer
+      operationId: createOwner
       requestBody:
         required: true
-        content: { application/json: { schema: { $ref: '#/components/schemas/Customer' } } }
+        content: { application/json: { schema: { $ref: '#/components/schemas/Owner' } } }
       responses:
-        '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Customer' } } } }
+        '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Owner' } } } }
 components:
   schemas:
-    Customer:
+    Owner:
       type: object
       required: [name]
       properties:
@@ -48,14 +48,14 @@ fn an_optional_field_is_minor_and_a_required_one_major() {
     );
     let d = diff(BASE, &optional);
     assert_eq!(d.changes.len(), 1, "{:?}", d.changes);
-    assert_eq!(d.changes[0].item, "types::Customer::email");
+    assert_eq!(d.changes[0].item, "types::Owner::email");
     assert_eq!(
         (d.changes[0].rust, d.changes[0].wire),
         (Level::Minor, Wire::Compatible)
     );
     assert_eq!(
         d.changes[0].pointer,
-        "#/components/schemas/Customer/properties/email"
+        "#/components/schemas/Owner/properties/email"
     );
     assert_eq!(d.next_version().as_deref(), Some("1.5.0"));
 
