@@ -185,6 +185,8 @@ pub(crate) struct Cx<'a> {
     type_features: Vec<Vec<String>>,
     /// Whether groups are Cargo features at all.
     features: bool,
+    /// Each type's identity on the wire (`type_keys`).
+    type_keys: Vec<String>,
 }
 
 impl<'a> Cx<'a> {
@@ -208,6 +210,7 @@ impl<'a> Cx<'a> {
             api,
             type_features,
             features,
+            type_keys: type_keys(api),
         }
     }
 
@@ -235,21 +238,9 @@ impl<'a> Cx<'a> {
             .replace("::std::collections::", "")
     }
 
-    /// The type's identity on the wire: the schema it comes from (with its Rust name when
-    /// one schema makes several types, as a response and a request shape).
+    /// The type's identity on the wire: the schema it comes from.
     fn type_key(&self, id: ir::TypeId) -> String {
-        let def = self.api.type_def(id);
-        let shared = self
-            .api
-            .types
-            .iter()
-            .filter(|other| other.source == def.source)
-            .count();
-        if shared > 1 {
-            format!("{} ({})", def.source, def.rust_name)
-        } else {
-            def.source.clone()
-        }
+        self.type_keys.get(id.0).cloned().unwrap_or_default()
     }
 
     /// A type reference by wire identity: named types by their key.
@@ -264,6 +255,39 @@ impl<'a> Cx<'a> {
             TypeRef::Any => "any".to_owned(),
         }
     }
+}
+
+/// Each type's identity on the wire: the schema it comes from; when one schema makes a
+/// response and a request shape, the request shape is `(request)` beside it (so a schema
+/// that gains a read-only field keeps its response type and gains a request type); any
+/// other types from one schema are told apart by their Rust names.
+fn type_keys(api: &Api) -> Vec<String> {
+    let mut sources = std::collections::BTreeMap::new();
+    for def in &api.types {
+        *sources.entry(def.source.as_str()).or_insert(0usize) += 1;
+    }
+    let mut keys: Vec<String> = api
+        .types
+        .iter()
+        .map(|def| {
+            let shared = sources.get(def.source.as_str()).copied().unwrap_or(0) > 1;
+            if shared && def.direction == ir::Direction::Request {
+                format!("{} (request)", def.source)
+            } else {
+                def.source.clone()
+            }
+        })
+        .collect();
+    let mut counts = std::collections::BTreeMap::new();
+    for key in &keys {
+        *counts.entry(key.clone()).or_insert(0usize) += 1;
+    }
+    for (key, def) in keys.iter_mut().zip(&api.types) {
+        if counts.get(key.as_str()).copied().unwrap_or(0) > 1 {
+            *key = format!("{key} ({})", def.rust_name);
+        }
+    }
+    keys
 }
 
 /// Escapes a JSON pointer token.

@@ -93,3 +93,29 @@ fn versions_bump_by_cargo_rules() {
     );
     assert_eq!(diff("2024-01", Level::Patch).next_version(), None);
 }
+
+#[test]
+fn a_schema_split_by_a_read_only_field_keeps_its_response_type() {
+    let split = BASE.replace(
+        "name: { type: string }",
+        "name: { type: string }\n        id: { type: string, readOnly: true }",
+    );
+    let d = diff(BASE, &split);
+    let whats: Vec<(&str, &str)> = d
+        .changes
+        .iter()
+        .map(|c| (c.item.as_str(), c.what.as_str()))
+        .collect();
+    assert!(
+        whats.contains(&("types::Owner::id", "optional field added")),
+        "{whats:?}"
+    );
+    assert!(
+        whats.contains(&("types::OwnerRequest", "type added")),
+        "{whats:?}"
+    );
+    assert!(
+        !whats.iter().any(|(_, what)| *what == "type removed"),
+        "{whats:?}"
+    );
+}
