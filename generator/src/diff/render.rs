@@ -12,7 +12,8 @@ pub enum Format {
     Json,
 }
 
-/// Markdown tables longer than this are folded in `<details>`.
+/// Markdown tables of additions and patches longer than this are folded in `<details>`;
+/// breaking changes are always shown.
 const FOLD_AFTER: usize = 10;
 
 pub(super) fn render(diff: &Diff, format: Format) -> String {
@@ -125,11 +126,11 @@ fn table(changes: &[&Change]) -> String {
     out
 }
 
-fn section(out: &mut String, title: &str, changes: &[&Change]) {
+fn section(out: &mut String, title: &str, changes: &[&Change], foldable: bool) {
     if changes.is_empty() {
         return;
     }
-    if changes.len() > FOLD_AFTER {
+    if foldable && changes.len() > FOLD_AFTER {
         out.push_str(&format!(
             "<details><summary>{title} ({})</summary>\n\n{}\n</details>\n\n",
             changes.len(),
@@ -167,9 +168,15 @@ fn markdown(diff: &Diff) -> String {
         &mut out,
         "Breaking (Rust major or wire breaking)",
         &breaking,
+        false,
     );
-    section(&mut out, "Additions (minor)", &additions);
-    section(&mut out, "Documentation and wire notes (patch)", &rest);
+    section(&mut out, "Additions (minor)", &additions, true);
+    section(
+        &mut out,
+        "Documentation and wire notes (patch)",
+        &rest,
+        true,
+    );
     out
 }
 
