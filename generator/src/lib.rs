@@ -58,6 +58,7 @@
 
 mod bundle;
 pub mod diag;
+pub mod diff;
 mod emit;
 mod generator;
 pub mod ir;

@@ -1,10 +1,12 @@
 //! The `oagen` command: `oagen generate SPEC --out DIR [--name NAME] [--config FILE |
 //! --no-config] [--strict]` and `oagen check [SPEC] --out DIR ...` (the same, comparing
-//! instead of writing; without SPEC, the command recorded in DIR's generated files).
+//! instead of writing; without SPEC, the command recorded in DIR's generated files), and
+//! `oagen diff OLD NEW` (`diff.rs`: what a change of the document does to the client).
 //!
 //! `oagen.toml` beside the document, else in the current folder, is read unless `--config`
 //! names another or `--no-config` is given. Exit codes: 0 success; 1 the document has
-//! errors; 2 usage, configuration or I/O error; 3 `check` found stale files (each named).
+//! errors; 2 usage, configuration or I/O error; 3 `check` found stale files (each named);
+//! 4 `diff --fail-on` found a change at or above the level.
 //! Progress and a summary go to stderr. This is the only place diagnostics become text.
 
 use std::path::{Path, PathBuf};
@@ -13,6 +15,9 @@ use std::time::{Duration, Instant};
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use oagen::{Error, Generator, Mode, Outcome, Progress, Settings, Severity};
+
+#[path = "oagen/diff.rs"]
+mod diff;
 
 /// glibc's allocator slows down as the heap grows (generation holds millions of small
 /// allocations); mimalloc keeps the cost per allocation flat, so time stays linear in the
@@ -110,7 +115,7 @@ fn cli() -> Command {
         .version(env!("CARGO_PKG_VERSION"))
         .about("Generates a typed Rust client crate from an OpenAPI 3.0 or 3.1 document")
         .after_help(
-            "Exit codes: 0 success; 1 the document has errors; 2 usage, configuration or I/O error; 3 `check` found stale files.",
+            "Exit codes: 0 success; 1 the document has errors; 2 usage, configuration or I/O error; 3 `check` found stale files; 4 `diff --fail-on` found a change at or above the level.",
         )
         .subcommand_required(true)
         .arg_required_else_help(true)
@@ -131,6 +136,7 @@ fn cli() -> Command {
                  without SPEC, with the command recorded in the generated files",
             ),
         )
+        .subcommand(diff::command())
 }
 
 fn main() -> ExitCode {
@@ -146,6 +152,7 @@ fn main() -> ExitCode {
         Some(("generate", args)) if args.get_flag("check") => (Mode::Check, args),
         Some(("generate", args)) => (Mode::Write, args),
         Some(("check", args)) => (Mode::Check, args),
+        Some(("diff", args)) => return diff::run(args),
         _ => return ExitCode::from(2),
     };
     run(mode, args)
@@ -344,6 +351,9 @@ fn run(mode: Mode, args: &ArgMatches) -> ExitCode {
         quiet,
     };
     report.print(&result, started.elapsed());
+    if matches!(result, Ok(Outcome::Stale { .. })) && !quiet {
+        diff::explain_stale(&generator, spec, out);
+    }
     ExitCode::from(oagen::exit_code(&result))
 }
 
