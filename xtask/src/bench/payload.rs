@@ -227,7 +227,10 @@ mod tests {
     fn a_page_from_the_schemas() {
         let path = crate::workspace_root().join("tests/fixtures/decode_modes.yaml");
         let bytes = std::fs::read(path).unwrap();
-        let (api, _) = oagen::lower_document(&bytes).unwrap();
+        let api = oagen::Generator::default()
+            .lower(oagen::Document::bytes(&bytes))
+            .unwrap()
+            .api;
         let operation = api
             .operations
             .iter()
