@@ -68,6 +68,7 @@ mod parse;
 mod render;
 mod run;
 mod settings;
+mod swagger2;
 mod tailor;
 mod vendor;
 mod write;

@@ -1,5 +1,6 @@
 //! load: bytes (or a file and the files it refers to, through `bundle`) → a document
-//! value whose version is checked: OpenAPI 3.0.x or 3.1.x. The text itself is read by
+//! value whose version is checked: OpenAPI 3.0.x or 3.1.x, or Swagger 2.0 translated to
+//! 3.0 (`swagger2`). The text itself is read by
 //! `parse`.
 
 use serde_json::Value;
@@ -11,6 +12,8 @@ use crate::parse::parse;
 /// Which OpenAPI minor version a document declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpecVersion {
+    /// Swagger 2.0, read through its translation to 3.0 (`swagger2`).
+    V2_0,
     V3_0,
     V3_1,
 }
@@ -31,12 +34,7 @@ pub struct Document {
 /// cannot be followed from bytes (there is no folder to read them from): use [`load_file`].
 pub fn load(bytes: &[u8], diags: &mut Diagnostics) -> Option<Document> {
     let root = parse(bytes, diags)?;
-    let version = check_version(&root, diags)?;
-    Some(Document {
-        root,
-        version,
-        refs: crate::bundle::Refs::default(),
-    })
+    checked(root, crate::bundle::Refs::default(), diags)
 }
 
 /// Reads, parses and checks the document at `path`, with every file it refers to
@@ -47,10 +45,34 @@ pub fn load_file(
     diags: &mut Diagnostics,
 ) -> Option<Document> {
     let (root, refs) = crate::bundle::bundle(path, options, diags)?;
-    let version = check_version(&root, diags)?;
+    checked(root, refs, diags)
+}
+
+/// The document with its version checked; a Swagger 2.0 document translated to 3.0, with
+/// its broken references moved to where they stand in the translation.
+fn checked(
+    root: Value,
+    mut refs: crate::bundle::Refs,
+    diags: &mut Diagnostics,
+) -> Option<Document> {
+    if !crate::swagger2::is_swagger2(&root) {
+        let version = check_version(&root, diags)?;
+        return Some(Document {
+            root,
+            version,
+            refs,
+        });
+    }
+    let (root, moved) = crate::swagger2::translate(&root, diags)?;
+    refs.broken = std::mem::take(&mut refs.broken)
+        .into_iter()
+        .map(|(ptr, broken)| (moved.forward(&ptr).unwrap_or(ptr), broken))
+        .collect();
+    refs.moved = moved;
+    check_version(&root, diags)?;
     Some(Document {
         root,
-        version,
+        version: SpecVersion::V2_0,
         refs,
     })
 }
@@ -63,14 +85,6 @@ fn check_version(root: &Value, diags: &mut Diagnostics) -> Option<SpecVersion> {
         );
         return None;
     };
-    if object.contains_key("swagger") {
-        diags.error_with_help(
-            "#/swagger",
-            "this is a Swagger 2.0 document; only OpenAPI 3.0.x and 3.1.x are supported",
-            "convert it to OpenAPI 3 first, for example with `swagger2openapi`",
-        );
-        return None;
-    }
     let version = match object.get("openapi") {
         None => {
             diags.error_with_help(

@@ -46,7 +46,7 @@ mod source_map;
 mod targets;
 
 use files::read_bounded;
-pub use source_map::SourceMap;
+pub use source_map::{Moves, SourceMap};
 pub use targets::percent_decode;
 
 /// At most this many files are read for one document.
@@ -88,6 +88,10 @@ pub struct Refs {
     pub files: Vec<String>,
     pub sources: SourceMap,
     pub broken: BTreeMap<String, BrokenRef>,
+    /// Where a document translated from Swagger 2.0 moved each part (empty otherwise):
+    /// diagnostics of `lower` are moved back to the original's pointers before `sources`
+    /// names their file.
+    pub moved: Moves,
 }
 
 /// Reads `path` and every file it refers to, into one document value. `None` (with errors)
@@ -263,11 +267,22 @@ impl Bundler<'_> {
                 }
             }
         }
+        // A Swagger 2.0 root keeps its schemas in `definitions`: schemas from other files
+        // are named apart from them too (`swagger2` moves both into `components/schemas`).
+        let swagger2 = object.contains_key("swagger");
+        if swagger2 {
+            if let Some(definitions) = object.get("definitions").and_then(Value::as_object) {
+                self.schema_keys.extend(definitions.keys().cloned());
+            }
+        }
         let skip: BTreeSet<String> = own_slots.iter().map(|(_, ptr, _)| ptr.clone()).collect();
         for (key, value) in object.iter_mut() {
             let ptr = join("#", &[key]);
             if key == "components" {
                 self.walk_components(value, &root_file, &ptr, &skip);
+            } else if key == "definitions" && swagger2 {
+                // Swagger 2.0's schemas.
+                self.walk_map(value, &root_file, Place::Schema, &ptr, 0);
             } else if let Some(place) = object_child(key) {
                 self.walk(value, &root_file, place, &ptr, 0);
             }

@@ -81,6 +81,7 @@ pub fn lower_explained(
     diags: &mut Diagnostics,
     strict: bool,
 ) -> (Option<Api>, Vec<crate::diag::Diagnostic>) {
+    let start = diags.mark();
     let mut lowerer = Lowerer {
         strict,
         damage: damage::Damage::default(),
@@ -161,6 +162,10 @@ pub fn lower_explained(
     damage::prune(&mut api, &damage, &is_component, diags);
     groups::assign(&mut api, &doc.root);
     let api = finish::finish(api, diags);
+    // What `lower` found, in a translated Swagger 2.0 document, is moved back to the
+    // original's pointers (what `load` found already names them); then every diagnostic is
+    // moved to the file it is about.
+    diags.relocate_since(start, |pointer| doc.refs.moved.back(pointer));
     diags.relocate(|pointer| doc.refs.sources.origin(pointer));
     ((!diags.has_errors()).then_some(api), notes)
 }
