@@ -203,21 +203,20 @@ fn corpus(args: &[String]) -> ExitCode {
     // Without `--dir`: the corpus of OpenAPI 3 documents, then the Swagger 2.0 ones.
     let dirs = match dir {
         Some(dir) => vec![dir],
-        None => vec![
-            xtask::corpus::default_dir(),
-            xtask::corpus::swagger2_dir(),
-        ],
+        None => vec![xtask::corpus::default_dir(), xtask::corpus::swagger2_dir()],
     };
-    let found: Result<Vec<PathBuf>, (PathBuf, std::io::Error)> = dirs.iter().try_fold(
-        Vec::new(),
-        |mut all, dir| {
+    let found: Result<Vec<PathBuf>, (PathBuf, std::io::Error)> =
+        dirs.iter().try_fold(Vec::new(), |mut all, dir| {
             let found = xtask::corpus::documents(dir, filter.as_deref())
                 .map_err(|err| (dir.clone(), err))?;
             all.extend(found);
             Ok(all)
-        },
-    );
-    let dir = dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ");
+        });
+    let dir = dirs
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     let documents = match found {
         Ok(documents) if !documents.is_empty() => documents,
         Ok(_) => {

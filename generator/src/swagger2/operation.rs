@@ -207,6 +207,9 @@ impl<'a> Translator<'a> {
             if let Some((style, explode)) = self.style(location, format, from) {
                 out.insert("style".to_owned(), Value::from(style));
                 out.insert("explode".to_owned(), Value::Bool(explode));
+                let written = join(from, &["collectionFormat"]);
+                self.moves.record(&join(to, &["style"]), &written);
+                self.moves.record(&join(to, &["explode"]), &written);
             }
         }
         out.insert("schema".to_owned(), simple_schema(object));
