@@ -16,6 +16,8 @@ pub enum SpecVersion {
     V2_0,
     V3_0,
     V3_1,
+    /// Read as 3.1, with 3.2's own fields (`query`, `additionalOperations`).
+    V3_2,
 }
 
 /// A parsed document whose version has been checked.
@@ -110,11 +112,13 @@ fn check_version(root: &Value, diags: &mut Diagnostics) -> Option<SpecVersion> {
         SpecVersion::V3_0
     } else if is_minor(version, "3.1") {
         SpecVersion::V3_1
+    } else if is_minor(version, "3.2") {
+        SpecVersion::V3_2
     } else {
         diags.error(
             "#/openapi",
             format!(
-                "unsupported OpenAPI version `{version}`; this generator reads 3.0.x and 3.1.x"
+                "unsupported OpenAPI version `{version}`; this generator reads 3.0.x, 3.1.x, 3.2.x and Swagger 2.0"
             ),
         );
         return None;

@@ -12,6 +12,7 @@ mod events;
 mod finish;
 mod groups;
 mod idempotency;
+mod methods;
 mod operations;
 mod paginate;
 mod params;
@@ -43,6 +44,8 @@ struct Slot {
 
 pub(crate) struct Lowerer<'d> {
     root: &'d Value,
+    /// The document's version: fields of a later version are reported, not read.
+    version: crate::load::SpecVersion,
     /// References to other files that bundling could not follow, and where parts came from.
     refs: &'d crate::bundle::Refs,
     diags: &'d mut Diagnostics,
@@ -90,6 +93,7 @@ pub fn lower_explained(
         refused: Vec::new(),
         event_set_names: Scope::with_reserved(&["Webhook", "types"]),
         root: &doc.root,
+        version: doc.version,
         refs: &doc.refs,
         diags,
         types: Vec::new(),

@@ -88,18 +88,10 @@ impl<'d> Lowerer<'d> {
                 self.end_item(item_mark, &declared_ptr, &what, None);
                 continue;
             };
-            for (key, op) in item_obj {
-                let Some(method) = HttpMethod::ALL
-                    .iter()
-                    .find(|(m, _)| m == key)
-                    .map(|(_, m)| *m)
-                else {
-                    continue;
-                };
+            for (declared_op_ptr, method, op) in self.item_operations(item_obj, &item_ptr) {
                 let mark = self.begin_item();
                 let what = format!("the operation `{} {path}`", method.as_str());
                 // An operation may itself be a reference (`get: {$ref: ...}`).
-                let declared_op_ptr = join(&item_ptr, &[key]);
                 let Some((op, ptr)) = self.deref(op, declared_op_ptr.clone()) else {
                     self.end_item(mark, &declared_op_ptr, &what, None);
                     continue;
@@ -154,7 +146,7 @@ impl<'d> Lowerer<'d> {
             .map(str::to_owned);
         let base = match &operation_id {
             Some(id) => naming::snake(id, "operation"),
-            None => derived_operation_name(cx.method, cx.path),
+            None => derived_operation_name(&cx.method, cx.path),
         };
         let rust_name = method_names.claim_snake(&base);
         let builder_name =
@@ -237,7 +229,7 @@ impl<'d> Lowerer<'d> {
             rust_name,
             builder_name,
             operation_id,
-            method: cx.method,
+            method: cx.method.clone(),
             path: cx.path.to_owned(),
             segments,
             fixed_query,
@@ -283,7 +275,7 @@ pub(super) struct OperationContext<'a, 'd> {
 
 /// A method name for an operation without `operationId`: the method and the path's words,
 /// with parameters as `by_<name>` (`GET /pets/{id}` → `get_pets_by_id`).
-fn derived_operation_name(method: HttpMethod, path: &str) -> String {
+fn derived_operation_name(method: &HttpMethod, path: &str) -> String {
     let mut words = vec![method.as_str().to_ascii_lowercase()];
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
