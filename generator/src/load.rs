@@ -57,21 +57,24 @@ fn checked(
     mut refs: crate::bundle::Refs,
     diags: &mut Diagnostics,
 ) -> Option<Document> {
+    let mut root = root;
     if !crate::swagger2::is_swagger2(&root) {
         let version = check_version(&root, diags)?;
+        without_null_paths(&mut root);
         return Some(Document {
             root,
             version,
             refs,
         });
     }
-    let (root, moved) = crate::swagger2::translate(&root, diags)?;
+    let (mut root, moved) = crate::swagger2::translate(&root, diags)?;
     refs.broken = std::mem::take(&mut refs.broken)
         .into_iter()
         .map(|(ptr, broken)| (moved.forward(&ptr).unwrap_or(ptr), broken))
         .collect();
     refs.moved = moved;
     check_version(&root, diags)?;
+    without_null_paths(&mut root);
     Some(Document {
         root,
         version: SpecVersion::V2_0,
@@ -133,32 +136,42 @@ fn check_version(root: &Value, diags: &mut Diagnostics) -> Option<SpecVersion> {
             );
             ok = false;
         }
-        None => {
-            diags.error_with_help(
-                "#",
-                "the document has no `info` object",
-                "add `info` with at least `title` and `version`",
+        // Incomplete, not invalid: the crate is named and versioned by default.
+        None => diags.warning_with_help(
+            "#",
+            "the document has no `info` object; the API is called \"api\", version 0.0.0",
+            "add `info` with at least `title` and `version`",
+        ),
+    }
+    match object.get("paths") {
+        None if spec_version == SpecVersion::V3_0 => diags.warning_with_help(
+            "#",
+            "the document has no `paths` object, which OpenAPI 3.0 requires; only its types are generated",
+            "add `paths: {}` if the document really has no operations",
+        ),
+        Some(Value::Null) => diags.warning(
+            "#/paths",
+            "`paths` is empty (null); only the document's types are generated",
+        ),
+        Some(paths) if !paths.is_object() && !paths.is_null() => {
+            diags.error(
+                "#/paths",
+                format!("`paths` must be an object, found {}", describe(paths)),
             );
             ok = false;
         }
-    }
-    let has_paths = object.contains_key("paths");
-    if !has_paths && spec_version == SpecVersion::V3_0 {
-        diags.error_with_help(
-            "#",
-            "the document has no `paths` object, which OpenAPI 3.0 requires",
-            "add `paths: {}` if the document really has no operations",
-        );
-        ok = false;
-    }
-    if let Some(paths) = object.get("paths").filter(|paths| !paths.is_object()) {
-        diags.error(
-            "#/paths",
-            format!("`paths` must be an object, found {}", describe(paths)),
-        );
-        ok = false;
+        _ => {}
     }
     ok.then_some(spec_version)
+}
+
+/// `paths: null` (warned about) is read as no paths.
+fn without_null_paths(root: &mut Value) {
+    if let Some(object) = root.as_object_mut() {
+        if object.get("paths").is_some_and(Value::is_null) {
+            object.remove("paths");
+        }
+    }
 }
 
 fn is_minor(version: &str, minor: &str) -> bool {

@@ -280,8 +280,11 @@ impl<'d> Lowerer<'d> {
                 .map(str::to_owned)
         };
         let title = text("title").unwrap_or_else(|| {
-            self.diags
-                .warning("#/info", "`info` has no `title`; the API is called \"api\"");
+            // Without `info` at all, `load` said so already.
+            if info.is_some() {
+                self.diags
+                    .warning("#/info", "`info` has no `title`; the API is called \"api\"");
+            }
             "api".to_owned()
         });
         Info {
