@@ -29,7 +29,7 @@ fn arguments(command: Command) -> Command {
             Arg::new("spec")
                 .value_name("SPEC")
                 .value_parser(value_parser!(PathBuf))
-                .help("The OpenAPI 3.0 or 3.1 document (YAML or JSON)"),
+                .help("The OpenAPI 3.x or Swagger 2.0 document (YAML or JSON)"),
         )
         .arg(
             Arg::new("out")
@@ -98,7 +98,7 @@ fn arguments(command: Command) -> Command {
 fn cli() -> Command {
     Command::new("oagen")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("Generates a typed Rust client crate from an OpenAPI 3.0 or 3.1 document")
+        .about("Generates a typed Rust client crate from an OpenAPI 3.x or Swagger 2.0 document")
         .after_help(
             "Exit codes: 0 success; 1 the document has errors; 2 usage, configuration or I/O error; 3 `check` found stale files.",
         )
