@@ -152,6 +152,9 @@ enum Place {
     Components,
     /// `callbacks`: names → expressions → path items.
     Callbacks,
+    /// A map of names to schemas inside a schema (`properties`, `$defs`...): a `$ref` in
+    /// place of the whole map is copied in place, and each entry is walked as a schema.
+    SchemaMap,
 }
 
 /// Keywords of OpenAPI objects whose value is a map of names to objects.
@@ -388,6 +391,11 @@ impl Bundler<'_> {
     ) {
         match place {
             Place::Schema => self.walk_schema(object, file, ptr, depth),
+            Place::SchemaMap => {
+                for (name, child) in object.iter_mut() {
+                    self.walk(child, file, Place::Schema, &join(ptr, &[name]), depth);
+                }
+            }
             Place::Object => self.walk_other(object, file, ptr, depth),
             Place::Names | Place::Components | Place::Callbacks => {
                 for (key, child) in object.iter_mut() {
@@ -443,7 +451,7 @@ impl Bundler<'_> {
                 | "prefixItems" => self.walk(child, file, Place::Schema, &child_ptr, depth),
                 "properties" | "patternProperties" | "$defs" | "definitions"
                 | "dependentSchemas" => {
-                    self.walk_map(child, file, Place::Schema, &child_ptr, depth);
+                    self.walk(child, file, Place::SchemaMap, &child_ptr, depth);
                 }
                 "discriminator" => {
                     if let Some(mapping) = child.get_mut("mapping").and_then(Value::as_object_mut) {
@@ -555,7 +563,11 @@ impl Bundler<'_> {
                 }
                 self.walk_siblings(node, file, place, ptr, depth);
             }
-            Place::Object | Place::Names | Place::Components | Place::Callbacks => {
+            Place::Object
+            | Place::Names
+            | Place::Components
+            | Place::Callbacks
+            | Place::SchemaMap => {
                 let Some(mut copy) = self.copy(&target, place, ptr, &ref_ptr, depth) else {
                     return;
                 };
