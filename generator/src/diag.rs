@@ -331,6 +331,17 @@ impl Diagnostics {
         }
     }
 
+    /// [`Diagnostics::relocate`] for the diagnostics reported since `mark`.
+    pub fn relocate_since(&mut self, mark: usize, origin: impl Fn(&str) -> Option<String>) {
+        for item in self.items.iter_mut().skip(mark) {
+            if let Some(pointer) = item.pointer_mut() {
+                if let Some(place) = origin(pointer) {
+                    *pointer = place;
+                }
+            }
+        }
+    }
+
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
     }

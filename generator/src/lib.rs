@@ -69,6 +69,7 @@ mod parse;
 mod render;
 mod run;
 mod settings;
+mod swagger2;
 mod tailor;
 mod vendor;
 mod write;

@@ -371,3 +371,53 @@ fn the_nesting_limit_applies_to_every_file() {
         "{text}"
     );
 }
+
+/// A `$ref` standing for a whole map of properties is followed, not read as a property
+/// named `$ref`.
+#[test]
+fn a_reference_in_place_of_the_properties_map_is_followed() {
+    let tree = Tree::new(
+        "properties-map",
+        &[
+            (
+                "root/openapi.yaml",
+                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties: {$ref: './properties.yml'}\n",
+            ),
+            (
+                "root/properties.yml",
+                "name: {type: string}\nowner: {$ref: './owner.yml'}\n",
+            ),
+            ("root/owner.yml", OTHER),
+        ],
+    );
+    let (ok, text) = tree.diagnostics(&DocumentSettings::default());
+    assert!(ok, "{text}");
+    assert!(!text.contains("warning"), "{text}");
+    let output = generator(DocumentSettings::default())
+        .generate(oagen::Document::File(&tree.dir.join("root/openapi.yaml")))
+        .expect("generates");
+    let code = code(&output);
+    assert!(code.contains("pub name: Option<String>"), "{code}");
+    assert!(code.contains("pub owner: Option<Owner>"), "{code}");
+}
+
+/// A Swagger 2.0 document spread over files: `#/definitions/..` inside another file is that
+/// file's, and schemas from other files sit beside the root's `definitions`.
+#[test]
+fn a_swagger_2_0_document_in_several_files_generates() {
+    let root = Path::new("fixtures/swagger2_multi_file/openapi.yaml");
+    let output = generator(DocumentSettings::default())
+        .generate(oagen::Document::File(root))
+        .unwrap_or_else(|f| panic!("the 2.0 multi-file fixture generates:\n{f}"));
+    assert_eq!(warnings(&output), "");
+    let code = code(&output);
+    for expected in [
+        "pub struct Owner",
+        "pub address: Option<Address>",
+        "pub struct Local",
+        "pub owner: Option<Owner>",
+        "pub fn list_owners",
+    ] {
+        assert!(code.contains(expected), "missing {expected:?} in:\n{code}");
+    }
+}

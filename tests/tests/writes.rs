@@ -66,7 +66,7 @@ fn an_invalid_document_writes_nothing() {
     fs::write(out.join("Cargo.toml"), "# before").expect("writable");
     let before = snapshot(&out);
     // Structurally invalid: refused as a whole (a broken reference would only cost its item).
-    let job = xtask::generate_task(&fixture("error_swagger2.yaml"), &out, None);
+    let job = xtask::generate_task(&fixture("error_swagger_1_2.yaml"), &out, None);
     let result = job.run(Mode::Write);
     assert!(matches!(result, Err(Error::Document(_))), "{result:?}");
     assert_eq!(xtask::exit_code(&result), 1);

@@ -59,6 +59,22 @@ pub fn default_dir() -> PathBuf {
     crate::workspace_root().join("../shared/specs")
 }
 
+/// The Swagger 2.0 documents, read by `corpus` beside [`default_dir`]'s when no `--dir` is
+/// given.
+pub fn swagger2_dir() -> PathBuf {
+    crate::workspace_root().join("../shared/specs-v2")
+}
+
+/// File names that make a folder of the corpus one document spread over several files.
+const ROOT_NAMES: &[&str] = &[
+    "openapi.yaml",
+    "openapi.json",
+    "swagger.yaml",
+    "swagger.json",
+    "spec/openapi.yaml",
+    "spec/swagger.yaml",
+];
+
 /// Every `.yaml`, `.yml` and `.json` document under `dir` whose name contains `filter`,
 /// sorted by name.
 pub fn documents(dir: &Path, filter: Option<&str>) -> std::io::Result<Vec<PathBuf>> {
@@ -66,28 +82,47 @@ pub fn documents(dir: &Path, filter: Option<&str>) -> std::io::Result<Vec<PathBu
         .filter_map(Result::ok)
         .map(|entry| entry.path())
         .filter(|path| {
-            matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            )
-        })
-        .filter(|path| {
             filter.is_none_or(|f| {
                 path.file_name()
                     .is_some_and(|n| n.to_string_lossy().contains(f))
             })
+        })
+        .filter_map(|path| {
+            if path.is_dir() {
+                // A document spread over several files: its root.
+                return ROOT_NAMES
+                    .iter()
+                    .map(|name| path.join(name))
+                    .find(|root| root.is_file());
+            }
+            matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+            .then_some(path)
         })
         .collect();
     documents.sort();
     Ok(documents)
 }
 
-/// The crate generated for a document: its file name in kebab case.
+/// The crate generated for a document: its file name in kebab case (the folder's for the
+/// root of a document spread over several files).
 pub fn crate_name_of(path: &Path) -> String {
     let stem = path
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    if stem == "openapi" || stem == "swagger" {
+        if let Some(folder) = path
+            .ancestors()
+            .skip(1)
+            .filter_map(Path::file_name)
+            .find(|name| *name != "spec")
+        {
+            return kebab(&folder.to_string_lossy());
+        }
+    }
     kebab(&stem)
 }
 
@@ -144,12 +179,15 @@ pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Row {
         },
         runtime: oagen::Runtime::Path(crate::workspace_root().join("runtime")),
         command: Some("cargo xtask corpus".to_owned()),
+        // The corpus is local test data: a document spread over several folders may refer
+        // to a sibling of its root's.
+        document: oagen::DocumentSettings {
+            allow_outside_root: true,
+            ..oagen::DocumentSettings::default()
+        },
         ..Settings::default()
     });
-    let document = Document::Bytes {
-        name: &row.document,
-        bytes: &bytes,
-    };
+    let document = Document::File(path);
     let result = std::panic::catch_unwind(|| {
         let started = Instant::now();
         let output = generator.generate(document);

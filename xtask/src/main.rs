@@ -198,7 +198,7 @@ fn report(task: &Task, mode: Mode, explain: bool, result: Result<Outcome, Error>
 
 fn corpus(args: &[String]) -> ExitCode {
     let mut filter = None;
-    let mut dir = xtask::corpus::default_dir();
+    let mut dir = None;
     let examples = args.iter().any(|a| a == "--examples");
     let pagination = args.iter().any(|a| a == "--pagination");
     let mut iter = args
@@ -207,20 +207,37 @@ fn corpus(args: &[String]) -> ExitCode {
     while let Some(arg) = iter.next() {
         match (arg.as_str(), iter.next()) {
             ("--filter", Some(value)) => filter = Some(value.clone()),
-            ("--dir", Some(value)) => dir = PathBuf::from(value),
+            ("--dir", Some(value)) => dir = Some(PathBuf::from(value)),
             (other, _) => {
                 eprintln!("error: unexpected argument `{other}` for `corpus`\n\n{USAGE}");
                 return ExitCode::from(2);
             }
         }
     }
-    let documents = match xtask::corpus::documents(&dir, filter.as_deref()) {
+    // Without `--dir`: the corpus of OpenAPI 3 documents, then the Swagger 2.0 ones.
+    let dirs = match dir {
+        Some(dir) => vec![dir],
+        None => vec![xtask::corpus::default_dir(), xtask::corpus::swagger2_dir()],
+    };
+    let found: Result<Vec<PathBuf>, (PathBuf, std::io::Error)> =
+        dirs.iter().try_fold(Vec::new(), |mut all, dir| {
+            let found = xtask::corpus::documents(dir, filter.as_deref())
+                .map_err(|err| (dir.clone(), err))?;
+            all.extend(found);
+            Ok(all)
+        });
+    let dir = dirs
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let documents = match found {
         Ok(documents) if !documents.is_empty() => documents,
         Ok(_) => {
-            eprintln!("error: no documents in {} match", dir.display());
+            eprintln!("error: no documents in {dir} match");
             return ExitCode::from(2);
         }
-        Err(err) => {
+        Err((dir, err)) => {
             eprintln!("error: {}: {err}", dir.display());
             return ExitCode::from(2);
         }

@@ -34,7 +34,7 @@ fn arguments(command: Command) -> Command {
             Arg::new("spec")
                 .value_name("SPEC")
                 .value_parser(value_parser!(PathBuf))
-                .help("The OpenAPI 3.0 or 3.1 document (YAML or JSON)"),
+                .help("The OpenAPI 3.x or Swagger 2.0 document (YAML or JSON)"),
         )
         .arg(
             Arg::new("out")
@@ -113,7 +113,7 @@ fn arguments(command: Command) -> Command {
 fn cli() -> Command {
     Command::new("oagen")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("Generates a typed Rust client crate from an OpenAPI 3.0 or 3.1 document")
+        .about("Generates a typed Rust client crate from an OpenAPI 3.x or Swagger 2.0 document")
         .after_help(
             "Exit codes: 0 success; 1 the document has errors; 2 usage, configuration or I/O error; 3 `check` found stale files; 4 `diff --fail-on` found a change at or above the level.",
         )

@@ -46,7 +46,7 @@ mod source_map;
 mod targets;
 
 use files::read_bounded;
-pub use source_map::SourceMap;
+pub use source_map::{Moves, SourceMap};
 pub use targets::percent_decode;
 
 /// At most this many files are read for one document.
@@ -88,6 +88,10 @@ pub struct Refs {
     pub files: Vec<String>,
     pub sources: SourceMap,
     pub broken: BTreeMap<String, BrokenRef>,
+    /// Where a document translated from Swagger 2.0 moved each part (empty otherwise):
+    /// diagnostics of `lower` are moved back to the original's pointers before `sources`
+    /// names their file.
+    pub moved: Moves,
 }
 
 /// Reads `path` and every file it refers to, into one document value. `None` (with errors)
@@ -148,6 +152,9 @@ enum Place {
     Components,
     /// `callbacks`: names → expressions → path items.
     Callbacks,
+    /// A map of names to schemas inside a schema (`properties`, `$defs`...): a `$ref` in
+    /// place of the whole map is copied in place, and each entry is walked as a schema.
+    SchemaMap,
 }
 
 /// Keywords of OpenAPI objects whose value is a map of names to objects.
@@ -263,11 +270,22 @@ impl Bundler<'_> {
                 }
             }
         }
+        // A Swagger 2.0 root keeps its schemas in `definitions`: schemas from other files
+        // are named apart from them too (`swagger2` moves both into `components/schemas`).
+        let swagger2 = object.contains_key("swagger");
+        if swagger2 {
+            if let Some(definitions) = object.get("definitions").and_then(Value::as_object) {
+                self.schema_keys.extend(definitions.keys().cloned());
+            }
+        }
         let skip: BTreeSet<String> = own_slots.iter().map(|(_, ptr, _)| ptr.clone()).collect();
         for (key, value) in object.iter_mut() {
             let ptr = join("#", &[key]);
             if key == "components" {
                 self.walk_components(value, &root_file, &ptr, &skip);
+            } else if key == "definitions" && swagger2 {
+                // Swagger 2.0's schemas.
+                self.walk_map(value, &root_file, Place::Schema, &ptr, 0);
             } else if let Some(place) = object_child(key) {
                 self.walk(value, &root_file, place, &ptr, 0);
             }
@@ -373,6 +391,11 @@ impl Bundler<'_> {
     ) {
         match place {
             Place::Schema => self.walk_schema(object, file, ptr, depth),
+            Place::SchemaMap => {
+                for (name, child) in object.iter_mut() {
+                    self.walk(child, file, Place::Schema, &join(ptr, &[name]), depth);
+                }
+            }
             Place::Object => self.walk_other(object, file, ptr, depth),
             Place::Names | Place::Components | Place::Callbacks => {
                 for (key, child) in object.iter_mut() {
@@ -428,7 +451,7 @@ impl Bundler<'_> {
                 | "prefixItems" => self.walk(child, file, Place::Schema, &child_ptr, depth),
                 "properties" | "patternProperties" | "$defs" | "definitions"
                 | "dependentSchemas" => {
-                    self.walk_map(child, file, Place::Schema, &child_ptr, depth);
+                    self.walk(child, file, Place::SchemaMap, &child_ptr, depth);
                 }
                 "discriminator" => {
                     if let Some(mapping) = child.get_mut("mapping").and_then(Value::as_object_mut) {
@@ -540,7 +563,11 @@ impl Bundler<'_> {
                 }
                 self.walk_siblings(node, file, place, ptr, depth);
             }
-            Place::Object | Place::Names | Place::Components | Place::Callbacks => {
+            Place::Object
+            | Place::Names
+            | Place::Components
+            | Place::Callbacks
+            | Place::SchemaMap => {
                 let Some(mut copy) = self.copy(&target, place, ptr, &ref_ptr, depth) else {
                     return;
                 };

@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 use super::client::{ordered_required, visit};
 use super::{Cx, Place, doc_attrs};
 use crate::ir::{
-    BodyKind, Boxing, ErrorResponse, EventStream, Operation, Param, ParamEncoding, ParamLocation,
-    PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
+    BodyKind, Boxing, ErrorResponse, EventStream, HttpMethod, Operation, Param, ParamEncoding,
+    ParamLocation, PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
 };
 
 pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
@@ -429,10 +429,26 @@ fn location_name(location: ParamLocation) -> &'static str {
     }
 }
 
+/// The request's method: a constant of `reqwest::Method`, or one made from its name (QUERY,
+/// and OpenAPI 3.2's other methods, whose names `lower` checked are HTTP tokens, so the
+/// fallback is never taken).
+fn method(method: &HttpMethod) -> TokenStream {
+    match method {
+        HttpMethod::Query | HttpMethod::Other(_) => {
+            let name = proc_macro2::Literal::byte_string(method.as_str().as_bytes());
+            quote!(oagen_runtime::reqwest::Method::from_bytes(#name).unwrap_or_default())
+        }
+        _ => {
+            let constant = format_ident!("{}", method.as_str());
+            quote!(oagen_runtime::reqwest::Method::#constant)
+        }
+    }
+}
+
 /// The body of `send_with_response`, which builds the request and returns the runtime's
 /// future for it (`stream` set: of the streaming method, which awaits it).
 fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> TokenStream {
-    let method = format_ident!("{}", op.method.as_str());
+    let method = method(&op.method);
     let security = &op.security;
     let fixed_query: Vec<TokenStream> = op
         .fixed_query
@@ -549,7 +565,7 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
     };
     quote! {
         let endpoint = oagen_runtime::Endpoint {
-            method: oagen_runtime::reqwest::Method::#method,
+            method: #method,
             path: #path,
             operation: #operation,
             security: &[#(#security),*],

@@ -148,7 +148,7 @@ pub struct PageField {
     pub depth: u8,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HttpMethod {
     Get,
     Put,
@@ -158,6 +158,11 @@ pub enum HttpMethod {
     Head,
     Patch,
     Trace,
+    /// OpenAPI 3.2's `query` (the QUERY method: safe, with a body).
+    Query,
+    /// A method of OpenAPI 3.2's `additionalOperations`, exactly as written (a valid HTTP
+    /// token, none of the above).
+    Other(String),
 }
 
 impl HttpMethod {
@@ -172,7 +177,7 @@ impl HttpMethod {
         ("trace", HttpMethod::Trace),
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Put => "PUT",
@@ -182,6 +187,8 @@ impl HttpMethod {
             HttpMethod::Head => "HEAD",
             HttpMethod::Patch => "PATCH",
             HttpMethod::Trace => "TRACE",
+            HttpMethod::Query => "QUERY",
+            HttpMethod::Other(name) => name,
         }
     }
 }

@@ -148,7 +148,7 @@ impl<'d> Lowerer<'d> {
         };
         let methods: Vec<(HttpMethod, &str, &'d Value)> = HttpMethod::ALL
             .iter()
-            .filter_map(|(key, method)| Some((*method, *key, item.get(*key)?)))
+            .filter_map(|(key, method)| Some((method.clone(), *key, item.get(*key)?)))
             .collect();
         if methods.is_empty() {
             self.diags.warning(
@@ -172,13 +172,21 @@ impl<'d> Lowerer<'d> {
                 "{prefix}{}",
                 naming::camel(&format!("{base} {kind}"), "Event")
             );
-            let event = self.event(item, op, wire_name, &op_ptr, &hint, *method, expression);
+            let event = self.event(
+                item,
+                op,
+                wire_name,
+                &op_ptr,
+                &hint,
+                method.clone(),
+                expression,
+            );
             let kept = self.end_item(mark, &declared, &what, None);
             match event {
                 Some((payload, selector, docs)) if kept => out.push(Event {
                     rust_name: names.claim_camel(&naming::camel(&base, "Event")),
                     wire_name: wire_name.to_owned(),
-                    method: *method,
+                    method: method.clone(),
                     source: op_ptr,
                     payload,
                     selector,

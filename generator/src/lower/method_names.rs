@@ -25,37 +25,30 @@ use crate::naming;
 /// The base method name of each operation, by path and method.
 #[derive(Debug, Default)]
 pub(super) struct MethodNames {
-    by_operation: HashMap<(String, &'static str), String>,
+    by_operation: HashMap<(String, String), String>,
 }
 
 impl MethodNames {
     /// Names for every operation of `paths` (operations given as `$ref`s, which are
     /// resolved later, are named by [`base_name`] when they are lowered).
     pub(super) fn plan(paths: &Map<String, Value>) -> MethodNames {
-        let mut candidates: Vec<((String, &'static str), String, String)> = Vec::new();
+        let mut candidates: Vec<((String, String), String, String)> = Vec::new();
         for (path, item) in paths {
             let Some(item) = item.as_object() else {
                 continue;
             };
-            for (key, op) in item {
-                let Some(method) = HttpMethod::ALL
-                    .iter()
-                    .find(|(m, _)| m == key)
-                    .map(|(_, m)| *m)
-                else {
-                    continue;
-                };
+            for (method, op) in item_operations(item) {
                 let Some(op) = op.as_object() else { continue };
-                let full = full_name(op, method, path);
-                let preferred = preferred_name(op, method, path).unwrap_or_else(|| full.clone());
-                candidates.push(((path.clone(), method.as_str()), preferred, full));
+                let full = full_name(op, &method, path);
+                let preferred = preferred_name(op, &method, path).unwrap_or_else(|| full.clone());
+                candidates.push(((path.clone(), method.as_str().to_owned()), preferred, full));
             }
         }
         let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, preferred, _) in &candidates {
             *uses.entry(preferred.as_str()).or_default() += 1;
         }
-        let chosen: Vec<((String, &'static str), String)> = candidates
+        let chosen: Vec<((String, String), String)> = candidates
             .iter()
             .map(|(key, preferred, full)| {
                 let name = if uses[preferred.as_str()] > 1 {
@@ -72,21 +65,44 @@ impl MethodNames {
     }
 
     /// The planned name of `method path`, or the one [`base_name`] gives.
-    pub(super) fn get(&self, op: &Map<String, Value>, method: HttpMethod, path: &str) -> String {
+    pub(super) fn get(&self, op: &Map<String, Value>, method: &HttpMethod, path: &str) -> String {
         self.by_operation
-            .get(&(path.to_owned(), method.as_str()))
+            .get(&(path.to_owned(), method.as_str().to_owned()))
             .cloned()
             .unwrap_or_else(|| base_name(op, method, path))
     }
 }
 
+/// The operations of a path item, for naming only (what is not read, and why, is reported
+/// where the operations are lowered): the fixed methods, and 3.2's `query` and
+/// `additionalOperations`.
+fn item_operations(item: &Map<String, Value>) -> Vec<(HttpMethod, &Value)> {
+    let mut operations = Vec::new();
+    for (key, op) in item {
+        if let Some((_, method)) = HttpMethod::ALL.iter().find(|(m, _)| m == key) {
+            operations.push((method.clone(), op));
+        } else if key == "query" {
+            operations.push((HttpMethod::Query, op));
+        } else if let Some(more) = item
+            .get("additionalOperations")
+            .filter(|_| key == "additionalOperations")
+            .and_then(Value::as_object)
+        {
+            for (name, op) in more {
+                operations.push((HttpMethod::Other(name.clone()), op));
+            }
+        }
+    }
+    operations
+}
+
 /// The name of one operation on its own: the preferred name, else the full one.
-pub(super) fn base_name(op: &Map<String, Value>, method: HttpMethod, path: &str) -> String {
+pub(super) fn base_name(op: &Map<String, Value>, method: &HttpMethod, path: &str) -> String {
     preferred_name(op, method, path).unwrap_or_else(|| full_name(op, method, path))
 }
 
 /// The `operationId` in snake_case, or the method and path's words without one.
-fn full_name(op: &Map<String, Value>, method: HttpMethod, path: &str) -> String {
+fn full_name(op: &Map<String, Value>, method: &HttpMethod, path: &str) -> String {
     match op.get("operationId").and_then(Value::as_str) {
         Some(id) => naming::snake(id, "operation"),
         None => derived_operation_name(method, path),
@@ -95,7 +111,7 @@ fn full_name(op: &Map<String, Value>, method: HttpMethod, path: &str) -> String 
 
 /// The name chosen by an SDK extension, or the `operationId` without a framework's suffix;
 /// `None` when neither applies.
-fn preferred_name(op: &Map<String, Value>, method: HttpMethod, path: &str) -> Option<String> {
+fn preferred_name(op: &Map<String, Value>, method: &HttpMethod, path: &str) -> Option<String> {
     let text = |key: &str| {
         op.get(key)
             .and_then(Value::as_str)
@@ -141,7 +157,7 @@ fn contains_words(name: &str, group: &str) -> bool {
 /// `id` without the suffix that FastAPI writes after a route's function name: the path
 /// with every character but letters, digits and `_` as `_`, then `_` and the lowercase
 /// method. `None` when `id` does not end so, or nothing is left before it.
-fn without_route_suffix<'a>(id: &'a str, method: HttpMethod, path: &str) -> Option<&'a str> {
+fn without_route_suffix<'a>(id: &'a str, method: &HttpMethod, path: &str) -> Option<&'a str> {
     let path_words: String = path
         .chars()
         .map(|c| {
@@ -166,7 +182,7 @@ fn without_route_suffix<'a>(id: &'a str, method: HttpMethod, path: &str) -> Opti
 
 /// A method name for an operation without `operationId`: the method and the path's words,
 /// with parameters as `by_<name>` (`GET /pets/{id}` → `get_pets_by_id`).
-fn derived_operation_name(method: HttpMethod, path: &str) -> String {
+fn derived_operation_name(method: &HttpMethod, path: &str) -> String {
     let mut words = vec![method.as_str().to_ascii_lowercase()];
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
@@ -193,32 +209,32 @@ mod tests {
     fn framework_suffixes_are_dropped_by_shape() {
         let short = without_route_suffix;
         assert_eq!(
-            short("create_item_v1_items_post", HttpMethod::Post, "/v1/items"),
+            short("create_item_v1_items_post", &HttpMethod::Post, "/v1/items"),
             Some("create_item")
         );
         assert_eq!(
-            short("read_flow_flows__id__get", HttpMethod::Get, "/flows/{id}"),
+            short("read_flow_flows__id__get", &HttpMethod::Get, "/flows/{id}"),
             Some("read_flow")
         );
         assert_eq!(
-            short("create_flow_flows__post", HttpMethod::Post, "/flows/"),
+            short("create_flow_flows__post", &HttpMethod::Post, "/flows/"),
             Some("create_flow")
         );
         assert_eq!(
-            short("health_check_health_get", HttpMethod::Get, "/health"),
+            short("health_check_health_get", &HttpMethod::Get, "/health"),
             Some("health_check")
         );
         // Not that shape: kept whole.
-        assert_eq!(short("listPets", HttpMethod::Get, "/pets"), None);
-        assert_eq!(short("items_get", HttpMethod::Get, "/items"), None);
-        assert_eq!(short("get_items_get", HttpMethod::Post, "/items"), None);
-        assert_eq!(short("root__get", HttpMethod::Get, "/"), Some("root"));
-        assert_eq!(short("_v1_items_get", HttpMethod::Get, "/v1/items"), None);
+        assert_eq!(short("listPets", &HttpMethod::Get, "/pets"), None);
+        assert_eq!(short("items_get", &HttpMethod::Get, "/items"), None);
+        assert_eq!(short("get_items_get", &HttpMethod::Post, "/items"), None);
+        assert_eq!(short("root__get", &HttpMethod::Get, "/"), Some("root"));
+        assert_eq!(short("_v1_items_get", &HttpMethod::Get, "/v1/items"), None);
     }
 
     #[test]
     fn sdk_extensions_name_methods_with_their_group() {
-        let name = |value| base_name(&op(value), HttpMethod::Post, "/v1/users");
+        let name = |value| base_name(&op(value), &HttpMethod::Post, "/v1/users");
         assert_eq!(
             name(
                 json!({"operationId": "x", "x-fern-sdk-method-name": "create", "x-fern-sdk-group-name": "users"})
@@ -252,7 +268,7 @@ mod tests {
             "/v1/users": {"get": {"operationId": "list_users_v1_users_get"}},
         }));
         let names = MethodNames::plan(&paths);
-        let get = |path: &str| names.get(&Map::new(), HttpMethod::Get, path);
+        let get = |path: &str| names.get(&Map::new(), &HttpMethod::Get, path);
         assert_eq!(get("/v1/items"), "list_items_v1_items_get");
         assert_eq!(get("/v2/items"), "list_items_v2_items_get");
         assert_eq!(get("/v1/users"), "list_users");

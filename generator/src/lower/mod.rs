@@ -13,6 +13,7 @@ mod finish;
 mod groups;
 mod idempotency;
 mod method_names;
+mod methods;
 mod operations;
 mod paginate;
 mod params;
@@ -44,6 +45,8 @@ struct Slot {
 
 pub(crate) struct Lowerer<'d> {
     root: &'d Value,
+    /// The document's version: fields of a later version are reported, not read.
+    version: crate::load::SpecVersion,
     /// References to other files that bundling could not follow, and where parts came from.
     refs: &'d crate::bundle::Refs,
     diags: &'d mut Diagnostics,
@@ -84,6 +87,7 @@ pub fn lower_explained(
     diags: &mut Diagnostics,
     strict: bool,
 ) -> (Option<Api>, Vec<crate::diag::Diagnostic>) {
+    let start = diags.mark();
     let mut lowerer = Lowerer {
         strict,
         damage: damage::Damage::default(),
@@ -93,6 +97,7 @@ pub fn lower_explained(
         event_set_names: Scope::with_reserved(&["Webhook", "types"]),
         method_names: method_names::MethodNames::default(),
         root: &doc.root,
+        version: doc.version,
         refs: &doc.refs,
         diags,
         types: Vec::new(),
@@ -165,6 +170,10 @@ pub fn lower_explained(
     damage::prune(&mut api, &damage, &is_component, diags);
     groups::assign(&mut api, &doc.root);
     let api = finish::finish(api, diags);
+    // What `lower` found, in a translated Swagger 2.0 document, is moved back to the
+    // original's pointers (what `load` found already names them); then every diagnostic is
+    // moved to the file it is about.
+    diags.relocate_since(start, |pointer| doc.refs.moved.back(pointer));
     diags.relocate(|pointer| doc.refs.sources.origin(pointer));
     ((!diags.has_errors()).then_some(api), notes)
 }
@@ -282,8 +291,11 @@ impl<'d> Lowerer<'d> {
                 .map(str::to_owned)
         };
         let title = text("title").unwrap_or_else(|| {
-            self.diags
-                .warning("#/info", "`info` has no `title`; the API is called \"api\"");
+            // Without `info` at all, `load` said so already.
+            if info.is_some() {
+                self.diags
+                    .warning("#/info", "`info` has no `title`; the API is called \"api\"");
+            }
             "api".to_owned()
         });
         Info {

@@ -89,18 +89,10 @@ impl<'d> Lowerer<'d> {
                 self.end_item(item_mark, &declared_ptr, &what, None);
                 continue;
             };
-            for (key, op) in item_obj {
-                let Some(method) = HttpMethod::ALL
-                    .iter()
-                    .find(|(m, _)| m == key)
-                    .map(|(_, m)| *m)
-                else {
-                    continue;
-                };
+            for (declared_op_ptr, method, op) in self.item_operations(item_obj, &item_ptr) {
                 let mark = self.begin_item();
                 let what = format!("the operation `{} {path}`", method.as_str());
                 // An operation may itself be a reference (`get: {$ref: ...}`).
-                let declared_op_ptr = join(&item_ptr, &[key]);
                 let Some((op, ptr)) = self.deref(op, declared_op_ptr.clone()) else {
                     self.end_item(mark, &declared_op_ptr, &what, None);
                     continue;
@@ -153,7 +145,7 @@ impl<'d> Lowerer<'d> {
             .get("operationId")
             .and_then(Value::as_str)
             .map(str::to_owned);
-        let base = self.method_names.get(cx.op, cx.method, cx.path);
+        let base = self.method_names.get(cx.op, &cx.method, cx.path);
         let rust_name = method_names.claim_snake(&base);
         if rust_name != base {
             self.diags.warning(
@@ -257,7 +249,7 @@ impl<'d> Lowerer<'d> {
             rust_name,
             builder_name,
             operation_id,
-            method: cx.method,
+            method: cx.method.clone(),
             path: cx.path.to_owned(),
             segments,
             fixed_query,
