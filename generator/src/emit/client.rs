@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::signature::{body_argument, ordered_required};
 use super::{Cx, Place, doc_attrs, inner_doc_lines};
 use crate::ir::{ApiKeyLocation, Docs, Operation, Presence, Scalar, SchemeKind, SecurityScheme};
 
@@ -366,13 +367,7 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
 }
 
 fn operation_mentions_types(op: &Operation) -> bool {
-    let named = |ty: &crate::ir::TypeRef| {
-        let mut found = false;
-        visit(ty, &mut |t| {
-            found |= matches!(t, crate::ir::TypeRef::Named(_))
-        });
-        found
-    };
+    let named = |ty: &crate::ir::TypeRef| ty.mentions_named();
     op.params
         .iter()
         .any(|p| p.presence == Presence::Required && named(&p.ty))
@@ -382,16 +377,6 @@ fn operation_mentions_types(op: &Operation) -> bool {
             .filter(|b| b.presence == Presence::Required)
             .and_then(|b| b.kind.ty())
             .is_some_and(named)
-}
-
-pub(super) fn visit(ty: &crate::ir::TypeRef, f: &mut impl FnMut(&crate::ir::TypeRef)) {
-    f(ty);
-    match ty {
-        crate::ir::TypeRef::Array(inner)
-        | crate::ir::TypeRef::Map(inner)
-        | crate::ir::TypeRef::Nullable(inner) => visit(inner, f),
-        _ => {}
-    }
 }
 
 /// `pub fn create_pet(&self, body: types::NewPet) -> operations::CreatePet`: required
@@ -426,7 +411,7 @@ fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         match body.presence {
             Presence::Required => {
-                let (ty, converts) = super::operations::body_argument(cx, &body.kind);
+                let (ty, converts) = body_argument(cx, &body.kind);
                 params.push(quote!(body: #ty));
                 inits.push(if converts {
                     quote!(body: body.into())
@@ -453,32 +438,4 @@ fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             }
         }
     }
-}
-
-/// Required parameters in argument order: path parameters as they appear in the path, then
-/// the others as declared.
-pub(super) fn ordered_required(op: &Operation) -> Vec<&crate::ir::Param> {
-    let ordered: Vec<&crate::ir::Param> = op
-        .segments
-        .iter()
-        .flatten()
-        .filter_map(|part| match part {
-            crate::ir::PathPart::Param(index) => Some(&op.params[*index]),
-            crate::ir::PathPart::Literal(_) => None,
-        })
-        .collect();
-    let mut unique: Vec<&crate::ir::Param> = Vec::with_capacity(ordered.len());
-    for param in ordered {
-        if !unique.iter().any(|p| p.rust_name == param.rust_name) {
-            unique.push(param);
-        }
-    }
-    for param in &op.params {
-        if param.presence == Presence::Required
-            && !unique.iter().any(|p| p.rust_name == param.rust_name)
-        {
-            unique.push(param);
-        }
-    }
-    unique
 }

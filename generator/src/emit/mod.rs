@@ -26,6 +26,7 @@ mod markdown;
 mod operations;
 mod paginate;
 mod readme;
+mod signature;
 mod stream;
 mod types;
 mod unions;

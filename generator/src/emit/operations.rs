@@ -5,7 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::client::{ordered_required, visit};
+use super::signature::{body_argument, body_type, ordered_required, struct_fields};
 use super::{Cx, Place, doc_attrs};
 use crate::ir::{
     BodyKind, Boxing, ErrorResponse, EventStream, Operation, Param, ParamEncoding, ParamLocation,
@@ -45,17 +45,7 @@ pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
 }
 
 fn mentions_types(op: &Operation) -> bool {
-    let mut found = false;
-    let mut check = |ty: &TypeRef| visit(ty, &mut |t| found |= matches!(t, TypeRef::Named(_)));
-    op.params.iter().for_each(|p| check(&p.ty));
-    if let Some(ty) = op.body.as_ref().and_then(|b| b.kind.ty()) {
-        check(ty);
-    }
-    op.response.body.types().into_iter().for_each(&mut check);
-    if let Some(stream) = &op.stream {
-        check(&stream.data);
-    }
-    found
+    op.refs().into_iter().any(TypeRef::mentions_named)
 }
 
 fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
@@ -200,19 +190,6 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-/// How a body is taken as an argument: its type, and whether the value is converted
-/// (`.into()`) into the type the builder holds. Text and bytes are taken in any form that
-/// converts (`&str`, `String`; `Vec<u8>`, `&'static [u8]`, `Bytes`); typed bodies by value.
-pub(super) fn body_argument(cx: &Cx<'_>, kind: &BodyKind) -> (TokenStream, bool) {
-    match kind {
-        BodyKind::Text => (quote!(impl Into<String>), true),
-        BodyKind::Binary => (quote!(impl Into<oagen_runtime::Bytes>), true),
-        BodyKind::Json(_) | BodyKind::Form { .. } | BodyKind::Multipart(_) => {
-            (body_type(cx, kind), false)
-        }
-    }
-}
-
 /// Builds a multipart body from the fields of the struct `body` (a place of type `T`): one
 /// part per field that is set, lists giving one part per item.
 fn multipart(cx: &Cx<'_>, ty: &TypeRef, body: &TokenStream) -> TokenStream {
@@ -253,29 +230,6 @@ fn multipart(cx: &Cx<'_>, ty: &TypeRef, body: &TokenStream) -> TokenStream {
         let mut form = oagen_runtime::Multipart::new();
         #(#parts)*
         request.multipart(form);
-    }
-}
-
-/// The fields of the struct `ty` names, through aliases.
-pub(super) fn struct_fields<'a>(cx: &Cx<'a>, ty: &TypeRef) -> Option<&'a [crate::ir::Field]> {
-    match ty {
-        TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
-            crate::ir::TypeKind::Struct(s) => Some(&s.fields),
-            crate::ir::TypeKind::Alias(target) => struct_fields(cx, target),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The type a request builder holds its body as (owned).
-pub(super) fn body_type(cx: &Cx<'_>, kind: &BodyKind) -> TokenStream {
-    match kind {
-        BodyKind::Json(ty) | BodyKind::Form { ty, .. } | BodyKind::Multipart(ty) => {
-            cx.ty(Place::Outside, ty, Boxing::Inline)
-        }
-        BodyKind::Text => quote!(String),
-        BodyKind::Binary => quote!(oagen_runtime::Bytes),
     }
 }
 

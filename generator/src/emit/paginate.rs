@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::operations::struct_fields;
+use super::signature::struct_fields;
 use super::{Cx, Place};
 use crate::ir::{Boxing, NextCursor, Operation, PageStyle, Pagination, ResponseBody, TypeRef};
 

@@ -8,7 +8,7 @@ use crate::ir::{
     TypeRef,
 };
 
-use super::client::ordered_required;
+use super::signature::ordered_required;
 
 /// The README's text, after a first line holding `header` (an HTML comment).
 pub fn readme(api: &Api, crate_name: &str, header: &str, features: super::Features) -> String {

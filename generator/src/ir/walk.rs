@@ -151,6 +151,17 @@ impl Api {
 }
 
 impl TypeRef {
+    /// Whether this reference mentions a named type (inside arrays, maps and nullables too).
+    pub fn mentions_named(&self) -> bool {
+        match self {
+            TypeRef::Named(_) => true,
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.mentions_named()
+            }
+            TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => false,
+        }
+    }
+
     /// The named types this reference mentions, appended to `out`.
     pub fn named_ids(&self, out: &mut Vec<TypeId>) {
         match self {
