@@ -19,6 +19,9 @@ use crate::future::ErrorDecoder;
 use crate::redirect;
 use crate::response::Response;
 
+/// Credentials sent in the query: each parameter's name and value.
+type QueryCredentials<'a> = Vec<(&'static str, &'a str)>;
+
 /// A request built without problems, ready to send.
 pub(crate) struct Call {
     pub(crate) core: ClientCore,
@@ -170,9 +173,10 @@ impl Call {
         })))
     }
 
-    /// The attempts themselves: every answer is returned, except those the retry policy
-    /// says to try again.
-    pub(crate) async fn attempts<B>(self, mode: Mode) -> Result<Exchange, Error<B>> {
+    /// The URL (a followed link, the call's query, query credentials) and headers (the
+    /// client's, the request's, the call's, then the credentials) of every attempt, and the
+    /// query credentials to set again on any URL a redirect leads to.
+    fn addressed<B>(&self) -> Result<(Url, HeaderMap, QueryCredentials<'_>), Error<B>> {
         let inner = &self.core.inner;
         let mut url = match self
             .options
@@ -188,7 +192,7 @@ impl Call {
                         .to_owned(),
                 ));
             }
-            None => self.url,
+            None => self.url.clone(),
         };
         set_query(&mut url, &self.options.query);
         let mut headers = inner.headers.clone();
@@ -239,7 +243,14 @@ impl Call {
         if let Some((_, content_type)) = &self.body {
             headers.insert(CONTENT_TYPE, content_type.clone());
         }
+        Ok((url, headers, query_credentials))
+    }
 
+    /// The attempts themselves: every answer is returned, except those the retry policy
+    /// says to try again.
+    pub(crate) async fn attempts<B>(self, mode: Mode) -> Result<Exchange, Error<B>> {
+        let inner = &self.core.inner;
+        let (url, headers, query_credentials) = self.addressed()?;
         let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
         let timeout = self.options.timeout.or(inner.timeout);
         let repeatable = self.keyed || policy.may_repeat(&self.endpoint.method, &headers);

@@ -119,6 +119,69 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
             .to_owned(),
     };
 
+    let new = client_new(cx);
+    let builder = client_builder(cx);
+    let methods = api
+        .operations
+        .iter()
+        .map(|op| cx.gate_operation(op, operation_method(cx, op)));
+
+    quote! {
+        #use_operations
+        #use_types
+
+        /// The error bodies that the API declares, decoded. Found in [`Error::Api`] (as
+        /// `typed`) when a response's status declares one and its body matches.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
+        pub enum ErrorBody {
+            #(#error_variants)*
+        }
+
+        /// The error of every call, and of building a [`Client`].
+        pub type Error = oagen_runtime::Error<ErrorBody>;
+
+        /// A client for the API: cheap to clone, and safe to share between tasks.
+        ///
+        /// Credentials never appear in its `Debug` output.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            pub(crate) core: oagen_runtime::ClientCore,
+        }
+
+        impl Client {
+            #[doc = #base_url_doc]
+            pub const DEFAULT_BASE_URL: &'static str = #default_base_url;
+
+            #new
+
+            /// A builder for a client with other settings: base URL, timeouts, user agent,
+            /// extra headers, or your own `reqwest::Client`.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder {
+                    core: oagen_runtime::CoreBuilder::new(
+                        Self::DEFAULT_BASE_URL,
+                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+                    ),
+                }
+            }
+
+            /// The URL that operation paths are appended to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url().as_str()
+            }
+
+            #(#methods)*
+        }
+
+        #builder
+    }
+}
+
+/// `Client::new`: the credentials every operation needs as arguments.
+fn client_new(cx: &Cx<'_>) -> TokenStream {
+    let api = cx.api;
     let credentials: Vec<&SecurityScheme> = api
         .default_credentials
         .iter()
@@ -161,141 +224,95 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
     } else {
         " Fails if a credential is not a valid header value; nothing is sent."
     };
-    let credential_setters = api.security_schemes.iter().map(credential_setter);
-    let methods = api
-        .operations
-        .iter()
-        .map(|op| cx.gate_operation(op, operation_method(cx, op)));
-
     quote! {
-        #use_operations
-        #use_types
-
-        /// The error bodies that the API declares, decoded. Found in [`Error::Api`] (as
-        /// `typed`) when a response's status declares one and its body matches.
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        #[allow(clippy::large_enum_variant)]
-        pub enum ErrorBody {
-            #(#error_variants)*
-        }
-
-        /// The error of every call, and of building a [`Client`].
-        pub type Error = oagen_runtime::Error<ErrorBody>;
-
-        /// A client for the API: cheap to clone, and safe to share between tasks.
+        #[doc = #new_doc]
         ///
-        /// Credentials never appear in its `Debug` output.
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            pub(crate) core: oagen_runtime::ClientCore,
+        #[doc = #new_failure]
+        pub fn new(#(#new_params),*) -> Result<Self, Error> {
+            Self::builder()#(#new_calls)*.build()
+        }
+    }
+}
+
+/// `ClientBuilder`: a setter per security scheme and the client's settings.
+fn client_builder(cx: &Cx<'_>) -> TokenStream {
+    let credential_setters = cx.api.security_schemes.iter().map(credential_setter);
+    quote! {
+    /// Settings for a [`Client`]; see [`Client::builder`].
+    #[derive(Debug)]
+    pub struct ClientBuilder {
+        core: oagen_runtime::CoreBuilder,
+    }
+
+    impl ClientBuilder {
+        #(#credential_setters)*
+
+        /// Sends requests to another base URL (a sandbox, a proxy, a test server).
+        pub fn base_url(mut self, url: impl Into<String>) -> Self {
+            self.core.base_url(url);
+            self
         }
 
-        impl Client {
-            #[doc = #base_url_doc]
-            pub const DEFAULT_BASE_URL: &'static str = #default_base_url;
-
-            #[doc = #new_doc]
-            ///
-            #[doc = #new_failure]
-            pub fn new(#(#new_params),*) -> Result<Self, Error> {
-                Self::builder()#(#new_calls)*.build()
-            }
-
-            /// A builder for a client with other settings: base URL, timeouts, user agent,
-            /// extra headers, or your own `reqwest::Client`.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder {
-                    core: oagen_runtime::CoreBuilder::new(
-                        Self::DEFAULT_BASE_URL,
-                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-                    ),
-                }
-            }
-
-            /// The URL that operation paths are appended to.
-            pub fn base_url(&self) -> &str {
-                self.core.base_url().as_str()
-            }
-
-            #(#methods)*
+        /// Sends requests through this `reqwest::Client` (proxies, TLS settings, middleware).
+        /// Its own connect timeout and user agent apply instead of this builder's.
+        pub fn http_client(mut self, client: oagen_runtime::reqwest::Client) -> Self {
+            self.core.http_client(client);
+            self
         }
 
-        /// Settings for a [`Client`]; see [`Client::builder`].
-        #[derive(Debug)]
-        pub struct ClientBuilder {
-            core: oagen_runtime::CoreBuilder,
+        /// The timeout for each attempt of a request: connecting, sending and reading the
+        /// whole response (60 seconds unless set); `None` waits forever. A call can
+        /// override it with `with_timeout`.
+        pub fn timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
+            self.core.timeout(timeout);
+            self
         }
 
-        impl ClientBuilder {
-            #(#credential_setters)*
-
-            /// Sends requests to another base URL (a sandbox, a proxy, a test server).
-            pub fn base_url(mut self, url: impl Into<String>) -> Self {
-                self.core.base_url(url);
-                self
-            }
-
-            /// Sends requests through this `reqwest::Client` (proxies, TLS settings, middleware).
-            /// Its own connect timeout and user agent apply instead of this builder's.
-            pub fn http_client(mut self, client: oagen_runtime::reqwest::Client) -> Self {
-                self.core.http_client(client);
-                self
-            }
-
-            /// The timeout for each attempt of a request: connecting, sending and reading the
-            /// whole response (60 seconds unless set); `None` waits forever. A call can
-            /// override it with `with_timeout`.
-            pub fn timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
-                self.core.timeout(timeout);
-                self
-            }
-
-            /// How failed requests are retried: by default 3 attempts in all, for connection
-            /// errors, timeouts and 429, 502, 503 and 504 answers, honouring `Retry-After`,
-            /// and only for idempotent methods. `RetryPolicy::disabled()` never retries. A
-            /// call can override it with `with_retry`.
-            pub fn retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
-                self.core.retry(policy);
-                self
-            }
-
-            /// The largest response body read (64 MiB unless set); a larger one is
-            /// `Error::ResponseTooLarge`.
-            pub fn max_response_bytes(mut self, limit: usize) -> Self {
-                self.core.max_response_bytes(limit);
-                self
-            }
-
-            /// The timeout for opening a connection (10 seconds unless set).
-            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.core.connect_timeout(timeout);
-                self
-            }
-
-            /// The `User-Agent` header (the crate's name and version unless set).
-            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-                self.core.user_agent(user_agent);
-                self
-            }
-
-            /// A header sent with every request.
-            pub fn header(
-                mut self,
-                name: impl Into<String>,
-                value: impl Into<String>,
-            ) -> Self {
-                self.core.header(name, value);
-                self
-            }
-
-            /// Checks the settings and builds the client. Nothing is sent.
-            pub fn build(self) -> Result<Client, Error> {
-                Ok(Client {
-                    core: self.core.build()?,
-                })
-            }
+        /// How failed requests are retried: by default 3 attempts in all, for connection
+        /// errors, timeouts and 429, 502, 503 and 504 answers, honouring `Retry-After`,
+        /// and only for idempotent methods. `RetryPolicy::disabled()` never retries. A
+        /// call can override it with `with_retry`.
+        pub fn retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
+            self.core.retry(policy);
+            self
         }
+
+        /// The largest response body read (64 MiB unless set); a larger one is
+        /// `Error::ResponseTooLarge`.
+        pub fn max_response_bytes(mut self, limit: usize) -> Self {
+            self.core.max_response_bytes(limit);
+            self
+        }
+
+        /// The timeout for opening a connection (10 seconds unless set).
+        pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.core.connect_timeout(timeout);
+            self
+        }
+
+        /// The `User-Agent` header (the crate's name and version unless set).
+        pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+            self.core.user_agent(user_agent);
+            self
+        }
+
+        /// A header sent with every request.
+        pub fn header(
+            mut self,
+            name: impl Into<String>,
+            value: impl Into<String>,
+        ) -> Self {
+            self.core.header(name, value);
+            self
+        }
+
+        /// Checks the settings and builds the client. Nothing is sent.
+        pub fn build(self) -> Result<Client, Error> {
+            Ok(Client {
+                core: self.core.build()?,
+            })
+        }
+    }
     }
 }
 

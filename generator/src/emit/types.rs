@@ -124,6 +124,63 @@ fn struct_item(
         quote!()
     };
 
+    let constructor = constructor(cx, s, direction, &additional_init);
+    let setters = s
+        .fields
+        .iter()
+        .filter_map(|field| setter(cx, direction, field));
+    // Every required field is a `const`: `new()` takes nothing, so `Default` is `new()`.
+    let default_impl = if !required.is_empty() && params_of.is_empty() {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let decode = super::decode::deserialize_impl(cx, name, s, direction);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+            #additional_field
+        }
+
+        #decode
+
+        impl #name {
+            #constructor
+
+            #(#setters)*
+        }
+
+        #default_impl
+    }
+}
+
+/// `new()`: the required fields as arguments, except those with a single possible value
+/// (`const`), which are filled in.
+fn constructor(
+    cx: &Cx<'_>,
+    s: &Struct,
+    direction: Direction,
+    additional_init: &TokenStream,
+) -> TokenStream {
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .collect();
+    let params_of: Vec<&Field> = required
+        .iter()
+        .copied()
+        .filter(|f| fixed_value(cx, f).is_none())
+        .collect();
     let params = params_of.iter().map(|field| {
         let ident = format_ident!("{}", field.rust_name);
         let (ty, _) = cx.argument(Place::Types, &field.ty, field.boxing);
@@ -161,50 +218,17 @@ fn struct_item(
     } else {
         quote!()
     };
-    let setters = s
-        .fields
-        .iter()
-        .filter_map(|field| setter(cx, direction, field));
-    // Every required field is a `const`: `new()` takes nothing, so `Default` is `new()`.
-    let default_impl = if !required.is_empty() && params_of.is_empty() {
-        quote! {
-            impl ::std::default::Default for #name {
-                fn default() -> Self {
-                    Self::new()
-                }
-            }
-        }
-    } else {
-        quote!()
-    };
-    let decode = super::decode::deserialize_impl(cx, name, s, direction);
     let constructor_doc = if required.is_empty() {
         " A value with every field unset."
     } else {
         " A value with the required fields; the optional ones start unset."
     };
     quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
-            #additional_field
+        #[doc = #constructor_doc]
+        #many_arguments
+        pub fn new(#(#params),*) -> Self {
+            #body
         }
-
-        #decode
-
-        impl #name {
-            #[doc = #constructor_doc]
-            #many_arguments
-            pub fn new(#(#params),*) -> Self {
-                #body
-            }
-
-            #(#setters)*
-        }
-
-        #default_impl
     }
 }
 

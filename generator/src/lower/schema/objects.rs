@@ -55,6 +55,9 @@ pub(super) const STRUCT_METHODS: &[&str] = &[
     "type_id",
 ];
 
+/// A property of an object schema: its name, its schema and the pointer to it.
+type Property<'s> = (&'s str, &'s Value, String);
+
 impl Lowerer<'_> {
     pub(super) fn lower_object(
         &mut self,
@@ -238,35 +241,7 @@ impl Lowerer<'_> {
         owner: TypeId,
     ) -> Vec<Field> {
         let owner_name = self.types[owner.0].rust_name.clone();
-        let mut required: Vec<&str> = Vec::new();
-        let mut properties: Vec<(&str, &Value, String)> = Vec::new();
-        for (obj, ptr) in sources {
-            if let Some(list) = obj.get("required").and_then(Value::as_array) {
-                let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
-                for (index, name) in names.iter().enumerate() {
-                    if names[..index].contains(name) {
-                        self.diags.warning(
-                            join(ptr, &["required", &index.to_string()]),
-                            format!("`{name}` is listed twice in `required`; once is enough"),
-                        );
-                    }
-                }
-                required.extend(names);
-            }
-            if let Some(props) = obj.get("properties").and_then(Value::as_object) {
-                for (name, schema) in props {
-                    let prop_ptr = join(ptr, &["properties", name]);
-                    match properties
-                        .iter_mut()
-                        .find(|(existing, _, _)| *existing == name)
-                    {
-                        Some(slot) => *slot = (name.as_str(), schema, prop_ptr),
-                        None => properties.push((name.as_str(), schema, prop_ptr)),
-                    }
-                }
-            }
-        }
-
+        let (required, properties) = self.properties_of(sources);
         let mut field_names = Scope::new();
         let mut setters = Scope::with_reserved(STRUCT_METHODS);
         let mut fields = Vec::with_capacity(properties.len());
@@ -353,6 +328,43 @@ impl Lowerer<'_> {
             }
         }
         fields
+    }
+
+    /// The `required` names and the properties (name, schema, pointer) of `sources`, in
+    /// order; a property defined again by a later source replaces the earlier one.
+    fn properties_of<'s>(
+        &mut self,
+        sources: &[(&'s Map<String, Value>, String)],
+    ) -> (Vec<&'s str>, Vec<Property<'s>>) {
+        let mut required: Vec<&str> = Vec::new();
+        let mut properties: Vec<Property<'s>> = Vec::new();
+        for (obj, ptr) in sources {
+            if let Some(list) = obj.get("required").and_then(Value::as_array) {
+                let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+                for (index, name) in names.iter().enumerate() {
+                    if names[..index].contains(name) {
+                        self.diags.warning(
+                            join(ptr, &["required", &index.to_string()]),
+                            format!("`{name}` is listed twice in `required`; once is enough"),
+                        );
+                    }
+                }
+                required.extend(names);
+            }
+            if let Some(props) = obj.get("properties").and_then(Value::as_object) {
+                for (name, schema) in props {
+                    let prop_ptr = join(ptr, &["properties", name]);
+                    match properties
+                        .iter_mut()
+                        .find(|(existing, _, _)| *existing == name)
+                    {
+                        Some(slot) => *slot = (name.as_str(), schema, prop_ptr),
+                        None => properties.push((name.as_str(), schema, prop_ptr)),
+                    }
+                }
+            }
+        }
+        (required, properties)
     }
 
     /// One-line facts about a field that its Rust type does not say.
