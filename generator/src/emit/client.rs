@@ -112,6 +112,11 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
         let cfg = cx.cfg_of_type(*id);
         quote!(#cfg #name(types::#name),)
     });
+    let large = super::unions::allow_large(
+        api.error_types
+            .iter()
+            .any(|id| cx.large(&crate::ir::TypeRef::Named(*id), crate::ir::Boxing::Inline)),
+    );
     let default_base_url = api.servers.first().map(|s| s.url.as_str()).unwrap_or("");
     let base_url_doc = match api.servers.first() {
         Some(_) => " The base URL of the API's first server.".to_owned(),
@@ -134,7 +139,7 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
         /// `typed`) when a response's status declares one and its body matches.
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
-        #[allow(clippy::large_enum_variant)]
+        #large
         pub enum ErrorBody {
             #(#error_variants)*
         }

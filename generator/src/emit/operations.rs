@@ -35,8 +35,6 @@ pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
         //! `.send()`) to send the request. A builder owns what it sends (a clone of the
         //! client, its parameters and body), so it and its future are `Send + 'static`.
 
-        // The futures name the API's response types, which can be long.
-        #![allow(clippy::type_complexity)]
 
         use super::{#(#imports),*};
 
@@ -185,8 +183,9 @@ fn call_option_setters() -> TokenStream {
         }
 
         /// Sends this header with the call (on every attempt and page), in place of one
-        /// of the same name; never in place of a credential. See
-        /// `oagen_runtime::CallOptions::header`.
+        /// of the same name; never in place of a credential. A header that frames the
+        /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
+        /// with `Error::InvalidRequest`, sending nothing.
         pub fn with_header(mut self, name: &str, value: &str) -> Self {
             self.options.header(name, value);
             self

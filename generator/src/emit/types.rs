@@ -118,19 +118,35 @@ fn struct_item(
         .copied()
         .filter(|f| fixed_value(cx, f).is_none())
         .collect();
-    let derive_default = if required.is_empty() {
+    // A type only received is never built by the user: no `Default`, no setters.
+    let built = direction != Direction::Response;
+    let derive_default = if required.is_empty() && built {
         quote!(Default,)
     } else {
         quote!()
     };
 
-    let constructor = constructor(cx, s, direction, &additional_init);
-    let setters = s
-        .fields
-        .iter()
-        .filter_map(|field| setter(cx, direction, field));
+    // A type only received keeps a constructor of its required fields (to build answers
+    // in tests), but not an empty one: that would be `Default`.
+    let methods = if built || !params_of.is_empty() {
+        let constructor = constructor(cx, s, direction, &additional_init);
+        let setters = s
+            .fields
+            .iter()
+            .filter(|_| built)
+            .filter_map(|field| setter(cx, direction, field));
+        quote! {
+            impl #name {
+                #constructor
+
+                #(#setters)*
+            }
+        }
+    } else {
+        quote!()
+    };
     // Every required field is a `const`: `new()` takes nothing, so `Default` is `new()`.
-    let default_impl = if !required.is_empty() && params_of.is_empty() {
+    let default_impl = if built && !required.is_empty() && params_of.is_empty() {
         quote! {
             impl ::std::default::Default for #name {
                 fn default() -> Self {
@@ -153,11 +169,7 @@ fn struct_item(
 
         #decode
 
-        impl #name {
-            #constructor
-
-            #(#setters)*
-        }
+        #methods
 
         #default_impl
     }

@@ -5,6 +5,48 @@
 
 use super::{Api, Operation, ResponseBody, TypeDef, TypeId, TypeKind, TypeRef};
 
+/// How long a chain of aliases is followed: longer than any a document writes, and a bound
+/// for a chain that loops (`lower` breaks such loops, but a pass must not rely on it to end).
+pub const ALIAS_DEPTH: usize = 64;
+
+/// `ty` with named aliases followed to what they name (the first reference that is not a
+/// named alias, or where the chain stops after [`ALIAS_DEPTH`]). `kind_of` reads the type
+/// table, so that `lower` can follow aliases in the table it is still building.
+pub fn through_aliases<'a>(
+    ty: &'a TypeRef,
+    kind_of: impl Fn(TypeId) -> Option<&'a TypeKind>,
+) -> &'a TypeRef {
+    follow(ty, kind_of, false)
+}
+
+/// [`through_aliases`], with `null` taken off at every step too: the type of the value
+/// itself, when there is one.
+pub fn through_aliases_and_null<'a>(
+    ty: &'a TypeRef,
+    kind_of: impl Fn(TypeId) -> Option<&'a TypeKind>,
+) -> &'a TypeRef {
+    follow(ty, kind_of, true)
+}
+
+fn follow<'a>(
+    mut ty: &'a TypeRef,
+    kind_of: impl Fn(TypeId) -> Option<&'a TypeKind>,
+    strip_null: bool,
+) -> &'a TypeRef {
+    let strip = |ty: &'a TypeRef| if strip_null { ty.non_null() } else { ty };
+    ty = strip(ty);
+    for _ in 0..ALIAS_DEPTH {
+        match ty {
+            TypeRef::Named(id) => match kind_of(*id) {
+                Some(TypeKind::Alias(target)) => ty = strip(target),
+                _ => return ty,
+            },
+            _ => return ty,
+        }
+    }
+    ty
+}
+
 impl TypeKind {
     /// The type references this definition holds directly.
     pub fn refs(&self) -> Vec<&TypeRef> {
@@ -118,6 +160,16 @@ impl Operation {
 }
 
 impl Api {
+    /// `ty` with aliases followed (see [`through_aliases`]).
+    pub fn through_aliases<'a>(&'a self, ty: &'a TypeRef) -> &'a TypeRef {
+        through_aliases(ty, |id| self.types.get(id.0).map(|def| &def.kind))
+    }
+
+    /// `ty` with aliases and `null` taken off (see [`through_aliases_and_null`]).
+    pub fn value_type<'a>(&'a self, ty: &'a TypeRef) -> &'a TypeRef {
+        through_aliases_and_null(ty, |id| self.types.get(id.0).map(|def| &def.kind))
+    }
+
     /// Which types are reached from `roots`, through every reference of every type (by
     /// type id); linear in the size of the type table.
     pub fn reached_from(&self, roots: Vec<TypeId>) -> Vec<bool> {

@@ -278,7 +278,7 @@ impl Lowerer<'_> {
             let obj = schema.as_object();
             let mut docs = obj.map(|o| schema_docs(o, wire_name)).unwrap_or_default();
             if let Some(obj) = obj {
-                docs.notes = self.field_notes(obj);
+                docs.notes = self.field_notes(obj, presence == Presence::Optional);
             }
             match (access, presence) {
                 (Access::ReadOnly, _) => docs
@@ -368,7 +368,10 @@ impl Lowerer<'_> {
     }
 
     /// One-line facts about a field that its Rust type does not say.
-    pub(super) fn field_notes(&self, obj: &Map<String, Value>) -> Vec<String> {
+    ///
+    /// `with_default`: whether a default can apply (to an optional field; a required one
+    /// is always sent and received).
+    pub(super) fn field_notes(&self, obj: &Map<String, Value>, with_default: bool) -> Vec<String> {
         let mut notes = Vec::new();
         let mut collect = |obj: &Map<String, Value>| {
             if let Some(format) = obj.get("format").and_then(Value::as_str) {
@@ -417,7 +420,7 @@ impl Lowerer<'_> {
                 }
             }
         }
-        if let Some(default) = obj.get("default") {
+        if let Some(default) = obj.get("default").filter(|_| with_default) {
             notes.push(format!("Defaults to `{default}`."));
         }
         notes
