@@ -372,13 +372,9 @@ fn set_number(ty: &TypeRef, ident: &proc_macro2::Ident, wire: &str) -> TokenStre
 
 /// The item type of a list type (through aliases), and whether the list is nullable.
 fn list_of<'a>(cx: &Cx<'a>, ty: &'a TypeRef) -> Option<(&'a TypeRef, bool)> {
-    match ty {
+    match cx.api.through_aliases(ty) {
         TypeRef::Array(item) => Some((item, false)),
         TypeRef::Nullable(inner) => list_of(cx, inner).map(|(item, _)| (item, true)),
-        TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
-            crate::ir::TypeKind::Alias(target) => list_of(cx, target),
-            _ => None,
-        },
         _ => None,
     }
 }

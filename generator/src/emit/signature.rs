@@ -61,10 +61,9 @@ pub(super) fn body_type(cx: &Cx<'_>, kind: &BodyKind) -> TokenStream {
 
 /// The fields of the struct `ty` names, through aliases.
 pub(super) fn struct_fields<'a>(cx: &Cx<'a>, ty: &TypeRef) -> Option<&'a [crate::ir::Field]> {
-    match ty {
+    match cx.api.through_aliases(ty) {
         TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
             crate::ir::TypeKind::Struct(s) => Some(&s.fields),
-            crate::ir::TypeKind::Alias(target) => struct_fields(cx, target),
             _ => None,
         },
         _ => None,
