@@ -28,6 +28,8 @@ mod paginate;
 mod readme;
 mod signature;
 mod stream;
+#[cfg(test)]
+mod tests;
 mod types;
 mod unions;
 mod validate;

@@ -318,3 +318,78 @@ impl Api {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(index: usize) -> TypeRef {
+        TypeRef::Named(TypeId(index))
+    }
+
+    fn nullable(ty: TypeRef) -> TypeRef {
+        TypeRef::Nullable(Box::new(ty))
+    }
+
+    #[test]
+    fn aliases_are_followed_to_what_they_name() {
+        // 0 = 1, 1 = 2?, 2 = [string], 3 is an enum.
+        let table = [
+            TypeKind::Alias(named(1)),
+            TypeKind::Alias(nullable(named(2))),
+            TypeKind::Alias(TypeRef::Array(Box::new(TypeRef::Scalar(
+                super::super::Scalar::String,
+            )))),
+            TypeKind::Enum(super::super::Enum {
+                repr: super::super::EnumRepr::String,
+                variants: Vec::new(),
+                fallback: "Unknown".to_owned(),
+            }),
+        ];
+        let kind_of = |id: TypeId| table.get(id.0);
+        let (first, enum_ty, any, outside) = (named(0), named(3), TypeRef::Any, named(9));
+        // `null` is kept by the plain follower, taken off at every step by the other.
+        assert_eq!(through_aliases(&first, kind_of), &nullable(named(2)));
+        assert!(matches!(
+            through_aliases_and_null(&first, kind_of),
+            TypeRef::Array(_)
+        ));
+        // A named type that is not an alias, a reference that is not named, and an id
+        // outside the table are where the walk stops.
+        assert_eq!(through_aliases(&enum_ty, kind_of), &named(3));
+        assert_eq!(through_aliases(&any, kind_of), &TypeRef::Any);
+        assert_eq!(through_aliases(&outside, kind_of), &named(9));
+    }
+
+    #[test]
+    fn a_loop_of_aliases_ends() {
+        let table = [TypeKind::Alias(named(1)), TypeKind::Alias(named(0))];
+        let kind_of = |id: TypeId| table.get(id.0);
+        let (first, second) = (named(0), nullable(named(1)));
+        let end = through_aliases(&first, kind_of);
+        assert!(matches!(end, TypeRef::Named(_)));
+        let end = through_aliases_and_null(&second, kind_of);
+        assert!(matches!(end, TypeRef::Named(_)));
+    }
+
+    #[test]
+    fn named_types_are_found_inside_lists_maps_and_nullables() {
+        let deep = TypeRef::Array(Box::new(TypeRef::Map(Box::new(nullable(named(4))))));
+        assert!(deep.mentions_named());
+        let mut ids = Vec::new();
+        deep.named_ids(&mut ids);
+        assert_eq!(ids, [TypeId(4)]);
+        let plain = TypeRef::Array(Box::new(TypeRef::JsonObject));
+        assert!(!plain.mentions_named());
+    }
+
+    #[test]
+    fn renumbering_moves_named_types_and_leaves_others() {
+        let mut ty = TypeRef::Array(Box::new(named(0)));
+        ty.renumber(&[2, 0, 1]);
+        assert_eq!(ty, TypeRef::Array(Box::new(named(2))));
+        let mut outside = named(7);
+        outside.renumber(&[2, 0, 1]);
+        assert_eq!(outside, named(7));
+    }
+}

@@ -498,3 +498,58 @@ fn access_flag(root: &Value, schema: &Value, key: &str) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Diagnostics;
+    use crate::ir::{Api, TypeKind};
+
+    fn lower(text: &str) -> Api {
+        let mut diags = Diagnostics::default();
+        let doc = crate::load::load(text.as_bytes(), &mut diags).expect("loads");
+        let (api, _) = crate::lower::lower_explained(&doc, &mut diags, false);
+        api.expect("lowers")
+    }
+
+    #[test]
+    fn only_an_optional_field_says_what_it_defaults_to() {
+        let api = lower(
+            r#"
+openapi: 3.1.0
+info: { title: t, version: '1' }
+paths: {}
+components:
+  schemas:
+    Page:
+      type: object
+      required: [size]
+      properties:
+        size: { type: integer, default: 10 }
+        order: { type: string, default: asc }
+"#,
+        );
+        let page = api.types.iter().find(|t| t.rust_name == "Page").unwrap();
+        let TypeKind::Struct(s) = &page.kind else {
+            panic!("{page:?}")
+        };
+        let notes = |name: &str| {
+            let field = s.fields.iter().find(|f| f.wire_name == name).unwrap();
+            field.docs.notes.clone()
+        };
+        assert!(
+            !notes("size").iter().any(|n| n.starts_with("Defaults to")),
+            "{:?}",
+            notes("size")
+        );
+        assert!(
+            notes("order").contains(&"Defaults to `\"asc\"`.".to_owned()),
+            "{:?}",
+            notes("order")
+        );
+        // The setter and the decoding default follow the same rule.
+        let order = s.fields.iter().find(|f| f.wire_name == "order").unwrap();
+        assert!(order.default.is_some());
+        let size = s.fields.iter().find(|f| f.wire_name == "size").unwrap();
+        assert!(size.default.is_none() && size.setter.is_none());
+    }
+}
