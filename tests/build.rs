@@ -2,7 +2,8 @@
 //! code that does not compile (or that warns, under clippy's `-D warnings`) fails the build of
 //! the tests:
 //!
-//! - every fixture in `fixtures/` that the generator accepts (`fixture_*` modules);
+//! - every fixture in `fixtures/` that the generator accepts (`fixture_*` modules), and those
+//!   of [`DERIVE_TOO`] once more with serde's derive decoding structs (`fixture_*_derive`);
 //! - the small documents of the shared corpus, `../../shared/specs/*` under 30 KB
 //!   (`corpus_*` modules). The full corpus is `cargo xtask corpus`;
 //! - a fixed batch of documents made of hostile names (`hostile_*` modules, see
@@ -19,6 +20,12 @@ use documents::documents;
 #[path = "hostile.rs"]
 mod hostile;
 
+#[path = "sample.rs"]
+mod sample;
+
+/// Fixtures also generated with `deserialize = "derive"`, for `tests/decode_modes.rs`.
+const DERIVE_TOO: &[&str] = &["decode_modes"];
+
 /// The corpus documents small enough to compile on every test run.
 const SMALL: u64 = 30 * 1024;
 
@@ -29,18 +36,49 @@ const HOSTILE_SEEDS: [u64; 8] = [0, 1, 2, 3, 4, 5, 6, 7];
 fn main() {
     let out_dir =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts"));
-    let corpus_dir = Path::new("../../shared/specs");
+    // The shared corpus beside the repository, or where `OAGEN_CORPUS_DIR` says (a checkout
+    // in another folder, such as a worktree).
+    println!("cargo:rerun-if-env-changed=OAGEN_CORPUS_DIR");
+    let corpus_dir = std::env::var_os("OAGEN_CORPUS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../../shared/specs"));
+    let corpus_dir = corpus_dir.as_path();
     println!("cargo:rerun-if-changed=fixtures");
     println!("cargo:rerun-if-changed={}", corpus_dir.display());
     println!("cargo:rerun-if-changed=hostile.rs");
 
     let mut modules = String::new();
+    let mut runs = String::new();
     let mut examples = String::from("vec![\n");
     for path in documents(Path::new("fixtures"), u64::MAX) {
         // Documents the generator rejects are covered by their diagnostic snapshots.
-        if emit_module(&path, "fixture", &out_dir, &mut modules).is_ok() {
+        if emit_module(&path, "fixture", &out_dir, &mut modules, &mut runs).is_ok() {
             let module = format!("oagen_tests::{}", fixture_module(&path, "fixture"));
             example_cases(&path, &module, &mut examples);
+        }
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+        if DERIVE_TOO.contains(&stem.as_ref()) {
+            let module = format!("{}_derive", fixture_module(&path, "fixture"));
+            let bytes = fs::read(&path).expect("a fixture is readable");
+            let spec_name = path.display().to_string();
+            // Its README example runs once, with the default decoder.
+            let mut no_runs = String::new();
+            if let Err(message) = emit(&module, &out_dir, &mut modules, &mut no_runs, |generator| {
+                let mut settings = generator.settings().clone();
+                settings.types.deserialize = oagen::Decoder::Derive;
+                generate_with_ir(
+                    &oagen::Generator::new(settings),
+                    oagen::Document::Bytes {
+                        name: &spec_name,
+                        bytes: &bytes,
+                    },
+                )
+            }) {
+                panic!(
+                    "{} must generate with the derive:\n{message}",
+                    path.display()
+                );
+            }
         }
     }
     // Documents spread over several files: every folder of `fixtures/` with an
@@ -49,8 +87,8 @@ fn main() {
         let root = dir.join("openapi.yaml");
         let module = fixture_module(&dir, "fixture");
         let spec_name = root.display().to_string();
-        if let Err(message) = emit(&module, &out_dir, &mut modules, |generator| {
-            generator.generate(oagen::Document::File(Path::new(&spec_name)))
+        if let Err(message) = emit(&module, &out_dir, &mut modules, &mut runs, |generator| {
+            generate_with_ir(generator, oagen::Document::File(Path::new(&spec_name)))
         }) {
             panic!(
                 "the multi-file fixture {} must generate:\n{message}",
@@ -67,11 +105,14 @@ fn main() {
         let module = format!("hostile_{index}");
         let spec_name = format!("tests/hostile.rs (seed {seed})");
         let document = hostile::document(seed);
-        if let Err(message) = emit(&module, &out_dir, &mut modules, |generator| {
-            generator.generate(oagen::Document::Bytes {
-                name: &spec_name,
-                bytes: document.as_bytes(),
-            })
+        if let Err(message) = emit(&module, &out_dir, &mut modules, &mut runs, |generator| {
+            generate_with_ir(
+                generator,
+                oagen::Document::Bytes {
+                    name: &spec_name,
+                    bytes: document.as_bytes(),
+                },
+            )
         }) {
             panic!("hostile names must always generate; seed {seed}:\n{message}\n{document}");
         }
@@ -86,7 +127,7 @@ fn main() {
                 .unwrap_or_default()
                 .to_string_lossy()
                 .into_owned();
-            match emit_module(&path, "corpus", &out_dir, &mut modules) {
+            match emit_module(&path, "corpus", &out_dir, &mut modules, &mut runs) {
                 Ok(()) => compiled.push(name),
                 Err(message) => failed.push(format!("{name}: {message}")),
             }
@@ -107,6 +148,14 @@ fn main() {
         "/// Corpus documents the generator rejected, with its diagnostics."
     );
     let _ = writeln!(modules, "pub const CORPUS_FAILED: &[&str] = &{failed:?};");
+    let _ = writeln!(
+        modules,
+        "/// The README example of every generated module, to run against a loopback server."
+    );
+    let _ = writeln!(
+        modules,
+        "pub const README_RUNS: &[crate::ReadmeRun] = &[\n{runs}];"
+    );
     fs::write(out_dir.join("generated_modules.rs"), modules).expect("OUT_DIR is writable");
 }
 
@@ -179,16 +228,29 @@ fn emit_module(
     prefix: &str,
     out_dir: &Path,
     modules: &mut String,
+    runs: &mut String,
 ) -> Result<(), String> {
     let module = fixture_module(path, prefix);
     let bytes = fs::read(path).map_err(|err| err.to_string())?;
     let name = path.display().to_string();
-    emit(&module, out_dir, modules, |generator| {
-        generator.generate(oagen::Document::Bytes {
-            name: &name,
-            bytes: &bytes,
-        })
+    emit(&module, out_dir, modules, runs, |generator| {
+        generate_with_ir(
+            generator,
+            oagen::Document::Bytes {
+                name: &name,
+                bytes: &bytes,
+            },
+        )
     })
+}
+
+/// The crate generated from `document`, with the IR it was emitted from.
+fn generate_with_ir(
+    generator: &oagen::Generator,
+    document: oagen::Document<'_>,
+) -> Result<(oagen::Output, oagen::ir::Api), oagen::Error> {
+    let api = generator.lower(document)?.api;
+    Ok((generator.generate(document)?, api))
 }
 
 /// The folders of `dir` that hold a multi-file document (an `openapi.yaml` at their root),
@@ -207,7 +269,8 @@ fn emit(
     module: &str,
     out_dir: &Path,
     modules: &mut String,
-    generate: impl FnOnce(&oagen::Generator) -> Result<oagen::Output, oagen::Error>,
+    runs: &mut String,
+    generate: impl FnOnce(&oagen::Generator) -> Result<(oagen::Output, oagen::ir::Api), oagen::Error>,
 ) -> Result<(), String> {
     let settings = oagen::Settings {
         package: oagen::Package {
@@ -225,7 +288,7 @@ fn emit(
         },
         ..oagen::Settings::default()
     };
-    let output =
+    let (output, api) =
         generate(&oagen::Generator::new(settings)).map_err(|failure| failure.to_string())?;
     let dir = out_dir.join(module);
     fs::create_dir_all(dir.join("src")).expect("OUT_DIR is writable");
@@ -239,22 +302,68 @@ fn emit(
         lib.display().to_string()
     );
     send_static_assertions(module, &output, &dir, modules);
-    // The example of the generated README, as a function beside the module: it must compile
-    // (without warnings) for every document.
+    // The examples of the generated README, each a module beside the generated one: they
+    // must compile (without warnings) for every document, and the first is run against a
+    // loopback server (`tests/readme_examples.rs`).
     let readme = output
         .files
         .iter()
         .find(|f| f.path == "README.md")
         .ok_or("no README.md")?;
-    let example = readme_example(&readme.contents, module)?;
-    let path = dir.join("readme_example.rs");
-    fs::write(&path, example).expect("OUT_DIR is writable");
-    let _ = writeln!(
-        modules,
-        "/// The example of the generated README of `{module}`.\n#[path = {:?}]\npub mod {module}_readme;",
-        path.display().to_string()
-    );
+    let blocks = readme_examples(&readme.contents, module)?;
+    for (index, example) in blocks.iter().enumerate() {
+        let name = match index {
+            0 => format!("{module}_readme"),
+            n => format!("{module}_readme_{}", n + 1),
+        };
+        let path = dir.join(format!("{name}.rs"));
+        fs::write(&path, example).expect("OUT_DIR is writable");
+        let _ = writeln!(
+            modules,
+            "/// An example of the generated README of `{module}`.\n#[path = {:?}]\npub mod {name};",
+            path.display().to_string()
+        );
+    }
+    readme_run(module, &readme.contents, &api, runs);
     Ok(())
+}
+
+/// The table entry that runs the README's first example against a loopback server: the
+/// call it makes (from its `// `METHOD /path`` comment), the response to give (made from
+/// the operation's response type), and the environment variables it reads.
+fn readme_run(module: &str, readme: &str, api: &oagen::ir::Api, runs: &mut String) {
+    let call = readme.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("// `")?.strip_suffix('`')?;
+        rest.split_once(' ')
+    });
+    let operation = call.and_then(|(method, path)| {
+        api.operations.iter().find(|op| {
+            // The README writes the path on one line.
+            let one_line = op.path.split_whitespace().collect::<Vec<_>>().join(" ");
+            op.method.as_str() == method && one_line == path
+        })
+    });
+    let (method, sample) = match operation {
+        Some(op) => (op.method.as_str(), sample::response(api, &op.response.body)),
+        // No operation: the example only prints the base URL; nothing is called.
+        None => ("", sample::response(api, &oagen::ir::ResponseBody::Empty)),
+    };
+    // The program: the first Rust block.
+    let example = readme
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap_or_default();
+    let env: Vec<&str> = example
+        .split("std::env::var(\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let _ = writeln!(
+        runs,
+        "    crate::ReadmeRun {{ module: {module:?}, method: {method:?}, status: {}, content_type: {:?}, body: &{:?}, env: &{env:?}, run: |url| Box::pin(async move {{ crate::{module}_readme::main(&url).await.map_err(|e| e.to_string()) }}) }},",
+        sample.status, sample.content_type, sample.body
+    );
 }
 
 /// A compile-time assertion, beside the module, that every request builder of the document
@@ -295,27 +404,57 @@ fn send_static_assertions(module: &str, output: &oagen::Output, dir: &Path, modu
     );
 }
 
-/// The README's Rust example as a module of this crate: its `main` an ordinary async
-/// function (the crate has no `tokio` macros), its `use` of the crate a path to the module.
-fn readme_example(readme: &str, module: &str) -> Result<String, String> {
-    let start = readme
-        .find("```rust\n")
-        .ok_or("no Rust example in README.md")?
-        + 8;
-    let end = readme[start..].find("```").ok_or("unclosed example")? + start;
-    let mut out = String::new();
-    for line in readme[start..end].lines() {
-        if line == "#[tokio::main]" {
-            continue;
+/// Every Rust example of the README as a module of this crate. The first is a program: its
+/// `main` becomes an ordinary async function of the base URL (the crate has no `tokio`
+/// macros), which it sets on the builder after what the README sets, so that it calls a
+/// loopback server. The others are functions, made public (they are not called). Their
+/// `use` of the crate becomes a path to the module.
+fn readme_examples(readme: &str, module: &str) -> Result<Vec<String>, String> {
+    let mut blocks = Vec::new();
+    let mut rest = readme;
+    while let Some(start) = rest.find("```rust\n") {
+        let start = start + 8;
+        let end = rest[start..].find("```").ok_or("unclosed example")? + start;
+        let mut out = String::new();
+        for line in rest[start..end].lines() {
+            if line == "#[tokio::main]" {
+                continue;
+            }
+            let line = line
+                .replace(
+                    &format!("use {module}::"),
+                    &format!("use crate::{module}::"),
+                )
+                .replace(&format!("{module}::"), &format!("crate::{module}::"))
+                .replace("crate::crate::", "crate::")
+                .replace(
+                    "async fn main() -> Result<(), Box<dyn std::error::Error>>",
+                    "pub async fn main(base_url: &str) -> Result<(), Box<dyn std::error::Error>>",
+                );
+            // Only the program, whose `main` takes the base URL, calls the server.
+            let line = if blocks.is_empty() {
+                line.replace(".build()?", ".base_url(base_url).build()?")
+            } else {
+                line
+            };
+            let line = match line.strip_prefix("async fn ") {
+                Some(rest) => format!("pub async fn {rest}"),
+                None => match line.strip_prefix("fn ") {
+                    Some(rest) => format!("pub fn {rest}"),
+                    None => line,
+                },
+            };
+            out.push_str(&line);
+            out.push('\n');
         }
-        let line = line
-            .replace(
-                &format!("use {module}::"),
-                &format!("use crate::{module}::"),
-            )
-            .replace("async fn main()", "pub async fn main()");
-        out.push_str(&line);
-        out.push('\n');
+        if blocks.is_empty() && !out.contains("base_url: &str") {
+            return Err("the README's first example is not `async fn main()`".to_owned());
+        }
+        blocks.push(out);
+        rest = &rest[end + 3..];
     }
-    Ok(out)
+    if blocks.is_empty() {
+        return Err("no Rust example in README.md".to_owned());
+    }
+    Ok(blocks)
 }

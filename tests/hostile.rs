@@ -66,6 +66,10 @@ const OWN: &[&str] = &[
     "deserializer",
     "D",
     "de",
+    "map",
+    "keys",
+    "A",
+    "Object",
 ];
 
 /// Names no sanitising can pass through unchanged, without duplicates.

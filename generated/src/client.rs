@@ -194,10 +194,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends requests through this `reqwest::Client` (proxies, TLS settings, middleware).
-    /// Its own connect timeout and user agent apply instead of this builder's.
-    pub fn http_client(mut self, client: oagen_runtime::reqwest::Client) -> Self {
-        self.core.http_client(client);
+    /// Builds the HTTP client from this `reqwest::ClientBuilder` (proxies, TLS
+    /// settings). Its settings apply, but redirects are never followed by reqwest and
+    /// no `Referer` is sent: this client follows redirects itself, within the API's
+    /// origin only, so credentials never reach another origin.
+    pub fn http_client(
+        mut self,
+        builder: oagen_runtime::reqwest::ClientBuilder,
+    ) -> Self {
+        self.core.http_client(builder);
         self
     }
 

@@ -20,12 +20,15 @@ pub use client::{Client, ClientBuilder, Error, ErrorBody};
 /// Absent, `null` or a value: optional nullable fields of the types that are sent
 /// (assign `Nullable::Null` to send `null`).
 pub use oagen_runtime::Nullable;
-/// Re-exported so that a `reqwest::Client` for [`ClientBuilder::http_client`] comes from
+/// Re-exported so that a `reqwest::ClientBuilder` for [`ClientBuilder::http_client`] comes from
 /// the same version.
 pub use oagen_runtime::reqwest;
 pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Items, Pages, Response};
 /// The futures of a call, to name them (in a struct field, a `JoinHandle`...).
 pub use oagen_runtime::{BodyFuture, ResponseFuture};
+/// What `stream()` returns for an operation that answers with a stream (server-sent
+/// events or JSON lines): the stream, and each item in it.
+pub use oagen_runtime::{Event, EventStream};
 pub use oagen_runtime::{RedirectError, RedirectReason};
 pub use oagen_runtime::{RetryPolicy, Secret, TooLargeError, TransportError};
 /// Re-exported: identifiers in this API are `uuid::Uuid`s.

@@ -40,10 +40,12 @@ pub struct Address {
     >,
 }
 
-impl<'de> serde::Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl oagen_runtime::de::Object for Address {
+    const NAME: &'static str = "Address";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
         use oagen_runtime::de;
         let mut line1 = None;
         let mut line2 = None;
@@ -55,23 +57,40 @@ impl<'de> serde::Deserialize<'de> for Address {
         let mut country_code = None;
         let mut validation_status = None;
         let mut connector_validation = None;
-        de::object(
-            deserializer,
-            "Address",
-            &mut [
-                de::optional("line1", &mut line1),
-                de::optional("line2", &mut line2),
-                de::optional("line3", &mut line3),
-                de::optional("city", &mut city),
-                de::optional("state", &mut state),
-                de::optional("zipCode", &mut zip_code),
-                de::optional("country", &mut country),
-                de::optional("country_code", &mut country_code),
-                de::optional("validation_status", &mut validation_status),
-                de::optional("connector_validation", &mut connector_validation),
+        let mut keys = de::Keys::new(
+            &[
+                "line1",
+                "line2",
+                "line3",
+                "city",
+                "state",
+                "zipCode",
+                "country",
+                "country_code",
+                "validation_status",
+                "connector_validation",
             ],
-            None,
-        )?;
+        );
+        loop {
+            match keys.next(&mut map)? {
+                Some(0) => de::put(&mut map, &mut line1, "line1")?,
+                Some(1) => de::put(&mut map, &mut line2, "line2")?,
+                Some(2) => de::put(&mut map, &mut line3, "line3")?,
+                Some(3) => de::put(&mut map, &mut city, "city")?,
+                Some(4) => de::put(&mut map, &mut state, "state")?,
+                Some(5) => de::put(&mut map, &mut zip_code, "zipCode")?,
+                Some(6) => de::put(&mut map, &mut country, "country")?,
+                Some(7) => de::put(&mut map, &mut country_code, "country_code")?,
+                Some(8) => {
+                    de::put(&mut map, &mut validation_status, "validation_status")?
+                }
+                Some(9) => {
+                    de::put(&mut map, &mut connector_validation, "connector_validation")?
+                }
+                Some(_) => de::skip(&mut map)?,
+                None => break,
+            }
+        }
         Ok(Self {
             line1: line1.unwrap_or_default(),
             line2: line2.unwrap_or_default(),
@@ -84,6 +103,14 @@ impl<'de> serde::Deserialize<'de> for Address {
             validation_status: validation_status.unwrap_or_default(),
             connector_validation: connector_validation.unwrap_or_default(),
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        oagen_runtime::de::object(deserializer)
     }
 }
 
@@ -215,10 +242,12 @@ pub struct AddressResponse {
     pub connector_validation: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-impl<'de> serde::Deserialize<'de> for AddressResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl oagen_runtime::de::Object for AddressResponse {
+    const NAME: &'static str = "AddressResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
         use oagen_runtime::de;
         let mut line1 = None;
         let mut line2 = None;
@@ -230,23 +259,40 @@ impl<'de> serde::Deserialize<'de> for AddressResponse {
         let mut country_code = None;
         let mut validation_status = None;
         let mut connector_validation = None;
-        de::object(
-            deserializer,
-            "AddressResponse",
-            &mut [
-                de::optional("line1", &mut line1),
-                de::optional("line2", &mut line2),
-                de::optional("line3", &mut line3),
-                de::optional("city", &mut city),
-                de::optional("state", &mut state),
-                de::optional("zipCode", &mut zip_code),
-                de::optional("country", &mut country),
-                de::optional("country_code", &mut country_code),
-                de::optional("validation_status", &mut validation_status),
-                de::optional("connector_validation", &mut connector_validation),
+        let mut keys = de::Keys::new(
+            &[
+                "line1",
+                "line2",
+                "line3",
+                "city",
+                "state",
+                "zipCode",
+                "country",
+                "country_code",
+                "validation_status",
+                "connector_validation",
             ],
-            None,
-        )?;
+        );
+        loop {
+            match keys.next(&mut map)? {
+                Some(0) => de::put(&mut map, &mut line1, "line1")?,
+                Some(1) => de::put(&mut map, &mut line2, "line2")?,
+                Some(2) => de::put(&mut map, &mut line3, "line3")?,
+                Some(3) => de::put(&mut map, &mut city, "city")?,
+                Some(4) => de::put(&mut map, &mut state, "state")?,
+                Some(5) => de::put(&mut map, &mut zip_code, "zipCode")?,
+                Some(6) => de::put(&mut map, &mut country, "country")?,
+                Some(7) => de::put(&mut map, &mut country_code, "country_code")?,
+                Some(8) => {
+                    de::put(&mut map, &mut validation_status, "validation_status")?
+                }
+                Some(9) => {
+                    de::put(&mut map, &mut connector_validation, "connector_validation")?
+                }
+                Some(_) => de::skip(&mut map)?,
+                None => break,
+            }
+        }
         Ok(Self {
             line1: line1.flatten(),
             line2: line2.flatten(),
@@ -262,6 +308,14 @@ impl<'de> serde::Deserialize<'de> for AddressResponse {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AddressResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        oagen_runtime::de::object(deserializer)
+    }
+}
+
 /// Reference to a record in an external system.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -273,26 +327,36 @@ pub struct Connector {
     pub reference_id: oagen_runtime::Nullable<String>,
 }
 
+impl oagen_runtime::de::Object for Connector {
+    const NAME: &'static str = "Connector";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use oagen_runtime::de;
+        let mut name = None;
+        let mut reference_id = None;
+        let mut keys = de::Keys::new(&["name", "reference_id"]);
+        loop {
+            match keys.next(&mut map)? {
+                Some(0) => de::put(&mut map, &mut name, "name")?,
+                Some(1) => de::put(&mut map, &mut reference_id, "reference_id")?,
+                Some(_) => de::skip(&mut map)?,
+                None => break,
+            }
+        }
+        Ok(Self {
+            name: de::take::<A, _>(name, "name")?,
+            reference_id: reference_id.unwrap_or_default(),
+        })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Connector {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        use oagen_runtime::de;
-        let mut name = None;
-        let mut reference_id = None;
-        de::object(
-            deserializer,
-            "Connector",
-            &mut [
-                de::required("name", &mut name),
-                de::optional("reference_id", &mut reference_id),
-            ],
-            None,
-        )?;
-        Ok(Self {
-            name: de::take::<D, _>(name, "name")?,
-            reference_id: reference_id.unwrap_or_default(),
-        })
+        oagen_runtime::de::object(deserializer)
     }
 }
 
@@ -344,10 +408,12 @@ pub struct ContactResponseSchema {
     pub send_invoice: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for ContactResponseSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl oagen_runtime::de::Object for ContactResponseSchema {
+    const NAME: &'static str = "ContactResponseSchema";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
         use oagen_runtime::de;
         let mut id = None;
         let mut customer = None;
@@ -356,24 +422,34 @@ impl<'de> serde::Deserialize<'de> for ContactResponseSchema {
         let mut last_name = None;
         let mut send_contract = None;
         let mut send_invoice = None;
-        de::object(
-            deserializer,
-            "ContactResponseSchema",
-            &mut [
-                de::required("id", &mut id),
-                de::required("customer", &mut customer),
-                de::required("email", &mut email),
-                de::optional("first_name", &mut first_name),
-                de::optional("last_name", &mut last_name),
-                de::optional("send_contract", &mut send_contract),
-                de::optional("send_invoice", &mut send_invoice),
+        let mut keys = de::Keys::new(
+            &[
+                "id",
+                "customer",
+                "email",
+                "first_name",
+                "last_name",
+                "send_contract",
+                "send_invoice",
             ],
-            None,
-        )?;
+        );
+        loop {
+            match keys.next(&mut map)? {
+                Some(0) => de::put(&mut map, &mut id, "id")?,
+                Some(1) => de::put(&mut map, &mut customer, "customer")?,
+                Some(2) => de::put(&mut map, &mut email, "email")?,
+                Some(3) => de::put(&mut map, &mut first_name, "first_name")?,
+                Some(4) => de::put(&mut map, &mut last_name, "last_name")?,
+                Some(5) => de::put(&mut map, &mut send_contract, "send_contract")?,
+                Some(6) => de::put(&mut map, &mut send_invoice, "send_invoice")?,
+                Some(_) => de::skip(&mut map)?,
+                None => break,
+            }
+        }
         Ok(Self {
-            id: de::take::<D, _>(id, "id")?,
-            customer: de::take::<D, _>(customer, "customer")?,
-            email: de::take::<D, _>(email, "email")?,
+            id: de::take::<A, _>(id, "id")?,
+            customer: de::take::<A, _>(customer, "customer")?,
+            email: de::take::<A, _>(email, "email")?,
             first_name: first_name.flatten(),
             last_name: last_name.flatten(),
             send_contract: send_contract
@@ -381,6 +457,14 @@ impl<'de> serde::Deserialize<'de> for ContactResponseSchema {
             send_invoice: send_invoice
                 .unwrap_or_else(defaults::contact_response_schema_send_invoice),
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContactResponseSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        oagen_runtime::de::object(deserializer)
     }
 }
 
@@ -444,10 +528,12 @@ pub struct CreateCustomerRequestSchema {
     pub business_entity_id: oagen_runtime::Nullable<uuid::Uuid>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateCustomerRequestSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl oagen_runtime::de::Object for CreateCustomerRequestSchema {
+    const NAME: &'static str = "CreateCustomerRequestSchema";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
         use oagen_runtime::de;
         let mut customer_name = None;
         let mut external_id = None;
@@ -461,27 +547,52 @@ impl<'de> serde::Deserialize<'de> for CreateCustomerRequestSchema {
         let mut communications_enabled = None;
         let mut auto_charge_enabled = None;
         let mut business_entity_id = None;
-        de::object(
-            deserializer,
-            "CreateCustomerRequestSchema",
-            &mut [
-                de::required("customer_name", &mut customer_name),
-                de::optional("external_id", &mut external_id),
-                de::optional("custom_data", &mut custom_data),
-                de::optional("address", &mut address),
-                de::optional("ship_to_address", &mut ship_to_address),
-                de::optional("tax_info", &mut tax_info),
-                de::optional("email", &mut email),
-                de::optional("phone_number", &mut phone_number),
-                de::optional("connector", &mut connector),
-                de::optional("communications_enabled", &mut communications_enabled),
-                de::optional("auto_charge_enabled", &mut auto_charge_enabled),
-                de::optional("business_entity_id", &mut business_entity_id),
+        let mut keys = de::Keys::new(
+            &[
+                "customer_name",
+                "external_id",
+                "custom_data",
+                "address",
+                "ship_to_address",
+                "tax_info",
+                "email",
+                "phone_number",
+                "connector",
+                "communications_enabled",
+                "auto_charge_enabled",
+                "business_entity_id",
             ],
-            None,
-        )?;
+        );
+        loop {
+            match keys.next(&mut map)? {
+                Some(0) => de::put(&mut map, &mut customer_name, "customer_name")?,
+                Some(1) => de::put(&mut map, &mut external_id, "external_id")?,
+                Some(2) => de::put(&mut map, &mut custom_data, "custom_data")?,
+                Some(3) => de::put(&mut map, &mut address, "address")?,
+                Some(4) => de::put(&mut map, &mut ship_to_address, "ship_to_address")?,
+                Some(5) => de::put(&mut map, &mut tax_info, "tax_info")?,
+                Some(6) => de::put(&mut map, &mut email, "email")?,
+                Some(7) => de::put(&mut map, &mut phone_number, "phone_number")?,
+                Some(8) => de::put(&mut map, &mut connector, "connector")?,
+                Some(9) => {
+                    de::put(
+                        &mut map,
+                        &mut communications_enabled,
+                        "communications_enabled",
+                    )?
+                }
+                Some(10) => {
+                    de::put(&mut map, &mut auto_charge_enabled, "auto_charge_enabled")?
+                }
+                Some(11) => {
+                    de::put(&mut map, &mut business_entity_id, "business_entity_id")?
+                }
+                Some(_) => de::skip(&mut map)?,
+                None => break,
+            }
+        }
         Ok(Self {
-            customer_name: de::take::<D, _>(customer_name, "customer_name")?,
+            customer_name: de::take::<A, _>(customer_name, "customer_name")?,
             external_id: external_id.unwrap_or_default(),
             custom_data: custom_data.flatten(),
             address: address.flatten(),
@@ -494,6 +605,14 @@ impl<'de> serde::Deserialize<'de> for CreateCustomerRequestSchema {
             auto_charge_enabled: auto_charge_enabled.unwrap_or_default(),
             business_entity_id: business_entity_id.unwrap_or_default(),
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequestSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        oagen_runtime::de::object(deserializer)
     }
 }
 
@@ -654,10 +773,12 @@ pub struct CreateCustomerResponseSchema {
     pub business_entity_id: Option<uuid::Uuid>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateCustomerResponseSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl oagen_runtime::de::Object for CreateCustomerResponseSchema {
+    const NAME: &'static str = "CreateCustomerResponseSchema";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
         use oagen_runtime::de;
         let mut id = None;
         let mut external_id = None;
@@ -672,32 +793,60 @@ impl<'de> serde::Deserialize<'de> for CreateCustomerResponseSchema {
         let mut communications_enabled = None;
         let mut auto_charge_enabled = None;
         let mut business_entity_id = None;
-        de::object(
-            deserializer,
-            "CreateCustomerResponseSchema",
-            &mut [
-                de::required("id", &mut id),
-                de::optional("external_id", &mut external_id),
-                de::required("customer_name", &mut customer_name),
-                de::required("custom_data", &mut custom_data),
-                de::required("address", &mut address),
-                de::optional("ship_to_address", &mut ship_to_address),
-                de::optional("tax_info", &mut tax_info),
-                de::optional("email", &mut email),
-                de::optional("custom_attributes", &mut custom_attributes),
-                de::optional("phone_number", &mut phone_number),
-                de::optional("communications_enabled", &mut communications_enabled),
-                de::optional("auto_charge_enabled", &mut auto_charge_enabled),
-                de::optional("business_entity_id", &mut business_entity_id),
+        let mut keys = de::Keys::new(
+            &[
+                "id",
+                "external_id",
+                "customer_name",
+                "custom_data",
+                "address",
+                "ship_to_address",
+                "tax_info",
+                "email",
+                "custom_attributes",
+                "phone_number",
+                "communications_enabled",
+                "auto_charge_enabled",
+                "business_entity_id",
             ],
-            None,
-        )?;
+        );
+        loop {
+            match keys.next(&mut map)? {
+                Some(0) => de::put(&mut map, &mut id, "id")?,
+                Some(1) => de::put(&mut map, &mut external_id, "external_id")?,
+                Some(2) => de::put(&mut map, &mut customer_name, "customer_name")?,
+                Some(3) => de::put(&mut map, &mut custom_data, "custom_data")?,
+                Some(4) => de::put(&mut map, &mut address, "address")?,
+                Some(5) => de::put(&mut map, &mut ship_to_address, "ship_to_address")?,
+                Some(6) => de::put(&mut map, &mut tax_info, "tax_info")?,
+                Some(7) => de::put(&mut map, &mut email, "email")?,
+                Some(8) => {
+                    de::put(&mut map, &mut custom_attributes, "custom_attributes")?
+                }
+                Some(9) => de::put(&mut map, &mut phone_number, "phone_number")?,
+                Some(10) => {
+                    de::put(
+                        &mut map,
+                        &mut communications_enabled,
+                        "communications_enabled",
+                    )?
+                }
+                Some(11) => {
+                    de::put(&mut map, &mut auto_charge_enabled, "auto_charge_enabled")?
+                }
+                Some(12) => {
+                    de::put(&mut map, &mut business_entity_id, "business_entity_id")?
+                }
+                Some(_) => de::skip(&mut map)?,
+                None => break,
+            }
+        }
         Ok(Self {
-            id: de::take::<D, _>(id, "id")?,
+            id: de::take::<A, _>(id, "id")?,
             external_id: external_id.flatten(),
-            customer_name: de::take::<D, _>(customer_name, "customer_name")?,
-            custom_data: de::take::<D, _>(custom_data, "custom_data")?,
-            address: de::take::<D, _>(address, "address")?,
+            customer_name: de::take::<A, _>(customer_name, "customer_name")?,
+            custom_data: de::take::<A, _>(custom_data, "custom_data")?,
+            address: de::take::<A, _>(address, "address")?,
             ship_to_address: ship_to_address.flatten(),
             tax_info: tax_info.flatten(),
             email: email.flatten(),
@@ -713,6 +862,14 @@ impl<'de> serde::Deserialize<'de> for CreateCustomerResponseSchema {
                 ),
             business_entity_id: business_entity_id.flatten(),
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateCustomerResponseSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        oagen_runtime::de::object(deserializer)
     }
 }
 
@@ -760,32 +917,42 @@ pub struct CustomerListResponse {
     pub total_count: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for CustomerListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl oagen_runtime::de::Object for CustomerListResponse {
+    const NAME: &'static str = "CustomerListResponse";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
         use oagen_runtime::de;
         let mut results = None;
         let mut next = None;
         let mut previous = None;
         let mut total_count = None;
-        de::object(
-            deserializer,
-            "CustomerListResponse",
-            &mut [
-                de::required("results", &mut results),
-                de::optional("next", &mut next),
-                de::optional("previous", &mut previous),
-                de::optional("total_count", &mut total_count),
-            ],
-            None,
-        )?;
+        let mut keys = de::Keys::new(&["results", "next", "previous", "total_count"]);
+        loop {
+            match keys.next(&mut map)? {
+                Some(0) => de::put(&mut map, &mut results, "results")?,
+                Some(1) => de::put(&mut map, &mut next, "next")?,
+                Some(2) => de::put(&mut map, &mut previous, "previous")?,
+                Some(3) => de::put(&mut map, &mut total_count, "total_count")?,
+                Some(_) => de::skip(&mut map)?,
+                None => break,
+            }
+        }
         Ok(Self {
-            results: de::take::<D, _>(results, "results")?,
+            results: de::take::<A, _>(results, "results")?,
             next: next.flatten(),
             previous: previous.flatten(),
             total_count: total_count.flatten(),
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        oagen_runtime::de::object(deserializer)
     }
 }
 
@@ -863,10 +1030,12 @@ pub struct CustomerResponseSchema {
     pub business_entity: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-impl<'de> serde::Deserialize<'de> for CustomerResponseSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl oagen_runtime::de::Object for CustomerResponseSchema {
+    const NAME: &'static str = "CustomerResponseSchema";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
         use oagen_runtime::de;
         let mut id = None;
         let mut external_id = None;
@@ -887,38 +1056,78 @@ impl<'de> serde::Deserialize<'de> for CustomerResponseSchema {
         let mut default_payment_method = None;
         let mut business_entity_id = None;
         let mut business_entity = None;
-        de::object(
-            deserializer,
-            "CustomerResponseSchema",
-            &mut [
-                de::required("id", &mut id),
-                de::optional("external_id", &mut external_id),
-                de::required("customer_name", &mut customer_name),
-                de::required("custom_data", &mut custom_data),
-                de::required("address", &mut address),
-                de::optional("ship_to_address", &mut ship_to_address),
-                de::optional("tax_info", &mut tax_info),
-                de::optional("phone_number", &mut phone_number),
-                de::optional("email", &mut email),
-                de::optional("contacts", &mut contacts),
-                de::optional("custom_attributes", &mut custom_attributes),
-                de::optional("communications_enabled", &mut communications_enabled),
-                de::optional("auto_charge_enabled", &mut auto_charge_enabled),
-                de::optional("invoice_details", &mut invoice_details),
-                de::optional("created_at", &mut created_at),
-                de::optional("updated_at", &mut updated_at),
-                de::optional("default_payment_method", &mut default_payment_method),
-                de::optional("business_entity_id", &mut business_entity_id),
-                de::optional("business_entity", &mut business_entity),
+        let mut keys = de::Keys::new(
+            &[
+                "id",
+                "external_id",
+                "customer_name",
+                "custom_data",
+                "address",
+                "ship_to_address",
+                "tax_info",
+                "phone_number",
+                "email",
+                "contacts",
+                "custom_attributes",
+                "communications_enabled",
+                "auto_charge_enabled",
+                "invoice_details",
+                "created_at",
+                "updated_at",
+                "default_payment_method",
+                "business_entity_id",
+                "business_entity",
             ],
-            None,
-        )?;
+        );
+        loop {
+            match keys.next(&mut map)? {
+                Some(0) => de::put(&mut map, &mut id, "id")?,
+                Some(1) => de::put(&mut map, &mut external_id, "external_id")?,
+                Some(2) => de::put(&mut map, &mut customer_name, "customer_name")?,
+                Some(3) => de::put(&mut map, &mut custom_data, "custom_data")?,
+                Some(4) => de::put(&mut map, &mut address, "address")?,
+                Some(5) => de::put(&mut map, &mut ship_to_address, "ship_to_address")?,
+                Some(6) => de::put(&mut map, &mut tax_info, "tax_info")?,
+                Some(7) => de::put(&mut map, &mut phone_number, "phone_number")?,
+                Some(8) => de::put(&mut map, &mut email, "email")?,
+                Some(9) => de::put(&mut map, &mut contacts, "contacts")?,
+                Some(10) => {
+                    de::put(&mut map, &mut custom_attributes, "custom_attributes")?
+                }
+                Some(11) => {
+                    de::put(
+                        &mut map,
+                        &mut communications_enabled,
+                        "communications_enabled",
+                    )?
+                }
+                Some(12) => {
+                    de::put(&mut map, &mut auto_charge_enabled, "auto_charge_enabled")?
+                }
+                Some(13) => de::put(&mut map, &mut invoice_details, "invoice_details")?,
+                Some(14) => de::put(&mut map, &mut created_at, "created_at")?,
+                Some(15) => de::put(&mut map, &mut updated_at, "updated_at")?,
+                Some(16) => {
+                    de::put(
+                        &mut map,
+                        &mut default_payment_method,
+                        "default_payment_method",
+                    )?
+                }
+                Some(17) => {
+                    de::put(&mut map, &mut business_entity_id, "business_entity_id")?
+                }
+                Some(18) => de::put(&mut map, &mut business_entity, "business_entity")?,
+                Some(_) => de::skip(&mut map)?,
+                None => break,
+            }
+        }
         Ok(Self {
-            id: de::take::<D, _>(id, "id")?,
+            id: de::take::<A, _>(id, "id")?,
             external_id: external_id.flatten(),
-            customer_name: de::take::<D, _>(customer_name, "customer_name")?,
-            custom_data: de::take::<D, _>(custom_data, "custom_data")?,
-            address: de::take::<D, _>(address, "address")?,
+            customer_name: de::take::<A, _>(customer_name, "customer_name")?,
+            custom_data: de::take::<A, _>(custom_data, "custom_data")?,
+            address: de::take::<A, _>(address, "address")?,
             ship_to_address: ship_to_address.flatten(),
             tax_info: tax_info.flatten(),
             phone_number: phone_number.flatten(),
@@ -938,6 +1147,14 @@ impl<'de> serde::Deserialize<'de> for CustomerResponseSchema {
             business_entity_id: business_entity_id.flatten(),
             business_entity: business_entity.flatten(),
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerResponseSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        oagen_runtime::de::object(deserializer)
     }
 }
 
@@ -981,19 +1198,31 @@ pub struct HttpValidationError {
     pub detail: Option<Vec<ValidationError>>,
 }
 
+impl oagen_runtime::de::Object for HttpValidationError {
+    const NAME: &'static str = "HttpValidationError";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use oagen_runtime::de;
+        let mut detail = None;
+        let mut keys = de::Keys::new(&["detail"]);
+        loop {
+            match keys.next(&mut map)? {
+                Some(0) => de::put(&mut map, &mut detail, "detail")?,
+                Some(_) => de::skip(&mut map)?,
+                None => break,
+            }
+        }
+        Ok(Self { detail: detail.flatten() })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for HttpValidationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        use oagen_runtime::de;
-        let mut detail = None;
-        de::object(
-            deserializer,
-            "HttpValidationError",
-            &mut [de::optional("detail", &mut detail)],
-            None,
-        )?;
-        Ok(Self { detail: detail.flatten() })
+        oagen_runtime::de::object(deserializer)
     }
 }
 
@@ -1015,29 +1244,39 @@ pub struct TaxId {
     pub tax_id: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for TaxId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl oagen_runtime::de::Object for TaxId {
+    const NAME: &'static str = "TaxId";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
         use oagen_runtime::de;
         let mut country_code = None;
         let mut tax_code = None;
         let mut tax_id = None;
-        de::object(
-            deserializer,
-            "TaxId",
-            &mut [
-                de::optional("country_code", &mut country_code),
-                de::optional("tax_code", &mut tax_code),
-                de::optional("tax_id", &mut tax_id),
-            ],
-            None,
-        )?;
+        let mut keys = de::Keys::new(&["country_code", "tax_code", "tax_id"]);
+        loop {
+            match keys.next(&mut map)? {
+                Some(0) => de::put(&mut map, &mut country_code, "country_code")?,
+                Some(1) => de::put(&mut map, &mut tax_code, "tax_code")?,
+                Some(2) => de::put(&mut map, &mut tax_id, "tax_id")?,
+                Some(_) => de::skip(&mut map)?,
+                None => break,
+            }
+        }
         Ok(Self {
             country_code: country_code.flatten(),
             tax_code: tax_code.flatten(),
             tax_id: tax_id.flatten(),
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaxId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        oagen_runtime::de::object(deserializer)
     }
 }
 
@@ -1114,10 +1353,12 @@ pub struct UpdateCustomerRequestSchema {
     pub business_entity_id: oagen_runtime::Nullable<uuid::Uuid>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateCustomerRequestSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl oagen_runtime::de::Object for UpdateCustomerRequestSchema {
+    const NAME: &'static str = "UpdateCustomerRequestSchema";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
         use oagen_runtime::de;
         let mut external_id = None;
         let mut customer_name = None;
@@ -1131,25 +1372,50 @@ impl<'de> serde::Deserialize<'de> for UpdateCustomerRequestSchema {
         let mut communications_enabled = None;
         let mut auto_charge_enabled = None;
         let mut business_entity_id = None;
-        de::object(
-            deserializer,
-            "UpdateCustomerRequestSchema",
-            &mut [
-                de::optional("external_id", &mut external_id),
-                de::optional("customer_name", &mut customer_name),
-                de::optional("custom_data", &mut custom_data),
-                de::optional("address", &mut address),
-                de::optional("ship_to_address", &mut ship_to_address),
-                de::optional("tax_info", &mut tax_info),
-                de::optional("phone_number", &mut phone_number),
-                de::optional("email", &mut email),
-                de::optional("connector", &mut connector),
-                de::optional("communications_enabled", &mut communications_enabled),
-                de::optional("auto_charge_enabled", &mut auto_charge_enabled),
-                de::optional("business_entity_id", &mut business_entity_id),
+        let mut keys = de::Keys::new(
+            &[
+                "external_id",
+                "customer_name",
+                "custom_data",
+                "address",
+                "ship_to_address",
+                "tax_info",
+                "phone_number",
+                "email",
+                "connector",
+                "communications_enabled",
+                "auto_charge_enabled",
+                "business_entity_id",
             ],
-            None,
-        )?;
+        );
+        loop {
+            match keys.next(&mut map)? {
+                Some(0) => de::put(&mut map, &mut external_id, "external_id")?,
+                Some(1) => de::put(&mut map, &mut customer_name, "customer_name")?,
+                Some(2) => de::put(&mut map, &mut custom_data, "custom_data")?,
+                Some(3) => de::put(&mut map, &mut address, "address")?,
+                Some(4) => de::put(&mut map, &mut ship_to_address, "ship_to_address")?,
+                Some(5) => de::put(&mut map, &mut tax_info, "tax_info")?,
+                Some(6) => de::put(&mut map, &mut phone_number, "phone_number")?,
+                Some(7) => de::put(&mut map, &mut email, "email")?,
+                Some(8) => de::put(&mut map, &mut connector, "connector")?,
+                Some(9) => {
+                    de::put(
+                        &mut map,
+                        &mut communications_enabled,
+                        "communications_enabled",
+                    )?
+                }
+                Some(10) => {
+                    de::put(&mut map, &mut auto_charge_enabled, "auto_charge_enabled")?
+                }
+                Some(11) => {
+                    de::put(&mut map, &mut business_entity_id, "business_entity_id")?
+                }
+                Some(_) => de::skip(&mut map)?,
+                None => break,
+            }
+        }
         Ok(Self {
             external_id: external_id.unwrap_or_default(),
             customer_name: customer_name.unwrap_or_default(),
@@ -1164,6 +1430,14 @@ impl<'de> serde::Deserialize<'de> for UpdateCustomerRequestSchema {
             auto_charge_enabled: auto_charge_enabled.unwrap_or_default(),
             business_entity_id: business_entity_id.unwrap_or_default(),
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateCustomerRequestSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        oagen_runtime::de::object(deserializer)
     }
 }
 
@@ -1294,29 +1568,39 @@ pub struct ValidationError {
     pub r#type: String,
 }
 
-impl<'de> serde::Deserialize<'de> for ValidationError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+impl oagen_runtime::de::Object for ValidationError {
+    const NAME: &'static str = "ValidationError";
+
+    fn visit<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
         use oagen_runtime::de;
         let mut loc = None;
         let mut msg = None;
         let mut r#type = None;
-        de::object(
-            deserializer,
-            "ValidationError",
-            &mut [
-                de::required("loc", &mut loc),
-                de::required("msg", &mut msg),
-                de::required("type", &mut r#type),
-            ],
-            None,
-        )?;
+        let mut keys = de::Keys::new(&["loc", "msg", "type"]);
+        loop {
+            match keys.next(&mut map)? {
+                Some(0) => de::put(&mut map, &mut loc, "loc")?,
+                Some(1) => de::put(&mut map, &mut msg, "msg")?,
+                Some(2) => de::put(&mut map, &mut r#type, "type")?,
+                Some(_) => de::skip(&mut map)?,
+                None => break,
+            }
+        }
         Ok(Self {
-            loc: de::take::<D, _>(loc, "loc")?,
-            msg: de::take::<D, _>(msg, "msg")?,
-            r#type: de::take::<D, _>(r#type, "type")?,
+            loc: de::take::<A, _>(loc, "loc")?,
+            msg: de::take::<A, _>(msg, "msg")?,
+            r#type: de::take::<A, _>(r#type, "type")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        oagen_runtime::de::object(deserializer)
     }
 }
 

@@ -229,7 +229,7 @@ impl Generator {
         let settings = &self.settings;
         let crate_name = match &settings.package.name {
             Some(name) => name.clone(),
-            None => naming::unraw(&naming::snake(&api.info.title, "api")).replace('_', "-"),
+            None => naming::crate_name(&api.info.title),
         };
         let command = target.command.as_deref().unwrap_or("oagen generate");
         let header = format!(
@@ -265,7 +265,7 @@ impl Generator {
             },
         ];
         let step = Instant::now();
-        let emitted = emit::emit_with(&api, &derives, features);
+        let emitted = emit::emit_with(&api, &derives, features, self.settings.types.deserialize);
         progress(Progress::Emitted {
             files: emitted.len(),
             took: step.elapsed(),

@@ -58,6 +58,7 @@
 
 mod bundle;
 pub mod diag;
+pub mod diff;
 mod emit;
 mod generator;
 pub mod ir;
@@ -77,7 +78,7 @@ pub use generator::{Document, Generator, Lowered, Output, Progress};
 pub use run::{Mode, Outcome, Report, exit_code, recorded_command, split_command};
 pub use settings::Derives;
 pub use settings::{
-    DocumentSettings, FeatureSettings, GitReference, Operations, Package, Renames, Runtime,
-    SETTINGS_FILE, Settings, SettingsFile, Workspace,
+    Decoder, DocumentSettings, FeatureSettings, GitReference, Operations, Package, Renames,
+    Runtime, SETTINGS_FILE, Settings, SettingsFile, TypeSettings, Workspace,
 };
 pub use write::{OutputFile, Staleness};

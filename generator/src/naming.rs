@@ -42,6 +42,67 @@ fn ascii_words(raw: &str) -> String {
         .collect()
 }
 
+/// Words of an API's title that say what kind of document it is, not which API: left out
+/// of the crate's name (`Orbit AI API` → `orbit-ai`).
+const FILLER_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "api",
+    "apis",
+    "definition",
+    "description",
+    "documentation",
+    "http",
+    "https",
+    "json",
+    "oas",
+    "openapi",
+    "rest",
+    "restful",
+    "spec",
+    "specification",
+    "the",
+    "yaml",
+];
+
+/// The crate name for an API titled `title`: its short name in kebab-case, without filler
+/// words (`api`, `rest`, `openapi`, `the`...), version numbers (`v3`, `2.0`, `2024-01-01`)
+/// or a word said twice (`Orbit AI API` → `orbit-ai`, `GitHub v3 REST API` → `github`, `Swagger Petstore -
+/// OpenAPI 3.0` → `swagger-petstore`). Words are split at anything but ASCII letters and
+/// digits, not at case changes, so `OpenAI` stays one word. `api` when nothing is left.
+pub fn crate_name(title: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for word in ascii_words(title).split_whitespace() {
+        let word = word.to_ascii_lowercase();
+        let version = word.bytes().all(|b| b.is_ascii_digit())
+            || word.strip_prefix('v').is_some_and(|rest| {
+                !rest.is_empty() && rest.bytes().next().is_some_and(|b| b.is_ascii_digit())
+            }) && word.len() <= 8;
+        if version || FILLER_WORDS.contains(&word.as_str()) || words.contains(&word) {
+            continue;
+        }
+        words.push(word);
+    }
+    if words.is_empty() {
+        return "api".to_owned();
+    }
+    let mut name = words.join("-");
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "api-");
+    }
+    name
+}
+
+/// The prefix of the environment variables a README reads a crate's credentials from:
+/// the crate's name in SCREAMING_SNAKE_CASE (`orbit-ai` → `ORBIT_AI`, for `ORBIT_AI_API_KEY`).
+pub fn env_prefix(crate_name: &str) -> String {
+    ascii_words(crate_name)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("_")
+        .to_ascii_uppercase()
+}
+
 /// A snake_case identifier for `raw`, or `fallback` when `raw` has no letters or digits.
 /// Keywords become raw identifiers (`r#type`) or get a trailing `_` where that is not
 /// allowed (`self_`).
@@ -165,6 +226,26 @@ mod tests {
         assert_eq!(camel("1st", "Type"), "N1st");
         assert_eq!(camel("", "Empty"), "Empty");
         assert_eq!(camel("self", "Type"), "SelfValue");
+    }
+
+    #[test]
+    fn crate_names_are_short_names() {
+        assert_eq!(crate_name("Orbit AI API"), "orbit-ai");
+        assert_eq!(env_prefix(&crate_name("Orbit AI API")), "ORBIT_AI");
+        assert_eq!(crate_name("GitHub v3 REST API"), "github");
+        assert_eq!(
+            crate_name("Swagger Petstore - OpenAPI 3.0"),
+            "swagger-petstore"
+        );
+        assert_eq!(crate_name("OpenAI API"), "openai");
+        assert_eq!(crate_name("Prefect Prefect REST API"), "prefect");
+        assert_eq!(crate_name("The Museum API"), "museum");
+        assert_eq!(crate_name("Twilio - Messaging"), "twilio-messaging");
+        assert_eq!(crate_name("Stripe API v2024-01-01"), "stripe");
+        assert_eq!(crate_name("3D Secure"), "api-3d-secure");
+        assert_eq!(crate_name("API"), "api");
+        assert_eq!(crate_name("名前"), "api");
+        assert_eq!(crate_name("Oxide Region API"), "oxide-region");
     }
 
     #[test]

@@ -11,9 +11,9 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::diag::Diagnostic;
 use crate::diag::Error;
-use crate::emit::ManifestKind;
+use crate::emit::{ManifestKind, RuntimeDependency};
 use crate::generator::{Document, Generator, Progress, Target, runtime_with};
-use crate::settings::{Settings, Workspace};
+use crate::settings::{Runtime, Settings, Workspace};
 use crate::write::Staleness;
 
 /// Whether to write the output or only compare it with what is on disk.
@@ -104,7 +104,7 @@ impl Generator {
         })?;
         let (target, notes) = self.target(document, out);
         let output = self.generate_for(Document::File(document), &target, progress)?;
-        let report = Report {
+        let mut report = Report {
             diagnostics: output.diagnostics,
             notes,
         };
@@ -121,7 +121,11 @@ impl Generator {
                 }
             }
             Mode::Write => {
+                crate::vendor::before_write(out, &target.runtime)?;
                 let files = crate::write::write(out, &output.files)?;
+                if let Some(removed) = crate::vendor::after_write(out, &target.runtime)? {
+                    report.notes.push(removed);
+                }
                 Ok(Outcome::Written {
                     crate_name: output.crate_name,
                     unchanged: output.files.len() - files.len(),
@@ -138,12 +142,20 @@ impl Generator {
         let out_abs = absolute(out);
         let base = absolute(&settings.base());
         let relative = |to: &Path| slashes(&relative_path(&out_abs, &absolute(to)));
-        let runtime = runtime_with(&settings.runtime, &|path: &Path| relative(&base.join(path)));
+        let workspace = enclosing_workspace(&out_abs);
+        let runtime = match &settings.runtime {
+            // One copy per workspace, shared by every client generated there.
+            Runtime::Vendored(None) => RuntimeDependency::Vendored(relative(&crate::vendor::home(
+                &out_abs,
+                workspace.as_ref().and_then(|w| w.manifest.parent()),
+            ))),
+            other => runtime_with(other, &|path: &Path| relative(&base.join(path))),
+        };
         let mut notes = Vec::new();
         let manifest = match settings.package.workspace {
             Workspace::Member => ManifestKind::WorkspaceMember,
             Workspace::Standalone => ManifestKind::Standalone,
-            Workspace::Auto => match enclosing_workspace(&out_abs) {
+            Workspace::Auto => match workspace {
                 Some(found) => {
                     if !found.lists_member {
                         notes.push(format!(
@@ -193,6 +205,17 @@ fn reproducing_command(
     }
     if settings.document.strict && !file_strict {
         command.push_str(" --strict");
+    }
+    let file_deserialize = settings
+        .file
+        .as_ref()
+        .map(|f| f.deserialize)
+        .unwrap_or_default();
+    if settings.types.deserialize != file_deserialize {
+        command.push_str(&format!(
+            " --deserialize {}",
+            settings.types.deserialize.as_str()
+        ));
     }
     match &settings.file {
         Some(file) => command.push_str(&format!(" --config {}", quote_arg(&relative(&file.path)))),

@@ -10,12 +10,12 @@
 //!
 //! ```toml
 //! [package]
-//! name = "petstore"            # default: the document's `info.title`, kebab-case
+//! name = "petstore"            # default: the API's short name from `info.title`
 //! version = "1.2.0"            # default: `info.version` when it is `x.y.z`, else 0.1.0
 //! workspace = "member"         # "auto" (default), "member" or "standalone"
 //!
 //! [runtime]                    # one of these; default: vendored = true
-//! vendored = true              # a copy of the runtime in `<out>/oagen-runtime`
+//! vendored = true              # a copy of the runtime shared by the workspace's clients
 //! # vendored = "../oagen-runtime"   # ...or in this folder (shared by several clients)
 //! # version = "0.1"            # from the registry (pin with "=0.1.0")
 //! # path = "../oagen/runtime"
@@ -45,6 +45,10 @@
 //! groups = { billing = ["invoices", "charges"], admin = [] }   # merged (or new) groups
 //! operations = { "DELETE /pets/{id}" = "admin" }   # an operation moved to a group
 //!
+//! [types]                      # how generated types are written
+//! deserialize = "runtime"      # "runtime" (default) or "derive": serde's derive, the
+//!                              # most code to compile, for those who want exactly it
+//!
 //! [document]                   # how the document is read
 //! strict = false               # true: a broken item fails the run instead of being left out
 //! allow-outside-root = false   # true: `$ref`s may leave the document's folder, or be absolute
@@ -57,6 +61,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
+pub use crate::emit::Decoder;
 
 /// The name of the configuration file that is found beside the document or in the current
 /// folder ([`Settings::find`]).
@@ -81,6 +86,8 @@ pub struct Settings {
     pub document: DocumentSettings,
     /// A Cargo feature per resource group.
     pub features: FeatureSettings,
+    /// How generated types are written.
+    pub types: TypeSettings,
     /// The command named in every generated file's first line. `None`: the `oagen generate`
     /// command that reproduces the output (with `--config` or `--no-config` and the flags
     /// that differ from the file), which `oagen check --out DIR` reads back.
@@ -93,7 +100,8 @@ pub struct Settings {
 /// `[package]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Package {
-    /// The crate's name; by default the document's `info.title` in kebab-case.
+    /// The crate's name; by default the API's short name from `info.title` (`Orbit AI API`
+    /// → `orbit-ai`).
     pub name: Option<String>,
     /// The crate's version; by default `info.version` when it is `x.y.z`, else `0.1.0`.
     pub version: Option<String>,
@@ -209,6 +217,14 @@ pub struct FeatureSettings {
     pub operations: BTreeMap<String, String>,
 }
 
+/// `[types]`: how generated types are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TypeSettings {
+    /// How structs implement `Deserialize`: through `oagen_runtime::de` (the default) or
+    /// serde's derive ([`Decoder::Derive`]; `--deserialize derive`).
+    pub deserialize: Decoder,
+}
+
 impl Default for FeatureSettings {
     fn default() -> Self {
         FeatureSettings {
@@ -229,6 +245,7 @@ pub struct SettingsFile {
     keys: BTreeMap<String, (usize, usize)>,
     pub(crate) name: Option<String>,
     pub(crate) strict: bool,
+    pub(crate) deserialize: Decoder,
 }
 
 impl Settings {
@@ -262,6 +279,7 @@ impl Settings {
             keys,
             name: None,
             strict: false,
+            deserialize: Decoder::default(),
         };
         let raw: file::RawFile = match toml::from_str(text) {
             Ok(raw) => raw,
@@ -289,6 +307,7 @@ impl Settings {
         settings.file = Some(SettingsFile {
             name: settings.package.name.clone(),
             strict: settings.document.strict,
+            deserialize: settings.types.deserialize,
             ..file
         });
         settings.check_into(&mut diags);

@@ -30,7 +30,7 @@ pub(crate) const GENERATED_MARK: &str = "@generated";
 
 /// Whether the file at `path` says `@generated` in its first line. Only the start of the
 /// file is read.
-fn is_generated(path: &Path) -> Result<bool, Error> {
+pub(crate) fn is_generated(path: &Path) -> Result<bool, Error> {
     let mut start = Vec::with_capacity(512);
     fs::File::open(path)
         .and_then(|file| file.take(4096).read_to_end(&mut start))

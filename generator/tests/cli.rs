@@ -15,12 +15,16 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// A scratch folder that is a user's workspace of its own, so that what is generated
+/// there does not depend on where the target folder is (CARGO_TARGET_DIR may point inside
+/// this repository, whose workspace would then be around it, or anywhere else).
 fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("cli")
         .join(name);
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("writable");
+    fs::write(dir.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\n").expect("writable");
     dir
 }
 
@@ -61,17 +65,19 @@ fn generate_then_check_and_the_exit_codes_of_failures() {
         "{text}"
     );
     assert!(text.contains("oagen: crate `tiny` in"), "{text}");
-    // With a vendored runtime; inside this repository's workspace (under target/), so a
-    // member (no `[workspace]` table), with a note on how to make it one.
+    // With a vendored runtime at the workspace's root, shared by every client generated
+    // there; inside the workspace, so a member (no `[workspace]` table), with a note on
+    // how to make it one.
     let manifest = fs::read_to_string(dir.join("tiny/Cargo.toml")).expect("written");
     assert!(
-        manifest.contains("oagen-runtime = { path = \"oagen-runtime\" }"),
+        manifest.contains("oagen-runtime = { path = \"../oagen-runtime\" }"),
         "{manifest}"
     );
     assert!(!manifest.contains("[workspace]"), "{manifest}");
     assert!(text.contains("is inside the workspace of"), "{text}");
     assert!(text.contains("to its `members`"), "{text}");
-    assert!(dir.join("tiny/oagen-runtime/src/lib.rs").is_file());
+    assert!(dir.join("oagen-runtime/src/lib.rs").is_file());
+    assert!(!dir.join("tiny/oagen-runtime").exists());
 
     let again = oagen(&["generate", spec, "--out", out, "--quiet"]);
     assert_eq!(again.status.code(), Some(0));

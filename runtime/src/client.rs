@@ -52,7 +52,8 @@ impl Credential {
 /// credential of their API.
 pub struct CoreBuilder {
     base_url: String,
-    http: Option<reqwest::Client>,
+    http: Option<reqwest::ClientBuilder>,
+    connect_timeout_set: bool,
     timeout: Option<Duration>,
     connect_timeout: Duration,
     user_agent: String,
@@ -96,6 +97,7 @@ impl CoreBuilder {
         CoreBuilder {
             base_url: default_base_url.to_owned(),
             http: None,
+            connect_timeout_set: false,
             timeout: Some(Self::DEFAULT_TIMEOUT),
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             user_agent: user_agent.to_owned(),
@@ -124,18 +126,22 @@ impl CoreBuilder {
         self.base_url = url.into();
     }
 
-    /// Sends requests through this `reqwest::Client` (for proxies, TLS settings, middleware).
-    /// Its own settings apply; the connect timeout and user agent of this builder do not.
+    /// Builds the HTTP client from this `reqwest::ClientBuilder` (for proxies, TLS settings,
+    /// a connection pool's size): its own settings apply, except two that [`build`] sets on
+    /// it because credentials depend on them. Redirects are not followed by reqwest
+    /// (`redirect::Policy::none()`): reqwest's default policy follows them to any host and
+    /// strips only `Authorization` and `Cookie` there, so an API key in another header or
+    /// in the query would reach another origin; this client follows them itself, within
+    /// the API's origin only. And no `Referer` is sent. The connect timeout of this builder
+    /// applies only when it was set ([`CoreBuilder::connect_timeout`]); its user agent is
+    /// sent as a default header either way.
     ///
-    /// Its redirect policy applies too. reqwest's default follows up to 10 redirects to any
-    /// host and strips only `Authorization` and `Cookie` when the host changes, so an API key
-    /// in another header or in the query would follow a redirect to another origin. Build it
-    /// with `.redirect(reqwest::redirect::Policy::none())` (and `.referer(false)`), and this
-    /// client follows redirects itself, within the API's origin only, as it does with its own
-    /// `reqwest::Client`. Whatever the policy, an answer that comes from another origin is
-    /// returned as [`Error::Redirect`](crate::Error::Redirect), never as the API's answer.
-    pub fn http_client(&mut self, client: reqwest::Client) {
-        self.http = Some(client);
+    /// A finished `reqwest::Client` is not taken: its redirect policy can no longer be
+    /// changed, so nothing could keep it from carrying credentials elsewhere.
+    ///
+    /// [`build`]: CoreBuilder::build
+    pub fn http_client(&mut self, builder: reqwest::ClientBuilder) {
+        self.http = Some(builder);
     }
 
     /// The timeout for each attempt of a request (connect, send, and read the whole
@@ -147,6 +153,7 @@ impl CoreBuilder {
     /// The timeout for opening a connection.
     pub fn connect_timeout(&mut self, timeout: Duration) {
         self.connect_timeout = timeout;
+        self.connect_timeout_set = true;
     }
 
     /// The `User-Agent` header sent with every request.
@@ -199,19 +206,19 @@ impl CoreBuilder {
             .map_err(|_| ConfigError::new("the user agent is not a valid header value"))?;
         headers.insert(reqwest::header::USER_AGENT, user_agent);
 
-        let http = match self.http {
-            Some(http) => http,
-            // Redirects are followed by the request itself, within the API's origin only
-            // (see `redirect.rs`); reqwest's own policy would take credentials elsewhere.
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .referer(false)
-                .build()
-                .map_err(|err| {
-                    ConfigError::new(format!("could not build the HTTP client: {err}"))
-                })?,
+        // Redirects are followed by the request itself, within the API's origin only (see
+        // `redirect.rs`); reqwest's own policy would take credentials elsewhere. Set on the
+        // user's builder too, last, so that nothing they set can undo it.
+        let builder = match self.http {
+            Some(builder) if !self.connect_timeout_set => builder,
+            Some(builder) => builder.connect_timeout(self.connect_timeout),
+            None => reqwest::Client::builder().connect_timeout(self.connect_timeout),
         };
+        let http = builder
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .build()
+            .map_err(|err| ConfigError::new(format!("could not build the HTTP client: {err}")))?;
 
         Ok(ClientCore {
             inner: Arc::new(Inner {

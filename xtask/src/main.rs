@@ -21,8 +21,9 @@ usage:
   cargo xtask codegen [--check]
       Regenerate generated/ from spec/openapi.yaml, configured by spec/oagen.toml (--check: fail,
       naming each stale file, if it differs). The `oagen` command does the same for any repository.
-  cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--check] [--explain]
+  cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--check] [--explain] [--deserialize HOW]
       Generate a standalone client crate for any OpenAPI 3.0/3.1 document (YAML or JSON).
+      --deserialize derive: structs decode through serde's derive (default: runtime).
       --explain: also print notes on what was not generated where it might be expected
       (operations that look paginated but match no pagination style).
   cargo xtask corpus [--filter NAME] [--dir DIR] [--examples | --pagination]
@@ -36,9 +37,10 @@ usage:
       generator/runtime-source/ (a published oagen cannot read ../runtime to vendor it).
   cargo xtask fuzz [--cases N]
       The fuzz and hostile-name property tests with N cases (default 20000), in release mode.
-  cargo xtask bench [--phases] [--scaling] [--compare] [--check-cost] [--all] [--runs N] [--filter NAME]
-      Time each phase against a floor, the scaling run, progenitor side by side, and the
-      `cargo check` cost of generated crates, in release mode (see `cargo xtask bench --help`).";
+  cargo xtask bench [--phases] [--scaling] [--compare] [--check-cost] [--decode] [--all] [--runs N] [--filter NAME]
+      Time each phase against a floor, the scaling run, progenitor side by side, the
+      `cargo check` cost of generated crates, and decoding through them, in release mode
+      (see `cargo xtask bench --help`).";
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -100,6 +102,7 @@ fn parse_generate(args: &[String]) -> Result<(Task, Mode), String> {
     let mut spec = None;
     let mut out = None;
     let mut name = None;
+    let mut decoder = None;
     let mut mode = Mode::Write;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -111,6 +114,13 @@ fn parse_generate(args: &[String]) -> Result<(Task, Mode), String> {
                 ))
             }
             "--name" => name = Some(iter.next().ok_or("`--name` needs a crate name")?.clone()),
+            "--deserialize" => {
+                decoder = Some(match iter.next().map(String::as_str) {
+                    Some("derive") => oagen::Decoder::Derive,
+                    Some("runtime") => oagen::Decoder::Runtime,
+                    _ => return Err("`--deserialize` needs `derive` or `runtime`".to_owned()),
+                })
+            }
             flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
             path if spec.is_none() => spec = Some(PathBuf::from(path)),
             extra => return Err(format!("unexpected argument `{extra}`")),
@@ -128,7 +138,11 @@ fn parse_generate(args: &[String]) -> Result<(Task, Mode), String> {
             return Err(format!("`{name}` is not a valid crate name"));
         }
     }
-    Ok((xtask::generate_task(&spec, &out, name), mode))
+    let mut task = xtask::generate_task(&spec, &out, name);
+    if let Some(decoder) = decoder {
+        task.settings.types.deserialize = decoder;
+    }
+    Ok((task, mode))
 }
 
 fn report(task: &Task, mode: Mode, explain: bool, result: Result<Outcome, Error>) -> ExitCode {

@@ -1,10 +1,12 @@
 //! The `oagen` command: `oagen generate SPEC --out DIR [--name NAME] [--config FILE |
 //! --no-config] [--strict]` and `oagen check [SPEC] --out DIR ...` (the same, comparing
-//! instead of writing; without SPEC, the command recorded in DIR's generated files).
+//! instead of writing; without SPEC, the command recorded in DIR's generated files), and
+//! `oagen diff OLD NEW` (`diff.rs`: what a change of the document does to the client).
 //!
 //! `oagen.toml` beside the document, else in the current folder, is read unless `--config`
 //! names another or `--no-config` is given. Exit codes: 0 success; 1 the document has
-//! errors; 2 usage, configuration or I/O error; 3 `check` found stale files (each named).
+//! errors; 2 usage, configuration or I/O error; 3 `check` found stale files (each named);
+//! 4 `diff --fail-on` found a change at or above the level.
 //! Progress and a summary go to stderr. This is the only place diagnostics become text.
 
 use std::path::{Path, PathBuf};
@@ -13,6 +15,9 @@ use std::time::{Duration, Instant};
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use oagen::{Error, Generator, Mode, Outcome, Progress, Settings, Severity};
+
+#[path = "oagen/diff.rs"]
+mod diff;
 
 /// glibc's allocator slows down as the heap grows (generation holds millions of small
 /// allocations); mimalloc keeps the cost per allocation flat, so time stays linear in the
@@ -71,6 +76,16 @@ fn arguments(command: Command) -> Command {
                 ),
         )
         .arg(
+            Arg::new("deserialize")
+                .long("deserialize")
+                .value_name("HOW")
+                .value_parser(["runtime", "derive"])
+                .help(
+                    "How structs decode: `runtime` (default; quick to compile) or `derive` \
+                     (serde's derive; over `deserialize` in `[types]`)",
+                ),
+        )
+        .arg(
             Arg::new("explain")
                 .long("explain")
                 .action(ArgAction::SetTrue)
@@ -100,7 +115,7 @@ fn cli() -> Command {
         .version(env!("CARGO_PKG_VERSION"))
         .about("Generates a typed Rust client crate from an OpenAPI 3.0 or 3.1 document")
         .after_help(
-            "Exit codes: 0 success; 1 the document has errors; 2 usage, configuration or I/O error; 3 `check` found stale files.",
+            "Exit codes: 0 success; 1 the document has errors; 2 usage, configuration or I/O error; 3 `check` found stale files; 4 `diff --fail-on` found a change at or above the level.",
         )
         .subcommand_required(true)
         .arg_required_else_help(true)
@@ -121,6 +136,7 @@ fn cli() -> Command {
                  without SPEC, with the command recorded in the generated files",
             ),
         )
+        .subcommand(diff::command())
 }
 
 fn main() -> ExitCode {
@@ -136,6 +152,7 @@ fn main() -> ExitCode {
         Some(("generate", args)) if args.get_flag("check") => (Mode::Check, args),
         Some(("generate", args)) => (Mode::Write, args),
         Some(("check", args)) => (Mode::Check, args),
+        Some(("diff", args)) => return diff::run(args),
         _ => return ExitCode::from(2),
     };
     run(mode, args)
@@ -150,6 +167,7 @@ struct Invocation {
     config: Option<PathBuf>,
     no_config: bool,
     strict: bool,
+    deserialize: Option<String>,
 }
 
 impl Invocation {
@@ -161,6 +179,7 @@ impl Invocation {
             config: args.get_one::<PathBuf>("config").cloned(),
             no_config: args.get_flag("no-config"),
             strict: args.get_flag("strict"),
+            deserialize: args.get_one::<String>("deserialize").cloned(),
         }
     }
 
@@ -203,6 +222,9 @@ impl Invocation {
         invocation.config = invocation.config.map(|config| out.join(config));
         invocation.name = args.get_one::<String>("name").cloned().or(invocation.name);
         invocation.strict |= args.get_flag("strict");
+        if let Some(how) = args.get_one::<String>("deserialize") {
+            invocation.deserialize = Some(how.clone());
+        }
         if let Some(config) = args.get_one::<PathBuf>("config") {
             invocation.config = Some(config.clone());
             invocation.no_config = false;
@@ -226,6 +248,11 @@ impl Invocation {
             settings.package.name = Some(name.clone());
         }
         settings.document.strict |= self.strict;
+        match self.deserialize.as_deref() {
+            Some("derive") => settings.types.deserialize = oagen::Decoder::Derive,
+            Some("runtime") => settings.types.deserialize = oagen::Decoder::Runtime,
+            _ => {}
+        }
         settings.check()?;
         Ok(settings)
     }
@@ -249,6 +276,9 @@ impl Invocation {
         }
         if self.strict {
             command.push_str(" --strict");
+        }
+        if let Some(how) = &self.deserialize {
+            command.push_str(&format!(" --deserialize {how}"));
         }
         command
     }
@@ -321,6 +351,9 @@ fn run(mode: Mode, args: &ArgMatches) -> ExitCode {
         quiet,
     };
     report.print(&result, started.elapsed());
+    if matches!(result, Ok(Outcome::Stale { .. })) && !quiet {
+        diff::explain_stale(&generator, spec, out);
+    }
     ExitCode::from(oagen::exit_code(&result))
 }
 

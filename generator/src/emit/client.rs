@@ -76,12 +76,15 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         /// Absent, `null` or a value: optional nullable fields of the types that are sent
         /// (assign `Nullable::Null` to send `null`).
         pub use oagen_runtime::Nullable;
-        /// Re-exported so that a `reqwest::Client` for [`ClientBuilder::http_client`] comes from
+        /// Re-exported so that a `reqwest::ClientBuilder` for [`ClientBuilder::http_client`] comes from
         /// the same version.
         pub use oagen_runtime::reqwest;
         pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Items, Pages, Response};
         /// The futures of a call, to name them (in a struct field, a `JoinHandle`...).
         pub use oagen_runtime::{BodyFuture, ResponseFuture};
+        /// What `stream()` returns for an operation that answers with a stream (server-sent
+        /// events or JSON lines): the stream, and each item in it.
+        pub use oagen_runtime::{Event, EventStream};
         pub use oagen_runtime::{RedirectError, RedirectReason};
         pub use oagen_runtime::{RetryPolicy, Secret, TooLargeError, TransportError};
         #uuid
@@ -258,10 +261,12 @@ fn client_builder(cx: &Cx<'_>) -> TokenStream {
             self
         }
 
-        /// Sends requests through this `reqwest::Client` (proxies, TLS settings, middleware).
-        /// Its own connect timeout and user agent apply instead of this builder's.
-        pub fn http_client(mut self, client: oagen_runtime::reqwest::Client) -> Self {
-            self.core.http_client(client);
+        /// Builds the HTTP client from this `reqwest::ClientBuilder` (proxies, TLS
+        /// settings). Its settings apply, but redirects are never followed by reqwest and
+        /// no `Referer` is sent: this client follows redirects itself, within the API's
+        /// origin only, so credentials never reach another origin.
+        pub fn http_client(mut self, builder: oagen_runtime::reqwest::ClientBuilder) -> Self {
+            self.core.http_client(builder);
             self
         }
 

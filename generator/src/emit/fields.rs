@@ -55,9 +55,10 @@ pub(super) fn field_type(cx: &Cx<'_>, direction: Direction, field: &Field) -> To
     }
 }
 
-/// `#[serde(..)]` of a field, for `Serialize` (`decode.rs` writes `Deserialize`): its wire
-/// name when it differs; for an optional field, when it is left out.
-pub(super) fn field_attrs(direction: Direction, field: &Field) -> TokenStream {
+/// `#[serde(..)]` of a field: its wire name when it differs; for an optional field, when it
+/// is left out, and, when `derive` (serde's derive decodes the struct, not `decode.rs`), its
+/// default (the document's; `Nullable` is `Absent`; a missing `Option` is `None` by itself).
+pub(super) fn field_attrs(direction: Direction, field: &Field, derive: bool) -> TokenStream {
     let mut serde = Vec::new();
     if unraw(&field.rust_name) != field.wire_name {
         let wire = &field.wire_name;
@@ -65,6 +66,14 @@ pub(super) fn field_attrs(direction: Direction, field: &Field) -> TokenStream {
     }
     let repr = repr(direction, field);
     if field.presence == Presence::Optional {
+        match &field.default {
+            Some(default) if derive => {
+                let path = format!("defaults::{}", default.function);
+                serde.push(quote!(default = #path));
+            }
+            None if derive && repr == Repr::Nullable => serde.push(quote!(default)),
+            _ => {}
+        }
         if repr == Repr::Nullable {
             serde.push(quote!(
                 skip_serializing_if = "oagen_runtime::Nullable::is_absent"

@@ -6,14 +6,17 @@
 //!   escaped (`\[name\]`, shown the same);
 //! - a Markdown link whose target is a Rust path of the API's own source
 //!   (`[Disk](omicron_common::api::external::Disk)`) becomes its text;
-//! - a bare URL becomes an autolink (`<https://...>`).
+//! - a bare URL becomes an autolink (`<https://...>`), or code when it holds a placeholder
+//!   in angle brackets (`https://github.com/apps/<slug>/x`);
+//! - text in angle brackets that is neither an HTML element nor an autolink (`<name>`,
+//!   `a <b> c`, `x < y`) has its `<` escaped, so rustdoc sees no unclosed HTML tag.
 //!
 //! Markdown links to URLs, references (`[text][ref]`, `[ref]: url`) and code are left alone.
 
 /// Text from the document with its bracketed text escaped, except in code blocks (fenced,
 /// or indented by four spaces after a blank line).
 pub(super) fn escape_document_text(text: &str) -> String {
-    if !text.contains('[') && !text.contains("://") {
+    if !text.contains(['[', '<']) && !text.contains("://") {
         return text.to_owned();
     }
     let mut in_fence = false;
@@ -39,7 +42,7 @@ pub(super) fn escape_document_text(text: &str) -> String {
 
 /// One line of Markdown (outside code blocks) with its bracketed text escaped.
 fn escape_brackets(line: &str) -> String {
-    if !line.contains('[') && !line.contains("://") {
+    if !line.contains(['[', '<']) && !line.contains("://") {
         return line.to_owned();
     }
     let chars: Vec<char> = line.chars().collect();
@@ -115,32 +118,65 @@ fn escape_brackets(line: &str) -> String {
                 }
             },
             '<' => {
-                // An autolink or HTML tag: copied up to its `>`.
+                // An autolink or an HTML element: copied up to its `>`. Anything else in
+                // angle brackets is text: its `<` escaped.
                 let end = chars[i..]
                     .iter()
                     .position(|&c| c == '>' || c.is_whitespace())
                     .filter(|&n| chars[i + n] == '>')
-                    .map_or(i + 1, |n| i + n + 1);
-                out.extend(&chars[i..end]);
-                i = end;
+                    .map(|n| i + n + 1);
+                match end {
+                    Some(end) if is_autolink(&chars[i + 1..end - 1]) => {
+                        out.extend(&chars[i..end]);
+                        i = end;
+                    }
+                    _ if is_html_tag(&chars[i + 1..]) => {
+                        out.push('<');
+                        i += 1;
+                    }
+                    _ => {
+                        out.push_str("\\<");
+                        i += 1;
+                    }
+                }
             }
             'h' if starts_with(&chars[i..], "http://") || starts_with(&chars[i..], "https://") => {
                 // A bare URL, up to a space or a closing character; trailing punctuation
-                // belongs to the sentence.
+                // belongs to the sentence. A placeholder in it (`<slug>`) makes it code.
                 let mut end = i;
+                let mut placeholder = false;
                 while end < chars.len()
                     && !chars[end].is_whitespace()
-                    && !matches!(chars[end], '<' | '>' | '"' | '`' | ')' | ']')
+                    && !matches!(chars[end], '"' | '`' | ')' | ']')
                 {
+                    if matches!(chars[end], '<' | '>') {
+                        let close = chars[end..]
+                            .iter()
+                            .position(|&c| c == '>' || c.is_whitespace())
+                            .filter(|&n| chars[end] == '<' && chars[end + n] == '>');
+                        match close {
+                            Some(n) => {
+                                placeholder = true;
+                                end += n;
+                            }
+                            None => break,
+                        }
+                    }
                     end += 1;
                 }
                 while end > i && matches!(chars[end - 1], '.' | ',' | ';' | ':' | '!' | '?' | '\'')
                 {
                     end -= 1;
                 }
-                out.push('<');
-                out.extend(&chars[i..end]);
-                out.push('>');
+                if placeholder {
+                    out.push('`');
+                    out.extend(&chars[i..end]);
+                    out.push('`');
+                } else {
+                    out.push('<');
+                    out.extend(&chars[i..end]);
+                    out.push('>');
+                }
                 i = end;
             }
             c => {
@@ -150,6 +186,96 @@ fn escape_brackets(line: &str) -> String {
         }
     }
     out
+}
+
+/// The inside of `<...>` is an autolink: a URL with a scheme, or an e-mail address.
+fn is_autolink(inside: &[char]) -> bool {
+    let text: String = inside.iter().collect();
+    let scheme = text.split_once(':').is_some_and(|(scheme, rest)| {
+        scheme.len() >= 2
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && !rest.is_empty()
+    });
+    let email = text
+        .split_once('@')
+        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
+    scheme || email
+}
+
+/// HTML elements that descriptions use; rustdoc checks that they are closed, and a
+/// description that opens one closes it as HTML would.
+const HTML_ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "wbr",
+];
+
+/// What follows a `<` opens or closes an HTML element (`b>`, `/p>`, `a href="..">`, `br/>`),
+/// or is a comment (`!--`).
+fn is_html_tag(after: &[char]) -> bool {
+    if starts_with(after, "!--") {
+        return true;
+    }
+    let rest = after.strip_prefix(&['/']).unwrap_or(after);
+    let name: String = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let next = rest.get(name.len());
+    HTML_ELEMENTS.contains(&name.as_str()) && matches!(next, Some('>' | '/' | ' ' | '\t'))
 }
 
 fn starts_with(chars: &[char], prefix: &str) -> bool {
@@ -257,6 +383,26 @@ mod tests {
         );
         assert_eq!(escape_brackets("a \\[kept\\]"), "a \\[kept\\]");
         assert_eq!(escape_brackets("lone ["), "lone [");
+    }
+
+    #[test]
+    fn angle_brackets_that_are_not_html_are_escaped() {
+        assert_eq!(
+            escape_brackets("see https://github.com/apps/<slug>/installations/new."),
+            "see `https://github.com/apps/<slug>/installations/new`."
+        );
+        assert_eq!(
+            escape_brackets("the <name> of a <b>bold</b> <a href=\"x\">link</a>"),
+            "the \\<name> of a <b>bold</b> <a href=\"x\">link</a>"
+        );
+        assert_eq!(
+            escape_brackets("x < y, <br/> <!-- c --> <you@x.test> <owner/repo>"),
+            "x \\< y, <br/> <!-- c --> <you@x.test> \\<owner/repo>"
+        );
+        assert_eq!(
+            escape_document_text("a <T>\n\n```\nVec<T>\n```"),
+            "a \\<T>\n\n```\nVec<T>\n```"
+        );
     }
 
     #[test]

@@ -26,6 +26,7 @@ mod markdown;
 mod operations;
 mod paginate;
 mod readme;
+mod readme_sections;
 mod signature;
 mod stream;
 #[cfg(test)]
@@ -80,16 +81,47 @@ pub enum Features {
     Off,
 }
 
+/// How generated structs implement `Deserialize` (`deserialize` of `[types]` in `oagen.toml`:
+/// `"runtime"` or `"derive"`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decoder {
+    /// A short impl per struct over `oagen_runtime::de` (`decode.rs`): about as fast as
+    /// serde's derive, and much less for `rustc` to check in a large crate.
+    #[default]
+    Runtime,
+    /// `#[derive(serde::Deserialize)]` with its attributes: the most code for `rustc`, for
+    /// users who want exactly serde's derive (and the baseline of `cargo xtask bench --decode`).
+    Derive,
+}
+
+impl Decoder {
+    /// The value in `oagen.toml` and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decoder::Runtime => "runtime",
+            Decoder::Derive => "derive",
+        }
+    }
+}
+
 /// Whether `api` gets features: asked for, and more than one group to choose from.
 pub fn has_features(api: &Api, features: Features) -> bool {
     features == Features::PerGroup && api.groups.len() > 1
 }
 
 /// Emits the Rust files of the crate, with derives added to some types (from
-/// [`crate::tailor`]), and a feature per resource group or none.
-pub fn emit_with(api: &Api, derives: &ExtraDerives, features: Features) -> Vec<RustFile> {
+/// [`crate::tailor`]), a feature per resource group or none, and structs decoded as
+/// `decoder` says.
+pub fn emit_with(
+    api: &Api,
+    derives: &ExtraDerives,
+    features: Features,
+    decoder: Decoder,
+) -> Vec<RustFile> {
     let mut cx = Cx::new(api);
     cx.derives = derives;
+    cx.decoder = decoder;
     if has_features(api, features) {
         cx.gates = Some(gates::Gates::new(api));
     }
@@ -139,6 +171,8 @@ struct Cx<'a> {
     derives: &'a ExtraDerives,
     /// The `#[cfg]` of each group and type, when the crate has a feature per group.
     gates: Option<gates::Gates>,
+    /// How structs implement `Deserialize`.
+    decoder: Decoder,
 }
 
 static NO_DERIVES: ExtraDerives = ExtraDerives::new();
@@ -156,6 +190,7 @@ impl<'a> Cx<'a> {
             can_fail: can_fail(api),
             derives: &NO_DERIVES,
             gates: None,
+            decoder: Decoder::Runtime,
         }
     }
 

@@ -5,9 +5,10 @@
 
 use crate::ir::{
     Api, BodyKind, GroupSource, HttpMethod, Operation, Presence, ResponseBody, Scalar, SchemeKind,
-    TypeRef,
+    SecurityScheme, TypeRef,
 };
 
+use super::readme_sections;
 use super::signature::ordered_required;
 
 /// The README's text, after a first line holding `header` (an HTML comment).
@@ -49,23 +50,38 @@ pub fn readme(api: &Api, crate_name: &str, header: &str, features: super::Featur
     let credentials = if api.security_schemes.is_empty() {
         "The API needs no credentials.".to_owned()
     } else {
-        "Credentials are set on the builder, one setter per security scheme of the document (the `Client::new` shortcut takes those every operation needs); they are held as secrets, never shown in `Debug` output or errors.".to_owned()
+        "Credentials are set on the builder, one setter per security scheme of the document (the `Client::new` shortcut takes those of the document's default requirement); a call sends those its operation needs. They are held as secrets, never shown in `Debug` output or errors.".to_owned()
     };
     out.push_str(&format!("{base_url} {credentials}\n\n"));
     out.push_str("```rust\n");
-    out.push_str(&example(api, &krate));
+    out.push_str(&example(api, &krate, crate_name));
     out.push_str("```\n\n");
 
     if super::has_features(api, features) {
         out.push_str(&features_section(api, crate_name));
     }
+    let sections = [
+        readme_sections::streams(api, &krate),
+        readme_sections::pagination(api, &krate),
+        readme_sections::webhooks(api, &krate),
+    ];
+    for section in sections.into_iter().flatten() {
+        out.push_str(&section);
+    }
     out.push_str("## Errors, timeouts and retries\n\n");
     out.push_str(
-        "Every call returns `Result<T, Error>`. `Error` (in the crate's documentation) tells apart a request that was never sent (`Config`, `InvalidRequest`), the network (`Network`, `Timeout`), an error answer of the API (`Api`: status, headers, raw body, request id, and the error body the document declares, decoded by `err.typed()`), a success whose body does not decode (`Decode`), and a redirect to another origin, which is not followed so that credentials never leave the API's origin (`Redirect`).\n\n",
+        "Every call returns `Result<T, Error>`. `Error` (in the crate's documentation) tells apart a request that was never sent (`Config`, `InvalidRequest`), the network (`Network`, `Timeout`), an error answer of the API (`Api`: status, headers, raw body, request id, and the error body the document declares, decoded, in `typed`), a success whose body does not decode (`Decode`), and a redirect to another origin, which is not followed so that credentials never leave the API's origin (`Redirect`).\n\n",
     );
     out.push_str(
         "Timeouts and retries are set on the builder (`timeout`, `connect_timeout`, `retry` with a `RetryPolicy`) or for one call (`.with_timeout(..)`, `.with_retry(..)` on the request before `.await`). By default each attempt may take 60 s, and idempotent requests are tried up to 3 times on connection errors, timeouts, 429, 502, 503 and 504, with backoff and `Retry-After`. `RetryPolicy` and the runtime crate `oagen-runtime` document the details.\n",
     );
+    if let Some((op, args)) = example_operation(api) {
+        out.push('\n');
+        out.push_str(&readme_sections::errors_example(&krate, op, &args));
+    }
+    out.push_str(&format!(
+        "Your own HTTP client settings (proxies, TLS) come as a `reqwest::ClientBuilder` (re-exported as `{krate}::reqwest`): `Client::builder().http_client(reqwest::Client::builder().proxy(..))`. The client sets two things on it before building it: redirects are not followed by reqwest (the client follows them itself, within the API's origin only) and no `Referer` is sent, so a credential never reaches another origin.\n"
+    ));
     out
 }
 
@@ -110,47 +126,68 @@ fn source_text(source: &GroupSource) -> String {
     }
 }
 
-/// The example program: a client from the builder, one call, its result printed.
-fn example(api: &Api, krate: &str) -> String {
+/// The example program: the credentials the call needs, each from an environment variable
+/// with a conventional name, a client from the builder, one call, its result printed.
+fn example(api: &Api, krate: &str, crate_name: &str) -> String {
+    let chosen = example_operation(api);
+    let needed: Vec<&SecurityScheme> = match &chosen {
+        Some((op, _)) => api
+            .security_schemes
+            .iter()
+            .filter(|s| op.security_needed.contains(&s.wire_name))
+            .collect(),
+        None => api
+            .default_credentials
+            .iter()
+            .map(|&i| &api.security_schemes[i])
+            .collect(),
+    };
+    let credentials = credential_variables(&needed, crate_name);
     let mut lines = Vec::new();
-    lines.push(format!("use {krate}::{{Client, Error}};"));
+    lines.push(format!("use {krate}::Client;"));
     lines.push(String::new());
     lines.push("#[tokio::main]".to_owned());
-    lines.push("async fn main() -> Result<(), Error> {".to_owned());
-    lines.push("    let client = Client::builder()".to_owned());
-    let base = api
-        .servers
-        .first()
-        .map(|s| s.url.as_str())
-        .filter(|url| url.starts_with("http://") || url.starts_with("https://"))
-        .unwrap_or("https://api.example.com");
-    lines.push(format!("        .base_url({})", rust_string(base)));
-    let env_prefix = krate.to_ascii_uppercase();
-    for scheme in &api.security_schemes {
-        let var = |suffix: &str| {
-            format!(
-                "std::env::var(\"{env_prefix}_{}{suffix}\").unwrap_or_default()",
-                crate::naming::unraw(&scheme.rust_name).to_ascii_uppercase()
-            )
-        };
-        let args = match scheme.kind {
-            SchemeKind::Basic => vec![var("_USERNAME"), var("_PASSWORD")],
-            _ => vec![var("")],
-        };
-        // As rustfmt would write it: on one line when it fits in 100 columns.
-        let one_line = format!("        .{}({})", scheme.rust_name, args.join(", "));
-        if one_line.len() <= 100 {
-            lines.push(one_line);
+    lines.push("async fn main() -> Result<(), Box<dyn std::error::Error>> {".to_owned());
+    if !credentials.is_empty() {
+        let what = if credentials.len() == 1 && credentials[0].1.len() == 1 {
+            "The credential"
         } else {
-            lines.push(format!("        .{}(", scheme.rust_name));
-            lines.extend(args.iter().map(|arg| format!("            {arg},")));
-            lines.push("        )".to_owned());
+            "The credentials"
+        };
+        lines.push(format!(
+            "    // {what} this call needs, from the environment."
+        ));
+    }
+    for (_, vars) in &credentials {
+        for (local, env) in vars {
+            lines.push(format!(
+                "    let {local} = std::env::var(\"{env}\").map_err(|_| \"set {env}\")?;"
+            ));
         }
     }
+    lines.push("    let client = Client::builder()".to_owned());
+    let has_default = api.servers.first().is_some_and(|s| {
+        (s.url.starts_with("http://") || s.url.starts_with("https://")) && !s.url.contains('{')
+    });
+    if !has_default {
+        lines.push("        .base_url(\"https://api.example.com\")".to_owned());
+    }
+    for (scheme, vars) in &credentials {
+        let args: Vec<&str> = vars.iter().map(|(local, _)| local.as_str()).collect();
+        lines.push(format!(
+            "        .{}({})",
+            scheme.rust_name,
+            args.join(", ")
+        ));
+    }
     lines.push("        .build()?;".to_owned());
-    match example_operation(api) {
+    match chosen {
         Some((op, args)) => {
-            lines.push(format!("    // `{} {}`", op.method.as_str(), op.path));
+            lines.push(format!(
+                "    // `{} {}`",
+                op.method.as_str(),
+                one_line(&op.path)
+            ));
             let call = format!("client.{}({}).await?", op.rust_name, args.join(", "));
             if op.response.body == ResponseBody::Empty {
                 lines.push(format!("    {call};"));
@@ -167,6 +204,70 @@ fn example(api: &Api, krate: &str) -> String {
     let mut text = lines.join("\n");
     text.push('\n');
     text
+}
+
+/// For each scheme, its local variables and the environment variables they come from:
+/// `<API>_API_KEY` for an API key (or a bearer token its scheme calls a key), `<API>_TOKEN`
+/// for a bearer token, `<API>_USERNAME` and
+/// `<API>_PASSWORD` for basic credentials. Two schemes of one kind are told apart by their
+/// own names (`<API>_<SCHEME>`).
+fn credential_variables<'a>(
+    schemes: &[&'a SecurityScheme],
+    crate_name: &str,
+) -> Vec<(&'a SecurityScheme, Vec<(String, String)>)> {
+    let prefix = crate::naming::env_prefix(crate_name);
+    let conventional = |scheme: &SecurityScheme| -> Vec<&'static str> {
+        match scheme.kind {
+            SchemeKind::ApiKey { .. } => vec!["api_key"],
+            // A bearer token that the document calls a key is one (`Authorization: Bearer
+            // <key>`): named as such, as its users know it.
+            SchemeKind::Bearer if scheme.wire_name.to_ascii_lowercase().contains("key") => {
+                vec!["api_key"]
+            }
+            SchemeKind::Bearer => vec!["token"],
+            SchemeKind::Basic => vec!["username", "password"],
+        }
+    };
+    let shared = |scheme: &SecurityScheme| {
+        schemes
+            .iter()
+            .filter(|other| conventional(other) == conventional(scheme))
+            .count()
+            > 1
+    };
+    schemes
+        .iter()
+        .map(|scheme| {
+            let stem = crate::naming::unraw(&scheme.rust_name);
+            // `api_token_auth` → `api_token`: every credential is for authentication.
+            let stem = stem
+                .strip_suffix("_auth")
+                .filter(|s| !s.is_empty())
+                .unwrap_or(stem);
+            let vars = conventional(scheme)
+                .into_iter()
+                .map(|word| {
+                    let local = if shared(scheme) {
+                        match scheme.kind {
+                            SchemeKind::Basic => format!("{stem}_{word}"),
+                            _ => stem.to_owned(),
+                        }
+                    } else {
+                        word.to_owned()
+                    };
+                    let env = format!("{prefix}_{}", local.to_ascii_uppercase());
+                    // A scheme named like a keyword (`r#type`) needs no raw name as a local.
+                    let local = if crate::naming::is_keyword(&local) {
+                        format!("{local}_value")
+                    } else {
+                        local
+                    };
+                    (local, env)
+                })
+                .collect();
+            (*scheme, vars)
+        })
+        .collect()
 }
 
 /// An operation whose call can be written without building a value: a `GET` first, and one
@@ -196,8 +297,15 @@ fn example_operation(api: &Api) -> Option<(&Operation, Vec<String>)> {
         let better = match &best {
             None => true,
             Some((current, current_args)) => {
+                // No arguments first (what a reader can run as it is), then a `GET`; never
+                // a `DELETE` where anything else will do.
                 let rank = |op: &Operation, args: &[String]| {
-                    (op.method != HttpMethod::Get, !args.is_empty(), args.len())
+                    (
+                        op.method == HttpMethod::Delete,
+                        !args.is_empty(),
+                        op.method != HttpMethod::Get,
+                        args.len(),
+                    )
                 };
                 rank(op, &args) < rank(current, current_args)
             }
@@ -222,8 +330,4 @@ fn example_value(ty: &TypeRef) -> Option<String> {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn rust_string(text: &str) -> String {
-    format!("{text:?}")
 }

@@ -75,11 +75,12 @@ fn struct_item(
     s: &Struct,
     direction: Direction,
 ) -> TokenStream {
+    let derive = cx.decoder == super::Decoder::Derive;
     let fields = s.fields.iter().map(|field| {
         let docs = doc_attrs(&field.docs);
         let deprecated = deprecated_attr(field.docs.deprecated);
         let docs = quote!(#docs #deprecated);
-        let attrs = field_attrs(direction, field);
+        let attrs = field_attrs(direction, field, derive);
         let ident = format_ident!("{}", field.rust_name);
         let ty = field_type(cx, direction, field);
         quote! {
@@ -157,10 +158,15 @@ fn struct_item(
     } else {
         quote!()
     };
-    let decode = super::decode::deserialize_impl(cx, name, s, direction);
+    let (derive_deserialize, decode) = if derive {
+        (quote!(, serde::Deserialize), quote!())
+    } else {
+        let decode = super::decode::deserialize_impl(cx, name, s, direction);
+        (quote!(), decode)
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize #derive_deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

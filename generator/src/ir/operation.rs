@@ -27,6 +27,9 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// Wire names of the security schemes whose credentials this operation sends.
     pub security: Vec<String>,
+    /// Wire names of the schemes of its first security requirement (its own, else the
+    /// document's): the credentials one call needs. Empty when the first needs none.
+    pub security_needed: Vec<String>,
     /// How to walk every page, for a paginated list operation.
     pub pagination: Option<Pagination>,
     /// The streaming call, for an operation that answers with a stream.

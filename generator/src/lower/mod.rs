@@ -12,6 +12,7 @@ mod events;
 mod finish;
 mod groups;
 mod idempotency;
+mod method_names;
 mod operations;
 mod paginate;
 mod params;
@@ -61,6 +62,8 @@ pub(crate) struct Lowerer<'d> {
     callback_sets: Vec<crate::ir::EventSet>,
     /// Names of the enums in the generated `webhooks` module.
     event_set_names: Scope,
+    /// The method name of every operation, decided before any is lowered.
+    method_names: method_names::MethodNames,
     /// Broken references to other files that lowering reached (and reported).
     reached_broken: std::collections::HashSet<String>,
     /// Local damage is an error (the run fails) instead of a warning that drops the item.
@@ -88,6 +91,7 @@ pub fn lower_explained(
         callback_sets: Vec::new(),
         refused: Vec::new(),
         event_set_names: Scope::with_reserved(&["Webhook", "types"]),
+        method_names: method_names::MethodNames::default(),
         root: &doc.root,
         refs: &doc.refs,
         diags,
@@ -180,7 +184,14 @@ impl<'d> Lowerer<'d> {
         };
         for (name, schema) in schemas {
             let ptr = join("#/components/schemas", &[name]);
-            let rust_name = self.type_names.claim_camel(&naming::camel(name, "Type"));
+            // The name an SDK generator was told to use, if any (`x-fern-type-name`).
+            let chosen = schema
+                .get("x-fern-type-name")
+                .and_then(Value::as_str)
+                .filter(|n| n.chars().any(|c| c.is_ascii_alphanumeric()));
+            let rust_name = self
+                .type_names
+                .claim_camel(&naming::camel(chosen.unwrap_or(name), "Type"));
             let id = TypeId(self.types.len());
             self.types.push(Slot {
                 rust_name,

@@ -70,6 +70,7 @@ impl<'d> Lowerer<'d> {
             );
             return operations;
         };
+        self.method_names = super::method_names::MethodNames::plan(paths);
         let mut method_names = Scope::with_reserved(CLIENT_METHODS);
         let mut builder_names = Scope::with_reserved(BUILDER_RESERVED);
         for (path, item) in paths {
@@ -152,11 +153,18 @@ impl<'d> Lowerer<'d> {
             .get("operationId")
             .and_then(Value::as_str)
             .map(str::to_owned);
-        let base = match &operation_id {
-            Some(id) => naming::snake(id, "operation"),
-            None => derived_operation_name(cx.method, cx.path),
-        };
+        let base = self.method_names.get(cx.op, cx.method, cx.path);
         let rust_name = method_names.claim_snake(&base);
+        if rust_name != base {
+            self.diags.warning(
+                cx.ptr,
+                format!(
+                    "the method name `{}` is taken (by another operation or by the client itself): this operation's method is `{}`",
+                    naming::unraw(&base),
+                    naming::unraw(&rust_name)
+                ),
+            );
+        }
         let builder_name =
             builder_names.claim_camel(&naming::camel(naming::unraw(&rust_name), "Operation"));
 
@@ -191,6 +199,18 @@ impl<'d> Lowerer<'d> {
 
         let security_value = cx.op.get("security").or_else(|| self.root.get("security"));
         let mut security = Vec::new();
+        let security_needed: Vec<String> = security_value
+            .and_then(Value::as_array)
+            .and_then(|alternatives| alternatives.first())
+            .and_then(Value::as_object)
+            .map(|first| {
+                schemes
+                    .iter()
+                    .filter(|s| first.contains_key(&s.wire_name))
+                    .map(|s| s.wire_name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
         if let Some(alternatives) = security_value.and_then(Value::as_array) {
             for requirement in alternatives.iter().filter_map(Value::as_object) {
                 for name in requirement.keys() {
@@ -249,6 +269,7 @@ impl<'d> Lowerer<'d> {
             response,
             errors,
             security,
+            security_needed,
             pagination,
             stream,
             idempotency_key,
@@ -279,20 +300,4 @@ pub(super) struct OperationContext<'a, 'd> {
     pub(super) item_ptr: &'a str,
     pub(super) op: &'d Map<String, Value>,
     pub(super) ptr: &'a str,
-}
-
-/// A method name for an operation without `operationId`: the method and the path's words,
-/// with parameters as `by_<name>` (`GET /pets/{id}` → `get_pets_by_id`).
-fn derived_operation_name(method: HttpMethod, path: &str) -> String {
-    let mut words = vec![method.as_str().to_ascii_lowercase()];
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
-        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(param) => {
-                words.push("by".to_owned());
-                words.push(param.to_owned());
-            }
-            None => words.push(segment.to_owned()),
-        }
-    }
-    naming::snake(&words.join(" "), "operation")
 }

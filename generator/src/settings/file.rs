@@ -33,6 +33,15 @@ pub(super) struct RawFile {
     document: RawDocument,
     #[serde(default)]
     features: RawFeatures,
+    #[serde(default)]
+    types: RawTypes,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTypes {
+    #[serde(default)]
+    deserialize: super::Decoder,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -167,6 +176,9 @@ impl RawFile {
                 enabled: self.features.enabled,
                 groups: self.features.groups,
                 operations: self.features.operations,
+            },
+            types: super::TypeSettings {
+                deserialize: self.types.deserialize,
             },
             command: None,
             file: None,

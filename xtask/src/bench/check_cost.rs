@@ -290,7 +290,7 @@ pub(super) fn check_cost(options: &Options) -> bool {
         tools.push((
             "oagen",
             ours_dir.clone(),
-            ours_command(&spec, &ours_dir).ok(),
+            ours_command(&spec, &ours_dir, options.deserialize.as_deref()).ok(),
         ));
         if let Some(tool) = &progenitor {
             let out = dir.join("progenitor").join(&crate_name);

@@ -34,7 +34,12 @@ pub(super) fn bench_dir() -> PathBuf {
 /// The crate generated for a document: the name `cargo xtask corpus` gives it.
 pub(super) use crate::corpus::crate_name_of as crate_name_for;
 
-pub(super) fn ours_command(spec: &Path, out: &Path) -> Result<Command, String> {
+/// `cargo xtask generate` of a document; `deserialize` is passed on (`--deserialize`).
+pub(super) fn ours_command(
+    spec: &Path,
+    out: &Path,
+    deserialize: Option<&str>,
+) -> Result<Command, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut command = Command::new(exe);
     command
@@ -43,6 +48,9 @@ pub(super) fn ours_command(spec: &Path, out: &Path) -> Result<Command, String> {
         .arg("--out")
         .arg(out)
         .args(["--name", &crate_name_for(spec)]);
+    if let Some(how) = deserialize {
+        command.args(["--deserialize", how]);
+    }
     Ok(command)
 }
 
@@ -121,7 +129,7 @@ pub(super) fn compare(options: &Options) -> bool {
         eprintln!("bench: compare {name}...");
         let size = std::fs::metadata(spec).map(|m| m.len()).unwrap_or(0);
         let ours = time_generator(runs, &dir.join("oagen").join(crate_name_for(spec)), |out| {
-            ours_command(spec, out)
+            ours_command(spec, out, options.deserialize.as_deref())
         });
         let theirs = time_generator(
             runs,

@@ -18,6 +18,8 @@
 //!   alone (`--feature`); for `spec/`, `progenitor-nexus.json` (the largest document
 //!   progenitor generates) and the large documents, beside the crates of `cargo-progenitor`
 //!   and `openapi-generator-cli` when they are installed; then the issue's targets.
+//! - `--decode`: decode and encode speed and allocations of real payloads through the
+//!   generated types, beside serde's derive and `serde_json::Value` (`decode.rs`).
 //!
 //! `cargo xtask bench --child-steps <SPEC>` prints the resident memory after each step of one
 //! generation (a memory profile by phase).
@@ -32,13 +34,16 @@ use std::time::{Duration, Instant};
 
 mod check_cost;
 mod compare;
+mod decode;
+mod payload;
 mod phases;
 mod scaling;
 
 const USAGE: &str = "\
-usage: cargo xtask bench [--phases] [--scaling] [--compare] [--check-cost] [--all]
+usage: cargo xtask bench [--phases] [--scaling] [--compare] [--check-cost] [--decode] [--all]
                          [--runs N] [--filter NAME] [--sizes 10,100,1000,10000]
-                         [--feature [DOC=]NAME]... [--progenitor PATH]
+                         [--feature [DOC=]NAME]... [--progenitor PATH] [--corpus DIR]
+                         [--deserialize runtime|derive]
   Always runs in release mode (re-runs itself through `cargo run --release` when built for debug).
   --phases      time each phase and the floor for spec/ and the three largest corpus documents (default)
   --scaling     synthetic documents of --sizes schemas and operations
@@ -46,12 +51,18 @@ usage: cargo xtask bench [--phases] [--scaling] [--compare] [--check-cost] [--al
   --check-cost  crate-only `cargo check` of the generated crates: CPU, wall, peak memory, lines;
                 all features and one feature alone; progenitor's and openapi-generator's crates
                 when installed; then the targets of issue 15 beside the results
+  --decode      decode and encode real payloads (pages synthesized from the documents' schemas)
+                through the generated types, serde's derive of the same types and serde_json::Value:
+                `decode|encode PAYLOAD ours MBps derive MBps ratio R allocs OURS DERIVE value MBps ALLOCS`
+  --corpus DIR  the corpus documents (default ../shared/specs beside the workspace)
+  --deserialize HOW  how our crates decode structs for --compare and --check-cost: `runtime`
+                (the default) or `derive` (serde's derive)
   --feature F   the feature --check-cost checks alone: NAME for every document, or DOC=NAME for
                 documents whose file name contains DOC (repeatable; defaults: `customers` for
                 spec/ and Stripe, `issues` GitHub, `instances` nexus, `chat` OpenAI)
   --progenitor PATH  the `cargo-progenitor` executable (else OAGEN_BENCH_PROGENITOR, else PATH)
   --runs N      measured runs after one warm-up (default 5; --compare and --check-cost use at most 3)
-  --filter NAME only documents whose file name contains NAME";
+  --filter NAME only documents whose file name contains NAME (--decode: payloads whose name does)";
 
 /// The large corpus documents the issue names, in the order they are reported.
 const LARGE: &[&str] = &[
@@ -69,6 +80,7 @@ struct Options {
     scaling: bool,
     compare: bool,
     check_cost: bool,
+    decode: bool,
     runs: usize,
     filter: Option<String>,
     sizes: Vec<usize>,
@@ -76,6 +88,10 @@ struct Options {
     features: Vec<String>,
     /// `--progenitor PATH`: `cargo-progenitor`, when it is not on `PATH`.
     progenitor: Option<PathBuf>,
+    /// `--corpus DIR`: where the corpus documents are.
+    corpus: Option<PathBuf>,
+    /// `--deserialize HOW`: how our generated crates decode structs (`derive` or `runtime`).
+    deserialize: Option<String>,
 }
 
 /// `cargo xtask bench ...`.
@@ -121,6 +137,9 @@ pub fn main(args: &[String]) -> ExitCode {
     if options.check_cost {
         ok &= check_cost::check_cost(&options);
     }
+    if options.decode {
+        ok &= decode::decode(&options);
+    }
     println!("bench: load average at end {}", load_average());
     if ok {
         ExitCode::SUCCESS
@@ -153,11 +172,14 @@ fn parse(args: &[String]) -> Result<Options, String> {
         scaling: false,
         compare: false,
         check_cost: false,
+        decode: false,
         runs: 5,
         filter: None,
         sizes: vec![10, 100, 1_000, 10_000],
         features: Vec::new(),
         progenitor: None,
+        corpus: None,
+        deserialize: None,
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -166,11 +188,29 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--scaling" => options.scaling = true,
             "--compare" => options.compare = true,
             "--check-cost" => options.check_cost = true,
+            "--decode" => options.decode = true,
+            "--deserialize" => {
+                let how = iter
+                    .next()
+                    .ok_or("`--deserialize` needs `derive` or `runtime`")?;
+                if how != "derive" && how != "runtime" {
+                    return Err(format!(
+                        "`--deserialize`: `{how}` is not `derive` or `runtime`"
+                    ));
+                }
+                options.deserialize = Some(how.clone());
+            }
+            "--corpus" => {
+                options.corpus = Some(PathBuf::from(
+                    iter.next().ok_or("`--corpus` needs a folder")?,
+                ))
+            }
             "--all" => {
                 options.phases = true;
                 options.scaling = true;
                 options.compare = true;
                 options.check_cost = true;
+                options.decode = true;
             }
             "--runs" => {
                 let n = iter.next().ok_or("`--runs` needs a number")?;
@@ -204,7 +244,12 @@ fn parse(args: &[String]) -> Result<Options, String> {
             other => return Err(format!("unexpected argument `{other}` for `bench`")),
         }
     }
-    if !(options.phases || options.scaling || options.compare || options.check_cost) {
+    if !(options.phases
+        || options.scaling
+        || options.compare
+        || options.check_cost
+        || options.decode)
+    {
         options.phases = true;
     }
     Ok(options)
