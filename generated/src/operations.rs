@@ -3,7 +3,6 @@
 //! Set optional parameters with their methods, then `.await` the builder (or call
 //! `.send()`) to send the request. A builder owns what it sends (a clone of the
 //! client, its parameters and body), so it and its future are `Send + 'static`.
-#![allow(clippy::type_complexity)]
 
 use super::{Client, Error, ErrorBody, types};
 
@@ -316,8 +315,9 @@ impl ListCustomers {
     }
 
     /// Sends this header with the call (on every attempt and page), in place of one
-    /// of the same name; never in place of a credential. See
-    /// `oagen_runtime::CallOptions::header`.
+    /// of the same name; never in place of a credential. A header that frames the
+    /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
+    /// with `Error::InvalidRequest`, sending nothing.
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         self.options.header(name, value);
         self
@@ -544,8 +544,9 @@ impl CreateCustomer {
     }
 
     /// Sends this header with the call (on every attempt and page), in place of one
-    /// of the same name; never in place of a credential. See
-    /// `oagen_runtime::CallOptions::header`.
+    /// of the same name; never in place of a credential. A header that frames the
+    /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
+    /// with `Error::InvalidRequest`, sending nothing.
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         self.options.header(name, value);
         self
@@ -638,8 +639,9 @@ impl GetCustomerById {
     }
 
     /// Sends this header with the call (on every attempt and page), in place of one
-    /// of the same name; never in place of a credential. See
-    /// `oagen_runtime::CallOptions::header`.
+    /// of the same name; never in place of a credential. A header that frames the
+    /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
+    /// with `Error::InvalidRequest`, sending nothing.
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         self.options.header(name, value);
         self
@@ -732,8 +734,9 @@ impl UpdateCustomer {
     }
 
     /// Sends this header with the call (on every attempt and page), in place of one
-    /// of the same name; never in place of a credential. See
-    /// `oagen_runtime::CallOptions::header`.
+    /// of the same name; never in place of a credential. A header that frames the
+    /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
+    /// with `Error::InvalidRequest`, sending nothing.
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         self.options.header(name, value);
         self

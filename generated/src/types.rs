@@ -160,7 +160,7 @@ impl Address {
         self
     }
 
-    /// Sets `zipCode`.
+    /// Sets `zip_code`.
     ///
     /// To send `null`, assign `oagen_runtime::Nullable::Null` to the `zip_code` field.
     pub fn zip_code(mut self, value: impl Into<String>) -> Self {
@@ -207,7 +207,7 @@ impl Address {
 impl oagen_runtime::Validate for Address {}
 
 /// A postal address as returned in responses.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddressResponse {
     /// First street line.
@@ -315,78 +315,6 @@ impl<'de> serde::Deserialize<'de> for AddressResponse {
         oagen_runtime::de::object(deserializer)
     }
 }
-
-impl AddressResponse {
-    /// A value with every field unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `line1`.
-    pub fn line1(mut self, value: impl Into<String>) -> Self {
-        self.line1 = Some(value.into());
-        self
-    }
-
-    /// Sets `line2`.
-    pub fn line2(mut self, value: impl Into<String>) -> Self {
-        self.line2 = Some(value.into());
-        self
-    }
-
-    /// Sets `line3`.
-    pub fn line3(mut self, value: impl Into<String>) -> Self {
-        self.line3 = Some(value.into());
-        self
-    }
-
-    /// Sets `city`.
-    pub fn city(mut self, value: impl Into<String>) -> Self {
-        self.city = Some(value.into());
-        self
-    }
-
-    /// Sets `state`.
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-
-    /// Sets `zipCode`.
-    pub fn zip_code(mut self, value: impl Into<String>) -> Self {
-        self.zip_code = Some(value.into());
-        self
-    }
-
-    /// Sets `country`.
-    pub fn country(mut self, value: impl Into<String>) -> Self {
-        self.country = Some(value.into());
-        self
-    }
-
-    /// Sets `country_code`.
-    pub fn country_code(mut self, value: impl Into<String>) -> Self {
-        self.country_code = Some(value.into());
-        self
-    }
-
-    /// Sets `validation_status`.
-    pub fn validation_status(mut self, value: impl Into<String>) -> Self {
-        self.validation_status = Some(value.into());
-        self
-    }
-
-    /// Sets `connector_validation`.
-    pub fn connector_validation(
-        mut self,
-        value: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        self.connector_validation = Some(value);
-        self
-    }
-}
-
-impl oagen_runtime::Validate for AddressResponse {}
 
 /// Reference to a record in an external system.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -553,41 +481,13 @@ impl ContactResponseSchema {
             send_invoice: None,
         }
     }
-
-    /// Sets `first_name`.
-    pub fn first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = Some(value.into());
-        self
-    }
-
-    /// Sets `last_name`.
-    pub fn last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-
-    /// Sets `send_contract`.
-    pub fn send_contract(mut self, value: bool) -> Self {
-        self.send_contract = Some(value);
-        self
-    }
-
-    /// Sets `send_invoice`.
-    pub fn send_invoice(mut self, value: bool) -> Self {
-        self.send_invoice = Some(value);
-        self
-    }
 }
-
-impl oagen_runtime::Validate for ContactResponseSchema {}
 
 /// Create Customer Request Schema
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateCustomerRequestSchema {
     /// Full name of the customer or company
-    ///
-    /// Defaults to `"Acme Corporation"`.
     pub customer_name: String,
     /// External identifier for this customer from your system or third-party CRM (e.g., Salesforce ID)
     ///
@@ -998,60 +898,7 @@ impl CreateCustomerResponseSchema {
             business_entity_id: None,
         }
     }
-
-    /// Sets `ship_to_address`.
-    pub fn ship_to_address(mut self, value: AddressResponse) -> Self {
-        self.ship_to_address = Some(value);
-        self
-    }
-
-    /// Sets `tax_info`.
-    pub fn tax_info(mut self, value: Vec<TaxId>) -> Self {
-        self.tax_info = Some(value);
-        self
-    }
-
-    /// Sets `email`.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
-    /// Sets `custom_attributes`.
-    pub fn custom_attributes(
-        mut self,
-        value: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        self.custom_attributes = Some(value);
-        self
-    }
-
-    /// Sets `phone_number`.
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(value.into());
-        self
-    }
-
-    /// Sets `communications_enabled`.
-    pub fn communications_enabled(mut self, value: bool) -> Self {
-        self.communications_enabled = Some(value);
-        self
-    }
-
-    /// Sets `auto_charge_enabled`.
-    pub fn auto_charge_enabled(mut self, value: bool) -> Self {
-        self.auto_charge_enabled = Some(value);
-        self
-    }
-
-    /// Sets `business_entity_id`.
-    pub fn business_entity_id(mut self, value: uuid::Uuid) -> Self {
-        self.business_entity_id = Some(value);
-        self
-    }
 }
-
-impl oagen_runtime::Validate for CreateCustomerResponseSchema {}
 
 /// One page of customers plus the cursors of the neighbouring pages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1119,27 +966,7 @@ impl CustomerListResponse {
             total_count: None,
         }
     }
-
-    /// Sets `next`.
-    pub fn next(mut self, value: impl Into<String>) -> Self {
-        self.next = Some(value.into());
-        self
-    }
-
-    /// Sets `previous`.
-    pub fn previous(mut self, value: impl Into<String>) -> Self {
-        self.previous = Some(value.into());
-        self
-    }
-
-    /// Sets `total_count`.
-    pub fn total_count(mut self, value: i64) -> Self {
-        self.total_count = Some(value);
-        self
-    }
 }
-
-impl oagen_runtime::Validate for CustomerListResponse {}
 
 /// A customer as returned by the get, update and list operations.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1362,101 +1189,9 @@ impl CustomerResponseSchema {
             business_entity: None,
         }
     }
-
-    /// Sets `ship_to_address`.
-    pub fn ship_to_address(mut self, value: AddressResponse) -> Self {
-        self.ship_to_address = Some(value);
-        self
-    }
-
-    /// Sets `tax_info`.
-    pub fn tax_info(mut self, value: Vec<TaxId>) -> Self {
-        self.tax_info = Some(value);
-        self
-    }
-
-    /// Sets `phone_number`.
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(value.into());
-        self
-    }
-
-    /// Sets `email`.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
-    /// Sets `contacts`.
-    pub fn contacts(mut self, value: Vec<ContactResponseSchema>) -> Self {
-        self.contacts = Some(value);
-        self
-    }
-
-    /// Sets `custom_attributes`.
-    pub fn custom_attributes(
-        mut self,
-        value: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        self.custom_attributes = Some(value);
-        self
-    }
-
-    /// Sets `communications_enabled`.
-    pub fn communications_enabled(mut self, value: bool) -> Self {
-        self.communications_enabled = Some(value);
-        self
-    }
-
-    /// Sets `auto_charge_enabled`.
-    pub fn auto_charge_enabled(mut self, value: bool) -> Self {
-        self.auto_charge_enabled = Some(value);
-        self
-    }
-
-    /// Sets `invoice_details`.
-    pub fn invoice_details(mut self, value: InvoiceDetailsObject) -> Self {
-        self.invoice_details = Some(value);
-        self
-    }
-
-    /// Sets `created_at`.
-    pub fn created_at(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-
-    /// Sets `updated_at`.
-    pub fn updated_at(mut self, value: impl Into<oagen_runtime::DateTime>) -> Self {
-        self.updated_at = Some(value.into());
-        self
-    }
-
-    /// Sets `default_payment_method`.
-    pub fn default_payment_method(mut self, value: serde_json::Value) -> Self {
-        self.default_payment_method = Some(value);
-        self
-    }
-
-    /// Sets `business_entity_id`.
-    pub fn business_entity_id(mut self, value: uuid::Uuid) -> Self {
-        self.business_entity_id = Some(value);
-        self
-    }
-
-    /// Sets `business_entity`.
-    pub fn business_entity(
-        mut self,
-        value: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        self.business_entity = Some(value);
-        self
-    }
 }
 
-impl oagen_runtime::Validate for CustomerResponseSchema {}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HttpValidationError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1490,21 +1225,6 @@ impl<'de> serde::Deserialize<'de> for HttpValidationError {
         oagen_runtime::de::object(deserializer)
     }
 }
-
-impl HttpValidationError {
-    /// A value with every field unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `detail`.
-    pub fn detail(mut self, value: Vec<ValidationError>) -> Self {
-        self.detail = Some(value);
-        self
-    }
-}
-
-impl oagen_runtime::Validate for HttpValidationError {}
 
 /// Invoicing settings of a customer; the individual keys are not documented.
 pub type InvoiceDetailsObject = serde_json::Map<String, serde_json::Value>;
@@ -1899,11 +1619,8 @@ impl ValidationError {
     }
 }
 
-impl oagen_runtime::Validate for ValidationError {}
-
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
 pub enum ValidationErrorLocItem {
     String(String),
     Integer(i64),
@@ -1931,8 +1648,6 @@ impl ::std::fmt::Display for ValidationErrorLocItem {
         }
     }
 }
-
-impl oagen_runtime::Validate for ValidationErrorLocItem {}
 
 /// Defaults that the API description gives for absent fields, applied when decoding.
 mod defaults {

@@ -276,4 +276,15 @@ mod tests {
         assert_eq!(types.claim_camel("FooBar"), "FooBar");
         assert_eq!(types.claim_camel("FooBar"), "FooBar2");
     }
+
+    #[test]
+    fn keywords_of_every_edition_are_escaped_and_unraw_undoes_it() {
+        assert!(is_keyword("gen") && is_keyword("async") && is_keyword("Self"));
+        assert!(!is_keyword("union") && !is_keyword("default"));
+        assert_eq!(snake("gen", "field"), "r#gen");
+        assert_eq!(snake("crate", "field"), "crate_");
+        assert_eq!(unraw("r#gen"), "gen");
+        assert_eq!(unraw("plain"), "plain");
+        assert_eq!(camel("Self", "Type"), "SelfValue");
+    }
 }

@@ -5,8 +5,7 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::error::ConfigError;
-use crate::request::{CallOptions, Endpoint, Request};
+use crate::error::{ConfigError, Error};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
@@ -346,9 +345,46 @@ impl ClientCore {
         &self.inner.base_url
     }
 
-    /// Starts a request for an operation, with the settings of this call. The request holds
-    /// a clone of this core (one `Arc`), so it owns all it needs.
-    pub fn request(&self, endpoint: Endpoint, options: CallOptions) -> Request {
-        Request::new(self.clone(), endpoint, options)
+    /// What of the client's credentials to mask wherever a lower layer or the server might
+    /// repeat them: each as sent, the token of an `Authorization`-style value (`Bearer
+    /// <token>`), and the password of a basic one; longest first, so that a part is not
+    /// masked inside a longer whole. Every credential, whichever the call sends.
+    pub(crate) fn secrets(&self) -> Vec<String> {
+        let mut secrets = Vec::new();
+        for text in self.inner.credentials.iter().filter_map(Credential::text) {
+            secrets.push(text.to_owned());
+            if let Some((scheme, token)) = text.split_once(' ') {
+                let token = token.trim();
+                let basic = scheme
+                    .eq_ignore_ascii_case("basic")
+                    .then(|| crate::Base64::decode(token))
+                    .flatten();
+                if let Some(decoded) = basic {
+                    let decoded = String::from_utf8_lossy(decoded.as_bytes()).into_owned();
+                    if let Some((_, password)) = decoded.split_once(':') {
+                        secrets.push(password.to_owned());
+                    }
+                    secrets.push(decoded);
+                }
+                secrets.push(token.to_owned());
+            }
+        }
+        secrets.retain(|secret| !secret.is_empty());
+        secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+        secrets
+    }
+
+    /// A transport failure as the call's error, its cause with every credential masked.
+    pub(crate) fn transport_error<B>(&self, err: reqwest::Error, attempts: u32) -> Error<B> {
+        let secrets = self.secrets();
+        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        Error::transport(err, attempts, &secrets)
+    }
+
+    /// The message of an error the server sent inside a stream, with every credential masked.
+    pub(crate) fn server_message(&self, body: &[u8]) -> String {
+        let secrets = self.secrets();
+        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        crate::error::server_message(body, &secrets)
     }
 }

@@ -9,10 +9,21 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use reqwest::StatusCode;
 
 use crate::error::Error;
-use crate::request::{BoxFuture, ResponseDecoder};
 use crate::response::Response;
+
+/// A boxed future that can be sent between threads.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Decodes the body of a non-success response into the API's typed error, where the API
+/// declares one for that status. Generated code passes a closure that captures nothing.
+pub type ErrorDecoder<B> = fn(StatusCode, &[u8]) -> Option<B>;
+
+/// Turns a success response into the operation's output (decoding JSON or text, or choosing
+/// the variant of a status enum).
+pub type ResponseDecoder<T, B> = fn(Response<Bytes>) -> Result<Response<T>, Error<B>>;
 
 type Exchange<B> = BoxFuture<'static, Result<Response<Bytes>, Error<B>>>;
 
@@ -40,6 +51,7 @@ impl<T, B> ResponseFuture<T, B> {
     }
 
     /// A future that resolves to `error` at once, sending nothing.
+    #[doc(hidden)]
     pub fn failed(error: Error<B>) -> Self {
         ResponseFuture {
             state: State::Done(Some(error)),

@@ -6,9 +6,9 @@
 //! written, reviewed and tested once.
 
 mod base64;
+mod call;
 mod client;
 mod date;
-pub mod de;
 mod error;
 mod form;
 mod future;
@@ -24,31 +24,50 @@ mod secret;
 mod send;
 mod sse;
 mod stream;
-pub mod tagged;
-pub mod union;
-pub mod validate;
 pub mod webhook;
 
+// What users name: the errors, the values generated types hold, the streams, pages and
+// futures that calls return, the retry policy, and the webhook checks.
 pub use base64::Base64;
-pub use client::{AuthLocation, ClientCore, CoreBuilder};
 pub use date::{Date, DateTime};
 pub use error::{
     ApiError, ConfigError, DecodeError, Error, REQUEST_ID_HEADERS, RedirectError, RedirectReason,
     TooLargeError, TransportError, request_id,
 };
-pub use form::QueryStyle;
 pub use future::{BodyFuture, ResponseFuture};
 pub use multipart::{File, Multipart};
 pub use nullable::Nullable;
-pub use paginate::{Items, PageRef, Pages, Paging};
-pub use request::{
-    BoxFuture, CallOptions, Endpoint, ErrorDecoder, Joined, Request, Response, ResponseDecoder,
-    decode_json,
-};
+pub use paginate::{Items, Pages};
+pub use response::Response;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
-pub use stream::{DataFormat, Event, EventStream, Framing, StreamFormat};
+pub use stream::{Event, EventStream, Framing};
 pub use validate::{Validate, ValidationError};
+
+// What only generated code names: not public API, and free to change with the generator
+// that emits it. Hidden from the documentation; a user never needs to write these.
+#[doc(hidden)]
+pub mod de;
+#[doc(hidden)]
+pub mod tagged;
+#[doc(hidden)]
+pub mod union;
+#[doc(hidden)]
+pub mod validate;
+#[doc(hidden)]
+pub use call::{CallOptions, Endpoint};
+#[doc(hidden)]
+pub use client::{AuthLocation, ClientCore, CoreBuilder};
+#[doc(hidden)]
+pub use form::QueryStyle;
+#[doc(hidden)]
+pub use future::{BoxFuture, ErrorDecoder, ResponseDecoder};
+#[doc(hidden)]
+pub use paginate::{PageRef, Paging};
+#[doc(hidden)]
+pub use request::{Joined, Request, decode_json};
+#[doc(hidden)]
+pub use stream::{DataFormat, StreamFormat};
 
 /// Binary response bodies.
 pub use bytes::Bytes;

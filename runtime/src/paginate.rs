@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::future::ResponseFuture;
-use crate::request::Response;
+use crate::response::Response;
 
 /// Where the next page is: what generated code sets on the request for it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -115,6 +115,7 @@ impl<P: Serialize, I, B> Pages<P, I, B> {
     /// Used by generated code: `fetch` sends the operation for the given page (or, for
     /// `None`, as the builder was set up); `paging` says how the next page is found;
     /// `items` takes a page's items out of it and `count` counts them.
+    #[doc(hidden)]
     pub fn new(
         fetch: impl FnMut(Option<PageRef>) -> ResponseFuture<P, B> + Send + 'static,
         paging: Paging<P>,

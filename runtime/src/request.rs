@@ -1,158 +1,28 @@
+//! [`Request`]: one request being built by generated code, and its `send` methods, the
+//! top of the runtime's layers (below it: `send.rs`, `stream.rs`, `future.rs`, `call.rs`,
+//! `client.rs`).
+
 use std::fmt::{self, Display};
-use std::future::Future;
-use std::pin::Pin;
-use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use reqwest::Url;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tracing::Instrument;
-use tracing::field::Empty;
 
+use crate::call::{CallOptions, Endpoint};
 use crate::client::ClientCore;
-use crate::error::{ApiError, DecodeError, Error, TooLargeError};
-use crate::future::ResponseFuture;
-pub use crate::response::Response;
-use crate::retry::RetryPolicy;
-use crate::send::{BodyError, Exchange, Mode, Payload, read_body};
+use crate::error::{DecodeError, Error};
+use crate::future::{ErrorDecoder, ResponseDecoder, ResponseFuture};
+use crate::response::Response;
+use crate::send::{Call, Mode, Payload, read_body};
+use crate::stream::{Begun, EventStream, StreamFormat};
 
-/// What generated code says about one operation: its method, its path template as the API
-/// description writes it, its name, and the security schemes whose credentials it sends.
-#[derive(Debug, Clone)]
-pub struct Endpoint {
-    pub method: Method,
-    /// The path template (`/things/{id}`), for logs and traces: never the filled-in path.
-    pub path: &'static str,
-    /// The operation's name in the generated crate.
-    pub operation: &'static str,
-    pub security: &'static [&'static str],
-}
-
-/// Settings of one call that override or add to the client's: set through the
-/// `with_timeout`, `with_idle_timeout`, `with_retry`, `with_header` and `with_query`
-/// methods of every generated request builder. They go with every attempt of the call and,
-/// for a paginated walk, with the request of every page.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct CallOptions {
-    pub(crate) timeout: Option<Option<Duration>>,
-    pub(crate) idle_timeout: Option<Option<Duration>>,
-    pub(crate) retry: Option<RetryPolicy>,
-    pub(crate) follow: Option<String>,
-    pub(crate) last_event_id: Option<String>,
-    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
-    pub(crate) query: Vec<(String, String)>,
-    /// A header that could not be set, reported when the call is sent.
-    pub(crate) problem: Option<String>,
-}
-
-/// Headers that say how a message is framed or where it goes: a call may not set them.
-const FRAMING_HEADERS: [&str; 7] = [
-    "host",
-    "content-length",
-    "transfer-encoding",
-    "connection",
-    "te",
-    "trailer",
-    "upgrade",
-];
-
-impl fmt::Debug for CallOptions {
-    /// Extra headers and query parameters by name only: their values may be secrets.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
-        let query: Vec<&str> = self.query.iter().map(|(name, _)| name.as_str()).collect();
-        f.debug_struct("CallOptions")
-            .field("timeout", &self.timeout)
-            .field("idle_timeout", &self.idle_timeout)
-            .field("retry", &self.retry)
-            .field("follow", &self.follow.as_ref().map(|_| "..."))
-            .field("last_event_id", &self.last_event_id)
-            .field("headers", &headers)
-            .field("query", &query)
-            .field("problem", &self.problem)
-            .finish()
-    }
-}
-
-impl CallOptions {
-    /// The timeout of each attempt of this call; `None` waits forever. For a stream it
-    /// bounds the wait for the response to begin, and, unless an idle timeout is set, each
-    /// wait for more of it.
-    pub fn timeout(&mut self, timeout: Option<Duration>) {
-        self.timeout = Some(timeout);
-    }
-
-    /// For a stream: the longest silence between two reads of the response once it has
-    /// begun ([`Error::IdleTimeout`]); `None` waits forever. Without it, the call's timeout
-    /// applies.
-    pub fn idle_timeout(&mut self, idle: Option<Duration>) {
-        self.idle_timeout = Some(idle);
-    }
-
-    /// The retry policy of this call.
-    pub fn retry(&mut self, policy: RetryPolicy) {
-        self.retry = Some(policy);
-    }
-
-    /// Sends the header `name: value` with this call, in place of any header of that name
-    /// the client or the operation would send (called again with the same name, both
-    /// values are sent). It never replaces a credential of the API, which the client sets
-    /// last, and like every header it goes to the API's origin only. Headers that frame
-    /// the message (`Host`, `Content-Length`, `Transfer-Encoding`, `Connection`, ...) or an
-    /// invalid name or value make the call fail with [`Error::InvalidRequest`], sending
-    /// nothing. The value is marked sensitive and never shown in `Debug`.
-    pub fn header(&mut self, name: &str, value: &str) {
-        let parsed = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value),
-        );
-        match parsed {
-            (Ok(name), _) if FRAMING_HEADERS.contains(&name.as_str()) => {
-                self.problem.get_or_insert(format!(
-                    "the header `{name}` frames the request and cannot be set for a call"
-                ));
-            }
-            (Ok(name), Ok(mut value)) => {
-                value.set_sensitive(true);
-                self.headers.push((name, value));
-            }
-            (Err(_), _) => {
-                self.problem.get_or_insert(format!(
-                    "`{}` is not a valid header name",
-                    name.escape_debug()
-                ));
-            }
-            (Ok(name), Err(_)) => {
-                self.problem.get_or_insert(format!(
-                    "the value of header `{name}` is not a valid header value"
-                ));
-            }
-        }
-    }
-
-    /// Sends the query parameter `name=value` with this call, in place of any parameter of
-    /// that name the operation (or a followed link to the next page) would send; called
-    /// again with the same name, both are sent. A query credential of the API is never
-    /// replaced.
-    pub fn query(&mut self, name: &str, value: &str) {
-        self.query.push((name.to_owned(), value.to_owned()));
-    }
-
-    /// Sends this call to `link` instead of the URL its parameters make: the next page
-    /// that a response linked to (`Link: <...>; rel="next"`), resolved against the URL the
-    /// parameters make. A link to another origin than the client's base URL (or one that is
-    /// not a URL) is refused when the call is sent ([`Error::Protocol`]), so a response can
-    /// never send the client's credentials elsewhere.
-    pub fn follow(&mut self, link: String) {
-        self.follow = Some(link);
-    }
-
-    /// Sends `Last-Event-ID: id`, so that a stream of events resumes after the event with
-    /// that id (see [`EventStream::last_event_id`](crate::EventStream::last_event_id)).
-    pub fn last_event_id(&mut self, id: String) {
-        self.last_event_id = Some(id);
+impl ClientCore {
+    /// Starts a request for an operation, with the settings of this call. The request holds
+    /// a clone of this core (one `Arc`), so it owns all it needs.
+    pub fn request(&self, endpoint: Endpoint, options: CallOptions) -> Request {
+        Request::new(self.clone(), endpoint, options)
     }
 }
 
@@ -172,17 +42,6 @@ impl<T: Display> Display for Joined<'_, T> {
     }
 }
 
-/// A boxed future that can be sent between threads.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Decodes the body of a non-success response into the API's typed error, where the API
-/// declares one for that status. Generated code passes a closure that captures nothing.
-pub type ErrorDecoder<B> = fn(StatusCode, &[u8]) -> Option<B>;
-
-/// Turns a success response into the operation's output (decoding JSON or text, or choosing
-/// the variant of a status enum).
-pub type ResponseDecoder<T, B> = fn(Response<Bytes>) -> Result<Response<T>, Error<B>>;
-
 /// One request being built by generated code: path segments, query, headers and body are
 /// added in order, then [`Request::send`] sends it and decodes the answer.
 ///
@@ -192,15 +51,15 @@ pub type ResponseDecoder<T, B> = fn(Response<Bytes>) -> Result<Response<T>, Erro
 /// A request owns everything it sends (a clone of the client, which is one `Arc`), so the
 /// future that sends it is `Send + 'static`.
 pub struct Request {
-    pub(crate) core: ClientCore,
-    pub(crate) endpoint: Endpoint,
-    pub(crate) url: Url,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Option<(Bytes, HeaderValue)>,
-    pub(crate) options: CallOptions,
-    pub(crate) problem: Option<String>,
+    core: ClientCore,
+    endpoint: Endpoint,
+    url: Url,
+    headers: HeaderMap,
+    body: Option<(Bytes, HeaderValue)>,
+    options: CallOptions,
+    problem: Option<String>,
     /// An idempotency key is sent, so the request may be repeated whatever its method.
-    pub(crate) keyed: bool,
+    keyed: bool,
 }
 
 impl fmt::Debug for Request {
@@ -213,7 +72,7 @@ impl fmt::Debug for Request {
 }
 
 impl Request {
-    pub(crate) fn new(core: ClientCore, endpoint: Endpoint, options: CallOptions) -> Self {
+    fn new(core: ClientCore, endpoint: Endpoint, options: CallOptions) -> Self {
         let mut url = core.inner.base_url.clone();
         if let Ok(mut segments) = url.path_segments_mut() {
             segments.pop_if_empty();
@@ -510,8 +369,8 @@ impl Request {
         mut self,
         decode_error: ErrorDecoder<B>,
         event_error: fn(&[u8]) -> Option<B>,
-        format: crate::stream::StreamFormat,
-    ) -> Result<crate::stream::EventStream<T, B>, Error<B>>
+        format: StreamFormat,
+    ) -> Result<EventStream<T, B>, Error<B>>
     where
         T: DeserializeOwned,
     {
@@ -520,8 +379,8 @@ impl Request {
                 self.headers.insert(ACCEPT, accept);
             }
         }
-        let timeout = self.options.timeout.unwrap_or(self.core.inner.timeout);
-        let idle = self.options.idle_timeout.unwrap_or(timeout);
+        let timeout = self.options.timeout.or(self.core.inner.timeout);
+        let idle = self.options.idle_timeout.or(timeout);
         let core = self.core.clone();
         let limit = self.core.inner.max_response_bytes;
         let response = self.exchange_as(Mode::Stream, decode_error).await?;
@@ -547,23 +406,7 @@ impl Request {
                 (response.status, response.headers, response.attempts);
             let body = match read_body(body, limit).await {
                 Ok(body) => body,
-                Err(BodyError::Transport(err)) => {
-                    let secrets: Vec<&str> = core
-                        .inner
-                        .credentials
-                        .iter()
-                        .filter_map(|c| c.text())
-                        .collect();
-                    return Err(Error::transport(err, attempts, &secrets));
-                }
-                Err(BodyError::TooLarge) => {
-                    return Err(Error::ResponseTooLarge(Box::new(TooLargeError {
-                        status,
-                        headers,
-                        limit,
-                        attempts,
-                    })));
-                }
+                Err(err) => return Err(err.into_error(&core, status, headers, attempts)),
             };
             return Err(Error::Decode(Box::new(DecodeError {
                 status,
@@ -578,8 +421,8 @@ impl Request {
                 attempts,
             })));
         };
-        Ok(crate::stream::EventStream::new(
-            crate::stream::Begun {
+        Ok(EventStream::new(
+            Begun {
                 response: body,
                 status: response.status,
                 headers: response.headers,
@@ -594,6 +437,7 @@ impl Request {
         ))
     }
 
+    /// Sends the request as `mode` says, unless it could not be built.
     async fn exchange_as<B>(
         self,
         mode: Mode,
@@ -602,61 +446,16 @@ impl Request {
         if let Some(problem) = self.problem {
             return Err(Error::InvalidRequest(problem));
         }
-        let span = tracing::info_span!(
-            "request",
-            http.method = %self.endpoint.method,
-            url.template = self.endpoint.path,
-            operation = self.endpoint.operation,
-            http.status = Empty,
-            attempts = Empty,
-            duration_ms = Empty,
-        );
-        let started = Instant::now();
-        let result = self.attempts::<B>(mode).instrument(span.clone()).await;
-        span.record(
-            "duration_ms",
-            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        );
-        let exchange = match result {
-            Ok(exchange) => exchange,
-            Err(err) => {
-                span.record("attempts", err.attempts());
-                if let Some(status) = err.status() {
-                    span.record("http.status", status.as_u16());
-                }
-                return Err(err);
-            }
+        let call = Call {
+            core: self.core,
+            endpoint: self.endpoint,
+            url: self.url,
+            headers: self.headers,
+            body: self.body,
+            options: self.options,
+            keyed: self.keyed,
         };
-        span.record("attempts", exchange.attempts);
-        span.record("http.status", exchange.status.as_u16());
-        let Exchange {
-            status,
-            headers,
-            body,
-            attempts,
-        } = exchange;
-        if status.is_success() {
-            Ok(Response {
-                status,
-                headers,
-                body,
-                attempts,
-            })
-        } else {
-            let body = match body {
-                Payload::Whole(bytes) => bytes,
-                Payload::Stream(_) => Bytes::new(),
-            };
-            let typed = decode_error(status, &body);
-            Err(Error::Api(Box::new(ApiError {
-                status,
-                headers,
-                body,
-                typed,
-                attempts,
-                stream_error: None,
-            })))
-        }
+        call.exchange(mode, decode_error).await
     }
 }
 

@@ -1,18 +1,38 @@
-//! The send loop of a [`Request`]: its attempts, as the retry policy allows, each response
-//! body read against the size limit; whether a transport failure may pass on another
-//! attempt, and the wait before it.
+//! The send loop of a built request ([`Call`]): its attempts, as the retry policy allows,
+//! each response body read against the size limit (the one place a body is read whole);
+//! whether a transport failure may pass on another attempt, and the wait before it; the
+//! tracing span of the call and the judging of the final status.
 
 use std::fmt::Display;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue};
+use reqwest::{StatusCode, Url};
+use tracing::Instrument;
+use tracing::field::Empty;
 
-use crate::client::Placement;
-use crate::error::{Error, TooLargeError};
+use crate::call::{CallOptions, Endpoint};
+use crate::client::{ClientCore, Placement};
+use crate::error::{ApiError, Error, TooLargeError};
+use crate::future::ErrorDecoder;
 use crate::redirect;
-use crate::request::Request;
+use crate::response::Response;
+
+/// Credentials sent in the query: each parameter's name and value.
+type QueryCredentials<'a> = Vec<(&'static str, &'a str)>;
+
+/// A request built without problems, ready to send.
+pub(crate) struct Call {
+    pub(crate) core: ClientCore,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) url: Url,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<(Bytes, HeaderValue)>,
+    pub(crate) options: CallOptions,
+    /// An idempotency key is sent, so the request may be repeated whatever its method.
+    pub(crate) keyed: bool,
+}
 
 /// A response read to its end (or, for a stream, begun), before its status is judged.
 pub(crate) struct Exchange {
@@ -44,6 +64,28 @@ pub(crate) enum BodyError {
     TooLarge,
 }
 
+impl BodyError {
+    /// The call's error for a body that could not be read: a transport failure with every
+    /// credential of `core` masked, or a body over the size limit.
+    pub(crate) fn into_error<B>(
+        self,
+        core: &ClientCore,
+        status: StatusCode,
+        headers: HeaderMap,
+        attempts: u32,
+    ) -> Error<B> {
+        match self {
+            BodyError::Transport(err) => core.transport_error(err, attempts),
+            BodyError::TooLarge => Error::ResponseTooLarge(Box::new(TooLargeError {
+                status,
+                headers,
+                limit: core.inner.max_response_bytes,
+                attempts,
+            })),
+        }
+    }
+}
+
 /// Reads a whole body, refusing one beyond `limit` bytes without reading it all.
 pub(crate) async fn read_body(
     mut response: reqwest::Response,
@@ -65,10 +107,76 @@ pub(crate) async fn read_body(
     Ok(body.freeze())
 }
 
-impl Request {
-    /// The attempts themselves: every answer is returned, except those the retry policy
-    /// says to try again.
-    pub(crate) async fn attempts<B>(self, mode: Mode) -> Result<Exchange, Error<B>> {
+impl Call {
+    /// Sends the request (again, as the retry policy allows), reads the response (to its
+    /// end, or for a stream until it begins) and judges its status, inside a tracing span
+    /// that records the method, the path template, the operation, the final status, the
+    /// number of attempts and the duration.
+    pub(crate) async fn exchange<B>(
+        self,
+        mode: Mode,
+        decode_error: ErrorDecoder<B>,
+    ) -> Result<Response<Payload>, Error<B>> {
+        let span = tracing::info_span!(
+            "request",
+            http.method = %self.endpoint.method,
+            url.template = self.endpoint.path,
+            operation = self.endpoint.operation,
+            http.status = Empty,
+            attempts = Empty,
+            duration_ms = Empty,
+        );
+        let started = Instant::now();
+        let result = self.attempts::<B>(mode).instrument(span.clone()).await;
+        span.record(
+            "duration_ms",
+            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        );
+        let exchange = match result {
+            Ok(exchange) => exchange,
+            Err(err) => {
+                span.record("attempts", err.attempts());
+                if let Some(status) = err.status() {
+                    span.record("http.status", status.as_u16());
+                }
+                return Err(err);
+            }
+        };
+        span.record("attempts", exchange.attempts);
+        span.record("http.status", exchange.status.as_u16());
+        let Exchange {
+            status,
+            headers,
+            body,
+            attempts,
+        } = exchange;
+        if status.is_success() {
+            return Ok(Response {
+                status,
+                headers,
+                body,
+                attempts,
+            });
+        }
+        let body = match body {
+            Payload::Whole(bytes) => bytes,
+            Payload::Stream(_) => Bytes::new(),
+        };
+        let typed = decode_error(status, &body);
+        Err(Error::Api(Box::new(ApiError {
+            status,
+            headers,
+            body,
+            typed,
+            attempts,
+            stream_error: None,
+        })))
+    }
+
+    /// The URL (a followed link, the call's query, query credentials) and headers (the
+    /// client's, the request's, the call's, then the credentials) of every attempt, and the
+    /// query credentials to set again on any URL a redirect leads to.
+    fn addressed<B>(&self) -> Result<(Url, HeaderMap, QueryCredentials<'_>), Error<B>> {
         let inner = &self.core.inner;
         let mut url = match self
             .options
@@ -84,7 +192,7 @@ impl Request {
                         .to_owned(),
                 ));
             }
-            None => self.url,
+            None => self.url.clone(),
         };
         set_query(&mut url, &self.options.query);
         let mut headers = inner.headers.clone();
@@ -111,15 +219,12 @@ impl Request {
                 }
             }
         }
-        // Credentials in the query, set again on any URL a redirect leads to; and every
-        // credential's text, masked in the cause of a transport error.
+        // Credentials in the query, set again on any URL a redirect leads to.
         let mut query_credentials: Vec<(&'static str, &str)> = Vec::new();
-        let mut secrets: Vec<&str> = Vec::new();
         for credential in &inner.credentials {
             if !self.endpoint.security.contains(&credential.scheme) {
                 continue;
             }
-            secrets.extend(credential.text());
             match &credential.placement {
                 Placement::Header(name, value) => {
                     if *name == COOKIE {
@@ -138,9 +243,16 @@ impl Request {
         if let Some((_, content_type)) = &self.body {
             headers.insert(CONTENT_TYPE, content_type.clone());
         }
+        Ok((url, headers, query_credentials))
+    }
 
+    /// The attempts themselves: every answer is returned, except those the retry policy
+    /// says to try again.
+    pub(crate) async fn attempts<B>(self, mode: Mode) -> Result<Exchange, Error<B>> {
+        let inner = &self.core.inner;
+        let (url, headers, query_credentials) = self.addressed()?;
         let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
-        let timeout = self.options.timeout.unwrap_or(inner.timeout);
+        let timeout = self.options.timeout.or(inner.timeout);
         let repeatable = self.keyed || policy.may_repeat(&self.endpoint.method, &headers);
         let outgoing = redirect::Outgoing {
             http: &inner.http,
@@ -188,7 +300,7 @@ impl Request {
                         wait(attempt, policy.backoff(attempt), &transport_reason(&err)).await;
                         continue;
                     }
-                    return Err(Error::transport(err, attempt, &secrets));
+                    return Err(self.core.transport_error(err, attempt));
                 }
             };
             let status = response.status();
@@ -216,20 +328,12 @@ impl Request {
                         attempts: attempt,
                     });
                 }
-                Err(BodyError::Transport(err)) => {
-                    if !last && repeatable {
-                        wait(attempt, policy.backoff(attempt), &transport_reason(&err)).await;
-                        continue;
-                    }
-                    return Err(Error::transport(err, attempt, &secrets));
+                Err(BodyError::Transport(err)) if !last && repeatable => {
+                    wait(attempt, policy.backoff(attempt), &transport_reason(&err)).await;
+                    continue;
                 }
-                Err(BodyError::TooLarge) => {
-                    return Err(Error::ResponseTooLarge(Box::new(TooLargeError {
-                        status,
-                        headers: response_headers,
-                        limit: inner.max_response_bytes,
-                        attempts: attempt,
-                    })));
+                Err(err) => {
+                    return Err(err.into_error(&self.core, status, response_headers, attempt));
                 }
             }
         }

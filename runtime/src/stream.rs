@@ -17,8 +17,8 @@ use serde::de::DeserializeOwned;
 
 use crate::client::ClientCore;
 use crate::error::{ApiError, DecodeError, Error, TooLargeError};
+use crate::future::BoxFuture;
 use crate::lines::LineParser;
-use crate::request::BoxFuture;
 use crate::sse::{Parser, RawEvent};
 
 /// One item of a stream, its data decoded: a server-sent event, or one JSON value of a
@@ -292,44 +292,13 @@ impl<T, B> EventStream<T, B> {
         })
     }
 
-    /// What of the client's credentials to mask in messages: each as sent, the token of
-    /// an `Authorization`-style value (`Bearer <token>`), and the password of a basic one.
-    fn secrets(&self) -> Vec<String> {
-        let mut secrets = Vec::new();
-        for text in self.core.inner.credentials.iter().filter_map(|c| c.text()) {
-            secrets.push(text.to_owned());
-            if let Some((scheme, token)) = text.split_once(' ') {
-                let token = token.trim();
-                let basic = scheme
-                    .eq_ignore_ascii_case("basic")
-                    .then(|| crate::Base64::decode(token))
-                    .flatten();
-                if let Some(decoded) = basic {
-                    let decoded = String::from_utf8_lossy(decoded.as_bytes()).into_owned();
-                    if let Some((_, password)) = decoded.split_once(':') {
-                        secrets.push(password.to_owned());
-                    }
-                    secrets.push(decoded);
-                }
-                secrets.push(token.to_owned());
-            }
-        }
-        secrets.retain(|secret| !secret.is_empty());
-        // Longest first, so that a part is not masked inside a longer whole.
-        secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
-        secrets
-    }
-
     /// An error the server sent inside the stream, `body` its data.
     fn api_error(&self, body: Bytes) -> Error<B> {
         let typed = (self.decode_error)(&body);
         Error::Api(Box::new(ApiError {
             status: self.status,
             headers: self.headers.clone(),
-            stream_error: Some(crate::error::server_message(
-                &body,
-                &as_strs(&self.secrets()),
-            )),
+            stream_error: Some(self.core.server_message(&body)),
             body,
             typed,
             attempts: self.attempts,
@@ -368,10 +337,6 @@ impl<T, B> EventStream<T, B> {
         }
         Ok(())
     }
-}
-
-fn as_strs(texts: &[String]) -> Vec<&str> {
-    texts.iter().map(String::as_str).collect()
 }
 
 /// What to do with one parsed event.
@@ -464,7 +429,7 @@ impl<T: DeserializeOwned, B> Stream for EventStream<T, B> {
                     }
                 }
                 ReadResult::Chunk(Err(err)) => {
-                    let err = Error::transport(err, this.attempts, &as_strs(&this.secrets()));
+                    let err = this.core.transport_error(err, this.attempts);
                     return Poll::Ready(Some(Err(err)));
                 }
                 ReadResult::Idle => {

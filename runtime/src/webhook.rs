@@ -58,6 +58,7 @@ impl std::error::Error for ParseError {
 }
 
 /// The body as JSON (an empty body is `null`).
+#[doc(hidden)]
 pub fn parse_json(body: &[u8]) -> Result<serde_json::Value, ParseError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(serde_json::Value::Null);
@@ -66,16 +67,19 @@ pub fn parse_json(body: &[u8]) -> Result<serde_json::Value, ParseError> {
 }
 
 /// A header's value as text, if present and text.
+#[doc(hidden)]
 pub fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 /// A string field of a JSON object body (`type` in `{"type": "invoice.paid", ...}`).
+#[doc(hidden)]
 pub fn field<'v>(body: &'v serde_json::Value, name: &str) -> Option<&'v str> {
     body.get(name).and_then(serde_json::Value::as_str)
 }
 
 /// Decodes the payload of the event called `event`.
+#[doc(hidden)]
 pub fn payload<T: serde::de::DeserializeOwned>(
     event: &'static str,
     body: serde_json::Value,

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::signature::{body_argument, ordered_required};
 use super::{Cx, Place, doc_attrs, inner_doc_lines};
 use crate::ir::{ApiKeyLocation, Docs, Operation, Presence, Scalar, SchemeKind, SecurityScheme};
 
@@ -114,6 +115,11 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
         let cfg = cx.cfg_of_type(*id);
         quote!(#cfg #name(types::#name),)
     });
+    let large = super::unions::allow_large(
+        api.error_types
+            .iter()
+            .any(|id| cx.large(&crate::ir::TypeRef::Named(*id), crate::ir::Boxing::Inline)),
+    );
     let default_base_url = api.servers.first().map(|s| s.url.as_str()).unwrap_or("");
     let base_url_doc = match api.servers.first() {
         Some(_) => " The base URL of the API's first server.".to_owned(),
@@ -121,6 +127,69 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
             .to_owned(),
     };
 
+    let new = client_new(cx);
+    let builder = client_builder(cx);
+    let methods = api
+        .operations
+        .iter()
+        .map(|op| cx.gate_operation(op, operation_method(cx, op)));
+
+    quote! {
+        #use_operations
+        #use_types
+
+        /// The error bodies that the API declares, decoded. Found in [`Error::Api`] (as
+        /// `typed`) when a response's status declares one and its body matches.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        #large
+        pub enum ErrorBody {
+            #(#error_variants)*
+        }
+
+        /// The error of every call, and of building a [`Client`].
+        pub type Error = oagen_runtime::Error<ErrorBody>;
+
+        /// A client for the API: cheap to clone, and safe to share between tasks.
+        ///
+        /// Credentials never appear in its `Debug` output.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            pub(crate) core: oagen_runtime::ClientCore,
+        }
+
+        impl Client {
+            #[doc = #base_url_doc]
+            pub const DEFAULT_BASE_URL: &'static str = #default_base_url;
+
+            #new
+
+            /// A builder for a client with other settings: base URL, timeouts, user agent,
+            /// extra headers, or your own `reqwest::Client`.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder {
+                    core: oagen_runtime::CoreBuilder::new(
+                        Self::DEFAULT_BASE_URL,
+                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+                    ),
+                }
+            }
+
+            /// The URL that operation paths are appended to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url().as_str()
+            }
+
+            #(#methods)*
+        }
+
+        #builder
+    }
+}
+
+/// `Client::new`: the credentials every operation needs as arguments.
+fn client_new(cx: &Cx<'_>) -> TokenStream {
+    let api = cx.api;
     let credentials: Vec<&SecurityScheme> = api
         .default_credentials
         .iter()
@@ -163,143 +232,97 @@ pub(super) fn client_rs(cx: &Cx<'_>) -> TokenStream {
     } else {
         " Fails if a credential is not a valid header value; nothing is sent."
     };
-    let credential_setters = api.security_schemes.iter().map(credential_setter);
-    let methods = api
-        .operations
-        .iter()
-        .map(|op| cx.gate_operation(op, operation_method(cx, op)));
-
     quote! {
-        #use_operations
-        #use_types
-
-        /// The error bodies that the API declares, decoded. Found in [`Error::Api`] (as
-        /// `typed`) when a response's status declares one and its body matches.
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        #[allow(clippy::large_enum_variant)]
-        pub enum ErrorBody {
-            #(#error_variants)*
-        }
-
-        /// The error of every call, and of building a [`Client`].
-        pub type Error = oagen_runtime::Error<ErrorBody>;
-
-        /// A client for the API: cheap to clone, and safe to share between tasks.
+        #[doc = #new_doc]
         ///
-        /// Credentials never appear in its `Debug` output.
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            pub(crate) core: oagen_runtime::ClientCore,
+        #[doc = #new_failure]
+        pub fn new(#(#new_params),*) -> Result<Self, Error> {
+            Self::builder()#(#new_calls)*.build()
+        }
+    }
+}
+
+/// `ClientBuilder`: a setter per security scheme and the client's settings.
+fn client_builder(cx: &Cx<'_>) -> TokenStream {
+    let credential_setters = cx.api.security_schemes.iter().map(credential_setter);
+    quote! {
+    /// Settings for a [`Client`]; see [`Client::builder`].
+    #[derive(Debug)]
+    pub struct ClientBuilder {
+        core: oagen_runtime::CoreBuilder,
+    }
+
+    impl ClientBuilder {
+        #(#credential_setters)*
+
+        /// Sends requests to another base URL (a sandbox, a proxy, a test server).
+        pub fn base_url(mut self, url: impl Into<String>) -> Self {
+            self.core.base_url(url);
+            self
         }
 
-        impl Client {
-            #[doc = #base_url_doc]
-            pub const DEFAULT_BASE_URL: &'static str = #default_base_url;
-
-            #[doc = #new_doc]
-            ///
-            #[doc = #new_failure]
-            pub fn new(#(#new_params),*) -> Result<Self, Error> {
-                Self::builder()#(#new_calls)*.build()
-            }
-
-            /// A builder for a client with other settings: base URL, timeouts, user agent,
-            /// extra headers, or your own `reqwest::Client`.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder {
-                    core: oagen_runtime::CoreBuilder::new(
-                        Self::DEFAULT_BASE_URL,
-                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-                    ),
-                }
-            }
-
-            /// The URL that operation paths are appended to.
-            pub fn base_url(&self) -> &str {
-                self.core.base_url().as_str()
-            }
-
-            #(#methods)*
+        /// Builds the HTTP client from this `reqwest::ClientBuilder` (proxies, TLS
+        /// settings). Its settings apply, but redirects are never followed by reqwest and
+        /// no `Referer` is sent: this client follows redirects itself, within the API's
+        /// origin only, so credentials never reach another origin.
+        pub fn http_client(mut self, builder: oagen_runtime::reqwest::ClientBuilder) -> Self {
+            self.core.http_client(builder);
+            self
         }
 
-        /// Settings for a [`Client`]; see [`Client::builder`].
-        #[derive(Debug)]
-        pub struct ClientBuilder {
-            core: oagen_runtime::CoreBuilder,
+        /// The timeout for each attempt of a request: connecting, sending and reading the
+        /// whole response (60 seconds unless set); `None` waits forever. A call can
+        /// override it with `with_timeout`.
+        pub fn timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
+            self.core.timeout(timeout);
+            self
         }
 
-        impl ClientBuilder {
-            #(#credential_setters)*
-
-            /// Sends requests to another base URL (a sandbox, a proxy, a test server).
-            pub fn base_url(mut self, url: impl Into<String>) -> Self {
-                self.core.base_url(url);
-                self
-            }
-
-            /// Builds the HTTP client from this `reqwest::ClientBuilder` (proxies, TLS
-            /// settings). Its settings apply, but redirects are never followed by reqwest and
-            /// no `Referer` is sent: this client follows redirects itself, within the API's
-            /// origin only, so credentials never reach another origin.
-            pub fn http_client(mut self, builder: oagen_runtime::reqwest::ClientBuilder) -> Self {
-                self.core.http_client(builder);
-                self
-            }
-
-            /// The timeout for each attempt of a request: connecting, sending and reading the
-            /// whole response (60 seconds unless set); `None` waits forever. A call can
-            /// override it with `with_timeout`.
-            pub fn timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
-                self.core.timeout(timeout);
-                self
-            }
-
-            /// How failed requests are retried: by default 3 attempts in all, for connection
-            /// errors, timeouts and 429, 502, 503 and 504 answers, honouring `Retry-After`,
-            /// and only for idempotent methods. `RetryPolicy::disabled()` never retries. A
-            /// call can override it with `with_retry`.
-            pub fn retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
-                self.core.retry(policy);
-                self
-            }
-
-            /// The largest response body read (64 MiB unless set); a larger one is
-            /// `Error::ResponseTooLarge`.
-            pub fn max_response_bytes(mut self, limit: usize) -> Self {
-                self.core.max_response_bytes(limit);
-                self
-            }
-
-            /// The timeout for opening a connection (10 seconds unless set).
-            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.core.connect_timeout(timeout);
-                self
-            }
-
-            /// The `User-Agent` header (the crate's name and version unless set).
-            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-                self.core.user_agent(user_agent);
-                self
-            }
-
-            /// A header sent with every request.
-            pub fn header(
-                mut self,
-                name: impl Into<String>,
-                value: impl Into<String>,
-            ) -> Self {
-                self.core.header(name, value);
-                self
-            }
-
-            /// Checks the settings and builds the client. Nothing is sent.
-            pub fn build(self) -> Result<Client, Error> {
-                Ok(Client {
-                    core: self.core.build()?,
-                })
-            }
+        /// How failed requests are retried: by default 3 attempts in all, for connection
+        /// errors, timeouts and 429, 502, 503 and 504 answers, honouring `Retry-After`,
+        /// and only for idempotent methods. `RetryPolicy::disabled()` never retries. A
+        /// call can override it with `with_retry`.
+        pub fn retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
+            self.core.retry(policy);
+            self
         }
+
+        /// The largest response body read (64 MiB unless set); a larger one is
+        /// `Error::ResponseTooLarge`.
+        pub fn max_response_bytes(mut self, limit: usize) -> Self {
+            self.core.max_response_bytes(limit);
+            self
+        }
+
+        /// The timeout for opening a connection (10 seconds unless set).
+        pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.core.connect_timeout(timeout);
+            self
+        }
+
+        /// The `User-Agent` header (the crate's name and version unless set).
+        pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+            self.core.user_agent(user_agent);
+            self
+        }
+
+        /// A header sent with every request.
+        pub fn header(
+            mut self,
+            name: impl Into<String>,
+            value: impl Into<String>,
+        ) -> Self {
+            self.core.header(name, value);
+            self
+        }
+
+        /// Checks the settings and builds the client. Nothing is sent.
+        pub fn build(self) -> Result<Client, Error> {
+            Ok(Client {
+                core: self.core.build()?,
+            })
+        }
+    }
     }
 }
 
@@ -371,13 +394,7 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
 }
 
 fn operation_mentions_types(op: &Operation) -> bool {
-    let named = |ty: &crate::ir::TypeRef| {
-        let mut found = false;
-        visit(ty, &mut |t| {
-            found |= matches!(t, crate::ir::TypeRef::Named(_))
-        });
-        found
-    };
+    let named = |ty: &crate::ir::TypeRef| ty.mentions_named();
     op.params
         .iter()
         .any(|p| p.presence == Presence::Required && named(&p.ty))
@@ -387,16 +404,6 @@ fn operation_mentions_types(op: &Operation) -> bool {
             .filter(|b| b.presence == Presence::Required)
             .and_then(|b| b.kind.ty())
             .is_some_and(named)
-}
-
-pub(super) fn visit(ty: &crate::ir::TypeRef, f: &mut impl FnMut(&crate::ir::TypeRef)) {
-    f(ty);
-    match ty {
-        crate::ir::TypeRef::Array(inner)
-        | crate::ir::TypeRef::Map(inner)
-        | crate::ir::TypeRef::Nullable(inner) => visit(inner, f),
-        _ => {}
-    }
 }
 
 /// `pub fn create_pet(&self, body: types::NewPet) -> operations::CreatePet`: required
@@ -431,7 +438,7 @@ fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         match body.presence {
             Presence::Required => {
-                let (ty, converts) = super::operations::body_argument(cx, &body.kind);
+                let (ty, converts) = body_argument(cx, &body.kind);
                 params.push(quote!(body: #ty));
                 inits.push(if converts {
                     quote!(body: body.into())
@@ -458,32 +465,4 @@ fn operation_method(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             }
         }
     }
-}
-
-/// Required parameters in argument order: path parameters as they appear in the path, then
-/// the others as declared.
-pub(super) fn ordered_required(op: &Operation) -> Vec<&crate::ir::Param> {
-    let ordered: Vec<&crate::ir::Param> = op
-        .segments
-        .iter()
-        .flatten()
-        .filter_map(|part| match part {
-            crate::ir::PathPart::Param(index) => Some(&op.params[*index]),
-            crate::ir::PathPart::Literal(_) => None,
-        })
-        .collect();
-    let mut unique: Vec<&crate::ir::Param> = Vec::with_capacity(ordered.len());
-    for param in ordered {
-        if !unique.iter().any(|p| p.rust_name == param.rust_name) {
-            unique.push(param);
-        }
-    }
-    for param in &op.params {
-        if param.presence == Presence::Required
-            && !unique.iter().any(|p| p.rust_name == param.rust_name)
-        {
-            unique.push(param);
-        }
-    }
-    unique
 }

@@ -129,7 +129,7 @@ pub(super) fn setter(cx: &Cx<'_>, direction: Direction, field: &Field) -> Option
     let repr = repr(direction, field);
     let (arg, conversion) = cx.argument(Place::Types, field.ty.non_null(), field.boxing);
     let value = stored(repr, conversion.apply(cx, Place::Types, quote!(value)));
-    let doc = format!(" Sets `{}`.", super::escape_controls(&field.wire_name));
+    let doc = format!(" Sets `{}`.", unraw(&field.rust_name));
     let null_doc = if repr == Repr::Nullable {
         let line = format!(
             " To send `null`, assign `oagen_runtime::Nullable::Null` to the `{}` field.",

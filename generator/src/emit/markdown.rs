@@ -78,45 +78,7 @@ fn escape_brackets(line: &str) -> String {
                 out.extend(&chars[i..end]);
                 i = end;
             }
-            '[' => match matching_bracket(&chars, i) {
-                Some(close) if matches!(chars.get(close + 1), Some('(' | '[')) => {
-                    // A link: its text is escaped, its target (or reference) kept, unless
-                    // the target is a Rust path, which rustdoc would try to resolve.
-                    let text = escape_brackets(&chars[i + 1..close].iter().collect::<String>());
-                    let after = close + 1;
-                    let closing = if chars[after] == '[' {
-                        matching_bracket(&chars, after)
-                    } else {
-                        matching_paren(&chars, after)
-                    };
-                    let end = closing.map_or(chars.len(), |c| c + 1);
-                    let target: String = match closing {
-                        Some(c) => chars[after + 1..c].iter().collect(),
-                        None => String::new(),
-                    };
-                    if chars[after] == '(' && is_rust_path(&target) {
-                        out.push_str(&text);
-                    } else {
-                        out.push('[');
-                        out.push_str(&text);
-                        out.push(']');
-                        out.extend(&chars[after..end]);
-                    }
-                    i = end;
-                }
-                Some(close) => {
-                    out.push_str("\\[");
-                    out.push_str(&escape_brackets(
-                        &chars[i + 1..close].iter().collect::<String>(),
-                    ));
-                    out.push_str("\\]");
-                    i = close + 1;
-                }
-                None => {
-                    out.push('[');
-                    i += 1;
-                }
-            },
+            '[' => i = bracket(&chars, i, &mut out),
             '<' => {
                 // An autolink or an HTML element: copied up to its `>`. Anything else in
                 // angle brackets is text: its `<` escaped.
@@ -141,43 +103,7 @@ fn escape_brackets(line: &str) -> String {
                 }
             }
             'h' if starts_with(&chars[i..], "http://") || starts_with(&chars[i..], "https://") => {
-                // A bare URL, up to a space or a closing character; trailing punctuation
-                // belongs to the sentence. A placeholder in it (`<slug>`) makes it code.
-                let mut end = i;
-                let mut placeholder = false;
-                while end < chars.len()
-                    && !chars[end].is_whitespace()
-                    && !matches!(chars[end], '"' | '`' | ')' | ']')
-                {
-                    if matches!(chars[end], '<' | '>') {
-                        let close = chars[end..]
-                            .iter()
-                            .position(|&c| c == '>' || c.is_whitespace())
-                            .filter(|&n| chars[end] == '<' && chars[end + n] == '>');
-                        match close {
-                            Some(n) => {
-                                placeholder = true;
-                                end += n;
-                            }
-                            None => break,
-                        }
-                    }
-                    end += 1;
-                }
-                while end > i && matches!(chars[end - 1], '.' | ',' | ';' | ':' | '!' | '?' | '\'')
-                {
-                    end -= 1;
-                }
-                if placeholder {
-                    out.push('`');
-                    out.extend(&chars[i..end]);
-                    out.push('`');
-                } else {
-                    out.push('<');
-                    out.extend(&chars[i..end]);
-                    out.push('>');
-                }
-                i = end;
+                i = bare_url(&chars, i, &mut out);
             }
             c => {
                 out.push(c);
@@ -186,6 +112,90 @@ fn escape_brackets(line: &str) -> String {
         }
     }
     out
+}
+
+/// A `[` at `i`: a link (its text escaped, its target kept unless it is a Rust path), other
+/// bracketed text (escaped), or a lone bracket. Returns where the rest of the line starts.
+fn bracket(chars: &[char], i: usize, out: &mut String) -> usize {
+    match matching_bracket(chars, i) {
+        Some(close) if matches!(chars.get(close + 1), Some('(' | '[')) => {
+            // A link: its text is escaped, its target (or reference) kept, unless
+            // the target is a Rust path, which rustdoc would try to resolve.
+            let text = escape_brackets(&chars[i + 1..close].iter().collect::<String>());
+            let after = close + 1;
+            let closing = if chars[after] == '[' {
+                matching_bracket(chars, after)
+            } else {
+                matching_paren(chars, after)
+            };
+            let end = closing.map_or(chars.len(), |c| c + 1);
+            let target: String = match closing {
+                Some(c) => chars[after + 1..c].iter().collect(),
+                None => String::new(),
+            };
+            if chars[after] == '(' && is_rust_path(&target) {
+                out.push_str(&text);
+            } else {
+                out.push('[');
+                out.push_str(&text);
+                out.push(']');
+                out.extend(&chars[after..end]);
+            }
+            end
+        }
+        Some(close) => {
+            out.push_str("\\[");
+            out.push_str(&escape_brackets(
+                &chars[i + 1..close].iter().collect::<String>(),
+            ));
+            out.push_str("\\]");
+            close + 1
+        }
+        None => {
+            out.push('[');
+            i + 1
+        }
+    }
+}
+
+/// A bare URL at `i`, up to a space or a closing character; trailing punctuation belongs to
+/// the sentence. A placeholder in it (`<slug>`) makes it code. Returns where the rest of the
+/// line starts.
+fn bare_url(chars: &[char], i: usize, out: &mut String) -> usize {
+    let mut end = i;
+    let mut placeholder = false;
+    while end < chars.len()
+        && !chars[end].is_whitespace()
+        && !matches!(chars[end], '"' | '`' | ')' | ']')
+    {
+        if matches!(chars[end], '<' | '>') {
+            let close = chars[end..]
+                .iter()
+                .position(|&c| c == '>' || c.is_whitespace())
+                .filter(|&n| chars[end] == '<' && chars[end + n] == '>');
+            match close {
+                Some(n) => {
+                    placeholder = true;
+                    end += n;
+                }
+                None => break,
+            }
+        }
+        end += 1;
+    }
+    while end > i && matches!(chars[end - 1], '.' | ',' | ';' | ':' | '!' | '?' | '\'') {
+        end -= 1;
+    }
+    if placeholder {
+        out.push('`');
+        out.extend(&chars[i..end]);
+        out.push('`');
+    } else {
+        out.push('<');
+        out.extend(&chars[i..end]);
+        out.push('>');
+    }
+    end
 }
 
 /// The inside of `<...>` is an autolink: a URL with a scheme, or an e-mail address.

@@ -27,7 +27,10 @@ mod operations;
 mod paginate;
 mod readme;
 mod readme_sections;
+mod signature;
 mod stream;
+#[cfg(test)]
+mod tests;
 mod types;
 mod unions;
 mod validate;
@@ -268,18 +271,29 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Whether a named type is an alias (of an alias...) of `String` or a date.
-    fn aliases_text(&self, mut id: crate::ir::TypeId) -> bool {
-        for _ in 0..16 {
-            match &self.api.type_def(id).kind {
-                crate::ir::TypeKind::Alias(TypeRef::Named(next)) => id = *next,
-                crate::ir::TypeKind::Alias(TypeRef::Scalar(
-                    Scalar::String | Scalar::DateTime | Scalar::Date,
-                )) => return true,
-                _ => return false,
-            }
+    /// Whether a value of `ty` held as `boxing` may be large: a struct, union or newtype held
+    /// by value (through aliases and `Option`), as opposed to scalars, enums, lists and maps,
+    /// whose size is a few words.
+    pub(super) fn large(&self, ty: &TypeRef, boxing: crate::ir::Boxing) -> bool {
+        if boxing == crate::ir::Boxing::Boxed {
+            return false;
         }
-        false
+        match self.api.through_aliases(ty.non_null()).non_null() {
+            TypeRef::Named(id) => !matches!(
+                self.api.type_def(*id).kind,
+                crate::ir::TypeKind::Enum(_) | crate::ir::TypeKind::Alias(_)
+            ),
+            _ => false,
+        }
+    }
+
+    /// Whether a named type is an alias (of an alias...) of `String` or a date.
+    fn aliases_text(&self, id: crate::ir::TypeId) -> bool {
+        matches!(self.api.type_def(id).kind, crate::ir::TypeKind::Alias(_))
+            && matches!(
+                self.api.through_aliases(&TypeRef::Named(id)),
+                TypeRef::Scalar(Scalar::String | Scalar::DateTime | Scalar::Date)
+            )
     }
 
     /// An argument type for a setter or constructor, and how to store the argument: strings
@@ -426,47 +440,24 @@ fn sanitize_markdown(text: &str) -> Vec<String> {
 fn can_fail(api: &Api) -> Vec<bool> {
     use crate::ir::TypeKind;
 
-    fn named(ty: &TypeRef, out: &mut Vec<usize>) {
-        match ty {
-            TypeRef::Named(id) => out.push(id.0),
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-                named(inner, out)
-            }
-            TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => {}
-        }
-    }
-
     let count = api.types.len();
     let mut fails = vec![false; count];
     let mut held_by: Vec<Vec<usize>> = vec![Vec::new(); count];
     for (index, def) in api.types.iter().enumerate() {
-        let mut refs = Vec::new();
         fails[index] = match &def.kind {
             TypeKind::Struct(s) => {
-                for field in &s.fields {
-                    named(&field.ty, &mut refs);
-                }
-                if let Some(additional) = &s.additional {
-                    named(&additional.ty, &mut refs);
-                }
                 s.alternatives.is_some() || s.fields.iter().any(|f| !f.constraints.is_empty())
             }
             TypeKind::Enum(_) => true,
-            TypeKind::Union(u) => {
-                u.variants.iter().for_each(|v| named(&v.ty, &mut refs));
-                false
-            }
-            TypeKind::Tagged(t) => {
-                t.variants.iter().for_each(|v| named(&v.ty, &mut refs));
-                false
-            }
-            TypeKind::Alias(target) | TypeKind::Newtype(target) => {
-                named(target, &mut refs);
-                false
-            }
+            _ => false,
         };
-        for held in refs {
-            if let Some(holders) = held_by.get_mut(held) {
+        let mut held = Vec::new();
+        def.kind
+            .refs()
+            .into_iter()
+            .for_each(|ty| ty.named_ids(&mut held));
+        for held in held {
+            if let Some(holders) = held_by.get_mut(held.0) {
                 holders.push(index);
             }
         }

@@ -5,7 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::client::{ordered_required, visit};
+use super::signature::{body_argument, body_type, ordered_required, struct_fields};
 use super::{Cx, Place, doc_attrs};
 use crate::ir::{
     BodyKind, Boxing, ErrorResponse, EventStream, HttpMethod, Operation, Param, ParamEncoding,
@@ -35,8 +35,6 @@ pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
         //! `.send()`) to send the request. A builder owns what it sends (a clone of the
         //! client, its parameters and body), so it and its future are `Send + 'static`.
 
-        // The futures name the API's response types, which can be long.
-        #![allow(clippy::type_complexity)]
 
         use super::{#(#imports),*};
 
@@ -45,103 +43,15 @@ pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
 }
 
 fn mentions_types(op: &Operation) -> bool {
-    let mut found = false;
-    let mut check = |ty: &TypeRef| visit(ty, &mut |t| found |= matches!(t, TypeRef::Named(_)));
-    op.params.iter().for_each(|p| check(&p.ty));
-    if let Some(ty) = op.body.as_ref().and_then(|b| b.kind.ty()) {
-        check(ty);
-    }
-    op.response.body.types().into_iter().for_each(&mut check);
-    if let Some(stream) = &op.stream {
-        check(&stream.data);
-    }
-    found
+    op.refs().into_iter().any(TypeRef::mentions_named)
 }
 
 fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let docs = doc_attrs(&op.docs);
     let name = format_ident!("{}", op.builder_name);
 
-    let mut fields = Vec::new();
-    for param in ordered_required(op) {
-        let ident = format_ident!("{}", param.rust_name);
-        let ty = cx.ty(Place::Outside, &param.ty, Boxing::Inline);
-        fields.push(quote!(#ident: #ty));
-    }
-    for param in op
-        .params
-        .iter()
-        .filter(|p| p.presence == Presence::Optional)
-    {
-        let ident = format_ident!("{}", param.rust_name);
-        let ty = cx.ty(Place::Outside, &param.ty, Boxing::Inline);
-        fields.push(quote!(#ident: Option<#ty>));
-    }
-    let mut setters: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.presence == Presence::Optional)
-        .map(|p| param_setter(cx, p))
-        .collect();
-    if let Some(body) = &op.body {
-        let ty = body_type(cx, &body.kind);
-        match body.presence {
-            Presence::Required => fields.push(quote!(body: #ty)),
-            Presence::Optional => {
-                fields.push(quote!(body: Option<#ty>));
-                let (arg, converts) = body_argument(cx, &body.kind);
-                let value = if converts {
-                    quote!(body.into())
-                } else {
-                    quote!(body)
-                };
-                setters.push(quote! {
-                    /// Sets the request body.
-                    pub fn body(mut self, body: #arg) -> Self {
-                        self.body = Some(#value);
-                        self
-                    }
-                });
-            }
-        }
-    }
-
-    setters.push(quote! {
-        /// Overrides the client's timeout for each attempt of this call.
-        pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout(Some(timeout));
-            self
-        }
-
-        /// Overrides the client's retry policy for this call (for example to retry a
-        /// `POST` that is safe to repeat).
-        pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
-            self.options.retry(policy);
-            self
-        }
-
-        /// For a stream: the longest wait for more of it once it has begun (by default
-        /// the call's timeout).
-        pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
-            self.options.idle_timeout(Some(idle));
-            self
-        }
-
-        /// Sends this header with the call (on every attempt and page), in place of one
-        /// of the same name; never in place of a credential. See
-        /// `oagen_runtime::CallOptions::header`.
-        pub fn with_header(mut self, name: &str, value: &str) -> Self {
-            self.options.header(name, value);
-            self
-        }
-
-        /// Sends this query parameter with the call (on every attempt and page), in place
-        /// of one of the same name.
-        pub fn with_query(mut self, name: &str, value: &str) -> Self {
-            self.options.query(name, value);
-            self
-        }
-    });
+    let (fields, mut setters) = fields_and_setters(cx, op);
+    setters.push(call_option_setters());
     let output = output_type(cx, &op.response.body);
     let send_whole = send_body(cx, op, None);
     let paginate = super::paginate::paginate(cx, op);
@@ -200,15 +110,92 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-/// How a body is taken as an argument: its type, and whether the value is converted
-/// (`.into()`) into the type the builder holds. Text and bytes are taken in any form that
-/// converts (`&str`, `String`; `Vec<u8>`, `&'static [u8]`, `Bytes`); typed bodies by value.
-pub(super) fn body_argument(cx: &Cx<'_>, kind: &BodyKind) -> (TokenStream, bool) {
-    match kind {
-        BodyKind::Text => (quote!(impl Into<String>), true),
-        BodyKind::Binary => (quote!(impl Into<oagen_runtime::Bytes>), true),
-        BodyKind::Json(_) | BodyKind::Form { .. } | BodyKind::Multipart(_) => {
-            (body_type(cx, kind), false)
+/// The builder's fields (required parameters, optional ones, the body) and the setters of
+/// what is optional.
+fn fields_and_setters(cx: &Cx<'_>, op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut fields = Vec::new();
+    for param in ordered_required(op) {
+        let ident = format_ident!("{}", param.rust_name);
+        let ty = cx.ty(Place::Outside, &param.ty, Boxing::Inline);
+        fields.push(quote!(#ident: #ty));
+    }
+    for param in op
+        .params
+        .iter()
+        .filter(|p| p.presence == Presence::Optional)
+    {
+        let ident = format_ident!("{}", param.rust_name);
+        let ty = cx.ty(Place::Outside, &param.ty, Boxing::Inline);
+        fields.push(quote!(#ident: Option<#ty>));
+    }
+    let mut setters: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.presence == Presence::Optional)
+        .map(|p| param_setter(cx, p))
+        .collect();
+    if let Some(body) = &op.body {
+        let ty = body_type(cx, &body.kind);
+        match body.presence {
+            Presence::Required => fields.push(quote!(body: #ty)),
+            Presence::Optional => {
+                fields.push(quote!(body: Option<#ty>));
+                let (arg, converts) = body_argument(cx, &body.kind);
+                let value = if converts {
+                    quote!(body.into())
+                } else {
+                    quote!(body)
+                };
+                setters.push(quote! {
+                    /// Sets the request body.
+                    pub fn body(mut self, body: #arg) -> Self {
+                        self.body = Some(#value);
+                        self
+                    }
+                });
+            }
+        }
+    }
+    (fields, setters)
+}
+
+/// The per-call settings every builder has.
+fn call_option_setters() -> TokenStream {
+    quote! {
+        /// Overrides the client's timeout for each attempt of this call.
+        pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout(Some(timeout));
+            self
+        }
+
+        /// Overrides the client's retry policy for this call (for example to retry a
+        /// `POST` that is safe to repeat).
+        pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
+            self.options.retry(policy);
+            self
+        }
+
+        /// For a stream: the longest wait for more of it once it has begun (by default
+        /// the call's timeout).
+        pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
+            self.options.idle_timeout(Some(idle));
+            self
+        }
+
+        /// Sends this header with the call (on every attempt and page), in place of one
+        /// of the same name; never in place of a credential. A header that frames the
+        /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
+        /// with `Error::InvalidRequest`, sending nothing.
+        pub fn with_header(mut self, name: &str, value: &str) -> Self {
+            self.options.header(name, value);
+            self
+        }
+
+        /// Sends this query parameter with the call (on every attempt and page), in place
+        /// of one of the same name.
+        pub fn with_query(mut self, name: &str, value: &str) -> Self {
+            self.options.query(name, value);
+            self
         }
     }
 }
@@ -253,29 +240,6 @@ fn multipart(cx: &Cx<'_>, ty: &TypeRef, body: &TokenStream) -> TokenStream {
         let mut form = oagen_runtime::Multipart::new();
         #(#parts)*
         request.multipart(form);
-    }
-}
-
-/// The fields of the struct `ty` names, through aliases.
-pub(super) fn struct_fields<'a>(cx: &Cx<'a>, ty: &TypeRef) -> Option<&'a [crate::ir::Field]> {
-    match ty {
-        TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
-            crate::ir::TypeKind::Struct(s) => Some(&s.fields),
-            crate::ir::TypeKind::Alias(target) => struct_fields(cx, target),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The type a request builder holds its body as (owned).
-pub(super) fn body_type(cx: &Cx<'_>, kind: &BodyKind) -> TokenStream {
-    match kind {
-        BodyKind::Json(ty) | BodyKind::Form { ty, .. } | BodyKind::Multipart(ty) => {
-            cx.ty(Place::Outside, ty, Boxing::Inline)
-        }
-        BodyKind::Text => quote!(String),
-        BodyKind::Binary => quote!(oagen_runtime::Bytes),
     }
 }
 
@@ -469,65 +433,7 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
             }
         })
         .collect();
-    // The streaming call sets the body's flag that asks for a stream (the body is owned).
-    let flag = stream.and_then(|stream| stream.flag.as_ref()).map(|flag| {
-        let field = format_ident!("{}", flag.rust_name);
-        let value = match flag.depth {
-            0 => quote!(true),
-            1 => quote!(Some(true)),
-            _ => quote!(oagen_runtime::Nullable::Value(true)),
-        };
-        quote!(body.#field = #value;)
-    });
-    let body = match &op.body {
-        Some(body) => {
-            // A place holding the owned body: borrowed by typed bodies, moved by the others.
-            let value = match (body.presence, &flag) {
-                (Presence::Required, None) => quote!(self.body),
-                _ => quote!(body),
-            };
-            let media_type = &body.media_type;
-            let set = match &body.kind {
-                BodyKind::Json(_) if media_type == "application/json" => {
-                    quote!(request.json(&#value);)
-                }
-                BodyKind::Json(_) => quote!(request.json_as(&#value, #media_type);),
-                BodyKind::Form { deep_object, .. } => {
-                    quote!(request.form(&#value, &[#(#deep_object),*]);)
-                }
-                BodyKind::Multipart(ty) => multipart(cx, ty, &value),
-                BodyKind::Text => quote!(request.text(#value, #media_type);),
-                BodyKind::Binary => quote!(request.bytes(#value, #media_type);),
-            };
-            // Constraints are checked on what the user built, before anything is sent.
-            let set = match body.kind.ty() {
-                Some(ty) if super::validate::validates(cx, ty) => {
-                    quote!(request.validate(&#value); #set)
-                }
-                _ => set,
-            };
-            match (body.presence, &flag) {
-                (Presence::Required, Some(flag)) => quote! {
-                    let mut body = self.body;
-                    #flag
-                    #set
-                },
-                (Presence::Required, None) => set,
-                (Presence::Optional, Some(flag)) => quote! {
-                    if let Some(mut body) = self.body {
-                        #flag
-                        #set
-                    }
-                },
-                (Presence::Optional, None) => quote! {
-                    if let Some(body) = self.body {
-                        #set
-                    }
-                },
-            }
-        }
-        None => quote!(),
-    };
+    let body = set_body(cx, op, stream);
     let decode_error = decode_error(cx, &op.errors);
     let set_accept =
         accept(&op.response.body).map(|media_type| quote!(request.accept(#media_type);));
@@ -576,6 +482,70 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
         #(#params)*
         #body
         #send
+    }
+}
+
+/// The statements that set the request's body (checked first where it has constraints);
+/// for a streaming call, with the body's flag that asks for a stream set.
+fn set_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> TokenStream {
+    // The streaming call sets the body's flag that asks for a stream (the body is owned).
+    let flag = stream.and_then(|stream| stream.flag.as_ref()).map(|flag| {
+        let field = format_ident!("{}", flag.rust_name);
+        let value = match flag.depth {
+            0 => quote!(true),
+            1 => quote!(Some(true)),
+            _ => quote!(oagen_runtime::Nullable::Value(true)),
+        };
+        quote!(body.#field = #value;)
+    });
+    match &op.body {
+        Some(body) => {
+            // A place holding the owned body: borrowed by typed bodies, moved by the others.
+            let value = match (body.presence, &flag) {
+                (Presence::Required, None) => quote!(self.body),
+                _ => quote!(body),
+            };
+            let media_type = &body.media_type;
+            let set = match &body.kind {
+                BodyKind::Json(_) if media_type == "application/json" => {
+                    quote!(request.json(&#value);)
+                }
+                BodyKind::Json(_) => quote!(request.json_as(&#value, #media_type);),
+                BodyKind::Form { deep_object, .. } => {
+                    quote!(request.form(&#value, &[#(#deep_object),*]);)
+                }
+                BodyKind::Multipart(ty) => multipart(cx, ty, &value),
+                BodyKind::Text => quote!(request.text(#value, #media_type);),
+                BodyKind::Binary => quote!(request.bytes(#value, #media_type);),
+            };
+            // Constraints are checked on what the user built, before anything is sent.
+            let set = match body.kind.ty() {
+                Some(ty) if super::validate::validates(cx, ty) => {
+                    quote!(request.validate(&#value); #set)
+                }
+                _ => set,
+            };
+            match (body.presence, &flag) {
+                (Presence::Required, Some(flag)) => quote! {
+                    let mut body = self.body;
+                    #flag
+                    #set
+                },
+                (Presence::Required, None) => set,
+                (Presence::Optional, Some(flag)) => quote! {
+                    if let Some(mut body) = self.body {
+                        #flag
+                        #set
+                    }
+                },
+                (Presence::Optional, None) => quote! {
+                    if let Some(body) = self.body {
+                        #set
+                    }
+                },
+            }
+        }
+        None => quote!(),
     }
 }
 

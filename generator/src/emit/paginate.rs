@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::operations::struct_fields;
+use super::signature::struct_fields;
 use super::{Cx, Place};
 use crate::ir::{Boxing, NextCursor, Operation, PageStyle, Pagination, ResponseBody, TypeRef};
 
@@ -18,11 +18,48 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
         return quote!();
     };
     let page = cx.ty(Place::Outside, page_ty, Boxing::Inline);
-    let (item_ty, take_items, count) = match &pagination.items {
+    let Some((item_ty, take_items, count)) = items_of(cx, pagination, page_ty) else {
+        return quote!();
+    };
+    let item = cx.ty(Place::Outside, item_ty, Boxing::Inline);
+    let items_doc = match &pagination.items {
+        Some(items) => format!("the `{}` of each page", items.wire_name),
+        None => "each page's items".to_owned(),
+    };
+    let (paging, apply, how) = paging(cx, op, pagination, page_ty, &page);
+    let docs = [
+        " Walks every page: the first as this request describes it, then each next one,".to_owned(),
+        how,
+        format!(" Call `.items()` on the result for {items_doc} instead."),
+    ];
+    quote! {
+        #(#[doc = #docs])*
+        pub fn paginate(self) -> oagen_runtime::Pages<#page, #item, ErrorBody> {
+            let paging = #paging;
+            oagen_runtime::Pages::new(
+                move |next| {
+                    let mut request = self.clone();
+                    #apply
+                    request.send_with_response()
+                },
+                paging,
+                |page: #page| #take_items,
+                |page: &#page| #count,
+            )
+        }
+    }
+}
+
+/// The items of one page: their type, the expression that takes them out of `page` (owned),
+/// and the one that counts them (borrowed).
+fn items_of<'a>(
+    cx: &Cx<'a>,
+    pagination: &Pagination,
+    page_ty: &'a TypeRef,
+) -> Option<(&'a TypeRef, TokenStream, TokenStream)> {
+    let items = match &pagination.items {
         None => {
-            let Some((item_ty, nullable)) = list_of(cx, page_ty) else {
-                return quote!();
-            };
+            let (item_ty, nullable) = list_of(cx, page_ty)?;
             if nullable {
                 (
                     item_ty,
@@ -34,13 +71,10 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             }
         }
         Some(items) => {
-            let Some(items_field) = struct_fields(cx, page_ty)
-                .and_then(|fields| fields.iter().find(|f| f.rust_name == items.rust_name))
-            else {
-                return quote!();
-            };
+            let items_field = struct_fields(cx, page_ty)
+                .and_then(|fields| fields.iter().find(|f| f.rust_name == items.rust_name))?;
             let TypeRef::Array(item_ty) = items_field.ty.non_null() else {
-                return quote!();
+                return None;
             };
             let field = format_ident!("{}", items.rust_name);
             let (take, count) = match items.depth {
@@ -57,21 +91,21 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             (&**item_ty, take, count)
         }
     };
-    let item = cx.ty(Place::Outside, item_ty, Boxing::Inline);
-    let items_doc = match &pagination.items {
-        Some(items) => format!("the `{}` of each page", items.wire_name),
-        None => "each page's items".to_owned(),
-    };
-    let number_param = |param: usize| {
-        let param = &op.params[param];
-        (
-            format_ident!("{}", param.rust_name),
-            param.wire_name.clone(),
-        )
-    };
-    let (paging, apply, how) = match &pagination.style {
+    Some(items)
+}
+
+/// How the walk goes from a page to the next: the runtime's `Paging`, the statements that set
+/// the next request's parameter from `next` (a `PageRef`), and the doc text that says so.
+fn paging(
+    cx: &Cx<'_>,
+    op: &Operation,
+    pagination: &Pagination,
+    page_ty: &TypeRef,
+    page: &TokenStream,
+) -> (TokenStream, TokenStream, String) {
+    match &pagination.style {
         PageStyle::Cursor { param, next } => {
-            let (cursor, wire) = number_param(*param);
+            let (cursor, wire) = number_param(op, *param);
             let (next_cursor, how) = next_cursor(pagination, next);
             (
                 quote!(oagen_runtime::Paging::Cursor(|page: &#page| #next_cursor)),
@@ -84,7 +118,7 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             )
         }
         PageStyle::HeaderCursor { param, header } => {
-            let (cursor, wire) = number_param(*param);
+            let (cursor, wire) = number_param(op, *param);
             (
                 quote!(oagen_runtime::Paging::HeaderCursor(#header)),
                 quote! {
@@ -142,7 +176,7 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             )
         }
         PageStyle::PageNumber { param, first } => {
-            let (ident, wire) = number_param(*param);
+            let (ident, wire) = number_param(op, *param);
             let ty = &op.params[*param].ty;
             let first = Literal::u64_unsuffixed(*first);
             let start = to_u64(ty, quote!(self.#ident));
@@ -156,73 +190,70 @@ pub(super) fn paginate(cx: &Cx<'_>, op: &Operation) -> TokenStream {
                 format!(" with `{wire}` one more each time, until a page is empty."),
             )
         }
-        PageStyle::Offset { param, total } => {
-            let (ident, wire) = number_param(*param);
-            let ty = &op.params[*param].ty;
-            let start = to_u64(ty, quote!(self.#ident));
-            let total = match total {
-                Some(total) => {
-                    let field = format_ident!("{}", total.rust_name);
-                    let total_ty = struct_fields(cx, page_ty)
-                        .and_then(|fields| fields.iter().find(|f| f.rust_name == total.rust_name))
-                        .map_or(&TypeRef::Any, |f| f.ty.non_null());
-                    let value = match total.depth {
-                        0 => match total_ty {
-                            TypeRef::Scalar(crate::ir::Scalar::U64) => quote!(Some(page.#field)),
-                            TypeRef::Scalar(crate::ir::Scalar::U32) => {
-                                quote!(Some(u64::from(page.#field)))
-                            }
-                            _ => quote!(u64::try_from(page.#field).ok()),
-                        },
-                        1 => to_u64(total_ty, quote!(page.#field)),
-                        _ => to_u64(total_ty, quote!(page.#field.into_option())),
-                    };
-                    quote!(Some((|page: &#page| #value) as fn(&#page) -> Option<u64>))
-                }
-                None => quote!(None),
-            };
-            let until = match &pagination.style {
-                PageStyle::Offset {
-                    total: Some(total), ..
-                } => format!(
-                    "until a page is empty or the `{}` is reached",
-                    total.wire_name
-                ),
-                _ => "until a page is empty".to_owned(),
-            };
-            (
-                quote! {
-                    oagen_runtime::Paging::Offset {
-                        first: #start.unwrap_or(0),
-                        total: #total,
-                    }
-                },
-                set_number(ty, &ident, &wire),
-                format!(" with `{wire}` moved past the items read, {until}."),
-            )
-        }
-    };
-    let docs = [
-        " Walks every page: the first as this request describes it, then each next one,".to_owned(),
-        how,
-        format!(" Call `.items()` on the result for {items_doc} instead."),
-    ];
-    quote! {
-        #(#[doc = #docs])*
-        pub fn paginate(self) -> oagen_runtime::Pages<#page, #item, ErrorBody> {
-            let paging = #paging;
-            oagen_runtime::Pages::new(
-                move |next| {
-                    let mut request = self.clone();
-                    #apply
-                    request.send_with_response()
-                },
-                paging,
-                |page: #page| #take_items,
-                |page: &#page| #count,
-            )
-        }
+        PageStyle::Offset { param, total } => offset(cx, op, page_ty, page, *param, total.as_ref()),
     }
+}
+
+/// Offset paging: the first offset from the request, and the total from the page where the
+/// API states one.
+fn offset(
+    cx: &Cx<'_>,
+    op: &Operation,
+    page_ty: &TypeRef,
+    page: &TokenStream,
+    param: usize,
+    total_field: Option<&crate::ir::PageField>,
+) -> (TokenStream, TokenStream, String) {
+    let (ident, wire) = number_param(op, param);
+    let ty = &op.params[param].ty;
+    let start = to_u64(ty, quote!(self.#ident));
+    let total = match total_field {
+        Some(total) => {
+            let field = format_ident!("{}", total.rust_name);
+            let total_ty = struct_fields(cx, page_ty)
+                .and_then(|fields| fields.iter().find(|f| f.rust_name == total.rust_name))
+                .map_or(&TypeRef::Any, |f| f.ty.non_null());
+            let value = match total.depth {
+                0 => match total_ty {
+                    TypeRef::Scalar(crate::ir::Scalar::U64) => quote!(Some(page.#field)),
+                    TypeRef::Scalar(crate::ir::Scalar::U32) => {
+                        quote!(Some(u64::from(page.#field)))
+                    }
+                    _ => quote!(u64::try_from(page.#field).ok()),
+                },
+                1 => to_u64(total_ty, quote!(page.#field)),
+                _ => to_u64(total_ty, quote!(page.#field.into_option())),
+            };
+            quote!(Some((|page: &#page| #value) as fn(&#page) -> Option<u64>))
+        }
+        None => quote!(None),
+    };
+    let until = match total_field {
+        Some(total) => format!(
+            "until a page is empty or the `{}` is reached",
+            total.wire_name
+        ),
+        None => "until a page is empty".to_owned(),
+    };
+    (
+        quote! {
+            oagen_runtime::Paging::Offset {
+                first: #start.unwrap_or(0),
+                total: #total,
+            }
+        },
+        set_number(ty, &ident, &wire),
+        format!(" with `{wire}` moved past the items read, {until}."),
+    )
+}
+
+/// The Rust and wire names of the parameter at `param`.
+fn number_param(op: &Operation, param: usize) -> (proc_macro2::Ident, String) {
+    let param = &op.params[param];
+    (
+        format_ident!("{}", param.rust_name),
+        param.wire_name.clone(),
+    )
 }
 
 /// The string read through `path` from `page` (a `&Page`), as an `Option<String>`: the next
@@ -341,13 +372,9 @@ fn set_number(ty: &TypeRef, ident: &proc_macro2::Ident, wire: &str) -> TokenStre
 
 /// The item type of a list type (through aliases), and whether the list is nullable.
 fn list_of<'a>(cx: &Cx<'a>, ty: &'a TypeRef) -> Option<(&'a TypeRef, bool)> {
-    match ty {
+    match cx.api.through_aliases(ty) {
         TypeRef::Array(item) => Some((item, false)),
         TypeRef::Nullable(inner) => list_of(cx, inner).map(|(item, _)| (item, true)),
-        TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
-            crate::ir::TypeKind::Alias(target) => list_of(cx, target),
-            _ => None,
-        },
         _ => None,
     }
 }

@@ -8,8 +8,8 @@ use crate::ir::{
     SecurityScheme, TypeRef,
 };
 
-use super::client::ordered_required;
 use super::readme_sections;
+use super::signature::ordered_required;
 
 /// The README's text, after a first line holding `header` (an HTML comment).
 pub fn readme(api: &Api, crate_name: &str, header: &str, features: super::Features) -> String {

@@ -6,7 +6,7 @@
 
 use crate::ir::{Api, BodyKind, Operation, Presence, StreamFraming, TypeRef};
 
-use super::client::ordered_required;
+use super::signature::ordered_required;
 
 /// `## Event streams`, when an operation answers with a stream (events or JSON lines).
 pub(super) fn streams(api: &Api, krate: &str) -> Option<String> {

@@ -119,12 +119,86 @@ fn struct_item(
         .copied()
         .filter(|f| fixed_value(cx, f).is_none())
         .collect();
-    let derive_default = if required.is_empty() {
+    // A type only received is never built by the user: no `Default`, no setters.
+    let built = direction != Direction::Response;
+    let derive_default = if required.is_empty() && built {
         quote!(Default,)
     } else {
         quote!()
     };
 
+    // A type only received keeps a constructor of its required fields (to build answers
+    // in tests), but not an empty one: that would be `Default`.
+    let methods = if built || !params_of.is_empty() {
+        let constructor = constructor(cx, s, direction, &additional_init);
+        let setters = s
+            .fields
+            .iter()
+            .filter(|_| built)
+            .filter_map(|field| setter(cx, direction, field));
+        quote! {
+            impl #name {
+                #constructor
+
+                #(#setters)*
+            }
+        }
+    } else {
+        quote!()
+    };
+    // Every required field is a `const`: `new()` takes nothing, so `Default` is `new()`.
+    let default_impl = if built && !required.is_empty() && params_of.is_empty() {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let (derive_deserialize, decode) = if derive {
+        (quote!(, serde::Deserialize), quote!())
+    } else {
+        let decode = super::decode::deserialize_impl(cx, name, s, direction);
+        (quote!(), decode)
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize #derive_deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+            #additional_field
+        }
+
+        #decode
+
+        #methods
+
+        #default_impl
+    }
+}
+
+/// `new()`: the required fields as arguments, except those with a single possible value
+/// (`const`), which are filled in.
+fn constructor(
+    cx: &Cx<'_>,
+    s: &Struct,
+    direction: Direction,
+    additional_init: &TokenStream,
+) -> TokenStream {
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .collect();
+    let params_of: Vec<&Field> = required
+        .iter()
+        .copied()
+        .filter(|f| fixed_value(cx, f).is_none())
+        .collect();
     let params = params_of.iter().map(|field| {
         let ident = format_ident!("{}", field.rust_name);
         let (ty, _) = cx.argument(Place::Types, &field.ty, field.boxing);
@@ -162,55 +236,17 @@ fn struct_item(
     } else {
         quote!()
     };
-    let setters = s
-        .fields
-        .iter()
-        .filter_map(|field| setter(cx, direction, field));
-    // Every required field is a `const`: `new()` takes nothing, so `Default` is `new()`.
-    let default_impl = if !required.is_empty() && params_of.is_empty() {
-        quote! {
-            impl ::std::default::Default for #name {
-                fn default() -> Self {
-                    Self::new()
-                }
-            }
-        }
-    } else {
-        quote!()
-    };
-    let (derive_deserialize, decode) = if derive {
-        (quote!(, serde::Deserialize), quote!())
-    } else {
-        let decode = super::decode::deserialize_impl(cx, name, s, direction);
-        (quote!(), decode)
-    };
     let constructor_doc = if required.is_empty() {
         " A value with every field unset."
     } else {
         " A value with the required fields; the optional ones start unset."
     };
     quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize #derive_deserialize)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
-            #additional_field
+        #[doc = #constructor_doc]
+        #many_arguments
+        pub fn new(#(#params),*) -> Self {
+            #body
         }
-
-        #decode
-
-        impl #name {
-            #[doc = #constructor_doc]
-            #many_arguments
-            pub fn new(#(#params),*) -> Self {
-                #body
-            }
-
-            #(#setters)*
-        }
-
-        #default_impl
     }
 }
 

@@ -39,6 +39,7 @@ pub(super) fn union_item(
         UnionDisplay::None => quote!(),
     };
     let result = cx.prelude(Place::Types, "Result");
+    let large = allow_large(u.variants.iter().any(|v| cx.large(&v.ty, v.boxing)));
     let attempts = u.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         quote!(|v| oagen_runtime::union::variant(v).map(Self::#ident),)
@@ -47,7 +48,7 @@ pub(super) fn union_item(
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
-        #[allow(clippy::large_enum_variant)]
+        #large
         pub enum #name {
             #(#variants)*
         }
@@ -102,6 +103,7 @@ pub(super) fn tagged_item(
         let values = &v.tag_values;
         quote!(Some(#(#values)|*) => oagen_runtime::tagged::variant(&value).map(Self::#ident),)
     });
+    let large = allow_large(t.variants.iter().any(|v| cx.large(&v.ty, v.boxing)));
     let fallback_doc = super::escape_controls(&format!(
         " A value whose `{}` this client does not know (the API added it later), kept as received.",
         tag.replace('`', "'")
@@ -109,7 +111,7 @@ pub(super) fn tagged_item(
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
+        #large
         pub enum #name {
             #(#variants)*
             #[doc = #fallback_doc]
@@ -134,5 +136,14 @@ pub(super) fn tagged_item(
                 }
             }
         }
+    }
+}
+
+/// `#[allow(clippy::large_enum_variant)]` on an enum one of whose variants may be large.
+pub(super) fn allow_large(large: bool) -> TokenStream {
+    if large {
+        quote!(#[allow(clippy::large_enum_variant)])
+    } else {
+        quote!()
     }
 }

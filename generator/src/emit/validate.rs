@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{Cx, Place};
-use crate::ir::{Constraint, Field, Presence, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Constraint, Direction, Field, Presence, Struct, TypeDef, TypeKind, TypeRef};
 
 /// Whether `validate()` of a value of `ty` can fail, so that it is worth calling: named
 /// types that can (aliases through their target), and lists, maps and options of those.
@@ -91,7 +91,12 @@ pub(super) fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Iden
             quote!(match self { #(#arms)* Self::#fallback(_) => Ok(()), })
         }
     };
-    // Nothing to check: the trait's default method (always valid) does.
+    // Nothing to check: nothing calls `validate()` on a value of a type only received
+    // (`validates` is false for it), and for one the user builds the trait's default
+    // method (always valid) does.
+    if body.is_empty() && def.direction == Direction::Response {
+        return quote!();
+    }
     if body.is_empty() {
         return quote!(impl oagen_runtime::Validate for #name {});
     }

@@ -15,7 +15,12 @@ pub(super) fn webhooks_rs(cx: &Cx<'_>) -> TokenStream {
         .events
         .iter()
         .flat_map(|set| &set.events)
-        .any(|event| event.payload.as_ref().is_some_and(mentions_named));
+        .any(|event| {
+            event
+                .payload
+                .as_ref()
+                .is_some_and(crate::ir::TypeRef::mentions_named)
+        });
     let use_types = if uses_types {
         quote!(
             use super::types;
@@ -34,17 +39,6 @@ pub(super) fn webhooks_rs(cx: &Cx<'_>) -> TokenStream {
         pub use oagen_runtime::webhook::ParseError;
 
         #(#sets)*
-    }
-}
-
-fn mentions_named(ty: &crate::ir::TypeRef) -> bool {
-    use crate::ir::TypeRef;
-    match ty {
-        TypeRef::Named(_) => true,
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            mentions_named(inner)
-        }
-        TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => false,
     }
 }
 

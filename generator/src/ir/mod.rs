@@ -24,6 +24,7 @@ mod walk;
 
 pub use groups::Reach;
 pub use operation::*;
+pub use walk::{ALIAS_DEPTH, through_aliases, through_aliases_and_null};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {

@@ -388,9 +388,9 @@ impl super::Api {
         let Some(body) = op.response.body.ty() else {
             return false;
         };
-        let is_list = |ty: &TypeRef| matches!(self.through_aliases(ty), TypeRef::Array(_));
+        let is_list = |ty: &TypeRef| matches!(self.value_type(ty), TypeRef::Array(_));
         op.method == HttpMethod::Get
-            && match self.through_aliases(body) {
+            && match self.value_type(body) {
                 TypeRef::Array(_) => true,
                 TypeRef::Named(id) => match &self.type_def(*id).kind {
                     super::TypeKind::Struct(s) => s.fields.iter().any(|f| is_list(&f.ty)),
@@ -398,20 +398,5 @@ impl super::Api {
                 },
                 _ => false,
             }
-    }
-
-    /// `ty` with `null` and aliases taken off (a bounded walk: an alias cycle stops it).
-    fn through_aliases<'a>(&'a self, ty: &'a TypeRef) -> &'a TypeRef {
-        let mut ty = ty.non_null();
-        for _ in 0..64 {
-            match ty {
-                TypeRef::Named(id) => match &self.type_def(*id).kind {
-                    super::TypeKind::Alias(target) => ty = target.non_null(),
-                    _ => return ty,
-                },
-                _ => return ty,
-            }
-        }
-        ty
     }
 }

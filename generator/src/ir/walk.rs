@@ -5,6 +5,48 @@
 
 use super::{Api, Operation, ResponseBody, TypeDef, TypeId, TypeKind, TypeRef};
 
+/// How long a chain of aliases is followed: longer than any a document writes, and a bound
+/// for a chain that loops (`lower` breaks such loops, but a pass must not rely on it to end).
+pub const ALIAS_DEPTH: usize = 64;
+
+/// `ty` with named aliases followed to what they name (the first reference that is not a
+/// named alias, or where the chain stops after [`ALIAS_DEPTH`]). `kind_of` reads the type
+/// table, so that `lower` can follow aliases in the table it is still building.
+pub fn through_aliases<'a>(
+    ty: &'a TypeRef,
+    kind_of: impl Fn(TypeId) -> Option<&'a TypeKind>,
+) -> &'a TypeRef {
+    follow(ty, kind_of, false)
+}
+
+/// [`through_aliases`], with `null` taken off at every step too: the type of the value
+/// itself, when there is one.
+pub fn through_aliases_and_null<'a>(
+    ty: &'a TypeRef,
+    kind_of: impl Fn(TypeId) -> Option<&'a TypeKind>,
+) -> &'a TypeRef {
+    follow(ty, kind_of, true)
+}
+
+fn follow<'a>(
+    mut ty: &'a TypeRef,
+    kind_of: impl Fn(TypeId) -> Option<&'a TypeKind>,
+    strip_null: bool,
+) -> &'a TypeRef {
+    let strip = |ty: &'a TypeRef| if strip_null { ty.non_null() } else { ty };
+    ty = strip(ty);
+    for _ in 0..ALIAS_DEPTH {
+        match ty {
+            TypeRef::Named(id) => match kind_of(*id) {
+                Some(TypeKind::Alias(target)) => ty = strip(target),
+                _ => return ty,
+            },
+            _ => return ty,
+        }
+    }
+    ty
+}
+
 impl TypeKind {
     /// The type references this definition holds directly.
     pub fn refs(&self) -> Vec<&TypeRef> {
@@ -118,6 +160,16 @@ impl Operation {
 }
 
 impl Api {
+    /// `ty` with aliases followed (see [`through_aliases`]).
+    pub fn through_aliases<'a>(&'a self, ty: &'a TypeRef) -> &'a TypeRef {
+        through_aliases(ty, |id| self.types.get(id.0).map(|def| &def.kind))
+    }
+
+    /// `ty` with aliases and `null` taken off (see [`through_aliases_and_null`]).
+    pub fn value_type<'a>(&'a self, ty: &'a TypeRef) -> &'a TypeRef {
+        through_aliases_and_null(ty, |id| self.types.get(id.0).map(|def| &def.kind))
+    }
+
     /// Which types are reached from `roots`, through every reference of every type (by
     /// type id); linear in the size of the type table.
     pub fn reached_from(&self, roots: Vec<TypeId>) -> Vec<bool> {
@@ -151,6 +203,17 @@ impl Api {
 }
 
 impl TypeRef {
+    /// Whether this reference mentions a named type (inside arrays, maps and nullables too).
+    pub fn mentions_named(&self) -> bool {
+        match self {
+            TypeRef::Named(_) => true,
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.mentions_named()
+            }
+            TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => false,
+        }
+    }
+
     /// The named types this reference mentions, appended to `out`.
     pub fn named_ids(&self, out: &mut Vec<TypeId>) {
         match self {
@@ -253,5 +316,80 @@ impl Api {
                 ty.renumber(new_id);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(index: usize) -> TypeRef {
+        TypeRef::Named(TypeId(index))
+    }
+
+    fn nullable(ty: TypeRef) -> TypeRef {
+        TypeRef::Nullable(Box::new(ty))
+    }
+
+    #[test]
+    fn aliases_are_followed_to_what_they_name() {
+        // 0 = 1, 1 = 2?, 2 = [string], 3 is an enum.
+        let table = [
+            TypeKind::Alias(named(1)),
+            TypeKind::Alias(nullable(named(2))),
+            TypeKind::Alias(TypeRef::Array(Box::new(TypeRef::Scalar(
+                super::super::Scalar::String,
+            )))),
+            TypeKind::Enum(super::super::Enum {
+                repr: super::super::EnumRepr::String,
+                variants: Vec::new(),
+                fallback: "Unknown".to_owned(),
+            }),
+        ];
+        let kind_of = |id: TypeId| table.get(id.0);
+        let (first, enum_ty, any, outside) = (named(0), named(3), TypeRef::Any, named(9));
+        // `null` is kept by the plain follower, taken off at every step by the other.
+        assert_eq!(through_aliases(&first, kind_of), &nullable(named(2)));
+        assert!(matches!(
+            through_aliases_and_null(&first, kind_of),
+            TypeRef::Array(_)
+        ));
+        // A named type that is not an alias, a reference that is not named, and an id
+        // outside the table are where the walk stops.
+        assert_eq!(through_aliases(&enum_ty, kind_of), &named(3));
+        assert_eq!(through_aliases(&any, kind_of), &TypeRef::Any);
+        assert_eq!(through_aliases(&outside, kind_of), &named(9));
+    }
+
+    #[test]
+    fn a_loop_of_aliases_ends() {
+        let table = [TypeKind::Alias(named(1)), TypeKind::Alias(named(0))];
+        let kind_of = |id: TypeId| table.get(id.0);
+        let (first, second) = (named(0), nullable(named(1)));
+        let end = through_aliases(&first, kind_of);
+        assert!(matches!(end, TypeRef::Named(_)));
+        let end = through_aliases_and_null(&second, kind_of);
+        assert!(matches!(end, TypeRef::Named(_)));
+    }
+
+    #[test]
+    fn named_types_are_found_inside_lists_maps_and_nullables() {
+        let deep = TypeRef::Array(Box::new(TypeRef::Map(Box::new(nullable(named(4))))));
+        assert!(deep.mentions_named());
+        let mut ids = Vec::new();
+        deep.named_ids(&mut ids);
+        assert_eq!(ids, [TypeId(4)]);
+        let plain = TypeRef::Array(Box::new(TypeRef::JsonObject));
+        assert!(!plain.mentions_named());
+    }
+
+    #[test]
+    fn renumbering_moves_named_types_and_leaves_others() {
+        let mut ty = TypeRef::Array(Box::new(named(0)));
+        ty.renumber(&[2, 0, 1]);
+        assert_eq!(ty, TypeRef::Array(Box::new(named(2))));
+        let mut outside = named(7);
+        outside.renumber(&[2, 0, 1]);
+        assert_eq!(outside, named(7));
     }
 }

@@ -140,6 +140,24 @@ pub(super) fn prune(api: &mut Api, damage: &Damage, components: &[bool], diags: 
         }
     }
 
+    let (dropped, cause) = spread(api, damage, components, &backward, diags);
+    let left_behind = drop_users(api, &dropped, &cause, diags);
+    let reached = reached(api, damage, components, &forward, &dropped, left_behind);
+    let keep: Vec<bool> = (0..n).map(|id| !dropped[id] && reached[id]).collect();
+    api.retain_types(&keep);
+}
+
+/// The damaged types and, through references (`backward[i]`: the types that use `i`),
+/// everything that uses them; and `cause[i]`, the schema named in the warnings of what
+/// uses `i` (a component or a damaged type, not an inline type made on the way).
+fn spread(
+    api: &Api,
+    damage: &Damage,
+    components: &[bool],
+    backward: &[Vec<usize>],
+    diags: &mut Diagnostics,
+) -> (Vec<bool>, Vec<usize>) {
+    let n = api.types.len();
     // The damaged types and, through references, everything that uses them.
     // `cause[i]`: the schema named in the warnings of what uses `i` (a component or a
     // damaged type, not an inline type made on the way).
@@ -172,7 +190,18 @@ pub(super) fn prune(api: &mut Api, damage: &Damage, components: &[bool], diags: 
             }
         }
     }
+    (dropped, cause)
+}
 
+/// Leaves out the operations (with their callbacks) and the events that use a dropped type;
+/// returns the types they used, to be removed unless something kept uses them.
+fn drop_users(
+    api: &mut Api,
+    dropped: &[bool],
+    cause: &[usize],
+    diags: &mut Diagnostics,
+) -> Vec<usize> {
+    let n = api.types.len();
     // Operations that use a dropped type (their callbacks go with them).
     // Types that what is dropped here used: removed too unless something kept uses them.
     let mut left_behind: Vec<usize> = Vec::new();
@@ -234,7 +263,21 @@ pub(super) fn prune(api: &mut Api, damage: &Damage, components: &[bool], diags: 
         }
     }
     api.events.retain(|set| !set.events.is_empty());
+    left_behind
+}
 
+/// Which types something kept reaches: types made for dropped items (and what those used,
+/// through everything but components) stay only then.
+fn reached(
+    api: &Api,
+    damage: &Damage,
+    components: &[bool],
+    forward: &[Vec<usize>],
+    dropped: &[bool],
+    mut left_behind: Vec<usize>,
+) -> Vec<bool> {
+    let n = api.types.len();
+    let is_component = |id: usize| components.get(id).copied().unwrap_or(false);
     // Types made for dropped items stay only when something kept reaches them.
     let mut reached = vec![false; n];
     let mut orphan = vec![false; n];
@@ -274,8 +317,7 @@ pub(super) fn prune(api: &mut Api, damage: &Damage, components: &[bool], diags: 
                 .filter(|&t| t < n && !reached[t]),
         );
     }
-    let keep: Vec<bool> = (0..n).map(|id| !dropped[id] && reached[id]).collect();
-    api.retain_types(&keep);
+    reached
 }
 
 /// Every named type a type reference mentions.

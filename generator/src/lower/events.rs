@@ -345,16 +345,9 @@ impl<'d> Lowerer<'d> {
             .is_some_and(|values| values.iter().any(|v| v.as_str() == Some(value)))
     }
 
-    /// Follows local `$ref`s (at most 16) without reporting: for looking, not lowering.
-    fn follow(&self, mut value: &'d Value) -> Option<&'d Value> {
-        for _ in 0..16 {
-            let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
-                return Some(value);
-            };
-            let pointer = crate::bundle::percent_decode(reference.strip_prefix('#')?);
-            value = self.root.pointer(&pointer)?;
-        }
-        None
+    /// Follows local `$ref`s without reporting: for looking, not lowering.
+    fn follow(&self, value: &'d Value) -> Option<&'d Value> {
+        self.quiet_target(value)
     }
 }
 

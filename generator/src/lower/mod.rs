@@ -263,6 +263,29 @@ impl<'d> Lowerer<'d> {
         }
     }
 
+    /// A value, or what its local `$ref`s lead to, with its pointer; silent, since the
+    /// schema or response is lowered (and a broken reference reported) elsewhere.
+    pub(super) fn quiet_deref(&self, value: &'d Value, ptr: String) -> Option<(&'d Value, String)> {
+        let (mut value, mut ptr) = (value, ptr);
+        for _ in 0..crate::ir::ALIAS_DEPTH {
+            match value.get("$ref").and_then(Value::as_str) {
+                Some(reference) => {
+                    let pointer = crate::bundle::percent_decode(reference.strip_prefix('#')?);
+                    value = self.root.pointer(&pointer)?;
+                    ptr = reference.to_owned();
+                }
+                None => return Some((value, ptr)),
+            }
+        }
+        None
+    }
+
+    /// [`Lowerer::quiet_deref`], without the pointer.
+    pub(super) fn quiet_target(&self, value: &'d Value) -> Option<&'d Value> {
+        self.quiet_deref(value, String::new())
+            .map(|(value, _)| value)
+    }
+
     /// Follows `$ref`s (to `components/parameters`, `responses`, `requestBodies`...) until a
     /// value without one. Returns the value and its pointer.
     fn deref(&mut self, mut value: &'d Value, mut ptr: String) -> Option<(&'d Value, String)> {
@@ -345,15 +368,13 @@ impl<'d> Lowerer<'d> {
     /// The type an alias (or chain of aliases) stands for. Stops after a bounded number of
     /// steps: a cycle of aliases (`A: {$ref: A}`) is reported later, in `finish`, and must
     /// not make lowering recurse forever before that.
-    pub(super) fn through_aliases<'t>(&'t self, mut ty: &'t TypeRef) -> &'t TypeRef {
-        for _ in 0..64 {
-            let TypeRef::Named(id) = ty else { break };
-            match self.types[id.0].def.as_ref().map(|d| &d.kind) {
-                Some(TypeKind::Alias(target)) => ty = target,
-                _ => break,
-            }
-        }
-        ty
+    pub(super) fn through_aliases<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+        crate::ir::through_aliases(ty, |id| {
+            self.types
+                .get(id.0)
+                .and_then(|slot| slot.def.as_ref())
+                .map(|def| &def.kind)
+        })
     }
 }
 

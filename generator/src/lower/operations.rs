@@ -167,20 +167,7 @@ impl<'d> Lowerer<'d> {
         let segments = params
             .as_mut()
             .and_then(|params| self.path_segments(cx, params));
-        let fixed_query = cx
-            .path
-            .split_once('?')
-            .map(|(_, query)| {
-                query
-                    .split('&')
-                    .filter(|pair| !pair.is_empty())
-                    .map(|pair| {
-                        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-                        (name.to_owned(), value.to_owned())
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let fixed_query = fixed_query(cx.path);
         let body = self.lower_body(cx, &builder_name);
         let (mut response, errors) = self.lower_responses(cx, &builder_name, builder_names);
         let (Some(mut params), Some(segments), Some(body)) = (params, segments, body) else {
@@ -189,46 +176,7 @@ impl<'d> Lowerer<'d> {
         let idempotency_key = self.idempotency_key(cx, &mut params);
         let stream = self.event_stream(cx, &builder_name, &params, body.as_ref(), &mut response);
 
-        let security_value = cx.op.get("security").or_else(|| self.root.get("security"));
-        let mut security = Vec::new();
-        let security_needed: Vec<String> = security_value
-            .and_then(Value::as_array)
-            .and_then(|alternatives| alternatives.first())
-            .and_then(Value::as_object)
-            .map(|first| {
-                schemes
-                    .iter()
-                    .filter(|s| first.contains_key(&s.wire_name))
-                    .map(|s| s.wire_name.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
-        if let Some(alternatives) = security_value.and_then(Value::as_array) {
-            for requirement in alternatives.iter().filter_map(Value::as_object) {
-                for name in requirement.keys() {
-                    if !schemes.iter().any(|s| &s.wire_name == name)
-                        && self
-                            .root
-                            .pointer(&format!(
-                                "/components/securitySchemes/{}",
-                                crate::diag::escape_token(name)
-                            ))
-                            .is_none()
-                    {
-                        self.diags.warning(cx.ptr, format!("security scheme `{name}` is not defined in `components/securitySchemes`"));
-                    }
-                }
-            }
-            for scheme in schemes {
-                if alternatives
-                    .iter()
-                    .filter_map(Value::as_object)
-                    .any(|requirement| requirement.contains_key(&scheme.wire_name))
-                {
-                    security.push(scheme.wire_name.clone());
-                }
-            }
-        }
+        let (security, security_needed) = self.operation_security(cx, schemes);
 
         let text = |key: &str| cx.op.get(key).and_then(Value::as_str).map(str::to_owned);
         let mut docs = Docs {
@@ -269,6 +217,73 @@ impl<'d> Lowerer<'d> {
             group: String::new(),
         })
     }
+
+    /// The schemes whose credentials the operation sends (any alternative of its security
+    /// requirement, or the document's), and those of the first alternative, which it needs;
+    /// a scheme named but not defined is a warning.
+    fn operation_security(
+        &mut self,
+        cx: &OperationContext<'_, 'd>,
+        schemes: &[SecurityScheme],
+    ) -> (Vec<String>, Vec<String>) {
+        let security_value = cx.op.get("security").or_else(|| self.root.get("security"));
+        let mut security = Vec::new();
+        let security_needed: Vec<String> = security_value
+            .and_then(Value::as_array)
+            .and_then(|alternatives| alternatives.first())
+            .and_then(Value::as_object)
+            .map(|first| {
+                schemes
+                    .iter()
+                    .filter(|s| first.contains_key(&s.wire_name))
+                    .map(|s| s.wire_name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(alternatives) = security_value.and_then(Value::as_array) {
+            for requirement in alternatives.iter().filter_map(Value::as_object) {
+                for name in requirement.keys() {
+                    if !schemes.iter().any(|s| &s.wire_name == name)
+                        && self
+                            .root
+                            .pointer(&format!(
+                                "/components/securitySchemes/{}",
+                                crate::diag::escape_token(name)
+                            ))
+                            .is_none()
+                    {
+                        self.diags.warning(cx.ptr, format!("security scheme `{name}` is not defined in `components/securitySchemes`"));
+                    }
+                }
+            }
+            for scheme in schemes {
+                if alternatives
+                    .iter()
+                    .filter_map(Value::as_object)
+                    .any(|requirement| requirement.contains_key(&scheme.wire_name))
+                {
+                    security.push(scheme.wire_name.clone());
+                }
+            }
+        }
+        (security, security_needed)
+    }
+}
+
+/// The query written into a path template (`/things?beta=true`): its pairs, in order.
+fn fixed_query(path: &str) -> Vec<(String, String)> {
+    path.split_once('?')
+        .map(|(_, query)| {
+            query
+                .split('&')
+                .filter(|pair| !pair.is_empty())
+                .map(|pair| {
+                    let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                    (name.to_owned(), value.to_owned())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The strings of a list (`tags`), in order; none when it is not a list.

@@ -399,13 +399,13 @@ impl<'d> Lowerer<'d> {
             .into_iter()
             .filter_map(|owner| owner.get("parameters").and_then(Value::as_array))
             .flatten()
-            .filter_map(|param| self.silent_deref(param))
+            .filter_map(|param| self.quiet_target(param))
             .find(|param| {
                 param.get("name").and_then(Value::as_str) == Some(name)
                     && param.get("in").and_then(Value::as_str) == Some("query")
             })
             .and_then(|param| param.get("schema"))
-            .and_then(|schema| self.silent_deref(schema));
+            .and_then(|schema| self.quiet_target(schema));
         let number = |key: &str| declared.and_then(|s| s.get(key)).and_then(Value::as_u64);
         number("default")
             .or_else(|| number("minimum"))
@@ -424,7 +424,7 @@ impl<'d> Lowerer<'d> {
                 continue;
             }
             let headers = self
-                .silent_deref(response)
+                .quiet_target(response)
                 .and_then(|r| r.get("headers"))
                 .and_then(Value::as_object);
             for name in headers.into_iter().flat_map(Map::keys) {
@@ -434,20 +434,6 @@ impl<'d> Lowerer<'d> {
             }
         }
         names
-    }
-
-    /// A value, or what its `$ref` points to (a missing target is reported elsewhere).
-    pub(super) fn silent_deref(&self, value: &'d Value) -> Option<&'d Value> {
-        let mut value = value;
-        for _ in 0..16 {
-            match value.get("$ref").and_then(Value::as_str) {
-                Some(reference) => {
-                    value = self.root.pointer(reference.strip_prefix('#')?)?;
-                }
-                None => return Some(value),
-            }
-        }
-        None
     }
 
     /// A note (for `explain`) about an operation that looks paginated and is not, with why.

@@ -215,22 +215,6 @@ impl<'d> Lowerer<'d> {
         })
     }
 
-    /// A value, or what its local `$ref`s lead to, with its pointer; silent, since the
-    /// schema or response is lowered (and a broken reference reported) elsewhere.
-    fn quiet_deref(&self, value: &'d Value, ptr: String) -> Option<(&'d Value, String)> {
-        let (mut value, mut ptr) = (value, ptr);
-        for _ in 0..16 {
-            match value.get("$ref").and_then(Value::as_str) {
-                Some(reference) => {
-                    value = self.root.pointer(reference.strip_prefix('#')?)?;
-                    ptr = reference.to_owned();
-                }
-                None => return Some((value, ptr)),
-            }
-        }
-        None
-    }
-
     /// The data type of a server-sent event from its media type's schema: the `data` of an
     /// event envelope, or the schema itself.
     fn event_item(

@@ -206,19 +206,14 @@ fn depth(direction: Direction, field: &Field) -> u8 {
 
 /// The struct behind `ty` (through aliases), with its direction.
 fn struct_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<(&'a [Field], Direction)> {
-    let mut ty = ty.clone();
-    for _ in 0..64 {
-        let TypeRef::Named(id) = ty.non_null() else {
-            return None;
-        };
-        let def = api.types.get(id.0)?;
-        match &def.kind {
-            TypeKind::Struct(s) => return Some((&s.fields, def.direction)),
-            TypeKind::Alias(target) => ty = target.clone(),
-            _ => return None,
-        }
+    let TypeRef::Named(id) = api.value_type(ty) else {
+        return None;
+    };
+    let def = api.types.get(id.0)?;
+    match &def.kind {
+        TypeKind::Struct(s) => Some((&s.fields, def.direction)),
+        _ => None,
     }
-    None
 }
 
 /// Sets the depth of `page_field`, a field of the struct behind `owner`, from the field as
@@ -298,16 +293,8 @@ fn page_fields(api: &mut Api) {
 
 /// The item type of a list (through `null` and aliases).
 fn list_item(api: &Api, ty: &TypeRef) -> Option<TypeRef> {
-    let mut ty = ty.clone();
-    for _ in 0..64 {
-        match ty.non_null() {
-            TypeRef::Array(item) => return Some((**item).clone()),
-            TypeRef::Named(id) => match &api.types.get(id.0)?.kind {
-                TypeKind::Alias(target) => ty = target.clone(),
-                _ => return None,
-            },
-            _ => return None,
-        }
+    match api.value_type(ty) {
+        TypeRef::Array(item) => Some((**item).clone()),
+        _ => None,
     }
-    None
 }

@@ -14,15 +14,8 @@ use crate::ir::{
 use crate::naming::Scope;
 
 /// `ty` without aliases (a bounded walk: alias cycles are reported elsewhere).
-fn through_aliases<'a>(api: &'a Api, mut ty: &'a TypeRef) -> &'a TypeRef {
-    for _ in 0..64 {
-        let TypeRef::Named(id) = ty else { break };
-        match api.types.get(id.0).map(|t| &t.kind) {
-            Some(TypeKind::Alias(target)) => ty = target,
-            _ => break,
-        }
-    }
-    ty
+fn through_aliases<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
+    api.through_aliases(ty)
 }
 
 fn kind_of<'a>(api: &'a Api, ty: &'a TypeRef) -> Option<&'a TypeKind> {

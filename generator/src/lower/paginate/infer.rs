@@ -354,7 +354,7 @@ impl<'d> Lowerer<'d> {
     }
 
     fn property_in(&self, schema: &'d Value, wire: &str, depth: usize) -> Option<&'d Value> {
-        let schema = self.silent_deref(schema)?;
+        let schema = self.quiet_target(schema)?;
         if let Some(property) = schema.get("properties").and_then(|p| p.get(wire)) {
             return Some(property);
         }
@@ -371,7 +371,7 @@ impl<'d> Lowerer<'d> {
     /// Whether a string schema says it holds a URL: a URI `format`, or an example that is
     /// an absolute URL or a path.
     fn declares_url(&self, schema: &'d Value, depth: usize) -> bool {
-        let Some(schema) = self.silent_deref(schema) else {
+        let Some(schema) = self.quiet_target(schema) else {
             return false;
         };
         let is_url = |value: &Value| {

@@ -55,6 +55,9 @@ pub(super) const STRUCT_METHODS: &[&str] = &[
     "type_id",
 ];
 
+/// A property of an object schema: its name, its schema and the pointer to it.
+type Property<'s> = (&'s str, &'s Value, String);
+
 impl Lowerer<'_> {
     pub(super) fn lower_object(
         &mut self,
@@ -238,35 +241,7 @@ impl Lowerer<'_> {
         owner: TypeId,
     ) -> Vec<Field> {
         let owner_name = self.types[owner.0].rust_name.clone();
-        let mut required: Vec<&str> = Vec::new();
-        let mut properties: Vec<(&str, &Value, String)> = Vec::new();
-        for (obj, ptr) in sources {
-            if let Some(list) = obj.get("required").and_then(Value::as_array) {
-                let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
-                for (index, name) in names.iter().enumerate() {
-                    if names[..index].contains(name) {
-                        self.diags.warning(
-                            join(ptr, &["required", &index.to_string()]),
-                            format!("`{name}` is listed twice in `required`; once is enough"),
-                        );
-                    }
-                }
-                required.extend(names);
-            }
-            if let Some(props) = obj.get("properties").and_then(Value::as_object) {
-                for (name, schema) in props {
-                    let prop_ptr = join(ptr, &["properties", name]);
-                    match properties
-                        .iter_mut()
-                        .find(|(existing, _, _)| *existing == name)
-                    {
-                        Some(slot) => *slot = (name.as_str(), schema, prop_ptr),
-                        None => properties.push((name.as_str(), schema, prop_ptr)),
-                    }
-                }
-            }
-        }
-
+        let (required, properties) = self.properties_of(sources);
         let mut field_names = Scope::new();
         let mut setters = Scope::with_reserved(STRUCT_METHODS);
         let mut fields = Vec::with_capacity(properties.len());
@@ -303,7 +278,7 @@ impl Lowerer<'_> {
             let obj = schema.as_object();
             let mut docs = obj.map(|o| schema_docs(o, wire_name)).unwrap_or_default();
             if let Some(obj) = obj {
-                docs.notes = self.field_notes(obj);
+                docs.notes = self.field_notes(obj, presence == Presence::Optional);
             }
             match (access, presence) {
                 (Access::ReadOnly, _) => docs
@@ -355,8 +330,48 @@ impl Lowerer<'_> {
         fields
     }
 
+    /// The `required` names and the properties (name, schema, pointer) of `sources`, in
+    /// order; a property defined again by a later source replaces the earlier one.
+    fn properties_of<'s>(
+        &mut self,
+        sources: &[(&'s Map<String, Value>, String)],
+    ) -> (Vec<&'s str>, Vec<Property<'s>>) {
+        let mut required: Vec<&str> = Vec::new();
+        let mut properties: Vec<Property<'s>> = Vec::new();
+        for (obj, ptr) in sources {
+            if let Some(list) = obj.get("required").and_then(Value::as_array) {
+                let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+                for (index, name) in names.iter().enumerate() {
+                    if names[..index].contains(name) {
+                        self.diags.warning(
+                            join(ptr, &["required", &index.to_string()]),
+                            format!("`{name}` is listed twice in `required`; once is enough"),
+                        );
+                    }
+                }
+                required.extend(names);
+            }
+            if let Some(props) = obj.get("properties").and_then(Value::as_object) {
+                for (name, schema) in props {
+                    let prop_ptr = join(ptr, &["properties", name]);
+                    match properties
+                        .iter_mut()
+                        .find(|(existing, _, _)| *existing == name)
+                    {
+                        Some(slot) => *slot = (name.as_str(), schema, prop_ptr),
+                        None => properties.push((name.as_str(), schema, prop_ptr)),
+                    }
+                }
+            }
+        }
+        (required, properties)
+    }
+
     /// One-line facts about a field that its Rust type does not say.
-    pub(super) fn field_notes(&self, obj: &Map<String, Value>) -> Vec<String> {
+    ///
+    /// `with_default`: whether a default can apply (to an optional field; a required one
+    /// is always sent and received).
+    pub(super) fn field_notes(&self, obj: &Map<String, Value>, with_default: bool) -> Vec<String> {
         let mut notes = Vec::new();
         let mut collect = |obj: &Map<String, Value>| {
             if let Some(format) = obj.get("format").and_then(Value::as_str) {
@@ -405,7 +420,7 @@ impl Lowerer<'_> {
                 }
             }
         }
-        if let Some(default) = obj.get("default") {
+        if let Some(default) = obj.get("default").filter(|_| with_default) {
             notes.push(format!("Defaults to `{default}`."));
         }
         notes
@@ -482,4 +497,59 @@ fn access_flag(root: &Value, schema: &Value, key: &str) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Diagnostics;
+    use crate::ir::{Api, TypeKind};
+
+    fn lower(text: &str) -> Api {
+        let mut diags = Diagnostics::default();
+        let doc = crate::load::load(text.as_bytes(), &mut diags).expect("loads");
+        let (api, _) = crate::lower::lower_explained(&doc, &mut diags, false);
+        api.expect("lowers")
+    }
+
+    #[test]
+    fn only_an_optional_field_says_what_it_defaults_to() {
+        let api = lower(
+            r#"
+openapi: 3.1.0
+info: { title: t, version: '1' }
+paths: {}
+components:
+  schemas:
+    Page:
+      type: object
+      required: [size]
+      properties:
+        size: { type: integer, default: 10 }
+        order: { type: string, default: asc }
+"#,
+        );
+        let page = api.types.iter().find(|t| t.rust_name == "Page").unwrap();
+        let TypeKind::Struct(s) = &page.kind else {
+            panic!("{page:?}")
+        };
+        let notes = |name: &str| {
+            let field = s.fields.iter().find(|f| f.wire_name == name).unwrap();
+            field.docs.notes.clone()
+        };
+        assert!(
+            !notes("size").iter().any(|n| n.starts_with("Defaults to")),
+            "{:?}",
+            notes("size")
+        );
+        assert!(
+            notes("order").contains(&"Defaults to `\"asc\"`.".to_owned()),
+            "{:?}",
+            notes("order")
+        );
+        // The setter and the decoding default follow the same rule.
+        let order = s.fields.iter().find(|f| f.wire_name == "order").unwrap();
+        assert!(order.default.is_some());
+        let size = s.fields.iter().find(|f| f.wire_name == "size").unwrap();
+        assert!(size.default.is_none() && size.setter.is_none());
+    }
 }
