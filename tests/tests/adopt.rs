@@ -11,9 +11,13 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use oagen::{Document, Error, Generator, Mode, Outcome, Settings};
+
+#[path = "support/commands.rs"]
+mod commands;
+use commands::{cargo, run};
 
 fn root() -> PathBuf {
     xtask::workspace_root()
@@ -369,32 +373,6 @@ fn auto_membership_follows_the_workspace_around_the_output() {
 }
 
 // The whole flow, for real.
-
-/// Runs a command, returning its output; panics with both streams if it fails unexpectedly.
-fn run(command: &mut Command, expect_success: bool) -> Output {
-    let output = command
-        .output()
-        .unwrap_or_else(|err| panic!("cannot run {command:?}: {err}"));
-    if output.status.success() != expect_success {
-        panic!(
-            "{command:?} exited with {}\n--- stdout\n{}\n--- stderr\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    output
-}
-
-fn cargo(dir: &Path, target: &Path) -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    command
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
-        .env("CARGO_TERM_COLOR", "never");
-    command
-}
 
 /// The fenced block of `lang` in a Markdown text, after `after`.
 fn code_block(text: &str, after: &str, lang: &str) -> String {

@@ -16,6 +16,10 @@ use std::process::{Command, Output};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+#[path = "support/commands.rs"]
+mod commands;
+use commands::cargo;
+
 /// A document written by a FastAPI service: three security schemes, any one of which
 /// will do; operationIds of the form `<function>_<path words>_<method>`.
 const MAIL: &str = r#"openapi: 3.1.0
@@ -85,28 +89,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 const PET_KEY: &str = "pk_first_hour";
 const MAIL_KEY: &str = "mk_first_hour";
 
+/// Runs a command that must succeed.
 fn run(command: &mut Command) -> Output {
-    let output = command
-        .output()
-        .unwrap_or_else(|err| panic!("cannot run {command:?}: {err}"));
-    assert!(
-        output.status.success(),
-        "{command:?} exited with {}\n--- stdout\n{}\n--- stderr\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn cargo(dir: &Path, target: &Path) -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    command
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
-        .env("CARGO_TERM_COLOR", "never");
-    command
+    commands::run(command, true)
 }
 
 /// The first fenced Rust block of a Markdown text.
