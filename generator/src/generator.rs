@@ -12,7 +12,7 @@ use crate::emit::{self, Features, ManifestKind, RuntimeDependency};
 use crate::settings::{GitReference, Runtime, Settings, Workspace};
 use crate::tailor::ExtraDerives;
 use crate::write::OutputFile;
-use crate::{ir, load, lower, naming, render, tailor, vendor};
+use crate::{ir, load, lower, naming, parts, tailor, vendor};
 
 /// Generates a client crate from a document, as its [`Settings`] say.
 #[derive(Debug, Clone, Default)]
@@ -103,9 +103,11 @@ pub enum Progress {
         warnings: usize,
         took: Duration,
     },
-    /// Every file's tokens were emitted.
+    /// The files to emit were planned. (Each file is then emitted and rendered together,
+    /// in parts, on every core: see `Rendered`.)
     Emitted { files: usize, took: Duration },
-    /// One file was rendered to text.
+    /// One file was emitted and rendered to text; `took` sums the time of its parts, which
+    /// ran on several threads for a large file.
     Rendered { path: String, took: Duration },
     /// Every file was generated (in memory).
     Generated { files: usize, took: Duration },
@@ -265,26 +267,26 @@ impl Generator {
             },
         ];
         let step = Instant::now();
-        let emitted = emit::emit_with(&api, &derives, features, self.settings.types.deserialize);
+        let plan = emit::Plan::new(&api, &derives, features, self.settings.types.deserialize);
         progress(Progress::Emitted {
-            files: emitted.len(),
+            files: plan.files().len(),
             took: step.elapsed(),
         });
+        let rendered = parts::render_all(&plan, &header).map_err(|(file, message)| Error::Bug {
+            file: file.to_owned(),
+            message,
+        })?;
+        drop(plan);
         let (types, operations) = (api.types.len(), api.operations.len());
         drop(api);
-        for file in emitted {
-            let step = Instant::now();
-            let contents = render::render(file.tokens, &header).map_err(|message| Error::Bug {
-                file: file.path.to_owned(),
-                message,
-            })?;
+        for file in rendered {
             progress(Progress::Rendered {
                 path: file.path.to_owned(),
-                took: step.elapsed(),
+                took: file.took,
             });
             files.push(OutputFile {
                 path: file.path.to_owned(),
-                contents,
+                contents: file.contents,
             });
         }
         if let RuntimeDependency::Vendored(dir) = &target.runtime {

@@ -66,6 +66,7 @@ mod load;
 mod lower;
 mod naming;
 mod parse;
+mod parts;
 mod render;
 mod run;
 mod settings;

@@ -3,51 +3,151 @@
 
 use proc_macro2::{Delimiter, Group, Literal, TokenStream, TokenTree};
 
-/// Formats one file. Fails (with the parser's message) only if `emit` produced tokens that
-/// are not a Rust file, which is a bug in the generator, reported rather than panicking.
+/// Formats one file whole (the header line, then [`piece`] of all its tokens).
+#[cfg(test)]
+pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {
+    Ok(join(header, vec![piece(tokens)?]))
+}
+
+/// Part of a file, printed on its own ([`piece`]), to be joined with the parts before and
+/// after it ([`join`]) as if the whole file had been printed at once.
+pub struct Piece {
+    text: String,
+    /// The kind of its first item, and how it leaves the spacing for the next piece.
+    first: Option<ItemKind>,
+    end: Printed,
+}
+
+/// Prints whole top-level items: part of a file, without the header line. Fails (with the
+/// parser's message) only if `emit` produced tokens that are not Rust items, which is a bug
+/// in the generator, reported rather than panicking.
 ///
 /// The tokens are parsed one top-level item at a time (`split_items`), so that only one
 /// item's syntax tree exists at once: a `types.rs` of 300 000 lines parsed whole would hold
 /// its tokens, syn's token buffer and the whole tree together (hundreds of megabytes).
-pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {
+///
+/// Doc attributes holding a character that cannot stand in a comment are rewritten
+/// ([`safe_doc_attributes`]) only in the items whose printed text shows one: rewriting
+/// every item's tokens up front copied the whole token tree, about a tenth of a
+/// generation's time, for the rare item that needs it.
+pub fn piece(tokens: TokenStream) -> Result<Piece, String> {
     let mut out = String::with_capacity(4096);
+    let mut chunks = split_items(tokens).into_iter();
+    let mut state = Printed::default();
+    let mut first = None;
+    while let Some(chunk) = chunks.next() {
+        let (file, parsed) = match syn::parse2::<syn::File>(chunk.clone()) {
+            Ok(file) => (file, chunk),
+            // Not a whole item after all: parse it with everything after it, as one file.
+            Err(_) => {
+                let rest: TokenStream =
+                    chunk.into_iter().chain(chunks.by_ref().flatten()).collect();
+                let file = syn::parse2(rest.clone())
+                    .map_err(|err| format!("the generated code does not parse: {err}"))?;
+                (file, rest)
+            }
+        };
+        if first.is_none() {
+            first = file.items.first().map(ItemKind::of);
+        }
+        let (before, mark) = (state, out.len());
+        state.print(file, &mut out);
+        if has_unsafe_char(&out[mark..]) {
+            if let Some(safe) = safe_doc_attributes(&parsed) {
+                out.truncate(mark);
+                state = before;
+                let file = syn::parse2(safe)
+                    .map_err(|err| format!("the generated code does not parse: {err}"))?;
+                state.print(file, &mut out);
+            }
+        }
+    }
+    Ok(Piece {
+        text: out,
+        first,
+        end: state,
+    })
+}
+
+/// The header line, then the pieces in order, spaced as one printing of them all would be.
+pub fn join(header: &str, pieces: Vec<Piece>) -> String {
+    let mut out =
+        String::with_capacity(pieces.iter().map(|p| p.text.len() + 1).sum::<usize>() + 128);
     out.push_str("// ");
     out.push_str(&escape_comment(header, false));
     out.push('\n');
-    let tokens = safe_doc_attributes(&tokens).unwrap_or(tokens);
-    let mut chunks = split_items(tokens).into_iter();
-    // Each item is printed on its own so that items can be separated by a blank line;
-    // consecutive `use` and `mod` declarations stay together.
-    let mut previous: Option<ItemKind> = None;
-    let mut first = true;
-    let mut has_inner_docs = false;
-    while let Some(chunk) = chunks.next() {
-        let file: syn::File = match syn::parse2(chunk.clone()) {
-            Ok(file) => file,
-            // Not a whole item after all: parse it with everything after it, as one file.
-            Err(_) => syn::parse2(chunk.into_iter().chain(chunks.by_ref().flatten()).collect())
-                .map_err(|err| format!("the generated code does not parse: {err}"))?,
-        };
+    let mut state: Option<Printed> = None;
+    for piece in pieces {
+        if let (Some(before), Some(kind)) = (state, piece.first) {
+            if before.blank_before(kind) {
+                out.push('\n');
+            }
+        }
+        out.push_str(&piece.text);
+        state = Some(match state {
+            None => piece.end,
+            Some(before) => Printed {
+                previous: piece.end.previous.or(before.previous),
+                ..before
+            },
+        });
+    }
+    out
+}
+
+/// What the items printed so far decide about the next one's spacing.
+#[derive(Clone, Copy, Default)]
+struct Printed {
+    previous: Option<ItemKind>,
+    started: bool,
+    inner_docs: bool,
+}
+
+impl Printed {
+    /// Prints the file's items, each on its own so that items can be separated by a blank
+    /// line; consecutive `use` and `mod` declarations stay together.
+    fn print(&mut self, file: syn::File, out: &mut String) {
         let syn::File { attrs, items, .. } = file;
-        if first && !attrs.is_empty() {
-            has_inner_docs = true;
+        if !self.started && !attrs.is_empty() {
+            self.inner_docs = true;
             out.push_str(&prettyplease::unparse(&file_of(attrs, Vec::new())));
         }
-        first = false;
+        self.started = true;
         for item in items {
             let kind = ItemKind::of(&item);
-            let grouped = previous.is_some_and(|p| p == kind && kind != ItemKind::Other);
-            if (previous.is_some() && !grouped) || (previous.is_none() && has_inner_docs) {
+            let grouped = self
+                .previous
+                .is_some_and(|p| p == kind && kind != ItemKind::Other);
+            if (self.previous.is_some() && !grouped) || (self.previous.is_none() && self.inner_docs)
+            {
                 out.push('\n');
             }
             out.push_str(&space_members(&prettyplease::unparse(&file_of(
                 Vec::new(),
                 vec![item],
             ))));
-            previous = Some(kind);
+            self.previous = Some(kind);
         }
     }
-    Ok(out)
+
+    /// Whether a blank line goes before an item of this kind.
+    fn blank_before(&self, kind: ItemKind) -> bool {
+        let grouped = self
+            .previous
+            .is_some_and(|p| p == kind && kind != ItemKind::Other);
+        (self.previous.is_some() && !grouped) || (self.previous.is_none() && self.inner_docs)
+    }
+}
+
+/// Whether printed text holds a character [`escape_comment`] would escape (prettyplease
+/// prints a doc attribute's text as it is; string literals are always escaped).
+fn has_unsafe_char(text: &str) -> bool {
+    let suspicious = |b: u8| (b < 0x20 && b != b'\n') || b >= 0x7f;
+    text.bytes().any(suspicious)
+        && text.chars().any(|c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
 }
 
 /// `text` with the characters rustc refuses or misreads in a comment written as escapes
@@ -184,7 +284,7 @@ fn file_of(attrs: Vec<syn::Attribute>, items: Vec<syn::Item>) -> syn::File {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum ItemKind {
+pub(crate) enum ItemKind {
     Use,
     Mod,
     Other,

@@ -9,15 +9,15 @@ use super::Cx;
 use crate::ir::{Api, Operation, Reach, TypeId};
 
 /// The features that compile each item, in a crate with a feature per resource group.
-pub(super) struct Gates {
+pub(super) struct Gates<'a> {
     /// By group index: `feature = "name"`.
     features: Vec<TokenStream>,
-    /// By type id: which groups compile it.
-    types: Vec<Reach>,
+    /// By type id: which groups compile it ([`Api::type_reach`]).
+    types: &'a [Reach],
 }
 
-impl Gates {
-    pub(super) fn new(api: &Api) -> Self {
+impl<'a> Gates<'a> {
+    pub(super) fn new(api: &Api, types: &'a [Reach]) -> Self {
         Gates {
             features: api
                 .groups
@@ -27,7 +27,7 @@ impl Gates {
                     quote!(feature = #name)
                 })
                 .collect(),
-            types: api.type_reach(),
+            types,
         }
     }
 

@@ -63,12 +63,6 @@ pub(crate) fn api_name(title: &str) -> String {
     }
 }
 
-/// One emitted Rust file: its path in the crate and its tokens.
-pub struct RustFile {
-    pub path: &'static str,
-    pub tokens: TokenStream,
-}
-
 /// Whether the generated crate has a Cargo feature per resource group.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Features {
@@ -112,44 +106,115 @@ pub fn has_features(api: &Api, features: Features) -> bool {
 
 /// Emits the Rust files of the crate, with derives added to some types (from
 /// [`crate::tailor`]), a feature per resource group or none, and structs decoded as
-/// `decoder` says.
-pub fn emit_with(
-    api: &Api,
-    derives: &ExtraDerives,
-    features: Features,
+/// `decoder` says: [`Plan::files`] lists them, [`Plan::emit`] emits any run of a file's
+/// parts, on any thread (`crate::parts` runs them on every core).
+/// What emitting any part of any file needs, worked out once: plain data that threads
+/// share (tokens are not `Send`, so each thread makes its own from this).
+pub struct Plan<'a> {
+    api: &'a Api,
+    derives: &'a ExtraDerives,
     decoder: Decoder,
-) -> Vec<RustFile> {
-    let mut cx = Cx::new(api);
-    cx.derives = derives;
-    cx.decoder = decoder;
-    if has_features(api, features) {
-        cx.gates = Some(gates::Gates::new(api));
+    /// Prelude type names that an API type takes inside `types.rs`.
+    shadowed: BTreeSet<&'static str>,
+    /// [`can_fail`], by type id.
+    can_fail: Vec<bool>,
+    /// Which groups reach each type, when the crate has a feature per group.
+    reach: Option<Vec<crate::ir::Reach>>,
+}
+
+/// One file of the crate and the number of parts it can be emitted in: each part is whole
+/// top-level items, and the parts in order, joined, are the file.
+pub struct PlannedFile {
+    pub path: &'static str,
+    pub parts: usize,
+    kind: FileKind,
+}
+
+#[cfg(test)]
+impl PlannedFile {
+    pub(crate) fn for_test(path: &'static str, parts: usize) -> Self {
+        PlannedFile {
+            path,
+            parts,
+            kind: FileKind::Types,
+        }
     }
-    let mut files = vec![
-        RustFile {
-            path: "src/lib.rs",
-            tokens: client::lib_rs(&cx),
-        },
-        RustFile {
-            path: "src/client.rs",
-            tokens: client::client_rs(&cx),
-        },
-        RustFile {
-            path: "src/operations.rs",
-            tokens: operations::operations_rs(&cx),
-        },
-        RustFile {
-            path: "src/types.rs",
-            tokens: types::types_rs(&cx),
-        },
-    ];
-    if !api.events.is_empty() {
-        files.push(RustFile {
-            path: "src/webhooks.rs",
-            tokens: webhooks::webhooks_rs(&cx),
-        });
+}
+
+#[derive(Clone, Copy)]
+enum FileKind {
+    Lib,
+    Client,
+    Operations,
+    Types,
+    Webhooks,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(
+        api: &'a Api,
+        derives: &'a ExtraDerives,
+        features: Features,
+        decoder: Decoder,
+    ) -> Self {
+        Plan {
+            api,
+            derives,
+            decoder,
+            shadowed: PRELUDE_TYPES
+                .iter()
+                .copied()
+                .filter(|name| api.types.iter().any(|t| t.rust_name == *name))
+                .collect(),
+            can_fail: can_fail(api),
+            reach: has_features(api, features).then(|| api.type_reach()),
+        }
     }
-    files
+
+    /// The files, in the order they are listed in the crate.
+    pub fn files(&self) -> Vec<PlannedFile> {
+        let file = |path, parts, kind| PlannedFile { path, parts, kind };
+        let mut files = vec![
+            file("src/lib.rs", 1, FileKind::Lib),
+            file("src/client.rs", 1, FileKind::Client),
+            file(
+                "src/operations.rs",
+                operations::parts(self.api),
+                FileKind::Operations,
+            ),
+            file("src/types.rs", types::parts(self.api), FileKind::Types),
+        ];
+        if !self.api.events.is_empty() {
+            files.push(file("src/webhooks.rs", 1, FileKind::Webhooks));
+        }
+        files
+    }
+
+    /// The tokens of parts `parts` of `file` (a file of one part is emitted whole).
+    pub fn emit(&self, file: &PlannedFile, parts: std::ops::Range<usize>) -> TokenStream {
+        let cx = self.cx();
+        match file.kind {
+            FileKind::Lib => client::lib_rs(&cx),
+            FileKind::Client => client::client_rs(&cx),
+            FileKind::Operations => operations::operations_rs(&cx, parts),
+            FileKind::Types => types::types_rs(&cx, parts),
+            FileKind::Webhooks => webhooks::webhooks_rs(&cx),
+        }
+    }
+
+    fn cx(&self) -> Cx<'_> {
+        Cx {
+            api: self.api,
+            shadowed: &self.shadowed,
+            can_fail: &self.can_fail,
+            derives: self.derives,
+            gates: self
+                .reach
+                .as_deref()
+                .map(|reach| gates::Gates::new(self.api, reach)),
+            decoder: self.decoder,
+        }
+    }
 }
 
 /// Where a type is written from: inside `types.rs`, or from another module.
@@ -162,38 +227,20 @@ enum Place {
 struct Cx<'a> {
     api: &'a Api,
     /// Prelude type names that an API type takes inside `types.rs`.
-    shadowed: BTreeSet<&'static str>,
+    shadowed: &'a BTreeSet<&'static str>,
     /// By type id: whether `validate()` of a value of the type can fail (it has constraints,
     /// or holds a type that does). Types that cannot fail get the trait's default method, and
     /// nothing calls it on their values.
-    can_fail: Vec<bool>,
+    can_fail: &'a [bool],
     /// Derives the configuration adds, by type.
     derives: &'a ExtraDerives,
     /// The `#[cfg]` of each group and type, when the crate has a feature per group.
-    gates: Option<gates::Gates>,
+    gates: Option<gates::Gates<'a>>,
     /// How structs implement `Deserialize`.
     decoder: Decoder,
 }
 
-static NO_DERIVES: ExtraDerives = ExtraDerives::new();
-
-impl<'a> Cx<'a> {
-    fn new(api: &'a Api) -> Self {
-        let shadowed = PRELUDE_TYPES
-            .iter()
-            .copied()
-            .filter(|name| api.types.iter().any(|t| t.rust_name == *name))
-            .collect();
-        Cx {
-            api,
-            shadowed,
-            can_fail: can_fail(api),
-            derives: &NO_DERIVES,
-            gates: None,
-            decoder: Decoder::Runtime,
-        }
-    }
-
+impl Cx<'_> {
     /// A prelude type as it must be written in `types.rs`.
     fn prelude(&self, from: Place, name: &'static str) -> TokenStream {
         let ident = format_ident!("{}", name);

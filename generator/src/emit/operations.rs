@@ -2,17 +2,41 @@
 //! required arguments, and optional parameters set through its methods; `.await` (or
 //! `.send()`) sends it.
 
+use std::ops::Range;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::signature::{body_argument, body_type, ordered_required, struct_fields};
 use super::{Cx, Place, doc_attrs};
 use crate::ir::{
-    BodyKind, Boxing, ErrorResponse, EventStream, HttpMethod, Operation, Param, ParamEncoding,
+    Api, BodyKind, Boxing, ErrorResponse, EventStream, HttpMethod, Operation, Param, ParamEncoding,
     ParamLocation, PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
 };
 
-pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
+/// The parts `operations.rs` is emitted in: its head, then one per operation.
+pub(super) fn parts(api: &Api) -> usize {
+    api.operations.len() + 1
+}
+
+/// Parts `parts` of `operations.rs` ([`parts`]).
+pub(super) fn operations_rs(cx: &Cx<'_>, parts: Range<usize>) -> TokenStream {
+    let builders = cx
+        .api
+        .operations
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| parts.contains(&(index + 1)))
+        .map(|(_, op)| cx.gate_operation(op, builder(cx, op)));
+    let head = parts.contains(&0).then(|| head(cx));
+    quote! {
+        #head
+        #(#builders)*
+    }
+}
+
+/// The module's docs and imports.
+fn head(cx: &Cx<'_>) -> TokenStream {
     if cx.api.operations.is_empty() {
         return quote! {
             //! Request builders: this API has no operations.
@@ -24,11 +48,6 @@ pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
     if uses_types {
         imports.push(quote!(types));
     }
-    let builders = cx
-        .api
-        .operations
-        .iter()
-        .map(|op| cx.gate_operation(op, builder(cx, op)));
     quote! {
         //! Request builders, one per operation, returned by the methods of [`Client`].
         //! Set optional parameters with their methods, then `.await` the builder (or call
@@ -37,8 +56,6 @@ pub(super) fn operations_rs(cx: &Cx<'_>) -> TokenStream {
 
 
         use super::{#(#imports),*};
-
-        #(#builders)*
     }
 }
 

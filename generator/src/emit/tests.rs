@@ -1,7 +1,7 @@
 //! What a type can do follows its direction, checked on the code emitted for small
 //! documents: a type only received is decoded, never built.
 
-use super::{Cx, types};
+use super::{Decoder, Features, Plan, types};
 use crate::diag::Diagnostics;
 use crate::ir::{Api, Boxing, TypeRef};
 
@@ -55,7 +55,9 @@ fn api() -> Api {
 
 /// The emitted `types.rs`, as `quote` spells tokens.
 fn types_text(api: &Api) -> String {
-    types::types_rs(&Cx::new(api)).to_string()
+    let derives = crate::tailor::ExtraDerives::new();
+    let plan = Plan::new(api, &derives, Features::Off, Decoder::Runtime);
+    types::types_rs(&plan.cx(), 0..types::parts(api)).to_string()
 }
 
 /// The text of the item named `name`, from its `#[derive]` to the next item's.
@@ -110,7 +112,9 @@ fn only_an_enum_holding_a_struct_by_value_allows_a_large_variant() {
     let text = types_text(&api);
     assert!(item(&text, "Shape").contains("large_enum_variant"));
     assert!(!item(&text, "Small").contains("large_enum_variant"));
-    let cx = Cx::new(&api);
+    let derives = crate::tailor::ExtraDerives::new();
+    let plan = Plan::new(&api, &derives, Features::Off, Decoder::Runtime);
+    let cx = plan.cx();
     let id = |name: &str| {
         let index = api.types.iter().position(|t| t.rust_name == name).unwrap();
         TypeRef::Named(crate::ir::TypeId(index))

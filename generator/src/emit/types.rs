@@ -1,5 +1,7 @@
 //! `types.rs`: one item per IR type.
 
+use std::ops::Range;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -7,17 +9,28 @@ use super::fields::{Repr, deprecated_attr, field_attrs, field_type, repr, setter
 use super::unions::{tagged_item, union_item};
 use super::{Conversion, Cx, Place, doc_attrs};
 use crate::ir::{
-    Direction, Enum, EnumRepr, Field, Presence, Struct, TypeDef, TypeId, TypeKind, TypeRef,
+    Api, Direction, Enum, EnumRepr, Field, Presence, Struct, TypeDef, TypeId, TypeKind, TypeRef,
 };
 
-pub(super) fn types_rs(cx: &Cx<'_>) -> TokenStream {
+/// The parts `types.rs` is emitted in: one per type, then the defaults module.
+pub(super) fn parts(api: &Api) -> usize {
+    api.types.len() + 1
+}
+
+/// Parts `parts` of `types.rs` ([`parts`]).
+pub(super) fn types_rs(cx: &Cx<'_>, parts: Range<usize>) -> TokenStream {
+    let types = cx.api.types.len();
     let items = cx
         .api
         .types
         .iter()
         .enumerate()
+        .skip(parts.start)
+        .take(parts.end.min(types).saturating_sub(parts.start))
         .map(|(index, def)| type_item(cx, TypeId(index), def));
-    let defaults = super::defaults::defaults_module(cx);
+    let defaults = parts
+        .contains(&types)
+        .then(|| super::defaults::defaults_module(cx));
     quote! {
         #(#items)*
         #defaults

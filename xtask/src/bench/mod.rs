@@ -283,7 +283,7 @@ fn cargo() -> String {
 // ---------------------------------------------------------------------------------------
 // Statistics
 
-/// One measurement: wall-clock time, and CPU time (of this thread, or of the child
+/// One measurement: wall-clock time, and CPU time (of this process, or of the child
 /// processes), which other programs competing for the cores barely change.
 #[derive(Debug, Clone, Copy, Default)]
 struct Time {
@@ -429,18 +429,19 @@ mod cpu_clock {
         Some((code, cpu, peak))
     }
 
-    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
     const RUSAGE_CHILDREN: i32 = -1;
 
-    /// CPU time used by the calling thread so far.
-    pub fn thread() -> Duration {
+    /// CPU time used by this process's threads so far: the generator's own rendering
+    /// threads included (xtask runs nothing else while it measures).
+    pub fn process() -> Duration {
         let mut time = Timespec {
             tv_sec: 0,
             tv_nsec: 0,
         };
         // SAFETY: `time` is a valid, writable `struct timespec` (two 64-bit fields on 64-bit
         // Linux), and the clock id is a constant the kernel defines.
-        let ok = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut time) } == 0;
+        let ok = unsafe { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &mut time) } == 0;
         if ok {
             Duration::new(
                 time.tv_sec.max(0) as u64,
@@ -470,7 +471,7 @@ mod cpu_clock {
 mod cpu_clock {
     use std::time::Duration;
 
-    pub fn thread() -> Duration {
+    pub fn process() -> Duration {
         Duration::ZERO
     }
 
@@ -512,7 +513,7 @@ impl Lap {
     fn start() -> Lap {
         Lap {
             wall: Instant::now(),
-            cpu: cpu_clock::thread(),
+            cpu: cpu_clock::process(),
         }
     }
 
@@ -528,11 +529,11 @@ impl Lap {
 }
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Time) {
-    let (started, cpu) = (Instant::now(), cpu_clock::thread());
+    let (started, cpu) = (Instant::now(), cpu_clock::process());
     let value = f();
     let time = Time {
         wall: started.elapsed(),
-        cpu: cpu_clock::thread().saturating_sub(cpu),
+        cpu: cpu_clock::process().saturating_sub(cpu),
     };
     (value, time)
 }

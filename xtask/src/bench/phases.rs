@@ -247,8 +247,8 @@ fn phase_table(out: &mut String, runs: &PhaseRuns) {
     let rows: [(&str, &Samples); 8] = [
         ("load", &runs.load),
         ("lower", &runs.lower),
-        ("emit", &runs.emit),
-        ("render", &runs.render),
+        ("emit: plan", &runs.emit),
+        ("emit + render (every core)", &runs.render),
         ("**whole** (`Generator::generate`)", &runs.whole),
         ("floor: generic parse", &runs.floor_parse),
         ("floor: syn + prettyplease", &runs.floor_code),
