@@ -133,7 +133,53 @@ pub(super) fn decode(options: &Options) -> bool {
         .arg("--")
         .arg(dir.join("payloads"))
         .status();
-    matches!(status, Ok(s) if s.success())
+    let mut ok = matches!(status, Ok(s) if s.success());
+    if ok && options.instructions {
+        let program = dir.join("target/release/decode-bench");
+        for p in &prepared {
+            ok &= instructions(&program, &dir.join("payloads"), p.name);
+        }
+    }
+    ok
+}
+
+/// Counts, under callgrind, the instructions of one decoding of the payload through our
+/// types and through the derive's: each run decodes it three times, less a run that only
+/// reads it, divided by three. Instruction counts do not change with the machine's load,
+/// unlike the timings, so small differences between the two decoders can be trusted.
+fn instructions(program: &Path, payloads: &Path, name: &str) -> bool {
+    let count = |side: &str| -> Result<u64, String> {
+        let output = Command::new("valgrind")
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+            .arg(program)
+            .arg(payloads)
+            .env("DECODE_BENCH_ONLY", format!("{name}:{side}"))
+            .output()
+            .map_err(|err| format!("valgrind: {err} (is valgrind installed?)"))?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        stderr
+            .lines()
+            .find_map(|line| line.split("Collected :").nth(1))
+            .and_then(|n| n.trim().parse().ok())
+            .ok_or_else(|| format!("valgrind printed no instruction count: {stderr}"))
+    };
+    match (count("none"), count("ours"), count("derive")) {
+        (Ok(base), Ok(ours), Ok(derive)) => {
+            let ours = ours.saturating_sub(base) / 3;
+            let derive = derive.saturating_sub(base) / 3;
+            println!(
+                "instructions {name} ours {ours} derive {derive} ratio {:.3}",
+                derive as f64 / ours.max(1) as f64
+            );
+            true
+        }
+        (a, b, c) => {
+            for err in [a.err(), b.err(), c.err()].into_iter().flatten() {
+                eprintln!("bench: --instructions {name}: {err}");
+            }
+            false
+        }
+    }
 }
 
 /// Lowers the document, writes the payload and the two crates.
@@ -341,6 +387,18 @@ where
             return false;
         }
     };
+    // `DECODE_BENCH_ONLY=NAME:ours|derive|none`: decode this payload three times that way
+    // and nothing else (for an instruction count under callgrind).
+    if let Ok(only) = std::env::var("DECODE_BENCH_ONLY") {
+        for _ in 0..3 {
+            match only.strip_prefix(name).and_then(|side| side.strip_prefix(':')) {
+                Some("ours") => drop(black_box(serde_json::from_slice::<O>(black_box(&bytes)))),
+                Some("derive") => drop(black_box(serde_json::from_slice::<D>(black_box(&bytes)))),
+                _ => {}
+            }
+        }
+        return true;
+    }
     let ours = serde_json::from_slice::<O>(&bytes);
     let derive = serde_json::from_slice::<D>(&bytes);
     let value = serde_json::from_slice::<serde_json::Value>(&bytes);

@@ -54,6 +54,9 @@ usage: cargo xtask bench [--phases] [--scaling] [--compare] [--check-cost] [--de
   --decode      decode and encode real payloads (pages synthesized from the documents' schemas)
                 through the generated types, serde's derive of the same types and serde_json::Value:
                 `decode|encode PAYLOAD ours MBps derive MBps ratio R allocs OURS DERIVE value MBps ALLOCS`
+  --instructions  with --decode: also the instructions one decoding of each payload executes, ours
+                and the derive's, under valgrind's callgrind (the same count on a busy machine):
+                `instructions PAYLOAD ours N derive N ratio R` (R > 1: ours executes fewer)
   --corpus DIR  the corpus documents (default ../shared/specs beside the workspace)
   --deserialize HOW  how our crates decode structs for --compare and --check-cost: `runtime`
                 (the default) or `derive` (serde's derive)
@@ -81,6 +84,8 @@ struct Options {
     compare: bool,
     check_cost: bool,
     decode: bool,
+    /// `--instructions`: with `--decode`, also count instructions under callgrind.
+    instructions: bool,
     runs: usize,
     filter: Option<String>,
     sizes: Vec<usize>,
@@ -173,6 +178,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         compare: false,
         check_cost: false,
         decode: false,
+        instructions: false,
         runs: 5,
         filter: None,
         sizes: vec![10, 100, 1_000, 10_000],
@@ -189,6 +195,10 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--compare" => options.compare = true,
             "--check-cost" => options.check_cost = true,
             "--decode" => options.decode = true,
+            "--instructions" => {
+                options.decode = true;
+                options.instructions = true;
+            }
             "--deserialize" => {
                 let how = iter
                     .next()
