@@ -173,8 +173,9 @@ impl Body {
         }
     }
 
-    /// The next chunk of data (trailers are skipped); `None` at the end.
-    pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, BoxError> {
+    /// The next chunk of data (trailers are skipped); `None` at the end. A layer that keeps
+    /// a response (a cache) reads it with this, then answers with `Body::from` the bytes.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, BoxError> {
         loop {
             let frame = std::future::poll_fn(|cx| Pin::new(&mut self.inner).poll_frame(cx)).await;
             match frame {
