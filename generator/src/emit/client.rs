@@ -76,11 +76,11 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         /// Absent, `null` or a value: optional nullable fields of the types that are sent
         /// (assign `Nullable::Null` to send `null`).
         pub use oagen_runtime::Nullable;
+        /// Layers around every attempt, and transports in place of reqwest (`tower`).
+        pub use oagen_runtime::middleware;
         /// Re-exported so that a `reqwest::ClientBuilder` for [`ClientBuilder::http_client`] comes from
         /// the same version.
         pub use oagen_runtime::reqwest;
-        /// Layers around every attempt, and transports in place of reqwest (`tower`).
-        pub use oagen_runtime::middleware;
         pub use oagen_runtime::{ApiError, ConfigError, DecodeError, Items, Pages, Response};
         /// The futures of a call, to name them (in a struct field, a `JoinHandle`...).
         pub use oagen_runtime::{BodyFuture, ResponseFuture};
