@@ -43,35 +43,14 @@
 //! # let _: Option<BoxError> = None;
 //! ```
 
-pub use crate::transport::{Body, BoxError, HttpRequest, HttpResponse, Stack, Transport};
+pub use crate::transport::{
+    Attempt, Body, BoxError, HttpRequest, HttpResponse, Operation, Stack, Transport,
+};
 /// `http`, whose `Request`, `Response` and headers layers and transports handle.
 pub use http;
 /// `tower`, whose `Layer` and `Service` layers and transports implement (with its `util`
 /// helpers: `service_fn`, `layer_fn`, `ServiceExt`).
 pub use tower;
-
-/// Which attempt of a call a request is, in the extensions of every [`HttpRequest`] a layer
-/// sees: `number` counts from 1 and grows with each retry; `redirects` counts the redirects
-/// followed within this attempt (0 for the request the attempt starts with).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Attempt {
-    /// 1 for the first attempt, 2 for the first retry, ...
-    pub number: u32,
-    /// How many redirects led to this request within the attempt.
-    pub redirects: u32,
-}
-
-/// The operation a request belongs to, in the extensions of every [`HttpRequest`] a layer
-/// sees: for metrics and logs that need a name with few values rather than the URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Operation {
-    /// The operation's name in the generated crate.
-    pub name: &'static str,
-    /// The path template of the API description (`/things/{id}`), never the filled-in path.
-    pub path: &'static str,
-}
 
 /// A `tower::Layer` a client can wrap around its transport: implemented for every layer
 /// whose service is a [`Transport`] when it wraps a [`Stack`].

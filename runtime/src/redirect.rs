@@ -25,8 +25,7 @@ use reqwest::{Method, StatusCode, Url};
 use tower::ServiceExt;
 
 use crate::error::{RedirectError, RedirectReason};
-use crate::middleware::{Attempt, Operation};
-use crate::transport::{BoxError, FinalUrl, HttpRequest, HttpResponse, Stack};
+use crate::transport::{Attempt, BoxError, FinalUrl, HttpRequest, HttpResponse, Operation, Stack};
 
 /// One request to send, and where its credentials may go.
 pub(crate) struct Outgoing<'a> {

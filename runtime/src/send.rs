@@ -16,10 +16,9 @@ use crate::call::{CallOptions, Endpoint};
 use crate::client::{ClientCore, Placement};
 use crate::error::{ApiError, Error, TimedOut, TooLargeError};
 use crate::future::ErrorDecoder;
-use crate::middleware::Operation;
 use crate::redirect;
 use crate::response::Response;
-use crate::transport::{Body, BoxError, HttpResponse, OffOrigin};
+use crate::transport::{Body, BoxError, HttpResponse, OffOrigin, Operation};
 
 /// Credentials sent in the query: each parameter's name and value.
 type QueryCredentials<'a> = Vec<(&'static str, &'a str)>;

@@ -58,9 +58,32 @@ impl<S> Transport for S where
 {
 }
 
+/// Which attempt of a call a request is, in the extensions of every [`HttpRequest`] a layer
+/// sees: `number` counts from 1 and grows with each retry; `redirects` counts the redirects
+/// followed within this attempt (0 for the request the attempt starts with).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Attempt {
+    /// 1 for the first attempt, 2 for the first retry, ...
+    pub number: u32,
+    /// How many redirects led to this request within the attempt.
+    pub redirects: u32,
+}
+
+/// The operation a request belongs to, in the extensions of every [`HttpRequest`] a layer
+/// sees: for metrics and logs that need a name with few values rather than the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Operation {
+    /// The operation's name in the generated crate.
+    pub name: &'static str,
+    /// The path template of the API description (`/things/{id}`), never the filled-in path.
+    pub path: &'static str,
+}
+
 /// One request as it is sent: an `http::Request` whose body is whole (so a layer can sign
-/// it), with the credentials already in it, and [`Attempt`](crate::middleware::Attempt) and
-/// [`Operation`](crate::middleware::Operation) in its extensions. It dereferences to the
+/// it), with the credentials already in it, and [`Attempt`] and [`Operation`] in its
+/// extensions. It dereferences to the
 /// `http::Request`, to read or change.
 ///
 /// Its `Debug` masks every credential of the client (in the URI, in any header), and shows
@@ -137,8 +160,9 @@ impl fmt::Debug for HttpRequest {
             .field("uri", &self.mask(&self.inner.uri().to_string()))
             .field("headers", &headers)
             .field("body_len", &self.inner.body().len())
-            .field("extensions", self.inner.extensions())
-            .finish()
+            .field("attempt", &self.inner.extensions().get::<Attempt>())
+            .field("operation", &self.inner.extensions().get::<Operation>())
+            .finish_non_exhaustive()
     }
 }
 
@@ -282,8 +306,14 @@ impl Service<HttpRequest> for Reqwest {
     fn call(&mut self, request: HttpRequest) -> Self::Future {
         let client = self.0.clone();
         Box::pin(async move {
-            let request = reqwest::Request::try_from(request.into_http())?;
-            let response = client.execute(request).await?;
+            let (parts, body) = request.into_http().into_parts();
+            let url = Url::parse(&parts.uri.to_string())?;
+            let mut request = client.request(parts.method, url).headers(parts.headers);
+            // No body at all rather than an empty one, as a call without a body sends.
+            if !body.is_empty() {
+                request = request.body(body);
+            }
+            let response = request.send().await?;
             let url = FinalUrl(response.url().clone());
             let mut response = http::Response::<reqwest::Body>::from(response).map(Body::wrap);
             response.extensions_mut().insert(url);
