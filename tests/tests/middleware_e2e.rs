@@ -525,11 +525,12 @@ async fn redirects_go_through_the_layers_and_never_leave_the_origin() {
     );
 }
 
+/// The `Debug` of each request a layer saw, and its `Authorization` header.
+type DebugLog = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
 /// A layer that keeps the `Debug` of every request it sees, and the request's own
 /// `Authorization` header, to show the credential is there but not printed.
-fn debug_recorder(
-    log: Arc<Mutex<Vec<(String, Option<String>)>>>,
-) -> impl oagen_runtime::middleware::AttemptLayer {
+fn debug_recorder(log: DebugLog) -> impl oagen_runtime::middleware::AttemptLayer {
     tower::layer::layer_fn(move |inner: Stack| {
         let log = log.clone();
         Stack::new(tower::service_fn(move |request: HttpRequest| {
@@ -549,7 +550,7 @@ fn debug_recorder(
 async fn no_credential_appears_in_the_debug_of_the_request_a_layer_sees() {
     use oagen_tests::fixture_security_schemes::Client;
 
-    let log: Arc<Mutex<Vec<(String, Option<String>)>>> = Arc::default();
+    let log = DebugLog::default();
     let (transport, sent) = memory(|_, _| {
         http::Response::builder()
             .status(204)
@@ -589,7 +590,7 @@ async fn no_credential_appears_in_the_debug_of_the_request_a_layer_sees() {
     assert!(log[1].0.contains("api_key=***"), "{}", log[1].0);
 
     // API keys in headers (zenskar's two).
-    let zlog: Arc<Mutex<Vec<(String, Option<String>)>>> = Arc::default();
+    let zlog = DebugLog::default();
     let (transport, _) = memory(|_, _| json_response(200, json!({"results": []})));
     let client = zenskar(NOWHERE)
         .transport(transport)
