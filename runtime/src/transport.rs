@@ -361,3 +361,44 @@ impl Service<HttpRequest> for Guard {
         Box::pin(self.inner.call(request))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_debug_of_a_request_masks_every_credential_however_it_is_written() {
+        let secret = "k&1 2/3";
+        let mut request = http::Request::new(Bytes::from_static(b"{\"a\":1}"));
+        *request.uri_mut() = "http://h/p?x=1&api_key=k%261+2%2F3".parse().unwrap();
+        let mut sensitive = http::HeaderValue::from_static("Bearer tok");
+        sensitive.set_sensitive(true);
+        request.headers_mut().insert("authorization", sensitive);
+        // A header a layer added by hand, not marked sensitive, that repeats the secret.
+        request
+            .headers_mut()
+            .insert("x-echo", http::HeaderValue::from_str(secret).unwrap());
+        request.extensions_mut().insert(Attempt {
+            number: 2,
+            redirects: 0,
+        });
+        let masks: Arc<[String]> = Arc::from(vec![secret.to_owned(), "Bearer tok".to_owned()]);
+        let debug = format!("{:?}", HttpRequest::masked(request, masks));
+        assert!(
+            !debug.contains("k%261") && !debug.contains("k&1"),
+            "{debug}"
+        );
+        assert!(
+            !debug.contains("tok") && !debug.contains("\\\"a\\\""),
+            "{debug}"
+        );
+        assert!(
+            debug.contains("api_key=***") && debug.contains("x=1"),
+            "{debug}"
+        );
+        assert!(
+            debug.contains("number: 2") && debug.contains("body_len: 7"),
+            "{debug}"
+        );
+    }
+}
