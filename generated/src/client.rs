@@ -236,6 +236,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Wraps every attempt of every request in `layer`, a `tower::Layer` (to sign,
+    /// add headers, time, or answer from a cache): see [`middleware`](super::middleware).
+    /// The layer added first is the outermost.
+    pub fn layer(mut self, layer: impl oagen_runtime::middleware::AttemptLayer) -> Self {
+        self.core.layer(layer);
+        self
+    }
+
+    /// Sends requests through `transport`, a `tower::Service` (an in-memory one in
+    /// tests), instead of reqwest: see [`middleware`](super::middleware). Timeouts,
+    /// retries, redirects and the credential rule still apply.
+    pub fn transport(
+        mut self,
+        transport: impl oagen_runtime::middleware::Transport,
+    ) -> Self {
+        self.core.transport(transport);
+        self
+    }
+
     /// The `User-Agent` header (the crate's name and version unless set).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.core.user_agent(user_agent);

@@ -20,6 +20,8 @@ pub use client::{Client, ClientBuilder, Error, ErrorBody};
 /// Absent, `null` or a value: optional nullable fields of the types that are sent
 /// (assign `Nullable::Null` to send `null`).
 pub use oagen_runtime::Nullable;
+/// Layers around every attempt, and transports in place of reqwest (`tower`).
+pub use oagen_runtime::middleware;
 /// Re-exported so that a `reqwest::ClientBuilder` for [`ClientBuilder::http_client`] comes from
 /// the same version.
 pub use oagen_runtime::reqwest;

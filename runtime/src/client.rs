@@ -6,8 +6,10 @@ use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::{ConfigError, Error};
+use crate::middleware::AttemptLayer;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
+use crate::transport::{BoxError, Guard, Reqwest, Stack, Transport};
 
 /// Where a credential goes on each request, as the API's `securitySchemes` say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +63,10 @@ pub struct CoreBuilder {
     headers: Vec<(String, String)>,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    /// The transport, when not reqwest.
+    transport: Option<Stack>,
+    /// The layers around it, the first outermost.
+    layers: Vec<Box<dyn AttemptLayer>>,
 }
 
 impl fmt::Debug for CoreBuilder {
@@ -78,6 +84,11 @@ impl fmt::Debug for CoreBuilder {
             .field("credentials", &schemes)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field(
+                "transport",
+                &self.transport.as_ref().map_or("reqwest", |_| "custom"),
+            )
+            .field("layers", &self.layers.len())
             .finish_non_exhaustive()
     }
 }
@@ -105,7 +116,25 @@ impl CoreBuilder {
             headers: Vec::new(),
             retry: RetryPolicy::default(),
             max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
+            transport: None,
+            layers: Vec::new(),
         }
+    }
+
+    /// Wraps every attempt of every request in `layer` (a `tower::Layer`; see
+    /// [`middleware`](crate::middleware)). Called again, the layer added first is the
+    /// outermost.
+    pub fn layer(&mut self, layer: impl AttemptLayer) {
+        self.layers.push(Box::new(layer));
+    }
+
+    /// Sends requests through `transport` (a `tower::Service`; see
+    /// [`middleware`](crate::middleware)) instead of reqwest. The reqwest settings
+    /// ([`http_client`](Self::http_client), [`connect_timeout`](Self::connect_timeout)) then
+    /// have no effect; the timeouts, retries, redirects, size limit and the credential rule
+    /// still apply.
+    pub fn transport(&mut self, transport: impl Transport) {
+        self.transport = Some(Stack::new(transport));
     }
 
     /// How requests are retried ([`RetryPolicy::default`] unless set;
@@ -206,32 +235,81 @@ impl CoreBuilder {
             .map_err(|_| ConfigError::new("the user agent is not a valid header value"))?;
         headers.insert(reqwest::header::USER_AGENT, user_agent);
 
-        // Redirects are followed by the request itself, within the API's origin only (see
-        // `redirect.rs`); reqwest's own policy would take credentials elsewhere. Set on the
-        // user's builder too, last, so that nothing they set can undo it.
-        let builder = match self.http {
-            Some(builder) if !self.connect_timeout_set => builder,
-            Some(builder) => builder.connect_timeout(self.connect_timeout),
-            None => reqwest::Client::builder().connect_timeout(self.connect_timeout),
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => Stack::new(Reqwest(reqwest_client(
+                self.http,
+                self.connect_timeout_set,
+                self.connect_timeout,
+            )?)),
         };
-        let http = builder
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .build()
-            .map_err(|err| ConfigError::new(format!("could not build the HTTP client: {err}")))?;
-
+        let mut stack = Stack::new(Guard {
+            base: base_url.clone(),
+            inner: transport,
+        });
+        for layer in self.layers.iter().rev() {
+            stack = layer.wrap(stack);
+        }
+        let masks = Arc::from(secrets_of(&credentials));
         Ok(ClientCore {
             inner: Arc::new(Inner {
-                http,
+                stack,
                 base_url,
                 credentials,
                 headers,
                 timeout: self.timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
+                masks,
             }),
         })
     }
+}
+
+/// The default transport's client. Redirects are followed by the request itself, within
+/// the API's origin only (see `redirect.rs`); reqwest's own policy would take credentials
+/// elsewhere. Set on the user's builder too, last, so that nothing they set can undo it.
+fn reqwest_client(
+    http: Option<reqwest::ClientBuilder>,
+    connect_timeout_set: bool,
+    connect_timeout: Duration,
+) -> Result<reqwest::Client, ConfigError> {
+    let builder = match http {
+        Some(builder) if !connect_timeout_set => builder,
+        Some(builder) => builder.connect_timeout(connect_timeout),
+        None => reqwest::Client::builder().connect_timeout(connect_timeout),
+    };
+    builder
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
+        .build()
+        .map_err(|err| ConfigError::new(format!("could not build the HTTP client: {err}")))
+}
+
+/// What of `credentials` to mask (see [`ClientCore::secrets`]).
+fn secrets_of(credentials: &[Credential]) -> Vec<String> {
+    let mut secrets = Vec::new();
+    for text in credentials.iter().filter_map(Credential::text) {
+        secrets.push(text.to_owned());
+        if let Some((scheme, token)) = text.split_once(' ') {
+            let token = token.trim();
+            let basic = scheme
+                .eq_ignore_ascii_case("basic")
+                .then(|| crate::Base64::decode(token))
+                .flatten();
+            if let Some(decoded) = basic {
+                let decoded = String::from_utf8_lossy(decoded.as_bytes()).into_owned();
+                if let Some((_, password)) = decoded.split_once(':') {
+                    secrets.push(password.to_owned());
+                }
+                secrets.push(decoded);
+            }
+            secrets.push(token.to_owned());
+        }
+    }
+    secrets.retain(|secret| !secret.is_empty());
+    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+    secrets
 }
 
 fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
@@ -318,13 +396,16 @@ pub struct ClientCore {
 }
 
 pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
+    /// The layers and the transport every attempt goes through.
+    pub(crate) stack: Stack,
     pub(crate) base_url: Url,
     pub(crate) credentials: Vec<Credential>,
     pub(crate) headers: HeaderMap,
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    /// [`ClientCore::secrets`], computed once: what the `Debug` of a request masks.
+    pub(crate) masks: Arc<[String]>,
 }
 
 impl fmt::Debug for ClientCore {
@@ -350,32 +431,11 @@ impl ClientCore {
     /// <token>`), and the password of a basic one; longest first, so that a part is not
     /// masked inside a longer whole. Every credential, whichever the call sends.
     pub(crate) fn secrets(&self) -> Vec<String> {
-        let mut secrets = Vec::new();
-        for text in self.inner.credentials.iter().filter_map(Credential::text) {
-            secrets.push(text.to_owned());
-            if let Some((scheme, token)) = text.split_once(' ') {
-                let token = token.trim();
-                let basic = scheme
-                    .eq_ignore_ascii_case("basic")
-                    .then(|| crate::Base64::decode(token))
-                    .flatten();
-                if let Some(decoded) = basic {
-                    let decoded = String::from_utf8_lossy(decoded.as_bytes()).into_owned();
-                    if let Some((_, password)) = decoded.split_once(':') {
-                        secrets.push(password.to_owned());
-                    }
-                    secrets.push(decoded);
-                }
-                secrets.push(token.to_owned());
-            }
-        }
-        secrets.retain(|secret| !secret.is_empty());
-        secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
-        secrets
+        self.inner.masks.to_vec()
     }
 
     /// A transport failure as the call's error, its cause with every credential masked.
-    pub(crate) fn transport_error<B>(&self, err: reqwest::Error, attempts: u32) -> Error<B> {
+    pub(crate) fn transport_error<B>(&self, err: BoxError, attempts: u32) -> Error<B> {
         let secrets = self.secrets();
         let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
         Error::transport(err, attempts, &secrets)

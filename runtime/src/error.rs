@@ -4,6 +4,10 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 
+/// Any error (the transport's); `transport::BoxError`, spelled out so that this file
+/// imports nothing of the crate.
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Everything that can go wrong when building a client or calling an operation.
 ///
 /// Responses are boxed so that the error stays small (a `Result` with it is cheap to move).
@@ -56,7 +60,10 @@ impl<B> Error<B> {
             Error::Decode(err) => Some(err.status),
             Error::ResponseTooLarge(err) => Some(err.status),
             Error::Redirect(err) => Some(err.status),
-            Error::Network(err) | Error::Timeout(err) => err.source.status(),
+            Error::Network(err) | Error::Timeout(err) => err
+                .source
+                .downcast_ref::<reqwest::Error>()
+                .and_then(reqwest::Error::status),
             Error::Config(_)
             | Error::InvalidRequest(_)
             | Error::Protocol(_)
@@ -111,22 +118,45 @@ impl<B> Error<B> {
         }
     }
 
-    /// A transport error, stripped of its URL. `secrets` are the credentials the request
-    /// carried: any that a lower layer's message repeats is masked in [`TransportError::cause`].
-    pub(crate) fn transport(err: reqwest::Error, attempts: u32, secrets: &[&str]) -> Self {
-        let source = err.without_url();
+    /// A transport error, stripped of its URL when it is reqwest's. `secrets` are the
+    /// credentials the request carried: any that a lower layer's message repeats is masked
+    /// in [`TransportError::cause`].
+    pub(crate) fn transport(err: BoxError, attempts: u32, secrets: &[&str]) -> Self {
+        let (source, timeout): (BoxError, bool) = match err.downcast::<reqwest::Error>() {
+            Ok(err) => {
+                let timeout = err.is_timeout();
+                (Box::new(err.without_url()), timeout)
+            }
+            Err(other) => {
+                let timeout = other.is::<TimedOut>();
+                (other, timeout)
+            }
+        };
         let err = TransportError {
-            cause: cause(&source, secrets),
+            cause: cause(&*source, secrets),
             source,
             attempts,
         };
-        if err.source.is_timeout() {
+        if timeout {
             Error::Timeout(err)
         } else {
             Error::Network(err)
         }
     }
 }
+
+/// The timeout of an attempt passed (the client's own timer, around its layers and its
+/// transport).
+#[derive(Debug)]
+pub(crate) struct TimedOut;
+
+impl fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("timed out")
+    }
+}
+
+impl std::error::Error for TimedOut {}
 
 /// The headers servers commonly use to name a request, checked in this order.
 pub const REQUEST_ID_HEADERS: &[&str] = &[
@@ -151,8 +181,11 @@ pub fn request_id(headers: &HeaderMap) -> Option<&str> {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct TransportError {
-    /// What reqwest reported, without the URL (which may hold a credential in its query).
-    pub source: reqwest::Error,
+    /// What the transport (or a layer) reported: a `reqwest::Error` without its URL (which
+    /// may hold a credential in its query) for the default transport, else the error of
+    /// the transport the client was given. Its own text may repeat a credential;
+    /// [`cause`](Self::cause) never does.
+    pub source: BoxError,
     /// How many times the request was sent.
     pub attempts: u32,
     cause: String,
@@ -171,10 +204,22 @@ impl TransportError {
 /// reqwest's own text (which held the URL before [`reqwest::Error::without_url`]) and
 /// hyper's generic wrappers ("client error (Connect)") say nothing the kind does not; an
 /// operating-system error is named by its kind ("connection refused") where it has one.
-fn cause(err: &reqwest::Error, secrets: &[&str]) -> String {
-    use std::error::Error as _;
+fn cause(err: &(dyn std::error::Error + 'static), secrets: &[&str]) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut next = err.source();
+    let Some(err) = err.downcast_ref::<reqwest::Error>() else {
+        // Another transport's error, or a layer's: its own text and its sources'.
+        let mut next = Some(err);
+        while let Some(source) = next {
+            let text = source.to_string();
+            if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+                parts.push(text);
+            }
+            next = source.source();
+        }
+        let line = parts.join(": ");
+        return mask(&line.replace(['\r', '\n'], " "), secrets);
+    };
+    let mut next = std::error::Error::source(err);
     while let Some(source) = next {
         let text = match source.downcast_ref::<std::io::Error>() {
             Some(io) if is_well_known(io.kind()) => io.kind().to_string(),
@@ -206,7 +251,7 @@ fn cause(err: &reqwest::Error, secrets: &[&str]) -> String {
 }
 
 /// `text` with every credential in `secrets` (as it is, or form-encoded) written `***`.
-fn mask(text: &str, secrets: &[&str]) -> String {
+pub(crate) fn mask(text: &str, secrets: &[&str]) -> String {
     let mut text = text.to_owned();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         text = text.replace(secret, "***");
@@ -404,7 +449,7 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Config(err) => Some(err),
-            Error::Network(err) | Error::Timeout(err) => Some(&err.source),
+            Error::Network(err) | Error::Timeout(err) => Some(&*err.source),
             Error::Decode(err) => Some(&*err.source),
             Error::InvalidRequest(_)
             | Error::Api(_)

@@ -13,6 +13,7 @@ mod error;
 mod form;
 mod future;
 mod lines;
+pub mod middleware;
 mod multipart;
 mod nullable;
 mod paginate;
@@ -24,6 +25,7 @@ mod secret;
 mod send;
 mod sse;
 mod stream;
+mod transport;
 pub mod webhook;
 
 // What users name: the errors, the values generated types hold, the streams, pages and

@@ -17,65 +17,94 @@
 //! `301` and `302` turn a `POST` into a `GET` without body, and `303` turns any method but
 //! `HEAD` into one, as browsers and reqwest do; `307` and `308` repeat the method and body.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION};
 use reqwest::{Method, StatusCode, Url};
+use tower::ServiceExt;
 
 use crate::error::{RedirectError, RedirectReason};
+use crate::transport::{Attempt, BoxError, FinalUrl, HttpRequest, HttpResponse, Operation, Stack};
 
 /// One request to send, and where its credentials may go.
 pub(crate) struct Outgoing<'a> {
-    pub(crate) http: &'a reqwest::Client,
+    /// The client's layers and transport.
+    pub(crate) stack: &'a Stack,
     pub(crate) method: Method,
     pub(crate) url: Url,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Bytes>,
-    pub(crate) timeout: Option<std::time::Duration>,
     /// The base URL: only its origin receives the request.
     pub(crate) base: &'a Url,
     /// Credentials placed in the query (name, value), set again on every URL followed.
     pub(crate) query_credentials: &'a [(&'static str, &'a str)],
+    /// What the `Debug` of a request masks.
+    pub(crate) masks: &'a Arc<[String]>,
+    /// The operation, for the layers.
+    pub(crate) operation: Operation,
 }
 
 /// Why [`send`] returned no response.
 pub(crate) enum Failure {
-    Transport(reqwest::Error),
+    Transport(BoxError),
     /// `attempts` is filled in by the caller.
     Redirect(Box<RedirectError>),
 }
 
-/// Sends the request, following redirects within the base URL's origin.
-pub(crate) async fn send(outgoing: &Outgoing<'_>) -> Result<reqwest::Response, Failure> {
+impl Outgoing<'_> {
+    /// One request through the layers and the transport.
+    async fn once(
+        &self,
+        method: &Method,
+        url: &Url,
+        headers: &HeaderMap,
+        body: Option<&Bytes>,
+        attempt: Attempt,
+    ) -> Result<HttpResponse, BoxError> {
+        let mut request = http::Request::new(body.cloned().unwrap_or_default());
+        *request.method_mut() = method.clone();
+        *request.uri_mut() = url.as_str().parse()?;
+        *request.headers_mut() = headers.clone();
+        request.extensions_mut().insert(attempt);
+        request.extensions_mut().insert(self.operation);
+        let request = HttpRequest::masked(request, self.masks.clone());
+        self.stack.clone().oneshot(request).await
+    }
+}
+
+/// Sends the request, following redirects within the base URL's origin; `number` is the
+/// attempt's.
+pub(crate) async fn send(outgoing: &Outgoing<'_>, number: u32) -> Result<HttpResponse, Failure> {
     let mut method = outgoing.method.clone();
     let mut url = outgoing.url.clone();
     let mut headers = outgoing.headers.clone();
     let mut body = outgoing.body.clone();
     let mut visited: Vec<Url> = Vec::new();
     loop {
-        let mut builder = outgoing
-            .http
-            .request(method.clone(), url.clone())
-            .headers(headers.clone());
-        if let Some(timeout) = outgoing.timeout {
-            builder = builder.timeout(timeout);
-        }
-        if let Some(bytes) = &body {
-            builder = builder.body(bytes.clone());
-        }
-        let response = builder.send().await.map_err(Failure::Transport)?;
+        let attempt = Attempt {
+            number,
+            redirects: u32::try_from(visited.len()).unwrap_or(u32::MAX),
+        };
+        let response = outgoing
+            .once(&method, &url, &headers, body.as_ref(), attempt)
+            .await
+            .map_err(Failure::Transport)?;
         let status = response.status();
 
         // A user's own `reqwest::Client` may have followed redirects itself: an answer from
         // another origin is not the API's answer.
-        if !same_origin(response.url(), outgoing.base) {
-            let mut location = response.url().clone();
-            strip_query_credentials(&mut location, outgoing.query_credentials);
-            return Err(refused(
-                status,
-                response.headers().clone(),
-                location,
-                RedirectReason::OtherOrigin,
-            ));
+        if let Some(FinalUrl(answered)) = response.extensions().get::<FinalUrl>() {
+            if !same_origin(answered, outgoing.base) {
+                let mut location = answered.clone();
+                strip_query_credentials(&mut location, outgoing.query_credentials);
+                return Err(refused(
+                    status,
+                    response.headers().clone(),
+                    location,
+                    RedirectReason::OtherOrigin,
+                ));
+            }
         }
         let Some(location) = location(status, response.headers(), &url) else {
             // Not a redirect, or one without a usable location: that is the answer.

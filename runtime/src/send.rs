@@ -14,10 +14,11 @@ use tracing::field::Empty;
 
 use crate::call::{CallOptions, Endpoint};
 use crate::client::{ClientCore, Placement};
-use crate::error::{ApiError, Error, TooLargeError};
+use crate::error::{ApiError, Error, TimedOut, TooLargeError};
 use crate::future::ErrorDecoder;
 use crate::redirect;
 use crate::response::Response;
+use crate::transport::{Body, BoxError, HttpResponse, OffOrigin, Operation};
 
 /// Credentials sent in the query: each parameter's name and value.
 type QueryCredentials<'a> = Vec<(&'static str, &'a str)>;
@@ -45,7 +46,7 @@ pub(crate) struct Exchange {
 pub(crate) enum Payload {
     Whole(Bytes),
     /// A success response of a streaming call, its body not read yet.
-    Stream(reqwest::Response),
+    Stream(Body),
 }
 
 /// How a call reads its response.
@@ -60,7 +61,7 @@ pub(crate) enum Mode {
 
 /// Why a response body could not be read.
 pub(crate) enum BodyError {
-    Transport(reqwest::Error),
+    Transport(BoxError),
     TooLarge,
 }
 
@@ -87,24 +88,21 @@ impl BodyError {
 }
 
 /// Reads a whole body, refusing one beyond `limit` bytes without reading it all.
-pub(crate) async fn read_body(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<Bytes, BodyError> {
-    if response
-        .content_length()
+pub(crate) async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, BodyError> {
+    if http_body::Body::size_hint(&body)
+        .exact()
         .is_some_and(|length| length > limit as u64)
     {
         return Err(BodyError::TooLarge);
     }
-    let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        if body.len() + chunk.len() > limit {
+    let mut read = bytes::BytesMut::new();
+    while let Some(chunk) = body.chunk().await.map_err(BodyError::Transport)? {
+        if read.len() + chunk.len() > limit {
             return Err(BodyError::TooLarge);
         }
-        body.extend_from_slice(&chunk);
+        read.extend_from_slice(&chunk);
     }
-    Ok(body.freeze())
+    Ok(read.freeze())
 }
 
 impl Call {
@@ -247,7 +245,8 @@ impl Call {
     }
 
     /// The attempts themselves: every answer is returned, except those the retry policy
-    /// says to try again.
+    /// says to try again. The timeout of an attempt covers the layers and the transport,
+    /// and for a whole body its reading too.
     pub(crate) async fn attempts<B>(self, mode: Mode) -> Result<Exchange, Error<B>> {
         let inner = &self.core.inner;
         let (url, headers, query_credentials) = self.addressed()?;
@@ -255,48 +254,42 @@ impl Call {
         let timeout = self.options.timeout.or(inner.timeout);
         let repeatable = self.keyed || policy.may_repeat(&self.endpoint.method, &headers);
         let outgoing = redirect::Outgoing {
-            http: &inner.http,
+            stack: &inner.stack,
             method: self.endpoint.method.clone(),
             url,
             headers,
             body: self.body.as_ref().map(|(bytes, _)| bytes.clone()),
-            // A stream's timeout applies to each wait, so not to the whole exchange.
-            timeout: if mode == Mode::Whole { timeout } else { None },
             base: &inner.base_url,
             query_credentials: &query_credentials,
+            masks: &inner.masks,
+            operation: Operation {
+                name: self.endpoint.operation,
+                path: self.endpoint.path,
+            },
         };
         let mut attempt = 0;
         loop {
             attempt += 1;
             let last = attempt >= policy.attempts();
-            let sent = match (timeout, mode) {
-                (Some(timeout), Mode::Stream) => {
-                    match tokio::time::timeout(timeout, redirect::send(&outgoing)).await {
-                        Ok(sent) => sent,
-                        Err(_) if !last && repeatable => {
-                            wait(attempt, policy.backoff(attempt), &"timeout").await;
-                            continue;
-                        }
-                        Err(_) => {
-                            return Err(Error::IdleTimeout {
-                                idle: timeout,
-                                attempts: attempt,
-                            });
-                        }
-                    }
+            let deadline = timeout.map(|timeout| tokio::time::Instant::now() + timeout);
+            let response = match within(deadline, redirect::send(&outgoing, attempt)).await {
+                Some(Ok(response)) => response,
+                None if !last && repeatable => {
+                    wait(attempt, policy.backoff(attempt), &"timeout").await;
+                    continue;
                 }
-                _ => redirect::send(&outgoing).await,
-            };
-            let response = match sent {
-                Ok(response) => response,
-                Err(redirect::Failure::Redirect(mut err)) => {
+                None => return Err(self.timed_out(mode, timeout, attempt)),
+                Some(Err(redirect::Failure::Redirect(mut err))) => {
                     err.attempts = attempt;
                     return Err(Error::Redirect(err));
                 }
-                Err(redirect::Failure::Transport(err)) => {
+                Some(Err(redirect::Failure::Transport(err))) => {
+                    if err.is::<OffOrigin>() {
+                        return Err(Error::InvalidRequest(err.to_string()));
+                    }
                     // A request that never connected was never sent, so it is safe to send
                     // whatever its method. A failure that would repeat is not retried.
-                    if !last && will_pass(&err) && (repeatable || err.is_connect()) {
+                    if !last && will_pass(&err) && (repeatable || never_connected(&err)) {
                         wait(attempt, policy.backoff(attempt), &transport_reason(&err)).await;
                         continue;
                     }
@@ -311,32 +304,53 @@ impl Call {
                     continue;
                 }
             }
+            let exchange = |body| Exchange {
+                status,
+                headers: response_headers.clone(),
+                body,
+                attempts: attempt,
+            };
             if mode == Mode::Stream && status.is_success() {
-                return Ok(Exchange {
-                    status,
-                    headers: response_headers,
-                    body: Payload::Stream(response),
-                    attempts: attempt,
-                });
+                return Ok(exchange(Payload::Stream(response.into_body())));
             }
-            match read_body(response, inner.max_response_bytes).await {
-                Ok(body) => {
-                    return Ok(Exchange {
-                        status,
-                        headers: response_headers,
-                        body: Payload::Whole(body),
-                        attempts: attempt,
-                    });
+            let body = HttpResponse::into_body(response);
+            match within(deadline, read_body(body, inner.max_response_bytes)).await {
+                Some(Ok(body)) => return Ok(exchange(Payload::Whole(body))),
+                None if !last && repeatable => {
+                    wait(attempt, policy.backoff(attempt), &"timeout").await;
                 }
-                Err(BodyError::Transport(err)) if !last && repeatable => {
+                None => return Err(self.timed_out(mode, timeout, attempt)),
+                Some(Err(BodyError::Transport(err))) if !last && repeatable => {
                     wait(attempt, policy.backoff(attempt), &transport_reason(&err)).await;
-                    continue;
                 }
-                Err(err) => {
+                Some(Err(err)) => {
                     return Err(err.into_error(&self.core, status, response_headers, attempt));
                 }
             }
         }
+    }
+
+    /// The error of an attempt whose timeout passed: for a stream, the wait for it to
+    /// begin; else the whole exchange.
+    fn timed_out<B>(&self, mode: Mode, timeout: Option<Duration>, attempts: u32) -> Error<B> {
+        match mode {
+            Mode::Stream => Error::IdleTimeout {
+                idle: timeout.unwrap_or_default(),
+                attempts,
+            },
+            Mode::Whole => self.core.transport_error(Box::new(TimedOut), attempts),
+        }
+    }
+}
+
+/// `future`'s output, or `None` once `deadline` has passed.
+async fn within<F: std::future::Future>(
+    deadline: Option<tokio::time::Instant>,
+    future: F,
+) -> Option<F::Output> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline, future).await.ok(),
+        None => Some(future.await),
     }
 }
 
@@ -361,13 +375,15 @@ fn set_query(url: &mut reqwest::Url, extra: &[(String, String)]) {
 /// could not be built, nor a chain of redirects (a user's own client may follow them) that
 /// looped or ran too long, nor a TLS handshake that failed on what the server sent (a
 /// certificate that is not trusted, or a server that does not speak TLS), which TLS layers
-/// report as an I/O error of kind `InvalidData`.
-fn will_pass(err: &reqwest::Error) -> bool {
-    use std::error::Error as _;
-    if err.is_builder() || err.is_redirect() {
-        return false;
+/// report as an I/O error of kind `InvalidData`. Another transport's error may pass, unless
+/// it says the same.
+fn will_pass(err: &BoxError) -> bool {
+    if let Some(err) = err.downcast_ref::<reqwest::Error>() {
+        if err.is_builder() || err.is_redirect() {
+            return false;
+        }
     }
-    let mut next = err.source();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(&**err);
     while let Some(source) = next {
         // An I/O error wrapping another hides it from `source()`: look inside too.
         let mut io = source.downcast_ref::<std::io::Error>();
@@ -384,15 +400,19 @@ fn will_pass(err: &reqwest::Error) -> bool {
     true
 }
 
+/// Whether the request surely never left: reqwest's connection failure.
+fn never_connected(err: &BoxError) -> bool {
+    err.downcast_ref::<reqwest::Error>()
+        .is_some_and(reqwest::Error::is_connect)
+}
+
 /// Why a transport error happened, in words that cannot hold the URL (whose query may hold
 /// a credential).
-fn transport_reason(err: &reqwest::Error) -> &'static str {
-    if err.is_timeout() {
-        "timeout"
-    } else if err.is_connect() {
-        "connection failed"
-    } else {
-        "network error"
+fn transport_reason(err: &BoxError) -> &'static str {
+    match err.downcast_ref::<reqwest::Error>() {
+        Some(err) if err.is_timeout() => "timeout",
+        Some(err) if err.is_connect() => "connection failed",
+        _ => "network error",
     }
 }
 

@@ -20,6 +20,7 @@ use crate::error::{ApiError, DecodeError, Error, TooLargeError};
 use crate::future::BoxFuture;
 use crate::lines::LineParser;
 use crate::sse::{Parser, RawEvent};
+use crate::transport::{Body, BoxError};
 
 /// One item of a stream, its data decoded: a server-sent event, or one JSON value of a
 /// JSON-lines stream (named `message`, without id or retry).
@@ -131,15 +132,15 @@ enum Splitter {
     Lines(LineParser),
 }
 
-type Read = BoxFuture<'static, (reqwest::Response, ReadResult)>;
+type Read = BoxFuture<'static, (Body, ReadResult)>;
 
 enum ReadResult {
-    Chunk(Result<Option<Bytes>, reqwest::Error>),
+    Chunk(Result<Option<Bytes>, BoxError>),
     Idle,
 }
 
 enum State {
-    Waiting(reqwest::Response),
+    Waiting(Body),
     Reading(Read),
     Done,
 }
@@ -200,7 +201,7 @@ impl<T, B> Unpin for EventStream<T, B> {}
 
 /// What the request part of the runtime hands over once a stream's response has begun.
 pub(crate) struct Begun {
-    pub(crate) response: reqwest::Response,
+    pub(crate) response: Body,
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) attempts: u32,
@@ -279,7 +280,7 @@ impl<T, B> EventStream<T, B> {
         }
     }
 
-    fn read(mut response: reqwest::Response, idle: Option<Duration>) -> Read {
+    fn read(mut response: Body, idle: Option<Duration>) -> Read {
         Box::pin(async move {
             let result = match idle {
                 Some(idle) => match tokio::time::timeout(idle, response.chunk()).await {

@@ -76,6 +76,8 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         /// Absent, `null` or a value: optional nullable fields of the types that are sent
         /// (assign `Nullable::Null` to send `null`).
         pub use oagen_runtime::Nullable;
+        /// Layers around every attempt, and transports in place of reqwest (`tower`).
+        pub use oagen_runtime::middleware;
         /// Re-exported so that a `reqwest::ClientBuilder` for [`ClientBuilder::http_client`] comes from
         /// the same version.
         pub use oagen_runtime::reqwest;
@@ -297,6 +299,25 @@ fn client_builder(cx: &Cx<'_>) -> TokenStream {
         /// The timeout for opening a connection (10 seconds unless set).
         pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.core.connect_timeout(timeout);
+            self
+        }
+
+        /// Wraps every attempt of every request in `layer`, a `tower::Layer` (to sign,
+        /// add headers, time, or answer from a cache): see [`middleware`](super::middleware).
+        /// The layer added first is the outermost.
+        pub fn layer(mut self, layer: impl oagen_runtime::middleware::AttemptLayer) -> Self {
+            self.core.layer(layer);
+            self
+        }
+
+        /// Sends requests through `transport`, a `tower::Service` (an in-memory one in
+        /// tests), instead of reqwest: see [`middleware`](super::middleware). Timeouts,
+        /// retries, redirects and the credential rule still apply.
+        pub fn transport(
+            mut self,
+            transport: impl oagen_runtime::middleware::Transport,
+        ) -> Self {
+            self.core.transport(transport);
             self
         }
 

@@ -82,6 +82,9 @@ pub fn readme(api: &Api, crate_name: &str, header: &str, features: super::Featur
     out.push_str(&format!(
         "Your own HTTP client settings (proxies, TLS) come as a `reqwest::ClientBuilder` (re-exported as `{krate}::reqwest`): `Client::builder().http_client(reqwest::Client::builder().proxy(..))`. The client sets two things on it before building it: redirects are not followed by reqwest (the client follows them itself, within the API's origin only) and no `Referer` is sent, so a credential never reaches another origin.\n"
     ));
+    out.push_str(&format!(
+        "\nMiddleware and transports are `tower` layers and services (`{krate}::middleware` re-exports `tower` and `http`): `Client::builder().layer(..)` wraps every attempt of every request, retries and followed redirects included, seeing the request as it is sent (credentials in it but masked in its `Debug`, its body whole so it can be signed, the attempt's number in its extensions) and the response, and may answer itself; `.transport(..)` replaces reqwest (an in-memory service in tests). Timeouts, retries, redirects and the rule that credentials go to the API's origin only hold whatever is installed.\n"
+    ));
     out
 }
 
