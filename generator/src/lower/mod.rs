@@ -17,6 +17,7 @@ mod methods;
 mod operations;
 mod paginate;
 mod params;
+mod querystring;
 mod schema;
 mod security;
 mod stream;
