@@ -167,3 +167,104 @@ mod querystring {
             .expect("the call succeeds");
     }
 }
+
+mod default_mapping {
+    //! `discriminator.defaultMapping`: a value whose tag is missing or names no variant
+    //! decodes into the default schema's variant (`fixtures/openapi_3_2_default_mapping.yaml`).
+
+    use oagen_tests::fixture_openapi_3_2_default_mapping::Client;
+    use oagen_tests::fixture_openapi_3_2_default_mapping::types::{Pet, Shape};
+    use serde_json::json;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    async fn pet(answer: serde_json::Value) -> Pet {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/pets/p1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Client::builder()
+            .base_url(server.uri())
+            .build()
+            .expect("valid settings")
+            .get_pet("p1")
+            .await
+            .expect("the pet decodes")
+    }
+
+    #[tokio::test]
+    async fn a_tag_the_mapping_names_decodes_as_before() {
+        match pet(json!({"petType": "cat", "lives": 9})).await {
+            Pet::Cat(cat) => assert_eq!(cat.lives, 9),
+            other => panic!("expected a cat, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unknown_tag_decodes_into_the_default_schema() {
+        match pet(json!({"petType": "hamster", "name": "Rex"})).await {
+            Pet::OtherPet(other) => {
+                assert_eq!(other.name, "Rex");
+                assert_eq!(other.pet_type.as_deref(), Some("hamster"));
+            }
+            other => panic!("expected the default variant, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_missing_tag_decodes_into_the_default_schema() {
+        match pet(json!({"name": "Nameless"})).await {
+            Pet::OtherPet(other) => assert_eq!(other.pet_type, None),
+            other => panic!("expected the default variant, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_value_that_fits_no_default_is_kept_as_json() {
+        let value = json!({"petType": "rock"});
+        match pet(value.clone()).await {
+            Pet::Unknown(kept) => assert_eq!(kept, value),
+            other => panic!("expected the unknown variant, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_default_among_the_branches_takes_unknown_tags_and_writes_them_back() {
+        let server = MockServer::start().await;
+        let answer = json!([
+            {"kind": "Circle", "radius": 1.5},
+            {"kind": "hexagon", "sides": 6},
+            {"kind": "blob"}
+        ]);
+        Mock::given(method("GET"))
+            .and(path("/shapes"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let shapes = Client::builder()
+            .base_url(server.uri())
+            .build()
+            .expect("valid settings")
+            .list_shapes()
+            .await
+            .expect("the shapes decode");
+        assert!(matches!(&shapes[0], Shape::Circle(c) if c.radius == 1.5));
+        match &shapes[1] {
+            Shape::Polygon(polygon) => {
+                assert_eq!(polygon.sides, 6);
+                assert_eq!(polygon.kind, "hexagon");
+            }
+            other => panic!("expected the default variant, got {other:?}"),
+        }
+        assert!(matches!(&shapes[2], Shape::Unknown(_)));
+        // The default variant keeps the tag it came with.
+        assert_eq!(
+            serde_json::to_value(&shapes[1]).expect("encodes"),
+            json!({"kind": "hexagon", "sides": 6})
+        );
+    }
+}

@@ -379,6 +379,22 @@ impl<'d> Lowerer<'d> {
     }
 }
 
+impl Lowerer<'_> {
+    /// Whether a field of OpenAPI 3.2 at `ptr` is read: in a 3.2 document it is; in an
+    /// earlier one it is reported with a located warning, and not read.
+    pub(super) fn reads_3_2(&mut self, ptr: &str, what: &str) -> bool {
+        if self.version == crate::load::SpecVersion::V3_2 {
+            return true;
+        }
+        self.diags.warning_with_help(
+            ptr,
+            format!("{what} is an OpenAPI 3.2 field; in this document it is not read"),
+            "declare `openapi: 3.2.0` if the document is written for 3.2",
+        );
+        false
+    }
+}
+
 /// `` `body` `` for a value that was given, `nothing` for one that was not.
 fn found(value: Option<&str>) -> String {
     value.map_or_else(|| "nothing".to_owned(), |v| format!("`{v}`"))
