@@ -169,7 +169,7 @@ pub fn lower_explained(
     };
     let mut api = api;
     damage::prune(&mut api, &damage, &is_component, diags);
-    groups::assign(&mut api, &doc.root);
+    groups::assign(&mut api, &doc.root, doc.version, diags);
     let api = finish::finish(api, diags);
     // What `lower` found, in a translated Swagger 2.0 document, is moved back to the
     // original's pointers (what `load` found already names them); then every diagnostic is
