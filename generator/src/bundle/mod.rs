@@ -710,7 +710,7 @@ impl Bundler<'_> {
 /// anything.
 fn object_child(key: &str) -> Option<Place> {
     match key {
-        "example" | "value" | "default" => None,
+        "example" | "value" | "dataValue" | "serializedValue" | "default" => None,
         _ if key.starts_with("x-") => None,
         "schema" => Some(Place::Schema),
         "components" => Some(Place::Components),
