@@ -113,6 +113,9 @@ pub fn lower_explained(
     };
     let components = lowerer.reserve_components();
     let info = lowerer.info();
+    if doc.root.get("$self").is_some() {
+        lowerer.reads_3_2("#/$self", "`$self`");
+    }
     let servers = lowerer.servers();
     let (security_schemes, default_credentials) = lowerer.security_schemes();
     let mut is_component = vec![false; lowerer.types.len()];
@@ -218,7 +221,7 @@ impl<'d> Lowerer<'d> {
     /// Resolves a `$ref` (local, or to another file that bundling copied in). Returns the
     /// canonical pointer and the value there.
     fn resolve(&mut self, reference: &str, ref_ptr: &str) -> Option<(String, &'d Value)> {
-        let Some(fragment) = reference.strip_prefix('#') else {
+        let Some(fragment) = self.local_fragment(reference) else {
             let broken = self.refs.broken.get(ref_ptr);
             if broken.is_some() {
                 self.reached_broken.insert(ref_ptr.to_owned());
@@ -271,14 +274,32 @@ impl<'d> Lowerer<'d> {
         for _ in 0..crate::ir::ALIAS_DEPTH {
             match value.get("$ref").and_then(Value::as_str) {
                 Some(reference) => {
-                    let pointer = crate::bundle::percent_decode(reference.strip_prefix('#')?);
+                    let fragment = self.local_fragment(reference)?;
+                    let pointer = crate::bundle::percent_decode(fragment);
                     value = self.root.pointer(&pointer)?;
-                    ptr = reference.to_owned();
+                    ptr = format!("#{fragment}");
                 }
                 None => return Some((value, ptr)),
             }
         }
         None
+    }
+
+    /// The fragment of a reference into this document: `#...`, or in OpenAPI 3.2 the
+    /// document's own `$self` URI followed by `#...` (a document read from a file has these
+    /// made local by `bundle` already; one read from bytes has not).
+    fn local_fragment<'r>(&self, reference: &'r str) -> Option<&'r str> {
+        if let Some(fragment) = reference.strip_prefix('#') {
+            return Some(fragment);
+        }
+        let own = self
+            .root
+            .get("$self")
+            .and_then(Value::as_str)
+            .filter(|_| self.version == crate::load::SpecVersion::V3_2)?;
+        reference
+            .strip_prefix(own.split('#').next()?)?
+            .strip_prefix('#')
     }
 
     /// [`Lowerer::quiet_deref`], without the pointer.
