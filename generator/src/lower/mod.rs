@@ -414,6 +414,20 @@ impl Lowerer<'_> {
         );
         false
     }
+
+    /// A field of OpenAPI 3.2 that is read in any document (`itemSchema`: SDK-oriented 3.0
+    /// and 3.1 documents write it for streams): in an earlier version it is reported.
+    pub(super) fn read_ahead(&mut self, ptr: &str, what: &str) {
+        if self.version != crate::load::SpecVersion::V3_2 {
+            self.diags.warning_with_help(
+                ptr,
+                format!(
+                    "{what} is an OpenAPI 3.2 field; it is read ahead of this document's version"
+                ),
+                "declare `openapi: 3.2.0` if the document is written for 3.2",
+            );
+        }
+    }
 }
 
 /// `` `body` `` for a value that was given, `nothing` for one that was not.
