@@ -60,6 +60,36 @@ fn child_tags_join_their_parents_group_and_labels_make_none() {
     );
 }
 
+/// The generated crate: a child tag's methods are compiled with its top parent's feature.
+#[test]
+fn the_features_of_the_crate_follow_the_tag_tree() {
+    let output = Generator::default()
+        .generate(Document::bytes(&fixture("openapi_3_2_tags.yaml")))
+        .expect("generates");
+    let manifest = output.file("Cargo.toml").expect("a manifest");
+    for feature in ["loop_a", "orphan", "pets", "previews", "toys"] {
+        assert!(
+            manifest.contains(&format!("\n{feature} = []")),
+            "{manifest}"
+        );
+    }
+    for absent in ["cats", "kittens", "dogs", "beta", "partners"] {
+        assert!(!manifest.contains(&format!("\n{absent} = ")), "{manifest}");
+    }
+    let client = output.file("src/client.rs").expect("the client");
+    for (method, feature) in [
+        ("list_pets", "pets"),
+        ("list_cats", "pets"),
+        ("list_kittens", "pets"),
+        ("list_dogs", "pets"),
+        ("list_toys", "toys"),
+        ("list_previews", "previews"),
+    ] {
+        let gated = format!("#[cfg(feature = \"{feature}\")]\n    pub fn {method}(");
+        assert!(client.contains(&gated), "{method} behind {feature}");
+    }
+}
+
 #[test]
 fn a_cycle_of_many_tags_is_one_warning_and_never_a_hang() {
     let mut tags = String::new();

@@ -35,19 +35,16 @@ impl<'d> Lowerer<'d> {
                 );
             }
         }
-        let content = param
-            .get("content")
-            .and_then(Value::as_object)
-            .filter(|c| !c.is_empty());
-        let (media_type, schema, schema_ptr) = match content {
-            Some(content) => {
-                if content.len() > 1 {
+        let content = param.get("content").and_then(Value::as_object);
+        let first = content.and_then(|c| c.iter().next());
+        let (media_type, schema, schema_ptr) = match first {
+            Some((media_type, entry)) => {
+                if content.is_some_and(|c| c.len() > 1) {
                     self.diags.warning(
                         join(ptr, &["content"]),
                         "the `content` of a parameter has one media type; only the first is read",
                     );
                 }
-                let (media_type, entry) = content.iter().next().expect("not empty");
                 (
                     media_type.as_str(),
                     entry.get("schema"),
