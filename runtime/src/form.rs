@@ -33,6 +33,57 @@ pub enum QueryStyle {
     FormJoined,
 }
 
+/// How a `querystring` parameter (OpenAPI 3.2) is written as the whole query string, from
+/// the media type of its `content`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStringFormat {
+    /// `application/x-www-form-urlencoded`: the object's properties as pairs, as a form body.
+    Form,
+    /// A JSON media type: the JSON text, percent-encoded.
+    Json,
+    /// Any other media type: the text itself (a string value) or the JSON text of any other
+    /// value, percent-encoded.
+    Text,
+}
+
+/// The whole query string for one `querystring` parameter (without the `?`).
+pub(crate) fn query_string(
+    value: &impl Serialize,
+    format: QueryStringFormat,
+) -> Result<String, String> {
+    let failed = |err: serde_json::Error| format!("the query string could not be encoded: {err}");
+    match format {
+        QueryStringFormat::Form => encode(value, &[]).map_err(|problem| {
+            if problem.starts_with("a form body") {
+                "a form query string must be an object".to_owned()
+            } else {
+                problem
+            }
+        }),
+        QueryStringFormat::Json => serde_json::to_string(value)
+            .map(|text| percent_encode(&text))
+            .map_err(failed),
+        QueryStringFormat::Text => match serde_json::to_value(value).map_err(failed)? {
+            Value::String(text) => Ok(percent_encode(&text)),
+            other => Ok(percent_encode(&other.to_string())),
+        },
+    }
+}
+
+/// Percent-encodes every byte but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`),
+/// so the text stands in a query string as one piece of data.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// The query pairs for one parameter. Scalars are `name=value` in every style; `null`
 /// writes nothing.
 pub(crate) fn query_pairs(name: &str, value: &Value, style: QueryStyle) -> Vec<(String, String)> {
@@ -101,7 +152,25 @@ fn flatten(pairs: &mut Vec<(String, String)>, key: String, value: &Value, indexe
 mod tests {
     use serde_json::json;
 
-    use super::{QueryStyle, encode, query_pairs};
+    use super::{QueryStringFormat, QueryStyle, encode, query_pairs, query_string};
+
+    #[test]
+    fn query_strings_by_media_type() {
+        let value = json!({"q": "a b&c", "page": 2, "tags": ["x", "y"], "none": null});
+        assert_eq!(
+            query_string(&value, QueryStringFormat::Form).unwrap(),
+            "q=a+b%26c&page=2&tags=x&tags=y"
+        );
+        assert_eq!(
+            query_string(&json!({"n": [1, 2], "s": "é"}), QueryStringFormat::Json).unwrap(),
+            "%7B%22n%22%3A%5B1%2C2%5D%2C%22s%22%3A%22%C3%A9%22%7D"
+        );
+        assert_eq!(
+            query_string(&json!("$.items[?(@.a)]"), QueryStringFormat::Text).unwrap(),
+            "%24.items%5B%3F%28%40.a%29%5D"
+        );
+        assert!(query_string(&json!("x=1"), QueryStringFormat::Form).is_err());
+    }
 
     #[test]
     fn scalars_objects_and_lists() {

@@ -61,7 +61,7 @@ pub use call::{CallOptions, Endpoint};
 #[doc(hidden)]
 pub use client::{AuthLocation, ClientCore, CoreBuilder};
 #[doc(hidden)]
-pub use form::QueryStyle;
+pub use form::{QueryStringFormat, QueryStyle};
 #[doc(hidden)]
 pub use future::{BoxFuture, ErrorDecoder, ResponseDecoder};
 #[doc(hidden)]

@@ -144,6 +144,28 @@ impl Request {
         self
     }
 
+    /// Writes OpenAPI 3.2's `querystring` parameter: `value` is the whole query string, in
+    /// `format`. Pairs already in the query (a query written into the path template) stay in
+    /// front of it; what is added later (credentials, `with_query`) goes after it.
+    pub fn query_string(
+        &mut self,
+        value: &impl Serialize,
+        format: crate::form::QueryStringFormat,
+    ) -> &mut Self {
+        match crate::form::query_string(value, format) {
+            Ok(text) if text.is_empty() => {}
+            Ok(text) => {
+                let query = match self.url.query() {
+                    Some(existing) if !existing.is_empty() => format!("{existing}&{text}"),
+                    _ => text,
+                };
+                self.url.set_query(Some(&query));
+            }
+            Err(problem) => self.fail(problem),
+        }
+        self
+    }
+
     /// Adds a header parameter.
     pub fn header(&mut self, name: &'static str, value: &dyn Display) -> &mut Self {
         let value = value.to_string();

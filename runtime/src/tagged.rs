@@ -43,6 +43,25 @@ pub fn serialize<S: Serializer, T: Serialize>(
     json.serialize(serializer)
 }
 
+/// Writes the default variant of a union (OpenAPI 3.2's `defaultMapping`): `property` is set
+/// to `tag` only when the variant's own fields leave it out, so a value received with a tag
+/// no other variant names is written back with that tag.
+pub fn serialize_default<S: Serializer, T: Serialize>(
+    serializer: S,
+    property: &str,
+    tag: &str,
+    variant: &T,
+) -> Result<S::Ok, S::Error> {
+    let mut json = serde_json::to_value(variant).map_err(S::Error::custom)?;
+    if let Value::Object(map) = &mut json {
+        let missing = map.get(property).is_none_or(Value::is_null);
+        if missing {
+            map.insert(property.to_owned(), Value::String(tag.to_owned()));
+        }
+    }
+    json.serialize(serializer)
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -71,5 +90,16 @@ mod tests {
         .unwrap();
         assert_eq!(written, value);
         assert_eq!(cat.lives, 9);
+        let kept = super::serialize_default(
+            serde_json::value::Serializer,
+            "kind",
+            "cat",
+            &Cat {
+                kind: "tiger".into(),
+                lives: 1,
+            },
+        )
+        .unwrap();
+        assert_eq!(kept, json!({"kind": "tiger", "lives": 1}));
     }
 }

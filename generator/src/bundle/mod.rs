@@ -41,6 +41,7 @@ use serde_json::{Map, Value};
 use crate::diag::{Diagnostics, join};
 use crate::parse;
 
+mod base;
 mod files;
 mod source_map;
 mod targets;
@@ -194,6 +195,10 @@ struct Bundler<'a> {
     nodes: usize,
     refs: Refs,
     diags: &'a mut Diagnostics,
+    /// The root says `openapi: 3.2.x`, so `$self` is read (`base.rs`).
+    reads_self: bool,
+    /// The root's `$self`.
+    root_self: Option<String>,
 }
 
 /// A `$ref` taken apart: the file it leads to (named relative to the root's folder) and the
@@ -233,6 +238,8 @@ impl<'a> Bundler<'a> {
             nodes: 0,
             refs: Refs::default(),
             diags,
+            reads_self: false,
+            root_self: None,
         }
     }
 }
@@ -243,6 +250,14 @@ impl Bundler<'_> {
         let Some(object) = root.as_object_mut() else {
             return;
         };
+        self.reads_self = object
+            .get("openapi")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v == "3.2" || v.starts_with("3.2."));
+        self.root_self = object
+            .get("$self")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         // Root components that are only a reference to another file take the target's
         // content under their own name; registered first, so every other reference to the
         // same target finds them.
@@ -710,7 +725,7 @@ impl Bundler<'_> {
 /// anything.
 fn object_child(key: &str) -> Option<Place> {
     match key {
-        "example" | "value" | "default" => None,
+        "example" | "value" | "dataValue" | "serializedValue" | "default" => None,
         _ if key.starts_with("x-") => None,
         "schema" => Some(Place::Schema),
         "components" => Some(Place::Components),

@@ -9,6 +9,12 @@ use super::{BrokenRef, Bundler, Target};
 impl Bundler<'_> {
     /// Where a reference written in `file` leads, or why it cannot be followed.
     pub(super) fn target(&self, reference: &str, file: &str) -> Result<Target, BrokenRef> {
+        // OpenAPI 3.2's `$self` may place the reference elsewhere (`base.rs`).
+        let rebased = self.through_self(reference, file);
+        let (reference, file) = match &rebased {
+            Some((reference, file)) => (reference.as_str(), file.as_str()),
+            None => (reference, file),
+        };
         let (path_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let pointer = percent_decode(fragment);
         if !pointer.is_empty() && !pointer.starts_with('/') {

@@ -107,6 +107,7 @@ fn location(location: ParamLocation) -> &'static str {
     match location {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
+        ParamLocation::QueryString => "query string",
         ParamLocation::Header => "header",
         ParamLocation::Cookie => "cookie",
     }

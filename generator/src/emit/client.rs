@@ -365,6 +365,7 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
                 "The credential of security scheme `{wire}`, {summary}."
             )),
             description: scheme.docs.description.clone(),
+            notes: scheme.docs.notes.clone(),
             ..Docs::default()
         })
     };

@@ -11,7 +11,8 @@ use super::signature::{body_argument, body_type, ordered_required, struct_fields
 use super::{Cx, Place, doc_attrs};
 use crate::ir::{
     Api, BodyKind, Boxing, ErrorResponse, EventStream, HttpMethod, Operation, Param, ParamEncoding,
-    ParamLocation, PathPart, Presence, QueryStyle, ResponseBody, StatusMatch, TypeRef,
+    ParamLocation, PathPart, Presence, QueryStringFormat, QueryStyle, ResponseBody, StatusMatch,
+    TypeRef,
 };
 
 /// The parts `operations.rs` is emitted in: its head, then one per operation.
@@ -445,6 +446,7 @@ fn location_name(location: ParamLocation) -> &'static str {
     match location {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
+        ParamLocation::QueryString => "query string",
         ParamLocation::Header => "header",
         ParamLocation::Cookie => "cookie",
     }
@@ -477,11 +479,17 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
         .map(|(name, value)| quote!(request.query(#name, &#value);))
         .collect();
     let segments: Vec<TokenStream> = op.segments.iter().map(|parts| segment(op, parts)).collect();
-    let params: Vec<TokenStream> = op
+    // The whole query string (OpenAPI 3.2's `querystring`) first, so query parameters a
+    // document puts beside it follow it.
+    let mut sent: Vec<(usize, &Param)> = op
         .params
         .iter()
         .enumerate()
         .filter(|(_, p)| p.location != ParamLocation::Path)
+        .collect();
+    sent.sort_by_key(|(_, p)| p.location != ParamLocation::QueryString);
+    let params: Vec<TokenStream> = sent
+        .into_iter()
         .map(|(index, param)| {
             if op.idempotency_key == Some(index) {
                 idempotency_key(param)
@@ -663,11 +671,21 @@ fn send_param(param: &Param) -> TokenStream {
             };
             quote!(request.query_value(#wire, #value, oagen_runtime::QueryStyle::#style);)
         }
+        (ParamEncoding::QueryString(format), _) => {
+            let format = match format {
+                QueryStringFormat::Form => quote!(Form),
+                QueryStringFormat::Json => quote!(Json),
+                QueryStringFormat::Text => quote!(Text),
+            };
+            quote!(request.query_string(#value, oagen_runtime::QueryStringFormat::#format);)
+        }
         (ParamEncoding::Text, location) => {
             let call = match location {
                 ParamLocation::Header => quote!(header),
                 ParamLocation::Cookie => quote!(cookie),
-                ParamLocation::Query | ParamLocation::Path => quote!(query),
+                ParamLocation::Query | ParamLocation::QueryString | ParamLocation::Path => {
+                    quote!(query)
+                }
             };
             match (&param.ty, location) {
                 (TypeRef::Array(_), ParamLocation::Query) => quote! {

@@ -73,24 +73,19 @@ pub(super) fn tagged_item(
     let result = cx.prelude(Place::Types, "Result");
     let fallback = format_ident!("{}", t.fallback);
     let tag = &t.tag;
-    let variants = t.variants.iter().map(|v| {
+    let variants = t.variants.iter().enumerate().map(|(index, v)| {
         let ident = format_ident!("{}", v.rust_name);
         let ty = cx.ty(Place::Types, &v.ty, v.boxing);
-        let values: Vec<String> = v
-            .tag_values
-            .iter()
-            .map(|value| format!("`{}`", value.replace('`', "'")))
-            .collect();
-        let doc = super::escape_controls(&format!(
-            " `{}` is {}.",
-            tag.replace('`', "'"),
-            values.join(" or ")
-        ));
+        let doc = super::escape_controls(&variant_doc(t, index));
         quote!(#[doc = #doc] #ident(#ty),)
     });
-    let serialize = t.variants.iter().map(|v| {
+    let serialize = t.variants.iter().enumerate().map(|(index, v)| {
         let ident = format_ident!("{}", v.rust_name);
         match (t.origin, v.tag_values.as_slice()) {
+            // The default keeps a tag it was received with.
+            (TagOrigin::Discriminator, [value, ..]) if t.default == Some(index) => quote!(
+                Self::#ident(value) => oagen_runtime::tagged::serialize_default(serializer, #tag, #value, value),
+            ),
             (TagOrigin::Discriminator, [value, ..]) => quote!(
                 Self::#ident(value) => oagen_runtime::tagged::serialize(serializer, #tag, #value, value),
             ),
@@ -98,15 +93,36 @@ pub(super) fn tagged_item(
             _ => quote!(Self::#ident(value) => serde::Serialize::serialize(value, serializer),),
         }
     });
-    let deserialize = t.variants.iter().map(|v| {
-        let ident = format_ident!("{}", v.rust_name);
-        let values = &v.tag_values;
-        quote!(Some(#(#values)|*) => oagen_runtime::tagged::variant(&value).map(Self::#ident),)
-    });
+    let deserialize = t
+        .variants
+        .iter()
+        .filter(|v| !v.tag_values.is_empty())
+        .map(|v| {
+            let ident = format_ident!("{}", v.rust_name);
+            let values = &v.tag_values;
+            quote!(Some(#(#values)|*) => oagen_runtime::tagged::variant(&value).map(Self::#ident),)
+        });
+    // A missing or unknown tag: the default variant (`defaultMapping`) when the value fits
+    // it, else kept as JSON.
+    let otherwise = match t.default.and_then(|index| t.variants.get(index)) {
+        Some(v) => {
+            let ident = format_ident!("{}", v.rust_name);
+            quote!(match oagen_runtime::tagged::variant::<_, D::Error>(&value) {
+                Ok(variant) => Ok(Self::#ident(variant)),
+                Err(_) => oagen_runtime::tagged::unknown(value).map(Self::#fallback),
+            })
+        }
+        None => quote!(oagen_runtime::tagged::unknown(value).map(Self::#fallback)),
+    };
     let large = allow_large(t.variants.iter().any(|v| cx.large(&v.ty, v.boxing)));
     let fallback_doc = super::escape_controls(&format!(
-        " A value whose `{}` this client does not know (the API added it later), kept as received.",
-        tag.replace('`', "'")
+        " A value whose `{}` this client does not know (the API added it later), kept as received{}.",
+        tag.replace('`', "'"),
+        if t.default.is_some() {
+            " when it does not fit the default variant either"
+        } else {
+            ""
+        }
     ));
     quote! {
         #docs
@@ -132,10 +148,29 @@ pub(super) fn tagged_item(
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 match oagen_runtime::tagged::tag(&value, #tag).as_deref() {
                     #(#deserialize)*
-                    _ => oagen_runtime::tagged::unknown(value).map(Self::#fallback),
+                    _ => #otherwise,
                 }
             }
         }
+    }
+}
+
+/// The doc line of a tagged union's variant: the tag values that choose it, and whether it
+/// is the default (`defaultMapping`).
+fn variant_doc(t: &Tagged, index: usize) -> String {
+    let tag = t.tag.replace('`', "'");
+    let values: Vec<String> = t.variants[index]
+        .tag_values
+        .iter()
+        .map(|value| format!("`{}`", value.replace('`', "'")))
+        .collect();
+    match (t.default == Some(index), values.is_empty()) {
+        (false, _) => format!(" `{tag}` is {}.", values.join(" or ")),
+        (true, true) => format!(" `{tag}` is missing or names no other variant (the default)."),
+        (true, false) => format!(
+            " `{tag}` is {}, or is missing or names no other variant (the default).",
+            values.join(" or ")
+        ),
     }
 }
 

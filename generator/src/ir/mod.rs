@@ -425,7 +425,11 @@ pub struct Tagged {
     /// In document order: the `mapping` entries, then branches it does not name (for an
     /// inferred tag: the union's ranked variants).
     pub variants: Vec<TaggedVariant>,
-    /// The variant that keeps, as JSON, a value whose tag this client does not know.
+    /// Index in `variants` of the one a value decodes to when its tag is missing or names no
+    /// variant (OpenAPI 3.2's `defaultMapping`); it may have no tag value of its own.
+    pub default: Option<usize>,
+    /// The variant that keeps, as JSON, a value whose tag this client does not know (and
+    /// that does not fit the default variant).
     pub fallback: String,
 }
 
@@ -433,7 +437,7 @@ pub struct Tagged {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TagOrigin {
     /// A `discriminator`: the variant decides the tag written (one value per variant),
-    /// whatever the variant's own field holds.
+    /// whatever the variant's own field holds (but the `default` variant keeps its own).
     Discriminator,
     /// Inferred in `finish`: every variant is a struct with a required field of a string enum
     /// (a `const`, a one-value `enum`, or a set), the sets disjoint. The variant's own field
@@ -444,7 +448,8 @@ pub enum TagOrigin {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaggedVariant {
     pub rust_name: String,
-    /// The tag's values for this variant (exactly one for a `discriminator`).
+    /// The tag's values for this variant (exactly one for a `discriminator`, except none for
+    /// a `defaultMapping` schema outside the branches).
     pub tag_values: Vec<String>,
     /// A named struct (or an alias of one).
     pub ty: TypeRef,

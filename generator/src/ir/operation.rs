@@ -220,6 +220,21 @@ pub enum ParamEncoding {
     /// A query parameter holding an object (or a list written joined): serialized, then
     /// written in this style.
     Structured(QueryStyle),
+    /// OpenAPI 3.2's `in: querystring`: the value is the whole query string, written in the
+    /// media type of the parameter's `content`.
+    QueryString(QueryStringFormat),
+}
+
+/// How a `querystring` parameter's value becomes the query string, from its media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStringFormat {
+    /// `application/x-www-form-urlencoded`: the object's properties as `key=value` pairs
+    /// (nested objects with brackets, lists repeating their key), as a form body would be.
+    Form,
+    /// A JSON media type: the value's JSON text, percent-encoded.
+    Json,
+    /// Any other media type: the value (text) itself, percent-encoded.
+    Text,
 }
 
 /// OpenAPI's `style` and `explode` for structured query parameters.
@@ -237,6 +252,9 @@ pub enum QueryStyle {
 pub enum ParamLocation {
     Path,
     Query,
+    /// OpenAPI 3.2's `in: querystring`: one value that is the whole query string (its
+    /// `wire_name` names it in the document only; it is not sent).
+    QueryString,
     Header,
     Cookie,
 }

@@ -1,14 +1,21 @@
 //! Resource groups: which Cargo feature each operation sits behind. An operation goes to its
-//! first tag; without tags, to the resource a vendor extension names (`x-oaiMeta.group`,
-//! `x-github.category`); without either, to the first literal segment of its path after any
-//! version prefix (`/v1/pets/{id}` → `pets`). Spellings that make the same feature
-//! name (`Pet store`, `pet-store`) are one group.
+//! first navigation tag, or rather to the top of that tag's OpenAPI 3.2 `parent` chain (a
+//! child tag's operations are its parent's resource); without one, to the resource a vendor
+//! extension names (`x-oaiMeta.group`, `x-github.category`); without either, to the first
+//! literal segment of its path after any version prefix (`/v1/pets/{id}` → `pets`).
+//! Spellings that make the same feature name (`Pet store`, `pet-store`) are one group.
+//!
+//! A navigation tag is one whose 3.2 `kind` is `nav` or absent; tags of other kinds
+//! (`badge`, `audience`...) label operations across resources and make no group. A cycle of
+//! parents, or a parent that names no tag, is a located warning, and the chain stops there.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::diag::{Diagnostics, join};
 use crate::ir::{Api, Group, GroupSource, Operation};
+use crate::load::SpecVersion;
 use crate::naming::{self, Scope};
 
 /// Vendor extensions of an operation that name its resource: the extension and its key.
@@ -16,11 +23,12 @@ const RESOURCE_EXTENSIONS: &[(&str, &str)] = &[("x-oaiMeta", "group"), ("x-githu
 
 /// Gives every operation of `api` its group and sets `api.groups`. `root` is the document
 /// (each operation's object is read at its `source` pointer).
-pub(super) fn assign(api: &mut Api, root: &Value) {
+pub(super) fn assign(api: &mut Api, root: &Value, version: SpecVersion, diags: &mut Diagnostics) {
+    let tags = Tags::read(root, version, diags);
     let sources: Vec<GroupSource> = api
         .operations
         .iter()
-        .map(|op| source_of(root, op))
+        .map(|op| source_of(root, &tags, op))
         .collect();
     let mut groups: BTreeMap<String, BTreeSet<GroupSource>> = BTreeMap::new();
     let mut features = Scope::with_reserved(naming::RESERVED_FEATURES);
@@ -45,12 +53,17 @@ pub(super) fn assign(api: &mut Api, root: &Value) {
 
 /// Where an operation's group comes from: its first tag, a vendor resource extension, or
 /// its path.
-fn source_of(root: &Value, op: &Operation) -> GroupSource {
+fn source_of<'d>(root: &'d Value, tags: &Tags<'d>, op: &Operation) -> GroupSource {
     let object = root.pointer(op.source.strip_prefix('#').unwrap_or(&op.source));
     let tag = object
         .and_then(|o| o.get("tags"))
         .and_then(Value::as_array)
-        .and_then(|tags| tags.iter().find_map(Value::as_str))
+        .and_then(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .find(|tag| tags.is_nav(tag))
+        })
+        .map(|tag| tags.top(tag))
         .filter(|tag| !naming::feature(tag).is_empty());
     if let Some(tag) = tag {
         return GroupSource::Tag(tag.to_owned());
@@ -71,6 +84,114 @@ fn source_of(root: &Value, op: &Operation) -> GroupSource {
     match resource_segment(&op.path) {
         Some(segment) => GroupSource::PathSegment(segment.to_owned()),
         None => GroupSource::Root,
+    }
+}
+
+/// The document's tags, by name: each one's 3.2 `kind` and the top of its `parent` chain.
+struct Tags<'d> {
+    /// Names of the tags whose `kind` says they make no group.
+    labels: BTreeSet<&'d str>,
+    /// Each child tag → the top navigation tag of its chain of parents.
+    top: BTreeMap<&'d str, &'d str>,
+}
+
+impl<'d> Tags<'d> {
+    fn read(root: &'d Value, version: SpecVersion, diags: &mut Diagnostics) -> Self {
+        let mut tags = Tags {
+            labels: BTreeSet::new(),
+            top: BTreeMap::new(),
+        };
+        let Some(list) = root.get("tags").and_then(Value::as_array) else {
+            return tags;
+        };
+        // (name, parent and where it is written)
+        let mut parents: BTreeMap<&str, (&str, String)> = BTreeMap::new();
+        let mut names = BTreeSet::new();
+        for (index, tag) in list.iter().enumerate() {
+            let Some(name) = tag.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            names.insert(name);
+            let ptr = join("#/tags", &[&index.to_string()]);
+            if version != SpecVersion::V3_2 {
+                for field in ["parent", "kind"] {
+                    if tag.get(field).is_some() {
+                        diags.warning_with_help(
+                            join(&ptr, &[field]),
+                            format!("the tag's `{field}` is an OpenAPI 3.2 field; in this document it is not read"),
+                            "declare `openapi: 3.2.0` if the document is written for 3.2",
+                        );
+                    }
+                }
+                continue;
+            }
+            let kind = tag.get("kind").and_then(Value::as_str);
+            if kind.is_some_and(|kind| kind != "nav") {
+                tags.labels.insert(name);
+            }
+            if let Some(parent) = tag.get("parent").and_then(Value::as_str) {
+                parents.insert(name, (parent, join(&ptr, &["parent"])));
+            }
+        }
+        for (&child, (parent, ptr)) in &parents {
+            if !names.contains(parent) {
+                diags.warning(
+                    ptr.clone(),
+                    format!("the parent `{parent}` of tag `{child}` names no tag; the tag makes its own group"),
+                );
+            }
+        }
+        for &child in parents.keys() {
+            let top = tags.climb(child, &parents, &names, diags);
+            if top != child {
+                tags.top.insert(child, top);
+            }
+        }
+        tags
+    }
+
+    /// The top of `child`'s chain of navigation parents. On a cycle (reported once, at the
+    /// `parent` of its first member by name) the tag makes its own group.
+    fn climb(
+        &self,
+        child: &'d str,
+        parents: &BTreeMap<&'d str, (&'d str, String)>,
+        names: &BTreeSet<&'d str>,
+        diags: &mut Diagnostics,
+    ) -> &'d str {
+        let mut seen = vec![child];
+        let mut current = child;
+        while let Some((parent, ptr)) = parents.get(current) {
+            if !names.contains(parent) || self.labels.contains(parent) {
+                break;
+            }
+            if seen.contains(parent) {
+                // Reported once per cycle: by its first member in name order.
+                if *parent == child && seen.iter().all(|name| child <= *name) {
+                    diags.warning(
+                        ptr.clone(),
+                        format!(
+                            "the tags' parents make a cycle ({} → {parent}); `{child}` makes its own group",
+                            seen.join(" → ")
+                        ),
+                    );
+                }
+                return child;
+            }
+            seen.push(parent);
+            current = parent;
+        }
+        current
+    }
+
+    /// Whether an operation's tag can name its group: its `kind` is `nav` or absent.
+    fn is_nav(&self, tag: &str) -> bool {
+        !self.labels.contains(tag)
+    }
+
+    /// The tag whose group `tag`'s operations join.
+    fn top(&self, tag: &'d str) -> &'d str {
+        self.top.get(tag).copied().unwrap_or(tag)
     }
 }
 

@@ -17,6 +17,7 @@ mod methods;
 mod operations;
 mod paginate;
 mod params;
+mod querystring;
 mod schema;
 mod security;
 mod stream;
@@ -112,6 +113,9 @@ pub fn lower_explained(
     };
     let components = lowerer.reserve_components();
     let info = lowerer.info();
+    if doc.root.get("$self").is_some() {
+        lowerer.reads_3_2("#/$self", "`$self`");
+    }
     let servers = lowerer.servers();
     let (security_schemes, default_credentials) = lowerer.security_schemes();
     let mut is_component = vec![false; lowerer.types.len()];
@@ -168,7 +172,7 @@ pub fn lower_explained(
     };
     let mut api = api;
     damage::prune(&mut api, &damage, &is_component, diags);
-    groups::assign(&mut api, &doc.root);
+    groups::assign(&mut api, &doc.root, doc.version, diags);
     let api = finish::finish(api, diags);
     // What `lower` found, in a translated Swagger 2.0 document, is moved back to the
     // original's pointers (what `load` found already names them); then every diagnostic is
@@ -217,7 +221,7 @@ impl<'d> Lowerer<'d> {
     /// Resolves a `$ref` (local, or to another file that bundling copied in). Returns the
     /// canonical pointer and the value there.
     fn resolve(&mut self, reference: &str, ref_ptr: &str) -> Option<(String, &'d Value)> {
-        let Some(fragment) = reference.strip_prefix('#') else {
+        let Some(fragment) = self.local_fragment(reference) else {
             let broken = self.refs.broken.get(ref_ptr);
             if broken.is_some() {
                 self.reached_broken.insert(ref_ptr.to_owned());
@@ -270,14 +274,32 @@ impl<'d> Lowerer<'d> {
         for _ in 0..crate::ir::ALIAS_DEPTH {
             match value.get("$ref").and_then(Value::as_str) {
                 Some(reference) => {
-                    let pointer = crate::bundle::percent_decode(reference.strip_prefix('#')?);
+                    let fragment = self.local_fragment(reference)?;
+                    let pointer = crate::bundle::percent_decode(fragment);
                     value = self.root.pointer(&pointer)?;
-                    ptr = reference.to_owned();
+                    ptr = format!("#{fragment}");
                 }
                 None => return Some((value, ptr)),
             }
         }
         None
+    }
+
+    /// The fragment of a reference into this document: `#...`, or in OpenAPI 3.2 the
+    /// document's own `$self` URI followed by `#...` (a document read from a file has these
+    /// made local by `bundle` already; one read from bytes has not).
+    fn local_fragment<'r>(&self, reference: &'r str) -> Option<&'r str> {
+        if let Some(fragment) = reference.strip_prefix('#') {
+            return Some(fragment);
+        }
+        let own = self
+            .root
+            .get("$self")
+            .and_then(Value::as_str)
+            .filter(|_| self.version == crate::load::SpecVersion::V3_2)?;
+        reference
+            .strip_prefix(own.split('#').next()?)?
+            .strip_prefix('#')
     }
 
     /// [`Lowerer::quiet_deref`], without the pointer.
@@ -375,6 +397,36 @@ impl<'d> Lowerer<'d> {
                 .and_then(|slot| slot.def.as_ref())
                 .map(|def| &def.kind)
         })
+    }
+}
+
+impl Lowerer<'_> {
+    /// Whether a field of OpenAPI 3.2 at `ptr` is read: in a 3.2 document it is; in an
+    /// earlier one it is reported with a located warning, and not read.
+    pub(super) fn reads_3_2(&mut self, ptr: &str, what: &str) -> bool {
+        if self.version == crate::load::SpecVersion::V3_2 {
+            return true;
+        }
+        self.diags.warning_with_help(
+            ptr,
+            format!("{what} is an OpenAPI 3.2 field; in this document it is not read"),
+            "declare `openapi: 3.2.0` if the document is written for 3.2",
+        );
+        false
+    }
+
+    /// A field of OpenAPI 3.2 that is read in any document (`itemSchema`: SDK-oriented 3.0
+    /// and 3.1 documents write it for streams): in an earlier version it is reported.
+    pub(super) fn read_ahead(&mut self, ptr: &str, what: &str) {
+        if self.version != crate::load::SpecVersion::V3_2 {
+            self.diags.warning_with_help(
+                ptr,
+                format!(
+                    "{what} is an OpenAPI 3.2 field; it is read ahead of this document's version"
+                ),
+                "declare `openapi: 3.2.0` if the document is written for 3.2",
+            );
+        }
     }
 }
 

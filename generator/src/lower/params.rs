@@ -10,6 +10,7 @@ use crate::ir::{
     Docs, Param, ParamEncoding, ParamLocation, PathPart, Presence, QueryStyle, Scalar, TypeId,
     TypeRef,
 };
+use crate::load::SpecVersion;
 use crate::naming::{self, Scope};
 
 impl<'d> Lowerer<'d> {
@@ -60,11 +61,22 @@ impl<'d> Lowerer<'d> {
                 Some("query") => ParamLocation::Query,
                 Some("header") => ParamLocation::Header,
                 Some("cookie") => ParamLocation::Cookie,
+                Some("querystring") if self.version == SpecVersion::V3_2 => {
+                    ParamLocation::QueryString
+                }
+                Some("querystring") => {
+                    self.diags.warning_with_help(
+                        join(&ptr, &["in"]),
+                        format!("`in: querystring` is an OpenAPI 3.2 location; in this document the parameter `{wire_name}` is not read"),
+                        "declare `openapi: 3.2.0` if the document is written for 3.2",
+                    );
+                    continue;
+                }
                 other => {
                     self.diags.error(
                         join(&ptr, &["in"]),
                         format!(
-                            "a parameter must be `in` path, query, header or cookie, found {}",
+                            "a parameter must be `in` path, query, querystring, header or cookie, found {}",
                             found(other)
                         ),
                     );
@@ -82,6 +94,11 @@ impl<'d> Lowerer<'d> {
                 (_, false) => Presence::Optional,
             };
             let hint = format!("{builder_name}{}", naming::camel(wire_name, "Param"));
+            if location == ParamLocation::QueryString {
+                params
+                    .push(self.query_string_param(param, &ptr, wire_name, &hint, presence, names));
+                continue;
+            }
             let ty = match param.get("schema") {
                 Some(schema) => self.lower_schema(schema, &join(&ptr, &["schema"]), &hint, None),
                 None => TypeRef::Scalar(Scalar::String),
@@ -98,18 +115,6 @@ impl<'d> Lowerer<'d> {
                 );
                 return None;
             };
-            let docs = Docs {
-                description: param
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                deprecated: if param.get("deprecated").and_then(Value::as_bool) == Some(true) {
-                    crate::ir::Deprecation::Deprecated
-                } else {
-                    crate::ir::Deprecation::Current
-                },
-                ..Docs::default()
-            };
             params.push(Param {
                 rust_name: names.claim_snake(&naming::snake(wire_name, "param")),
                 wire_name: wire_name.to_owned(),
@@ -117,9 +122,10 @@ impl<'d> Lowerer<'d> {
                 ty,
                 presence,
                 encoding,
-                docs,
+                docs: param_docs(param),
             });
         }
+        self.check_query_string(&mut params, cx.ptr);
         usable.then_some(params)
     }
     /// How a parameter is written, from its type, `style` and `explode`; `None` when it
@@ -266,10 +272,27 @@ fn template_parts(raw: &str) -> Vec<TemplatePart<'_>> {
     parts
 }
 
+/// A parameter's description and deprecation.
+pub(super) fn param_docs(param: &Value) -> Docs {
+    Docs {
+        description: param
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        deprecated: if param.get("deprecated").and_then(Value::as_bool) == Some(true) {
+            crate::ir::Deprecation::Deprecated
+        } else {
+            crate::ir::Deprecation::Current
+        },
+        ..Docs::default()
+    }
+}
+
 fn location_name(location: ParamLocation) -> &'static str {
     match location {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
+        ParamLocation::QueryString => "query string",
         ParamLocation::Header => "headers",
         ParamLocation::Cookie => "cookies",
     }

@@ -247,34 +247,33 @@ impl Lowerer<'_> {
             }
         }
         for (obj, at) in places {
-            let mut values: Vec<(String, &Value)> = Vec::new();
+            let mut values: Vec<(String, Value)> = Vec::new();
             if let Some(value) = obj.get("example") {
-                values.push((join(&at, &["example"]), value));
+                values.push((join(&at, &["example"]), value.clone()));
             }
             match obj.get("examples") {
                 // A schema's 3.1 `examples`: a list of values.
                 Some(Value::Array(list)) => values.extend(
                     list.iter()
                         .enumerate()
-                        .map(|(i, v)| (join(&at, &["examples", &i.to_string()]), v)),
+                        .map(|(i, v)| (join(&at, &["examples", &i.to_string()]), v.clone())),
                 ),
                 // A media type's or parameter's named Example Objects (or `$ref`s to them).
                 Some(Value::Object(named)) => {
                     for (name, example) in named {
                         let mut example = example;
-                        let mut value_ptr = join(&at, &["examples", name, "value"]);
+                        let mut example_ptr = join(&at, &["examples", name]);
                         if let Some(target) = example.get("$ref").and_then(Value::as_str) {
                             match target.strip_prefix('#').and_then(|p| self.root.pointer(p)) {
                                 Some(found) => {
                                     example = found;
-                                    value_ptr = format!("{target}/value");
+                                    example_ptr = target.to_owned();
                                 }
                                 None => continue,
                             }
                         }
-                        if let Some(value) = example.get("value") {
-                            values.push((value_ptr, value));
-                        }
+                        let json = is_json_media_type(&at);
+                        values.extend(self.example_values(example, &example_ptr, json));
                     }
                 }
                 _ => {}
@@ -285,12 +284,43 @@ impl Lowerer<'_> {
                     crate::ir::Example {
                         pointer,
                         schema: ptr.to_owned(),
-                        value: value.clone(),
+                        value,
                         ty: ty.clone(),
                     },
                 );
             }
         }
+    }
+
+    /// The values of one Example Object at `ptr`: its `value`; in OpenAPI 3.2 its
+    /// `dataValue` (the data), and its `serializedValue` (the data as text) when `json`
+    /// says the text is JSON, which is then the value. `externalValue` is not read (nothing
+    /// is fetched).
+    fn example_values(&mut self, example: &Value, ptr: &str, json: bool) -> Vec<(String, Value)> {
+        let mut values = Vec::new();
+        if let Some(value) = example.get("value") {
+            values.push((join(ptr, &["value"]), value.clone()));
+        }
+        if let Some(value) = example.get("dataValue") {
+            let at = join(ptr, &["dataValue"]);
+            if self.reads_3_2(&at, "an example's `dataValue`") {
+                values.push((at, value.clone()));
+            }
+        }
+        if let Some(text) = example.get("serializedValue") {
+            let at = join(ptr, &["serializedValue"]);
+            let parsed = text.as_str().map(serde_json::from_str::<Value>);
+            if self.reads_3_2(&at, "an example's `serializedValue`") && json {
+                match parsed {
+                    Some(Ok(value)) => values.push((at, value)),
+                    _ => self.diags.warning(
+                        at,
+                        "`serializedValue` of a JSON media type must be a string of JSON text; it is not read",
+                    ),
+                }
+            }
+        }
+        values
     }
 
     fn lower_schema_inner(
@@ -536,4 +566,13 @@ impl Lowerer<'_> {
             direction: crate::ir::Direction::Unused,
         });
     }
+}
+
+/// Whether the object at `ptr` is a JSON media type of a `content` map
+/// (`.../content/application~1json`), whose serialized examples are JSON text.
+fn is_json_media_type(ptr: &str) -> bool {
+    let mut tokens = ptr.rsplit('/');
+    let media_type = tokens.next().unwrap_or_default().replace("~1", "/");
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    tokens.next() == Some("content") && (essence.ends_with("/json") || essence.ends_with("+json"))
 }

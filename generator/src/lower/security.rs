@@ -48,6 +48,7 @@ impl Lowerer<'_> {
                             .get("description")
                             .and_then(Value::as_str)
                             .map(str::to_owned),
+                        notes: self.oauth_flows(scheme, &ptr),
                         ..Docs::default()
                     },
                 });
@@ -121,5 +122,89 @@ impl Lowerer<'_> {
                 None
             }
         }
+    }
+
+    /// An OAuth 2 scheme's flows, one line each for the credential's documentation: the
+    /// client sends the access token the user obtained (`Authorization: Bearer`), so the
+    /// flows say where to obtain one. OpenAPI 3.2's device authorization flow is read in a
+    /// 3.2 document (reported in an earlier one); a flow without the URLs it needs is a
+    /// warning.
+    fn oauth_flows(&mut self, scheme: &Value, ptr: &str) -> Vec<String> {
+        let is_oauth = scheme.get("type").and_then(Value::as_str) == Some("oauth2");
+        let Some(flows) = scheme
+            .get("flows")
+            .and_then(Value::as_object)
+            .filter(|_| is_oauth)
+        else {
+            return Vec::new();
+        };
+        let mut notes = Vec::new();
+        for (name, flow) in flows {
+            let flow_ptr = join(ptr, &["flows", name]);
+            let (title, needs): (&str, &[&str]) = match name.as_str() {
+                "implicit" => ("implicit", &["authorizationUrl"]),
+                "password" => ("resource owner password", &["tokenUrl"]),
+                "clientCredentials" => ("client credentials", &["tokenUrl"]),
+                "authorizationCode" => ("authorization code", &["authorizationUrl", "tokenUrl"]),
+                "deviceAuthorization" => {
+                    if !self.reads_3_2(&flow_ptr, "the OAuth 2 `deviceAuthorization` flow") {
+                        continue;
+                    }
+                    (
+                        "device authorization",
+                        &["deviceAuthorizationUrl", "tokenUrl"],
+                    )
+                }
+                _ if name.starts_with("x-") => continue,
+                _ => {
+                    self.diags.warning(
+                        &flow_ptr,
+                        format!("`{name}` is not an OAuth 2 flow of OpenAPI; it is not read"),
+                    );
+                    continue;
+                }
+            };
+            let text = |key: &str| flow.get(key).and_then(Value::as_str);
+            let missing: Vec<&str> = needs
+                .iter()
+                .copied()
+                .filter(|k| text(k).is_none())
+                .collect();
+            if !missing.is_empty() {
+                self.diags.warning(
+                    &flow_ptr,
+                    format!("the OAuth 2 {title} flow needs `{}`", missing.join("`, `")),
+                );
+            }
+            let mut line = format!("OAuth 2 {title} flow");
+            let urls = [
+                ("deviceAuthorizationUrl", "device authorization"),
+                ("authorizationUrl", "authorization"),
+                ("tokenUrl", "token"),
+                ("refreshUrl", "refresh"),
+            ];
+            let places: Vec<String> = urls
+                .iter()
+                .filter_map(|(key, what)| {
+                    text(key).map(|url| format!("{what} at `{}`", url.replace('`', "'")))
+                })
+                .collect();
+            if !places.is_empty() {
+                line.push_str(": ");
+                line.push_str(&places.join(", "));
+            }
+            if let Some(scopes) = flow.get("scopes").and_then(Value::as_object) {
+                if !scopes.is_empty() {
+                    let names: Vec<String> = scopes
+                        .keys()
+                        .map(|s| format!("`{}`", s.replace('`', "'")))
+                        .collect();
+                    line.push_str(&format!("; scopes {}", names.join(", ")));
+                }
+            }
+            line.push('.');
+            notes.push(line);
+        }
+        notes
     }
 }

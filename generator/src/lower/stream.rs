@@ -173,14 +173,18 @@ impl<'d> Lowerer<'d> {
             }
         }
         let (framing, media_type, media, ptr) = found?;
-        let (mut schema, mut schema_ptr) = match (media.get("itemSchema"), media.get("schema")) {
+        let item_schema = media.get("itemSchema");
+        if item_schema.is_some() {
+            self.read_ahead(&join(&ptr, &["itemSchema"]), "`itemSchema`");
+        }
+        let (mut schema, mut schema_ptr) = match (item_schema, media.get("schema")) {
             (Some(item), _) => (Some(item), join(&ptr, &["itemSchema"])),
             (None, schema) => (schema, join(&ptr, &["schema"])),
         };
         // A `schema` that is an array of the items describes the whole stream (3.2): of
         // JSON values always; of events only when its items describe an event, since an
         // event's data may itself be a JSON array.
-        if media.get("itemSchema").is_none() {
+        if item_schema.is_none() {
             let items = schema.and_then(|schema| self.array_items(schema, &schema_ptr));
             if let Some((items, items_ptr)) = items {
                 let whole_stream = framing != StreamFraming::ServerSentEvents

@@ -94,7 +94,8 @@ fn collect_refs(value: &Value, out: &mut HashSet<String>, depth: usize) {
                     if let Some(reference) = child.as_str() {
                         out.insert(crate::bundle::percent_decode(reference));
                     }
-                } else if key != "example" && !key.starts_with("x-") {
+                } else if !matches!(key.as_str(), "example" | "dataValue") && !key.starts_with("x-")
+                {
                     collect_refs(child, out, depth + 1);
                 }
             }

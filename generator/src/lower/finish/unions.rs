@@ -97,6 +97,7 @@ fn inferred_tag(api: &Api, union: &Union) -> Option<Tagged> {
             })
             .collect();
         return Some(Tagged {
+            default: None,
             tag: candidate.wire_name.clone(),
             origin: TagOrigin::Inferred,
             variants,

@@ -162,14 +162,34 @@ impl Lowerer<'_> {
                 entries.push((value, (*branch).clone(), branch_ptr.clone()));
             }
         }
+        let default_ref = self.default_mapping(discriminator, &disc_ptr);
         let id = self.slot_for(ptr, hint, slot);
         let mut names = Scope::new();
         let mut variants = Vec::new();
+        let mut default = None;
         for (value, schema, entry_ptr) in entries {
+            let reference = schema.get("$ref").and_then(Value::as_str);
+            if default.is_none() && reference.is_some() && reference == default_ref.as_deref() {
+                default = Some(variants.len());
+            }
             let ty = self.lower_schema(&schema, &entry_ptr, &format!("{hint}Variant"), None);
             variants.push(TaggedVariant {
                 rust_name: names.claim_camel(&naming::camel(&value, "Empty")),
                 tag_values: vec![value],
+                ty: ty.non_null().clone(),
+                boxing: Boxing::Inline,
+            });
+        }
+        // A default outside the branches is a variant of its own, with no tag value.
+        if let (None, Some(reference)) = (default, &default_ref) {
+            let schema = serde_json::json!({ "$ref": reference });
+            let at = join(&disc_ptr, &["defaultMapping"]);
+            let ty = self.lower_schema(&schema, &at, &format!("{hint}Default"), None);
+            let name = reference.rsplit('/').next().unwrap_or_default();
+            default = Some(variants.len());
+            variants.push(TaggedVariant {
+                rust_name: names.claim_camel(&naming::camel(name, "Default")),
+                tag_values: Vec::new(),
                 ty: ty.non_null().clone(),
                 boxing: Boxing::Inline,
             });
@@ -181,11 +201,32 @@ impl Lowerer<'_> {
                 tag: tag.to_owned(),
                 origin: TagOrigin::Discriminator,
                 variants,
+                default,
                 fallback,
             }),
             view.obj,
         );
         Some(TypeRef::Named(id))
+    }
+
+    /// OpenAPI 3.2's `defaultMapping` of a discriminator, as a reference (a bare name is a
+    /// schema under `components/schemas`). In an earlier version it is reported, not read.
+    fn default_mapping(&mut self, discriminator: &Value, disc_ptr: &str) -> Option<String> {
+        let value = discriminator.get("defaultMapping")?;
+        let at = join(disc_ptr, &["defaultMapping"]);
+        if !self.reads_3_2(&at, "`discriminator.defaultMapping`") {
+            return None;
+        }
+        let Some(target) = value.as_str() else {
+            self.diags
+                .warning(at, "`defaultMapping` must be a string; it is ignored");
+            return None;
+        };
+        Some(if target.starts_with('#') || target.contains('/') {
+            target.to_owned()
+        } else {
+            format!("#/components/schemas/{target}")
+        })
     }
 
     pub(super) fn variant_name(&self, ty: &TypeRef) -> String {
