@@ -81,7 +81,9 @@ impl<'d> Lowerer<'d> {
                 (_, true) => Presence::Required,
                 (_, false) => Presence::Optional,
             };
-            let hint = format!("{builder_name}{}", naming::camel(wire_name, "Param"));
+            // The code's name: the document's client name for it, else the wire name.
+            let name = super::client_name(param).unwrap_or(wire_name);
+            let hint = format!("{builder_name}{}", naming::camel(name, "Param"));
             let ty = match param.get("schema") {
                 Some(schema) => self.lower_schema(schema, &join(&ptr, &["schema"]), &hint, None),
                 None => TypeRef::Scalar(Scalar::String),
@@ -111,7 +113,7 @@ impl<'d> Lowerer<'d> {
                 ..Docs::default()
             };
             params.push(Param {
-                rust_name: names.claim_snake(&naming::snake(wire_name, "param")),
+                rust_name: names.claim_snake(&naming::snake(name, "param")),
                 wire_name: wire_name.to_owned(),
                 location,
                 ty,
