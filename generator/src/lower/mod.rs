@@ -257,6 +257,10 @@ impl<'d> Lowerer<'d> {
             }
             return None;
         };
+        // One the bundler could not copy in place is reported here, once.
+        if self.refs.broken.contains_key(ref_ptr) {
+            self.reached_broken.insert(ref_ptr.to_owned());
+        }
         let fragment = crate::bundle::percent_decode(fragment);
         match self.root.pointer(&fragment) {
             Some(value) if fragment.is_empty() || fragment.starts_with('/') => {
