@@ -233,7 +233,7 @@ mod tests {
 
     #[test]
     fn uris_resolve_against_the_enclosing_id() {
-        let base = "https://example.com/schemas/customer";
+        let base = "https://example.com/schemas/owner";
         assert_eq!(
             resolve_uri(base, "address"),
             "https://example.com/schemas/address"
@@ -249,7 +249,7 @@ mod tests {
         let mut root = json!({"components": {"schemas": {
             "Order": {"$defs": {"Line": {"type": "object"}},
                 "properties": {"lines": {"items": {"$ref": "#/$defs/Line"}}}},
-            "Customer": {"$id": "https://example.com/c", "properties": {
+            "Owner": {"$id": "https://example.com/c", "properties": {
                 "address": {"$ref": "address"},
                 "other": {"$ref": "https://example.com/c#/$defs/address"}},
                 "$defs": {"address": {"$id": "address"}}},
@@ -264,12 +264,12 @@ mod tests {
             "#/components/schemas/Order/$defs/Line"
         );
         assert_eq!(
-            schemas["Customer"]["properties"]["address"]["$ref"],
-            "#/components/schemas/Customer/$defs/address"
+            schemas["Owner"]["properties"]["address"]["$ref"],
+            "#/components/schemas/Owner/$defs/address"
         );
         assert_eq!(
-            schemas["Customer"]["properties"]["other"]["$ref"],
-            "#/components/schemas/Customer/$defs/address"
+            schemas["Owner"]["properties"]["other"]["$ref"],
+            "#/components/schemas/Owner/$defs/address"
         );
         assert_eq!(
             schemas["Uses"]["properties"]["tag"]["$ref"],
