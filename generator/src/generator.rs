@@ -91,6 +91,29 @@ pub struct Lowered {
     pub document_files: Vec<String>,
 }
 
+/// The document as `lower` reads it: its files bundled into one value and, when it is
+/// Swagger 2.0, translated to OpenAPI 3.0. The pointers of [`ir::Example`] and of the
+/// IR's sources are into this value; [`Read::origin`] says where each part was written.
+#[derive(Debug, Clone)]
+pub struct Read {
+    pub root: serde_json::Value,
+    refs: crate::bundle::Refs,
+}
+
+impl Read {
+    /// Where the part at `pointer` (into [`Read::root`]) was written: a pointer into the
+    /// original document (`#/definitions/Pet` for a Swagger 2.0 one), prefixed with its
+    /// file (`schemas/pet.yaml#/...`) when it is not in the root file.
+    pub fn origin(&self, pointer: &str) -> String {
+        let original = self
+            .refs
+            .moved
+            .back(pointer)
+            .unwrap_or_else(|| pointer.to_owned());
+        self.refs.sources.origin(&original).unwrap_or(original)
+    }
+}
+
 /// What a run has done so far, for a progress display or a benchmark.
 #[derive(Debug, Clone)]
 pub enum Progress {
@@ -152,6 +175,27 @@ impl Generator {
     pub fn lower(&self, document: Document<'_>) -> Result<Lowered, Error> {
         let (lowered, _) = self.lowered(document, &mut |_| {})?;
         Ok(lowered)
+    }
+
+    /// The document as `lower` reads it (see [`Read`]), for tools that look at the document
+    /// beside the IR (an examples check reads each example's schema there).
+    pub fn read(&self, document: Document<'_>) -> Result<Read, Error> {
+        self.settings.check()?;
+        let mut diags = Diagnostics::default();
+        let doc = match document {
+            Document::Bytes { bytes, .. } => load::load(bytes, &mut diags),
+            Document::File(path) => load::load_file(path, &self.settings.ref_options(), &mut diags),
+        };
+        match doc {
+            Some(doc) if !diags.has_errors() => Ok(Read {
+                root: doc.root,
+                refs: doc.refs,
+            }),
+            _ => Err(Error::Document(in_document(
+                diags.into_sorted(),
+                &document.name(),
+            ))),
+        }
     }
 
     /// Checks the settings, reads, lowers and tailors.

@@ -76,7 +76,7 @@ mod vendor;
 mod write;
 
 pub use diag::{Diagnostic, Error, Location, Severity};
-pub use generator::{Document, Generator, Lowered, Output, Progress};
+pub use generator::{Document, Generator, Lowered, Output, Progress, Read};
 pub use run::{Mode, Outcome, Report, exit_code, recorded_command, split_command};
 pub use settings::Derives;
 pub use settings::{

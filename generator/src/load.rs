@@ -35,8 +35,9 @@ pub struct Document {
 /// Parses and checks a document. `bytes` may be YAML or JSON. References to other files
 /// cannot be followed from bytes (there is no folder to read them from): use [`load_file`].
 pub fn load(bytes: &[u8], diags: &mut Diagnostics) -> Option<Document> {
-    let root = parse(bytes, diags)?;
-    checked(root, crate::bundle::Refs::default(), diags)
+    let mut root = parse(bytes, diags)?;
+    let refs = crate::bundle::in_memory(&mut root, diags);
+    checked(root, refs, diags)
 }
 
 /// Reads, parses and checks the document at `path`, with every file it refers to

@@ -1,7 +1,7 @@
 //! A Cargo feature per resource group: every combination a user can pick compiles without
 //! warnings, and `oagen.toml` regroups.
 //!
-//! The build test generates real crates (the `resource_groups` fixture, and every corpus
+//! The build test generates real crates (the `resource_groups` and form fixtures, and every corpus
 //! document under 1 MB with several groups) as members of one workspace under
 //! `target/features/`, and checks each with no features, each feature alone, a few pairs,
 //! and all (clippy, `-D warnings`, on the first and the last). Builds use
@@ -247,6 +247,16 @@ fn every_combination_of_features_compiles_without_warnings() {
     fs::create_dir_all(&ws).expect("writable");
     let mut crates = Vec::new();
     crates.extend(member(&ws, "fixture-resource-groups", &fixture()));
+    // Form bodies at their edges once emitted a `let mut` never mutated: kept as a crate
+    // checked with `-D warnings`.
+    for name in ["form_edge_cases", "swagger2_form_duplicates"] {
+        let bytes = fs::read(root().join(format!("tests/fixtures/{name}.yaml"))).expect("fixture");
+        crates.extend(member(
+            &ws,
+            &format!("fixture-{}", name.replace('_', "-")),
+            &bytes,
+        ));
+    }
     let corpus = root().join("../shared/specs");
     for path in documents::documents(&corpus, ALONE_MAX) {
         let bytes = fs::read(&path).expect("readable");

@@ -133,3 +133,30 @@ async fn ms_pageable_follows_next_link() {
     }
     assert_eq!(names, ["a", "b"]);
 }
+
+#[tokio::test]
+async fn ms_client_name_names_the_code_and_the_wire_keeps_its_name() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/networks/n"))
+        .and(query_param("$expand", "subnets"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"name": "n", "etag": "W/1"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = azure::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("valid settings");
+    let network = client
+        .networks_get("n")
+        .expand_with("subnets")
+        .await
+        .expect("the call succeeds");
+    assert_eq!(network.entity_tag.as_deref(), Some("W/1"));
+    let encoded = serde_json::to_value(&network).expect("encodes");
+    assert_eq!(encoded["etag"], "W/1");
+}

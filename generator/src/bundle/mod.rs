@@ -43,12 +43,15 @@ use crate::parse;
 
 mod base;
 mod files;
+mod ids;
+mod local;
 mod source_map;
 mod targets;
 
 use files::read_bounded;
 pub use source_map::{Moves, SourceMap};
 pub use targets::percent_decode;
+use targets::{mapping_is_reference, refers_to_other_files};
 
 /// At most this many files are read for one document.
 pub const MAX_FILES: usize = 10_000;
@@ -109,9 +112,11 @@ pub fn bundle(path: &Path, options: &RefOptions, diags: &mut Diagnostics) -> Opt
         .map_err(|message| diags.error("#", message))
         .ok()?;
     let mut root = parse::parse(&bytes, diags)?;
-    // Most documents are one file: then there is nothing to rewrite, and the walk below
-    // (which builds a pointer per value) is skipped.
-    if !refers_to_other_files(&root, 0) {
+    ids::resolve(&mut root);
+    // Most documents are one file whose references stand where `lower` follows them: then
+    // there is nothing to rewrite, and the walk below (which builds a pointer per value) is
+    // skipped.
+    if !refers_to_other_files(&root, 0) && !local::needs_walk(&root, "", 0) {
         return Some((root, Refs::default()));
     }
     let root_name = path
@@ -136,6 +141,21 @@ pub fn bundle(path: &Path, options: &RefOptions, diags: &mut Diagnostics) -> Opt
     bundler.run(&mut root);
     let refs = bundler.refs;
     Some((root, refs))
+}
+
+/// [`bundle`] for a document read from bytes: references within it that stand for a whole
+/// map or lead outside the named parts of the document are copied in place; references to
+/// other files stay as written (there is no folder to read them from; `lower` says so).
+pub fn in_memory(root: &mut Value, diags: &mut Diagnostics) -> Refs {
+    ids::resolve(root);
+    if !local::needs_walk(root, "", 0) {
+        return Refs::default();
+    }
+    let options = RefOptions::default();
+    let mut bundler = Bundler::new(PathBuf::new(), None, &options, String::new(), 0, diags);
+    bundler.in_memory = true;
+    bundler.run(root);
+    bundler.refs
 }
 
 /// Where a value stands, which decides what a `$ref` in it becomes and which of its keys
@@ -194,6 +214,8 @@ struct Bundler<'a> {
     copying: Vec<String>,
     nodes: usize,
     refs: Refs,
+    /// The document was given as bytes: references to other files are left to `lower`.
+    in_memory: bool,
     diags: &'a mut Diagnostics,
     /// The root says `openapi: 3.2.x`, so `$self` is read (`base.rs`).
     reads_self: bool,
@@ -237,6 +259,7 @@ impl<'a> Bundler<'a> {
             copying: Vec::new(),
             nodes: 0,
             refs: Refs::default(),
+            in_memory: false,
             diags,
             reads_self: false,
             root_self: None,
@@ -247,6 +270,11 @@ impl<'a> Bundler<'a> {
 impl Bundler<'_> {
     fn run(&mut self, root: &mut Value) {
         let root_file = self.root_name.clone();
+        if !root.is_object() {
+            return;
+        }
+        // Parts of the root copied in place are read as it was written.
+        self.files.insert(root_file.clone(), Ok(root.clone()));
         let Some(object) = root.as_object_mut() else {
             return;
         };
@@ -522,19 +550,25 @@ impl Bundler<'_> {
         depth: usize,
     ) {
         let ref_ptr = join(ptr, &["$ref"]);
-        // Local references of the root stay as they are.
-        if file == self.root_name && reference.starts_with('#') {
-            self.walk_siblings(node, file, place, ptr, depth);
+        if self.in_memory && !reference.starts_with('#') {
             return;
         }
         let target = match self.target(reference, file) {
             Ok(target) => target,
+            // An anchor of the root (`#name`) is for `ids` to find.
+            Err(_) if file == self.root_name && reference.starts_with('#') => {
+                self.walk_siblings(node, file, place, ptr, depth);
+                return;
+            }
             Err(broken) => {
                 self.refs.broken.insert(ref_ptr, broken);
                 return;
             }
         };
-        if target.file == self.root_name {
+        if target.file == self.root_name && !local::copied_in_place(place, &target.pointer) {
+            // Left for `lower`, which follows a reference where a schema, a path item, an
+            // operation, a parameter, a request body, a response, a callback or a security
+            // scheme stands.
             if let Some(object) = node.as_object_mut() {
                 object.insert(
                     "$ref".to_owned(),
@@ -656,9 +690,20 @@ impl Bundler<'_> {
             );
             return None;
         }
+        let in_root = target.file == self.root_name;
         let value = match self.file(&target.file) {
             Ok(root) => match root.pointer(&target.pointer) {
                 Some(value) => value.clone(),
+                None if in_root => {
+                    self.refs.broken.insert(
+                        ref_ptr.to_owned(),
+                        broken(format!(
+                            "`#{}` points to nothing in this document",
+                            target.pointer
+                        )),
+                    );
+                    return None;
+                }
                 None => {
                     self.refs.broken.insert(
                         ref_ptr.to_owned(),
@@ -681,9 +726,12 @@ impl Bundler<'_> {
                 return None;
             }
         };
-        self.refs
-            .sources
-            .insert(bundle_ptr, format!("{}#{}", target.file, target.pointer));
+        let origin = if in_root {
+            format!("#{}", target.pointer)
+        } else {
+            format!("{}#{}", target.file, target.pointer)
+        };
+        self.refs.sources.insert(bundle_ptr, origin);
         self.copying.push(location);
         let mut value = value;
         self.walk(&mut value, &target.file, place, bundle_ptr, depth + 1);
@@ -733,39 +781,6 @@ fn object_child(key: &str) -> Option<Place> {
         _ if NAME_MAPS.contains(&key) => Some(Place::Names),
         _ => Some(Place::Object),
     }
-}
-
-/// Whether any `$ref` (or `discriminator.mapping` value) names another file or a URL.
-fn refers_to_other_files(value: &Value, depth: usize) -> bool {
-    if depth > 512 {
-        return false;
-    }
-    match value {
-        Value::Object(object) => object
-            .iter()
-            .any(|(key, child)| match (key.as_str(), child) {
-                ("$ref", Value::String(reference)) => !reference.starts_with('#'),
-                ("mapping", Value::Object(mapping)) => mapping.values().any(|target| {
-                    target
-                        .as_str()
-                        .is_some_and(|t| !t.starts_with('#') && mapping_is_reference(t))
-                }),
-                _ => refers_to_other_files(child, depth + 1),
-            }),
-        Value::Array(items) => items
-            .iter()
-            .any(|item| refers_to_other_files(item, depth + 1)),
-        _ => false,
-    }
-}
-
-/// Whether a `discriminator.mapping` value is a reference rather than a schema name.
-fn mapping_is_reference(value: &str) -> bool {
-    value.contains('#')
-        || value.contains('/')
-        || [".yaml", ".yml", ".json"]
-            .iter()
-            .any(|ext| value.ends_with(ext))
 }
 
 /// The `$ref` of a value that is nothing but a reference.

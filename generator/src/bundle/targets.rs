@@ -4,6 +4,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use serde_json::Value;
+
 use super::{BrokenRef, Bundler, Target};
 
 impl Bundler<'_> {
@@ -147,6 +149,39 @@ pub fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Whether any `$ref` (or `discriminator.mapping` value) names another file or a URL.
+pub(super) fn refers_to_other_files(value: &Value, depth: usize) -> bool {
+    if depth > 512 {
+        return false;
+    }
+    match value {
+        Value::Object(object) => object
+            .iter()
+            .any(|(key, child)| match (key.as_str(), child) {
+                ("$ref", Value::String(reference)) => !reference.starts_with('#'),
+                ("mapping", Value::Object(mapping)) => mapping.values().any(|target| {
+                    target
+                        .as_str()
+                        .is_some_and(|t| !t.starts_with('#') && mapping_is_reference(t))
+                }),
+                _ => refers_to_other_files(child, depth + 1),
+            }),
+        Value::Array(items) => items
+            .iter()
+            .any(|item| refers_to_other_files(item, depth + 1)),
+        _ => false,
+    }
+}
+
+/// Whether a `discriminator.mapping` value is a reference rather than a schema name.
+pub(super) fn mapping_is_reference(value: &str) -> bool {
+    value.contains('#')
+        || value.contains('/')
+        || [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|ext| value.ends_with(ext))
 }
 
 #[cfg(test)]

@@ -95,6 +95,24 @@ pub(super) fn deserialize_impl(
         ),
     };
     let struct_name = name.to_string();
+    // Without fields or other keys to keep, every key is skipped (as clippy would write it).
+    let read_keys = if arms.is_empty() && s.additional.is_none() {
+        quote! {
+            while #keys.next(&mut #map)?.is_some() {
+                de::skip(&mut #map)?;
+            }
+        }
+    } else {
+        quote! {
+            loop {
+                match #keys.next(&mut #map)? {
+                    #(#arms)*
+                    #other
+                    None => break,
+                }
+            }
+        }
+    };
     quote! {
         impl oagen_runtime::de::Object for #name {
             const NAME: &'static str = #struct_name;
@@ -103,13 +121,7 @@ pub(super) fn deserialize_impl(
                 use oagen_runtime::de;
                 #(#slots)*
                 let mut #keys = #new_keys(&[#(#wires),*]);
-                loop {
-                    match #keys.next(&mut #map)? {
-                        #(#arms)*
-                        #other
-                        None => break,
-                    }
-                }
+                #read_keys
                 Ok(Self { #(#values),* })
             }
         }

@@ -261,9 +261,17 @@ fn call_option_setters() -> TokenStream {
 /// Builds a multipart body from the fields of the struct `body` (a place of type `T`): one
 /// part per field that is set, lists giving one part per item.
 fn multipart(cx: &Cx<'_>, ty: &TypeRef, body: &TokenStream) -> TokenStream {
-    let Some(fields) = struct_fields(cx, ty) else {
-        // `lower` only lets structs through.
-        return quote!();
+    let fields = match struct_fields(cx, ty) {
+        Some(fields) if !fields.is_empty() => fields,
+        // A struct with no field that is sent (all read-only, say): an empty form, with no
+        // `mut` to spare; the body is still taken, so no binding goes unused. (`lower` only
+        // lets structs through.)
+        _ => {
+            return quote! {
+                let _ = &#body;
+                request.multipart(oagen_runtime::Multipart::new());
+            };
+        }
     };
     let kind_of = |id: crate::ir::TypeId| Some(&cx.api.type_def(id).kind);
     let textual = |ty: &TypeRef| crate::ir::is_textual(ty, &kind_of, 0);

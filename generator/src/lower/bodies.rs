@@ -126,6 +126,9 @@ impl<'d> Lowerer<'d> {
             );
         }
         for (status, response) in responses.into_iter().flatten() {
+            if status == "$ref" && self.broken_in_place(&join(&responses_ptr, &[status])) {
+                continue;
+            }
             let Some(status_match) = parse_status(status) else {
                 self.diags.warning(join(&responses_ptr, &[status]), format!("`{status}` is not a status code, a range like `4XX`, or `default`; it is ignored"));
                 continue;

@@ -182,6 +182,15 @@ pub fn lower_explained(
     ((!diags.has_errors()).then_some(api), notes)
 }
 
+/// The name a document gives an item for the code rather than the wire: Azure's
+/// `x-ms-client-name` on a property or a parameter (the wire name stays as written). Only a
+/// string with a letter or digit counts.
+pub(super) fn client_name(item: &Value) -> Option<&str> {
+    item.get("x-ms-client-name")
+        .and_then(Value::as_str)
+        .filter(|name| name.chars().any(|c| c.is_ascii_alphanumeric()))
+}
+
 impl<'d> Lowerer<'d> {
     fn reserve_components(&mut self) -> Vec<(TypeId, &'d Value, String)> {
         let mut components = Vec::new();
@@ -252,6 +261,10 @@ impl<'d> Lowerer<'d> {
             }
             return None;
         };
+        // One the bundler could not copy in place is reported here, once.
+        if self.refs.broken.contains_key(ref_ptr) {
+            self.reached_broken.insert(ref_ptr.to_owned());
+        }
         let fragment = crate::bundle::percent_decode(fragment);
         match self.root.pointer(&fragment) {
             Some(value) if fragment.is_empty() || fragment.starts_with('/') => {
@@ -265,6 +278,18 @@ impl<'d> Lowerer<'d> {
                 None
             }
         }
+    }
+
+    /// Whether `ref_ptr` is a reference the bundler could not follow in place of a whole
+    /// map (`properties: {$ref: ...}`); if so, its reason is reported there as an error, so
+    /// that the item holding it is left out.
+    pub(super) fn broken_in_place(&mut self, ref_ptr: &str) -> bool {
+        let Some(broken) = self.refs.broken.get(ref_ptr) else {
+            return false;
+        };
+        self.reached_broken.insert(ref_ptr.to_owned());
+        self.diags.error(ref_ptr, broken.message.clone());
+        true
     }
 
     /// A value, or what its local `$ref`s lead to, with its pointer; silent, since the

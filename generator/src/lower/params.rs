@@ -93,7 +93,9 @@ impl<'d> Lowerer<'d> {
                 (_, true) => Presence::Required,
                 (_, false) => Presence::Optional,
             };
-            let hint = format!("{builder_name}{}", naming::camel(wire_name, "Param"));
+            // The code's name: the document's client name for it, else the wire name.
+            let name = super::client_name(param).unwrap_or(wire_name);
+            let hint = format!("{builder_name}{}", naming::camel(name, "Param"));
             if location == ParamLocation::QueryString {
                 params
                     .push(self.query_string_param(param, &ptr, wire_name, &hint, presence, names));
@@ -116,7 +118,7 @@ impl<'d> Lowerer<'d> {
                 return None;
             };
             params.push(Param {
-                rust_name: names.claim_snake(&naming::snake(wire_name, "param")),
+                rust_name: names.claim_snake(&naming::snake(name, "param")),
                 wire_name: wire_name.to_owned(),
                 location,
                 ty,

@@ -341,6 +341,7 @@ impl Lowerer<'_> {
                 );
                 return TypeRef::Any;
             }
+            _ if self.broken_in_place(ptr) => return TypeRef::Any,
             other => {
                 self.diags.error(
                     ptr,

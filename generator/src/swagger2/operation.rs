@@ -320,6 +320,12 @@ impl<'a> Translator<'a> {
                     );
                 }
             }
+            if properties.contains_key(name) {
+                self.diags.warning(
+                    from,
+                    format!("the `formData` parameter `{name}` is declared again; this declaration replaces the earlier one"),
+                );
+            }
             self.moves
                 .record(&join(&schema_to, &["properties", name]), from);
             properties.insert(name.to_owned(), property);

@@ -56,6 +56,7 @@ pub(super) fn schema(value: &Value) -> Value {
 
 fn schema_object(object: &Map<String, Value>) -> Map<String, Value> {
     let mut out = Map::new();
+    let mut one_of_shapes = None;
     for (key, value) in object {
         match key.as_str() {
             "$ref" => match value.as_str() {
@@ -89,16 +90,17 @@ fn schema_object(object: &Map<String, Value>) -> Map<String, Value> {
             "x-ms-enum" => {
                 out.insert(key.clone(), value.clone());
             }
-            // JSON Schema draft 4's tuple form, which 2.0 does not allow but documents
-            // write for "items of these shapes": one shape is the item schema; several, any
-            // of them.
+            // JSON Schema draft 4's tuple form, which 2.0 does not allow. Under `type:
+            // array`, documents write it for "items of these shapes": one shape is the item
+            // schema; several, any of them. Without it, draft 4 leaves every value that is
+            // not an array unconstrained, and documents write it for "a value of one of
+            // these shapes": an `anyOf` of them, not a list.
             "items" if value.is_array() => {
-                let shapes = value.as_array().map(Vec::as_slice).unwrap_or_default();
-                let items = match shapes {
-                    [only] => schema(only),
-                    _ => serde_json::json!({ "anyOf": schema(value) }),
-                };
-                out.insert(key.clone(), items);
+                if declares_array(object) {
+                    out.insert(key.clone(), any_of(value));
+                } else {
+                    one_of_shapes = Some(schema(value));
+                }
             }
             _ if ONE_SCHEMA.contains(&key.as_str()) || LIST_OF_SCHEMAS.contains(&key.as_str()) => {
                 out.insert(key.clone(), schema(value));
@@ -119,8 +121,38 @@ fn schema_object(object: &Map<String, Value>) -> Map<String, Value> {
             }
         }
     }
+    if let Some(shapes) = one_of_shapes {
+        if out.contains_key("anyOf") {
+            let shapes = serde_json::json!({ "anyOf": shapes });
+            match out.get_mut("allOf") {
+                Some(Value::Array(parts)) => parts.push(shapes),
+                _ => {
+                    out.insert("allOf".to_owned(), Value::Array(vec![shapes]));
+                }
+            }
+        } else {
+            out.insert("anyOf".to_owned(), shapes);
+        }
+    }
     ms_enum(&mut out);
     out
+}
+
+/// Whether a schema's `type` is (or includes) `array`.
+fn declares_array(object: &Map<String, Value>) -> bool {
+    match object.get("type") {
+        Some(Value::String(ty)) => ty == "array",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "array"),
+        _ => false,
+    }
+}
+
+/// Draft 4's list of item shapes as one schema: the only shape, or an `anyOf` of several.
+fn any_of(shapes: &Value) -> Value {
+    match shapes.as_array().map(Vec::as_slice).unwrap_or_default() {
+        [only] => schema(only),
+        _ => serde_json::json!({ "anyOf": schema(shapes) }),
+    }
 }
 
 /// Azure's `x-ms-enum`: `values` name and document each value. Names become
@@ -232,6 +264,25 @@ mod tests {
                     "tags": {"type": "array", "items": {"$ref": "other.yaml#/definitions/Tag"}}
                 }
             })
+        );
+    }
+
+    #[test]
+    fn draft_4_item_lists_are_item_shapes_under_type_array_and_value_shapes_without() {
+        let shapes = json!([{"$ref": "#/definitions/A"}, {"$ref": "#/definitions/B"}]);
+        let refs = json!([{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]);
+        assert_eq!(
+            schema(&json!({"type": "array", "items": shapes})),
+            json!({"type": "array", "items": {"anyOf": refs}})
+        );
+        assert_eq!(
+            schema(&json!({"description": "d", "items": shapes})),
+            json!({"description": "d", "anyOf": refs})
+        );
+        // Beside an `anyOf` of its own, both must hold.
+        assert_eq!(
+            schema(&json!({"anyOf": [{"type": "object"}], "items": shapes})),
+            json!({"anyOf": [{"type": "object"}], "allOf": [{"anyOf": refs}]})
         );
     }
 

@@ -246,8 +246,10 @@ impl Lowerer<'_> {
         let mut setters = Scope::with_reserved(STRUCT_METHODS);
         let mut fields = Vec::with_capacity(properties.len());
         for (wire_name, schema, prop_ptr) in properties {
-            let rust_name = field_names.claim_snake(&naming::snake(wire_name, "field"));
-            let hint = format!("{owner_name}{}", naming::camel(wire_name, "Field"));
+            // The code's name: the document's client name for it, else the wire name.
+            let name = super::super::client_name(schema).unwrap_or(wire_name);
+            let rust_name = field_names.claim_snake(&naming::snake(name, "field"));
+            let hint = format!("{owner_name}{}", naming::camel(name, "Field"));
             let ty = self.lower_schema(schema, &prop_ptr, &hint, None);
             let flag = |key: &str| access_flag(self.root, schema, key);
             let access = match (flag("readOnly"), flag("writeOnly")) {
