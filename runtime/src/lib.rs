@@ -13,6 +13,10 @@ mod error;
 mod form;
 mod future;
 mod lines;
+#[cfg(feature = "mock")]
+pub mod mock;
+#[cfg(feature = "mock")]
+mod mock_pages;
 mod multipart;
 mod nullable;
 mod paginate;
@@ -65,7 +69,7 @@ pub use future::{BoxFuture, ErrorDecoder, ResponseDecoder};
 #[doc(hidden)]
 pub use paginate::{PageRef, Paging};
 #[doc(hidden)]
-pub use request::{Joined, Request, decode_json};
+pub use request::{Build, Joined, Request, decode_json};
 #[doc(hidden)]
 pub use stream::{DataFormat, StreamFormat};
 

@@ -8,6 +8,7 @@
 //!   types an API type would shadow (`String`, `Option`...) are written out in full there.
 //! - `client.rs`: `Client`, `ClientBuilder`, `Error`, `ErrorBody`.
 //! - `operations.rs`: one request builder per operation.
+//! - `mock.rs`: the typed mock server of the `mock` feature (compiled only with it).
 //! - `webhooks.rs` (when the document has webhooks or callbacks): an enum per set of
 //!   events, with `parse(headers, body)`.
 //! - `Cargo.toml` and `README.md` (text, not tokens: `manifest.rs`, `readme.rs`).
@@ -23,6 +24,7 @@ mod fields;
 mod gates;
 mod manifest;
 mod markdown;
+mod mock;
 mod operations;
 mod paginate;
 mod readme;
@@ -141,6 +143,10 @@ pub fn emit_with(
         RustFile {
             path: "src/types.rs",
             tokens: types::types_rs(&cx),
+        },
+        RustFile {
+            path: "src/mock.rs",
+            tokens: mock::mock_rs(&cx),
         },
     ];
     if !api.events.is_empty() {
