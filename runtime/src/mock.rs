@@ -354,7 +354,10 @@ fn matcher<O: Operation>(request: O, stream: bool) -> (String, Matcher) {
         panic!("the expected request of {name} would not be sent: {problem}");
     }
     let body = parts.body.map(|(bytes, content_type)| {
-        let media_type = content_type.to_str().unwrap_or_default().to_ascii_lowercase();
+        let media_type = content_type
+            .to_str()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if media_type.starts_with("multipart/") {
             // Its boundary is new on every request.
             BodyMatch::Any

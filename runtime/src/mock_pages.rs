@@ -137,7 +137,10 @@ pub(crate) fn plan(
             }
             NextPage::Link => {
                 if more {
-                    headers.push(("link".to_owned(), format!("<{}>; rel=\"next\"", link(index + 2))));
+                    headers.push((
+                        "link".to_owned(),
+                        format!("<{}>; rel=\"next\"", link(index + 2)),
+                    ));
                 }
                 next = Some((LINK_PARAM.to_owned(), (index + 2).to_string()));
             }
@@ -164,7 +167,10 @@ pub(crate) fn plan(
                     tail = next.clone();
                 }
             }
-            NextPage::Offset { param, total: field } => {
+            NextPage::Offset {
+                param,
+                total: field,
+            } => {
                 offset += counts[index];
                 next = Some((param.to_owned(), offset.to_string()));
                 match field {

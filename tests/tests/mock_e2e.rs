@@ -134,7 +134,10 @@ async fn zenskar_pages_are_walked_with_the_operations_own_cursor() {
     let requests = received(&server).await;
     assert_eq!(requests.len(), 3);
     assert!(requests[1].contains("cursor=mock-page-2"), "{requests:?}");
-    assert!(requests.iter().all(|q| q.contains("limit=2")), "{requests:?}");
+    assert!(
+        requests.iter().all(|q| q.contains("limit=2")),
+        "{requests:?}"
+    );
     server.verify().await;
 }
 
@@ -252,10 +255,8 @@ async fn zenskar_an_unmet_expectation_fails_naming_the_operation() {
 async fn fixture_a_stream_is_framed_as_the_operations_and_its_flag_matched() {
     let server = streams::mock::MockServer::start().await;
     let client = server.client().unwrap();
-    let request = streams::types::ChatRequest::new(
-        "m",
-        vec![streams::types::Message::new("user", "hi")],
-    );
+    let request =
+        streams::types::ChatRequest::new("m", vec![streams::types::Message::new("user", "hi")]);
     let chunks = vec![
         streams::types::CompletionChunk::new("c1", Vec::new()),
         streams::types::CompletionChunk::new("c2", Vec::new()),
@@ -304,9 +305,8 @@ async fn fixture_an_error_body_fault_and_unmet_expectation() {
     let server = streams::mock::MockServer::start().await;
     let client = server.client().unwrap();
     let request = streams::types::ChatRequest::new("m", Vec::new());
-    let error = streams::types::ErrorResponse::new(streams::types::ErrorResponseError::new(
-        "slow down",
-    ));
+    let error =
+        streams::types::ErrorResponse::new(streams::types::ErrorResponseError::new("slow down"));
     server
         .expect(client.create_chat_completion(request.clone()))
         .fail(429, &streams::ErrorBody::ErrorResponse(error.clone()))
@@ -345,8 +345,7 @@ async fn fixture_an_error_body_fault_and_unmet_expectation() {
 #[tokio::test]
 async fn fixture_every_pagination_style_is_answered_with_pages() {
     use paging::types::{
-        ListMessagesResponse, ListProductsResponse, ListTicketsResponse, ListVaultsResponse,
-        Repo,
+        ListMessagesResponse, ListProductsResponse, ListTicketsResponse, ListVaultsResponse, Repo,
     };
     let server = paging::mock::MockServer::start().await;
     let client = server.client().unwrap();
@@ -384,7 +383,10 @@ async fn fixture_every_pagination_style_is_answered_with_pages() {
         .expect(client.list_products().limit(2))
         .respond_pages(vec![first, second])
         .await;
-    assert_eq!(count_pages(client.list_products().limit(2).paginate()).await, 2);
+    assert_eq!(
+        count_pages(client.list_products().limit(2).paginate()).await,
+        2
+    );
 
     // An offset without a total, the page being the list.
     server

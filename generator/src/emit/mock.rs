@@ -18,7 +18,12 @@ pub(super) fn mock_rs(cx: &Cx<'_>) -> TokenStream {
         matches!(&op.response.body, ResponseBody::Json(ty) if ty.mentions_named())
             || op.stream.as_ref().is_some_and(|s| s.data.mentions_named())
     });
-    let mut imports = vec![quote!(Client), quote!(ClientBuilder), quote!(Error), quote!(ErrorBody)];
+    let mut imports = vec![
+        quote!(Client),
+        quote!(ClientBuilder),
+        quote!(Error),
+        quote!(ErrorBody),
+    ];
     if !api.operations.is_empty() {
         imports.push(quote!(operations));
     }
@@ -270,7 +275,10 @@ fn pages(op: &Operation) -> Option<TokenStream> {
                 }
             }
         }
-        PageStyle::HeaderCursor { param: index, header } => {
+        PageStyle::HeaderCursor {
+            param: index,
+            header,
+        } => {
             let param = param(*index)?;
             quote!(HeaderCursor { param: #param, header: #header })
         }
@@ -284,12 +292,18 @@ fn pages(op: &Operation) -> Option<TokenStream> {
             let (rel, href) = (&rel.wire_name, &href.wire_name);
             quote!(LinkList { list: #list, rel: #rel, href: #href })
         }
-        PageStyle::PageNumber { param: index, first } => {
+        PageStyle::PageNumber {
+            param: index,
+            first,
+        } => {
             let param = param(*index)?;
             let first = proc_macro2::Literal::u64_unsuffixed(*first);
             quote!(PageNumber { param: #param, first: #first })
         }
-        PageStyle::Offset { param: index, total } => {
+        PageStyle::Offset {
+            param: index,
+            total,
+        } => {
             let param = param(*index)?;
             let total = match total {
                 Some(total) => {

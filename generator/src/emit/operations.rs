@@ -527,8 +527,8 @@ fn build_request(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             security: &[#(#security),*],
         };
     };
-    let changed = !(segments.is_empty() && fixed_query.is_empty() && params.is_empty())
-        || op.body.is_some();
+    let changed =
+        !(segments.is_empty() && fixed_query.is_empty() && params.is_empty()) || op.body.is_some();
     if !changed {
         return quote! {
             fn build(self, #stream: bool) -> oagen_runtime::Request {
