@@ -80,7 +80,7 @@ impl MockServer {
 
 /// A request builder of a generated client, seen by the mock: implemented by generated code
 /// for each operation (with the `mock` feature).
-/// Its request comes from [`Build`](crate::Build), what the client sends.
+/// Its request comes from `Build`, what the client itself sends.
 pub trait Operation: crate::Build + Sized {
     /// What a successful call returns.
     type Output;
