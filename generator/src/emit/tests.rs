@@ -92,10 +92,7 @@ fn a_type_only_received_gets_no_setters_default_or_empty_validate() {
     // Nor `Default`, except with the `mock` feature, to build answers in tests.
     let empty = item(&text, "Empty");
     assert!(!empty.contains("fn new"), "{empty}");
-    let without_mock = empty.replace(
-        r#"# [cfg_attr (feature = "mock" , derive (Default))]"#,
-        "",
-    );
+    let without_mock = empty.replace(r#"# [cfg_attr (feature = "mock" , derive (Default))]"#, "");
     assert!(!without_mock.contains("Default"), "{empty}");
     assert!(empty.contains("cfg_attr (feature"), "{empty}");
 }
