@@ -428,3 +428,51 @@ async fn count_pages<P, I, B: std::fmt::Debug>(mut pages: oagen_runtime::Pages<P
     }
     count
 }
+
+/// The last item's id while `has_more` (Stripe), and a list of links (OpenStack).
+#[tokio::test]
+async fn fixture_last_item_and_link_list_pages() {
+    use oagen_tests::fixture_pagination as stripe;
+    use oagen_tests::fixture_pagination_marker as openstack;
+    let server = stripe::mock::MockServer::start().await;
+    let client = server.client().unwrap();
+    let charges = |ids: &[&str]| {
+        let data = ids
+            .iter()
+            .map(|&id| stripe::types::Charge::new(id))
+            .collect();
+        // `has_more` is written by the mock.
+        stripe::types::ListChargesResponse::new(data, false)
+    };
+    server
+        .expect(client.list_charges().limit(2))
+        .respond_pages(vec![charges(&["ch_1", "ch_2"]), charges(&["ch_3"])])
+        .await;
+    let mut items = client.list_charges().limit(2).paginate().items();
+    let mut ids = Vec::new();
+    while let Some(charge) = items.try_next().await.unwrap() {
+        ids.push(charge.id);
+    }
+    assert_eq!(ids, ["ch_1", "ch_2", "ch_3"]);
+    let requests = server.received_requests().await;
+    assert_eq!(
+        requests[1]
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "starting_after")
+            .map(|(_, v)| v.into_owned()),
+        Some("ch_2".to_owned())
+    );
+    server.verify().await;
+
+    let server = openstack::mock::MockServer::start().await;
+    let client = server.client().unwrap();
+    let page =
+        || openstack::types::ListFlavorsResponse::new(vec![openstack::types::Server::default()]);
+    server
+        .expect(client.list_flavors())
+        .respond_pages(vec![page(), page(), page()])
+        .await;
+    assert_eq!(count_pages(client.list_flavors().paginate()).await, 3);
+    server.verify().await;
+}
