@@ -112,7 +112,8 @@ paths:
             // The one feature every crate has: `mock`, off by default.
             let text = file(output, path)
                 .replace(MOCK_FEATURE, "")
-                .replace("#[cfg(feature = \"mock\")]", "");
+                .replace("#[cfg(feature = \"mock\")]", "")
+                .replace("#[cfg_attr(feature = \"mock\", derive(Default))]", "");
             for word in ["[features]", "feature =", "## Features", "docsrs"] {
                 assert!(!text.contains(word), "{path}:\n{text}");
             }
