@@ -149,15 +149,8 @@ pub(crate) fn plan(
                 next = Some((LINK_PARAM.to_owned(), (index + 2).to_string()));
             }
             NextPage::LinkList { list, rel, href } => {
-                let links = if more {
-                    let mut object = serde_json::Map::new();
-                    object.insert(rel.to_owned(), Value::from("next"));
-                    object.insert(href.to_owned(), Value::from(link(index + 2)));
-                    vec![Value::Object(object)]
-                } else {
-                    Vec::new()
-                };
-                set(page, list, Some(Value::Array(links)));
+                let links = more.then(|| next_link(rel, href, link(index + 2)));
+                set(page, list, Some(Value::Array(links.into_iter().collect())));
                 next = Some((LINK_PARAM.to_owned(), (index + 2).to_string()));
             }
             NextPage::PageNumber { param, .. } => {
@@ -189,20 +182,33 @@ pub(crate) fn plan(
         request = next;
     }
     if let (Some(query), Some(last)) = (tail, pages.last()) {
-        let mut empty = last.clone();
-        if shape.items.is_empty() {
-            empty = Value::Array(Vec::new());
-        } else {
-            set(&mut empty, shape.items, Some(Value::Array(Vec::new())));
-        }
-        out.push(Page {
-            body: empty,
-            headers: Vec::new(),
-            query: Some(query),
-            link: false,
-        });
+        out.push(empty_page(shape, last, query));
     }
     out
+}
+
+/// `{rel: "next", href: url}`: the link to the next page in a list of links.
+fn next_link(rel: &str, href: &str, url: String) -> Value {
+    let mut object = serde_json::Map::new();
+    object.insert(rel.to_owned(), Value::from("next"));
+    object.insert(href.to_owned(), Value::from(url));
+    Value::Object(object)
+}
+
+/// The empty page after the last one (`last` without items), asked for with `query`.
+fn empty_page(shape: &PageShape, last: &Value, query: (String, String)) -> Page {
+    let mut empty = last.clone();
+    if shape.items.is_empty() {
+        empty = Value::Array(Vec::new());
+    } else {
+        set(&mut empty, shape.items, Some(Value::Array(Vec::new())));
+    }
+    Page {
+        body: empty,
+        headers: Vec::new(),
+        query: Some(query),
+        link: false,
+    }
 }
 
 /// The items of a page: the list at `path` (the page itself for an empty path).
