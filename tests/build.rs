@@ -156,6 +156,11 @@ fn main() {
         modules,
         "pub const README_RUNS: &[crate::ReadmeRun] = &[\n{runs}];"
     );
+    let tests = README_TESTS.lock().map(|t| t.clone()).unwrap_or_default();
+    let _ = writeln!(
+        modules,
+        "/// The test of every generated README (the `mock` feature's example), to run.\npub const README_TESTS: &[(&str, crate::RunTest)] = &[\n{tests}];"
+    );
     fs::write(out_dir.join("generated_modules.rs"), modules).expect("OUT_DIR is writable");
 }
 
@@ -318,6 +323,7 @@ fn emit(
         };
         let path = dir.join(format!("{name}.rs"));
         fs::write(&path, example).expect("OUT_DIR is writable");
+        readme_test(&name, &readme.contents, index);
         let _ = writeln!(
             modules,
             "/// An example of the generated README of `{module}`.\n#[path = {:?}]\npub mod {name};",
@@ -326,6 +332,33 @@ fn emit(
     }
     readme_run(module, &readme.contents, &api, runs);
     Ok(())
+}
+
+/// The README's tests (`#[tokio::test]`, the `mock` feature's example): an entry of
+/// `README_TESTS` per test function, which `tests/readme_examples.rs` runs.
+static README_TESTS: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+/// Registers the test of the README's example number `index` (in module `name`), if it is one.
+fn readme_test(name: &str, readme: &str, index: usize) {
+    let Some(example) = readme.split("```rust\n").nth(index + 1) else {
+        return;
+    };
+    let example = example.split("```").next().unwrap_or_default();
+    let Some(after) = example.split("#[tokio::test]\n").nth(1) else {
+        return;
+    };
+    let Some(function) = after
+        .strip_prefix("async fn ")
+        .and_then(|rest| rest.split('(').next())
+    else {
+        return;
+    };
+    if let Ok(mut tests) = README_TESTS.lock() {
+        let _ = writeln!(
+            tests,
+            "    ({name:?}, || Box::pin(async {{ crate::{name}::{function}().await.map_err(|e| e.to_string()) }})),"
+        );
+    }
 }
 
 /// The table entry that runs the README's first example against a loopback server: the
@@ -417,7 +450,7 @@ fn readme_examples(readme: &str, module: &str) -> Result<Vec<String>, String> {
         let end = rest[start..].find("```").ok_or("unclosed example")? + start;
         let mut out = String::new();
         for line in rest[start..end].lines() {
-            if line == "#[tokio::main]" {
+            if line == "#[tokio::main]" || line == "#[tokio::test]" {
                 continue;
             }
             let line = line

@@ -15,6 +15,10 @@ pub mod operations;
 /// inline schema that needs a name (named after where it appears).
 #[rustfmt::skip]
 pub mod types;
+/// A typed mock of the API for your tests (the `mock` feature).
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 
 pub use client::{Client, ClientBuilder, Error, ErrorBody};
 /// Absent, `null` or a value: optional nullable fields of the types that are sent

@@ -343,6 +343,45 @@ impl ListCustomers {
     pub fn send_with_response(
         self,
     ) -> oagen_runtime::ResponseFuture<types::CustomerListResponse, ErrorBody> {
+        oagen_runtime::Build::build(self, false)
+            .send(|status, body| match status.as_u16() {
+                422 => {
+                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
+                }
+                _ => None,
+            })
+    }
+
+    /// Walks every page: the first as this request describes it, then each next one,
+    /// with `cursor` set to the `next` of the page before.
+    /// Call `.items()` on the result for the `results` of each page instead.
+    pub fn paginate(
+        self,
+    ) -> oagen_runtime::Pages<
+        types::CustomerListResponse,
+        types::CustomerResponseSchema,
+        ErrorBody,
+    > {
+        let paging = oagen_runtime::Paging::Cursor(|page: &types::CustomerListResponse| {
+            page.next.clone()
+        });
+        oagen_runtime::Pages::new(
+            move |next| {
+                let mut request = self.clone();
+                if let Some(oagen_runtime::PageRef::Cursor(cursor)) = next {
+                    request.cursor = Some(cursor);
+                }
+                request.send_with_response()
+            },
+            paging,
+            |page: types::CustomerListResponse| page.results,
+            |page: &types::CustomerListResponse| page.results.len(),
+        )
+    }
+}
+
+impl oagen_runtime::Build for ListCustomers {
+    fn build(self, _stream: bool) -> oagen_runtime::Request {
         let endpoint = oagen_runtime::Endpoint {
             method: oagen_runtime::reqwest::Method::GET,
             path: "/customers",
@@ -463,39 +502,6 @@ impl ListCustomers {
             request.query("search_name_external_id", value);
         }
         request
-            .send(|status, body| match status.as_u16() {
-                422 => {
-                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
-                }
-                _ => None,
-            })
-    }
-
-    /// Walks every page: the first as this request describes it, then each next one,
-    /// with `cursor` set to the `next` of the page before.
-    /// Call `.items()` on the result for the `results` of each page instead.
-    pub fn paginate(
-        self,
-    ) -> oagen_runtime::Pages<
-        types::CustomerListResponse,
-        types::CustomerResponseSchema,
-        ErrorBody,
-    > {
-        let paging = oagen_runtime::Paging::Cursor(|page: &types::CustomerListResponse| {
-            page.next.clone()
-        });
-        oagen_runtime::Pages::new(
-            move |next| {
-                let mut request = self.clone();
-                if let Some(oagen_runtime::PageRef::Cursor(cursor)) = next {
-                    request.cursor = Some(cursor);
-                }
-                request.send_with_response()
-            },
-            paging,
-            |page: types::CustomerListResponse| page.results,
-            |page: &types::CustomerListResponse| page.results.len(),
-        )
     }
 }
 
@@ -572,6 +578,18 @@ impl CreateCustomer {
     pub fn send_with_response(
         self,
     ) -> oagen_runtime::ResponseFuture<types::CreateCustomerResponseSchema, ErrorBody> {
+        oagen_runtime::Build::build(self, false)
+            .send(|status, body| match status.as_u16() {
+                422 => {
+                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
+                }
+                _ => None,
+            })
+    }
+}
+
+impl oagen_runtime::Build for CreateCustomer {
+    fn build(self, _stream: bool) -> oagen_runtime::Request {
         let endpoint = oagen_runtime::Endpoint {
             method: oagen_runtime::reqwest::Method::POST,
             path: "/customers",
@@ -583,12 +601,6 @@ impl CreateCustomer {
         request.validate(&self.body);
         request.json(&self.body);
         request
-            .send(|status, body| match status.as_u16() {
-                422 => {
-                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
-                }
-                _ => None,
-            })
     }
 }
 
@@ -667,6 +679,18 @@ impl GetCustomerById {
     pub fn send_with_response(
         self,
     ) -> oagen_runtime::ResponseFuture<types::CustomerResponseSchema, ErrorBody> {
+        oagen_runtime::Build::build(self, false)
+            .send(|status, body| match status.as_u16() {
+                422 => {
+                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
+                }
+                _ => None,
+            })
+    }
+}
+
+impl oagen_runtime::Build for GetCustomerById {
+    fn build(self, _stream: bool) -> oagen_runtime::Request {
         let endpoint = oagen_runtime::Endpoint {
             method: oagen_runtime::reqwest::Method::GET,
             path: "/customers/{customer_id}",
@@ -677,12 +701,6 @@ impl GetCustomerById {
         request.path("customers");
         request.path_param(&self.customer_id);
         request
-            .send(|status, body| match status.as_u16() {
-                422 => {
-                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
-                }
-                _ => None,
-            })
     }
 }
 
@@ -762,6 +780,18 @@ impl UpdateCustomer {
     pub fn send_with_response(
         self,
     ) -> oagen_runtime::ResponseFuture<types::CustomerResponseSchema, ErrorBody> {
+        oagen_runtime::Build::build(self, false)
+            .send(|status, body| match status.as_u16() {
+                422 => {
+                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
+                }
+                _ => None,
+            })
+    }
+}
+
+impl oagen_runtime::Build for UpdateCustomer {
+    fn build(self, _stream: bool) -> oagen_runtime::Request {
         let endpoint = oagen_runtime::Endpoint {
             method: oagen_runtime::reqwest::Method::PATCH,
             path: "/customers/{customer_id}",
@@ -774,12 +804,6 @@ impl UpdateCustomer {
         request.validate(&self.body);
         request.json(&self.body);
         request
-            .send(|status, body| match status.as_u16() {
-                422 => {
-                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
-                }
-                _ => None,
-            })
     }
 }
 

@@ -208,6 +208,7 @@ impl oagen_runtime::Validate for Address {}
 
 /// A postal address as returned in responses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(Default))]
 #[non_exhaustive]
 pub struct AddressResponse {
     /// First street line.
@@ -1192,6 +1193,7 @@ impl CustomerResponseSchema {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "mock", derive(Default))]
 #[non_exhaustive]
 pub struct HttpValidationError {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

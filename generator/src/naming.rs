@@ -26,7 +26,7 @@ pub const PRELUDE_TYPES: &[&str] = &["Box", "Into", "Option", "Result", "String"
 
 /// Cargo features a generated crate has besides one per resource group (`default` lists
 /// them all); a group never takes one of these names.
-pub const RESERVED_FEATURES: &[&str] = &["default"];
+pub const RESERVED_FEATURES: &[&str] = &["default", "mock"];
 
 /// A Cargo feature name for `raw`: snake_case ASCII letters, digits and `_` (`Vector
 /// stores` → `vector_stores`); empty when `raw` has no ASCII letter or digit.

@@ -14,6 +14,10 @@ mod form;
 mod future;
 mod lines;
 pub mod middleware;
+#[cfg(feature = "mock")]
+pub mod mock;
+#[cfg(feature = "mock")]
+mod mock_pages;
 mod multipart;
 mod nullable;
 mod paginate;
@@ -67,7 +71,7 @@ pub use future::{BoxFuture, ErrorDecoder, ResponseDecoder};
 #[doc(hidden)]
 pub use paginate::{PageRef, Paging};
 #[doc(hidden)]
-pub use request::{Joined, Request, decode_json};
+pub use request::{Build, Joined, Request, decode_json};
 #[doc(hidden)]
 pub use stream::{DataFormat, StreamFormat};
 

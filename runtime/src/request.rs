@@ -26,6 +26,13 @@ impl ClientCore {
     }
 }
 
+/// A generated request builder's request, built but not sent: what its `send` methods send,
+/// and what the `mock` feature's matchers compare. `stream`: for the streaming call (the
+/// body's flag that asks for a stream set, where the operation has one).
+pub trait Build {
+    fn build(self, stream: bool) -> Request;
+}
+
 /// A list written as its items joined by commas (the `simple` style of path and header
 /// parameters, `a,b,c`).
 pub struct Joined<'a, T>(pub &'a [T]);
@@ -60,6 +67,10 @@ pub struct Request {
     problem: Option<String>,
     /// An idempotency key is sent, so the request may be repeated whatever its method.
     keyed: bool,
+    /// The header of an idempotency key the client made up (not the caller's), which a
+    /// mock's matcher leaves out.
+    #[cfg(feature = "mock")]
+    made_up_key: Option<&'static str>,
 }
 
 impl fmt::Debug for Request {
@@ -86,6 +97,8 @@ impl Request {
             problem: options.problem.clone(),
             options,
             keyed: false,
+            #[cfg(feature = "mock")]
+            made_up_key: None,
         }
     }
 
@@ -194,6 +207,10 @@ impl Request {
             Some(key) => key,
             None => {
                 generated = crate::retry::new_idempotency_key();
+                #[cfg(feature = "mock")]
+                {
+                    self.made_up_key = Some(name);
+                }
                 &generated
             }
         };
@@ -478,6 +495,34 @@ impl Request {
             keyed: self.keyed,
         };
         call.exchange(mode, decode_error).await
+    }
+}
+
+/// What a mock's matcher compares: a request as built, before the client adds its own
+/// headers, the call's options and credentials.
+#[cfg(feature = "mock")]
+pub(crate) struct Parts {
+    pub endpoint: Endpoint,
+    pub url: Url,
+    pub headers: HeaderMap,
+    pub body: Option<(Bytes, HeaderValue)>,
+    pub problem: Option<String>,
+}
+
+#[cfg(feature = "mock")]
+impl Request {
+    /// The request's parts, without an idempotency key the client made up.
+    pub(crate) fn into_parts(mut self) -> Parts {
+        if let Some(name) = self.made_up_key {
+            self.headers.remove(name);
+        }
+        Parts {
+            endpoint: self.endpoint,
+            url: self.url,
+            headers: self.headers,
+            body: self.body,
+            problem: self.problem,
+        }
     }
 }
 

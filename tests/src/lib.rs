@@ -9,6 +9,9 @@ include!(concat!(env!("OUT_DIR"), "/generated_modules.rs"));
 pub type RunExample =
     fn(String) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>>>>;
 
+/// A README's test (`#[tokio::test]` in the README), as a boxed future.
+pub type RunTest = fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>>>>;
+
 /// The README example of a generated module, and what a loopback server answers to the one
 /// call it makes (`tests/readme_examples.rs` runs each).
 pub struct ReadmeRun {

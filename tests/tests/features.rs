@@ -60,7 +60,7 @@ fn the_manifest_and_readme_list_the_features() {
     let manifest = file(&output, "Cargo.toml");
     assert!(
         manifest.contains(
-            "[features]\ndefault = [\"analytics\", \"customers\", \"invoices\"]\nanalytics = []\ncustomers = []\ninvoices = []\n"
+            "[features]\n# One feature per resource group of the API (README.md lists them); all by default.\ndefault = [\"analytics\", \"customers\", \"invoices\"]\nanalytics = []\ncustomers = []\ninvoices = []\n# A typed mock of the API for your tests (the `mock` module); off by default.\nmock = [\"oagen-runtime/mock\"]\n"
         ),
         "{manifest}"
     );
@@ -87,6 +87,9 @@ fn the_manifest_and_readme_list_the_features() {
     assert!(file(&output, "src/lib.rs").contains("#![cfg_attr(docsrs, feature(doc_cfg))]"));
 }
 
+/// The features table of a crate without a feature per group: `mock` alone.
+const MOCK_FEATURE: &str = "\n[features]\n# A typed mock of the API for your tests (the `mock` module); off by default.\nmock = [\"oagen-runtime/mock\"]\n";
+
 #[test]
 fn a_single_group_or_features_off_emit_no_features() {
     let single = br#"
@@ -106,7 +109,11 @@ paths:
             "src/client.rs",
             "src/types.rs",
         ] {
-            let text = file(output, path);
+            // The one feature every crate has: `mock`, off by default.
+            let text = file(output, path)
+                .replace(MOCK_FEATURE, "")
+                .replace("#[cfg(feature = \"mock\")]", "")
+                .replace("#[cfg_attr(feature = \"mock\", derive(Default))]", "");
             for word in ["[features]", "feature =", "## Features", "docsrs"] {
                 assert!(!text.contains(word), "{path}:\n{text}");
             }
@@ -300,6 +307,11 @@ fn every_combination_of_features_compiles_without_warnings() {
         let features: Vec<&str> = krate.features.iter().map(String::as_str).collect();
         check(&krate.name, "clippy", Some(&[]));
         check(&krate.name, "clippy", None);
+        // The `mock` module, with every group and with none.
+        let mut all = features.clone();
+        all.push("mock");
+        check(&krate.name, "clippy", Some(&all));
+        check(&krate.name, "clippy", Some(&["mock"]));
         for feature in &features {
             check(&krate.name, "check", Some(&[feature]));
         }

@@ -52,8 +52,8 @@ fn generate_writes_a_standalone_crate_through_the_codegen_path() {
             assert_eq!(crate_name, "petstore-style");
             assert_eq!(
                 files.len(),
-                6,
-                "Cargo.toml, README.md and four source files: {files:?}"
+                7,
+                "Cargo.toml, README.md and five source files (mock.rs with them): {files:?}"
             );
         }
         other => panic!("unexpected outcome: {other:?}"),
@@ -94,6 +94,7 @@ fn readme_examples_are_the_compiled_examples() {
         ("quickstart.rs", "use zenskar"),
         ("production.rs", "use std::time"),
         ("streaming.rs", "use oagen_tests"),
+        ("testing.rs", "use std::time"),
     ] {
         let example = fs::read_to_string(root.join("tests/examples").join(name)).expect(name);
         let code = &example[example

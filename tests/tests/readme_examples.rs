@@ -86,3 +86,35 @@ fn basic_contains(value: &str, secret: &str) -> bool {
     oagen_runtime::Base64::decode(encoded)
         .is_some_and(|bytes| String::from_utf8_lossy(bytes.as_bytes()).contains(secret))
 }
+
+/// The test every generated README shows (`## Testing your code`, with the `mock` feature):
+/// run as a user's test would be, against the generated mock server; it must pass.
+#[test]
+fn every_readme_test_passes_against_the_generated_mock() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let failures: Vec<String> = runtime.block_on(async {
+        let mut failures = Vec::new();
+        for (module, run) in oagen_tests::README_TESTS {
+            if let Err(err) = run().await {
+                failures.push(format!("{module}: {err}"));
+            }
+        }
+        failures
+    });
+    assert!(
+        failures.is_empty(),
+        "{} of {} README tests failed:\n{}",
+        failures.len(),
+        oagen_tests::README_TESTS.len(),
+        failures.join("\n")
+    );
+    // Without the shared corpus beside the repository: one per document with an operation.
+    assert!(
+        oagen_tests::README_TESTS.len() >= 40,
+        "{} README tests",
+        oagen_tests::README_TESTS.len()
+    );
+}

@@ -102,7 +102,7 @@ fn check_never_writes_and_names_what_is_stale() {
     let Ok(Outcome::Stale { files, .. }) = &result else {
         panic!("expected stale, got {result:?}")
     };
-    assert_eq!(files.len(), 6, "every file is missing: {files:?}");
+    assert_eq!(files.len(), 7, "every file is missing: {files:?}");
     assert_eq!(xtask::exit_code(&result), 3);
     assert!(snapshot(&out).is_empty(), "check mode wrote files");
 

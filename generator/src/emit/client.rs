@@ -70,6 +70,11 @@ pub(super) fn lib_rs(cx: &Cx<'_>) -> TokenStream {
         #allow_deprecated
         pub mod types;
         #webhooks
+        /// A typed mock of the API for your tests (the `mock` feature).
+        #[cfg(feature = "mock")]
+        #[rustfmt::skip]
+        #allow_deprecated
+        pub mod mock;
 
         // In the order rustfmt sorts them, so that `cargo fmt` leaves this file as generated.
         pub use client::{Client, ClientBuilder, Error, ErrorBody};

@@ -97,37 +97,40 @@ pub fn manifest(api: &Api, settings: &ManifestSettings<'_>) -> String {
     for (name, value) in settings.dependencies {
         out.push_str(&format!("{name} = {value}\n"));
     }
-    if features {
-        out.push_str(&features_table(api));
-    }
+    out.push_str(&features_table(api, features));
     if settings.kind == ManifestKind::Standalone {
         out.push_str("\n# A crate of its own, not part of any workspace around it.\n[workspace]\n");
     }
     out
 }
 
-/// `[features]`: one per resource group, all of them on by default (README.md lists them).
+/// `[features]`: `mock` (the typed mock server for tests, off by default), and, with
+/// `groups`, one per resource group, all of them on by default (README.md lists them).
 /// Group names are bare keys (lowercase ASCII letters, digits and `_`) and never one of
 /// [`crate::naming::RESERVED_FEATURES`], the only other features the crate has.
-fn features_table(api: &Api) -> String {
-    let names: Vec<String> = api.groups.iter().map(|g| toml_string(&g.feature)).collect();
+fn features_table(api: &Api, groups: bool) -> String {
     let mut out = String::new();
-    out.push_str(
-        "\n# One feature per resource group of the API (README.md lists them); all by default.\n",
-    );
-    out.push_str("[features]\n");
-    if names.len() <= 4 {
-        out.push_str(&format!("default = [{}]\n", names.join(", ")));
-    } else {
-        out.push_str("default = [\n");
-        for name in &names {
-            out.push_str(&format!("    {name},\n"));
+    out.push_str("\n[features]\n");
+    if groups {
+        let names: Vec<String> = api.groups.iter().map(|g| toml_string(&g.feature)).collect();
+        out.push_str(
+            "# One feature per resource group of the API (README.md lists them); all by default.\n",
+        );
+        if names.len() <= 4 {
+            out.push_str(&format!("default = [{}]\n", names.join(", ")));
+        } else {
+            out.push_str("default = [\n");
+            for name in &names {
+                out.push_str(&format!("    {name},\n"));
+            }
+            out.push_str("]\n");
         }
-        out.push_str("]\n");
+        for group in &api.groups {
+            out.push_str(&format!("{} = []\n", group.feature));
+        }
     }
-    for group in &api.groups {
-        out.push_str(&format!("{} = []\n", group.feature));
-    }
+    out.push_str("# A typed mock of the API for your tests (the `mock` module); off by default.\n");
+    out.push_str("mock = [\"oagen-runtime/mock\"]\n");
     out
 }
 

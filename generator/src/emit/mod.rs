@@ -8,6 +8,7 @@
 //!   types an API type would shadow (`String`, `Option`...) are written out in full there.
 //! - `client.rs`: `Client`, `ClientBuilder`, `Error`, `ErrorBody`.
 //! - `operations.rs`: one request builder per operation.
+//! - `mock.rs`: the typed mock server of the `mock` feature (compiled only with it).
 //! - `webhooks.rs` (when the document has webhooks or callbacks): an enum per set of
 //!   events, with `parse(headers, body)`.
 //! - `Cargo.toml` and `README.md` (text, not tokens: `manifest.rs`, `readme.rs`).
@@ -23,6 +24,7 @@ mod fields;
 mod gates;
 mod manifest;
 mod markdown;
+mod mock;
 mod operations;
 mod paginate;
 mod readme;
@@ -107,9 +109,9 @@ pub fn has_features(api: &Api, features: Features) -> bool {
 /// Emits the Rust files of the crate, with derives added to some types (from
 /// [`crate::tailor`]), a feature per resource group or none, and structs decoded as
 /// `decoder` says: [`Plan::files`] lists them, [`Plan::emit`] emits any run of a file's
-/// parts, on any thread (`crate::parts` runs them on every core).
-/// What emitting any part of any file needs, worked out once: plain data that threads
-/// share (tokens are not `Send`, so each thread makes its own from this).
+/// parts, on any thread (`crate::parts` runs them on every core). A plan holds what
+/// emitting any part of any file needs, worked out once: plain data that threads share
+/// (tokens are not `Send`, so each thread makes its own from this).
 pub struct Plan<'a> {
     api: &'a Api,
     derives: &'a ExtraDerives,
@@ -147,6 +149,7 @@ enum FileKind {
     Client,
     Operations,
     Types,
+    Mock,
     Webhooks,
 }
 
@@ -183,6 +186,7 @@ impl<'a> Plan<'a> {
                 FileKind::Operations,
             ),
             file("src/types.rs", types::parts(self.api), FileKind::Types),
+            file("src/mock.rs", 1, FileKind::Mock),
         ];
         if !self.api.events.is_empty() {
             files.push(file("src/webhooks.rs", 1, FileKind::Webhooks));
@@ -198,6 +202,7 @@ impl<'a> Plan<'a> {
             FileKind::Client => client::client_rs(&cx),
             FileKind::Operations => operations::operations_rs(&cx, parts),
             FileKind::Types => types::types_rs(&cx, parts),
+            FileKind::Mock => mock::mock_rs(&cx),
             FileKind::Webhooks => webhooks::webhooks_rs(&cx),
         }
     }

@@ -72,6 +72,7 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     setters.push(call_option_setters());
     let output = output_type(cx, &op.response.body);
     let send_whole = send_body(cx, op, None);
+    let build = build_request(cx, op);
     let paginate = super::paginate::paginate(cx, op);
     let stream = match &op.stream {
         Some(stream) => {
@@ -116,6 +117,10 @@ fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
             #paginate
 
             #stream
+        }
+
+        impl oagen_runtime::Build for #name {
+            #build
         }
 
         impl ::std::future::IntoFuture for #name {
@@ -476,9 +481,42 @@ fn method(method: &HttpMethod) -> TokenStream {
     }
 }
 
-/// The body of `send_with_response`, which builds the request and returns the runtime's
-/// future for it (`stream` set: of the streaming method, which awaits it).
+/// The body of `send_with_response`, which builds the request (`Build::build`) and returns
+/// the runtime's future for it (`stream` set: of the streaming method, which awaits it).
 fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> TokenStream {
+    let decode_error = decode_error(cx, &op.errors);
+    if let Some(stream) = stream {
+        let format = super::stream::stream_format(stream);
+        let event_error = super::stream::event_error(cx, &op.errors);
+        return quote! {
+            oagen_runtime::Build::build(self, true)
+                .send_stream(#decode_error, #event_error, #format)
+                .await
+        };
+    }
+    let send = match &op.response.body {
+        ResponseBody::Empty => quote!(send_empty(#decode_error)),
+        ResponseBody::Json(_) => quote!(send(#decode_error)),
+        ResponseBody::Text { .. } => quote!(send_text(#decode_error)),
+        ResponseBody::Binary { .. } => quote!(send_bytes(#decode_error)),
+        ResponseBody::PerStatus(statuses) => {
+            let decode = decode_statuses(statuses);
+            quote!(send_with(#decode_error, |response| #decode))
+        }
+    };
+    match accept(&op.response.body) {
+        Some(media_type) => quote! {
+            let mut request = oagen_runtime::Build::build(self, false);
+            request.accept(#media_type);
+            request.#send
+        },
+        None => quote!(oagen_runtime::Build::build(self, false).#send),
+    }
+}
+
+/// `Build::build` of a builder: the request it sends, built but not sent, for the streaming
+/// call or not (`stream`, used where the body has a flag that asks for a stream).
+fn build_request(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     let method = method(&op.method);
     let security = &op.security;
     let fixed_query: Vec<TokenStream> = op
@@ -506,70 +544,61 @@ fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> Token
             }
         })
         .collect();
-    let body = set_body(cx, op, stream);
-    let decode_error = decode_error(cx, &op.errors);
-    let set_accept =
-        accept(&op.response.body).map(|media_type| quote!(request.accept(#media_type);));
-    let send = match &op.response.body {
-        ResponseBody::Empty => quote!(request.send_empty(#decode_error)),
-        ResponseBody::Json(_) => quote!(request.send(#decode_error)),
-        ResponseBody::Text { .. } => quote!(request.send_text(#decode_error)),
-        ResponseBody::Binary { .. } => quote!(request.send_bytes(#decode_error)),
-        ResponseBody::PerStatus(statuses) => {
-            let decode = decode_statuses(statuses);
-            quote!(request.send_with(#decode_error, |response| #decode))
-        }
-    };
-    let send = match stream {
-        Some(stream) => {
-            let format = super::stream::stream_format(stream);
-            let event_error = super::stream::event_error(cx, &op.errors);
-            quote! {
-                request
-                    .send_stream(#decode_error, #event_error, #format)
-                    .await
-            }
-        }
-        None => quote!(#set_accept #send),
+    let flag = op.stream.as_ref().and_then(|s| s.flag.as_ref());
+    let body = set_body(cx, op, flag);
+    let stream = match (flag, &op.body) {
+        (Some(_), Some(_)) => quote!(stream),
+        _ => quote!(_stream),
     };
     let path = &op.path;
     let operation = &op.rust_name;
-    let changed = !(segments.is_empty() && fixed_query.is_empty() && params.is_empty())
-        || op.body.is_some()
-        || (stream.is_none() && set_accept.is_some());
-    let request = if changed {
-        quote!(mut request)
-    } else {
-        quote!(request)
-    };
-    quote! {
+    let endpoint = quote! {
         let endpoint = oagen_runtime::Endpoint {
             method: #method,
             path: #path,
             operation: #operation,
             security: &[#(#security),*],
         };
-        let #request = self.client.core.request(endpoint, self.options);
-        #(#segments)*
-        #(#fixed_query)*
-        #(#params)*
-        #body
-        #send
+    };
+    let changed =
+        !(segments.is_empty() && fixed_query.is_empty() && params.is_empty()) || op.body.is_some();
+    if !changed {
+        return quote! {
+            fn build(self, #stream: bool) -> oagen_runtime::Request {
+                #endpoint
+                self.client.core.request(endpoint, self.options)
+            }
+        };
+    }
+    quote! {
+        fn build(self, #stream: bool) -> oagen_runtime::Request {
+            #endpoint
+            let mut request = self.client.core.request(endpoint, self.options);
+            #(#segments)*
+            #(#fixed_query)*
+            #(#params)*
+            #body
+            request
+        }
     }
 }
 
 /// The statements that set the request's body (checked first where it has constraints);
-/// for a streaming call, with the body's flag that asks for a stream set.
-fn set_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> TokenStream {
+/// where the body has a flag that asks for a stream, with it set when `stream` is true.
+fn set_body(cx: &Cx<'_>, op: &Operation, flag: Option<&crate::ir::PageField>) -> TokenStream {
     // The streaming call sets the body's flag that asks for a stream (the body is owned).
-    let flag = stream.and_then(|stream| stream.flag.as_ref()).map(|flag| {
+    let flag = flag.map(|flag| {
         let field = format_ident!("{}", flag.rust_name);
         let value = match flag.depth {
             0 => quote!(true),
             1 => quote!(Some(true)),
             _ => quote!(oagen_runtime::Nullable::Value(true)),
         };
-        quote!(body.#field = #value;)
+        quote! {
+            if stream {
+                body.#field = #value;
+            }
+        }
     });
     match &op.body {
         Some(body) => {

@@ -68,6 +68,11 @@ pub fn readme(api: &Api, crate_name: &str, header: &str, features: super::Featur
     for section in sections.into_iter().flatten() {
         out.push_str(&section);
     }
+    if let Some((op, args)) = example_operation(api) {
+        out.push_str(&readme_sections::testing(
+            api, &krate, crate_name, op, &args,
+        ));
+    }
     out.push_str("## Errors, timeouts and retries\n\n");
     out.push_str(
         "Every call returns `Result<T, Error>`. `Error` (in the crate's documentation) tells apart a request that was never sent (`Config`, `InvalidRequest`), the network (`Network`, `Timeout`), an error answer of the API (`Api`: status, headers, raw body, request id, and the error body the document declares, decoded, in `typed`), a success whose body does not decode (`Decode`), and a redirect to another origin, which is not followed so that credentials never leave the API's origin (`Redirect`).\n\n",

@@ -191,3 +191,109 @@ fn user_path(api: &Api, ty: &TypeRef, krate: &str) -> Option<String> {
     (!path.contains("oagen_runtime") && !path.contains("serde_json") && !path.contains("<uuid"))
         .then_some(path)
 }
+
+/// `## Testing your code`: a test of the user's against the `mock` feature's server, which
+/// expects the example's call and answers it with a value of its own type where one can be
+/// made without knowing the API (`Default`), else with a status.
+pub(super) fn testing(
+    api: &Api,
+    krate: &str,
+    crate_name: &str,
+    op: &Operation,
+    args: &[String],
+) -> String {
+    let mut out = String::from("## Testing your code\n\n");
+    out.push_str(&format!(
+        "With the `mock` feature, `{krate}::mock::MockServer` is a mock of the API on 127.0.0.1 for your tests. `server.expect(request)` takes the request your code will send, built with the client's own request builder, and matches its path, parameters and body; it answers with the operation's own types (`respond`, `fail` with an error body, `respond_pages` for a paginated list, `respond_stream` for a stream) or a fault (`delay`, `rate_limited`, `disconnect`, a malformed `answer`). An expectation that is not met (once, unless `.times(n)` says otherwise) fails the test, naming the operation.\n\n```toml\n[dev-dependencies]\n{crate_name} = {{ path = \"path/to/{crate_name}\", features = [\"mock\"] }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n\n"
+    ));
+    let call = format!("client.{}({})", op.rust_name, args.join(", "));
+    let mut lines = vec![
+        format!("use {krate}::mock::MockServer;"),
+        String::new(),
+        "#[tokio::test]".to_owned(),
+        "async fn my_code_gets_the_answer() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
+        "    let server = MockServer::start().await;".to_owned(),
+        "    let client = server.client()?;".to_owned(),
+        "    // The call your code makes, and its answer.".to_owned(),
+    ];
+    if let Some(value) = answer_value(api, krate, &op.response.body) {
+        lines.push(format!(
+            "    server.expect({call}).respond(&{value}).await;"
+        ));
+        lines.push("    // Your code, given the client:".to_owned());
+        if op.response.body == crate::ir::ResponseBody::Empty {
+            lines.push(format!("    {call}.await?;"));
+        } else {
+            lines.push(format!("    let answer = {call}.await?;"));
+            lines.push("    println!(\"{answer:?}\");".to_owned());
+        }
+    } else {
+        lines.push(format!(
+            "    server.expect({call}).respond_status(404).await;"
+        ));
+        lines.push("    // Your code, given the client:".to_owned());
+        lines.push(format!(
+            "    let err = {call}.await.err().ok_or(\"an error\")?;"
+        ));
+        lines.push("    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));".to_owned());
+    }
+    lines.push(
+        "    // Fails unless every expectation was met (so does dropping the server).".to_owned(),
+    );
+    lines.push("    server.verify().await;".to_owned());
+    lines.push("    Ok(())".to_owned());
+    lines.push("}".to_owned());
+    out.push_str("```rust\n");
+    out.push_str(&lines.join("\n"));
+    out.push_str("\n```\n\n");
+    out
+}
+
+/// A success value of `body` that can be written without knowing the API: `Default` (with
+/// the `mock` feature: no body, text, bytes, a list, a map, a plain scalar, a struct without
+/// required fields), or a struct whose required fields are all lists, maps, text, numbers
+/// or booleans, made with its `new`.
+fn answer_value(api: &Api, krate: &str, body: &crate::ir::ResponseBody) -> Option<String> {
+    use crate::ir::{ResponseBody, Scalar, TypeKind};
+    let default = || Some("Default::default()".to_owned());
+    let ty = match body {
+        ResponseBody::Empty | ResponseBody::Text { .. } | ResponseBody::Binary { .. } => {
+            return default();
+        }
+        ResponseBody::PerStatus(_) => return None,
+        ResponseBody::Json(ty) => api.through_aliases(ty),
+    };
+    let plain = |ty: &TypeRef| match ty {
+        TypeRef::Array(_) => Some("Vec::new()"),
+        TypeRef::Map(_) | TypeRef::JsonObject => Some("Default::default()"),
+        TypeRef::Scalar(Scalar::String) => Some("\"\""),
+        TypeRef::Scalar(Scalar::Bool) => Some("false"),
+        TypeRef::Scalar(Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64) => Some("0"),
+        TypeRef::Scalar(Scalar::F32 | Scalar::F64) => Some("0.0"),
+        _ => None,
+    };
+    match ty {
+        TypeRef::Any | TypeRef::Nullable(_) => default(),
+        TypeRef::Named(id) => {
+            let def = api.type_def(*id);
+            let TypeKind::Struct(s) = &def.kind else {
+                return None;
+            };
+            let args: Vec<&str> = s
+                .fields
+                .iter()
+                .filter(|f| f.presence == Presence::Required)
+                .map(|f| plain(&f.ty))
+                .collect::<Option<_>>()?;
+            if args.is_empty() {
+                return default();
+            }
+            Some(format!(
+                "{krate}::types::{}::new({})",
+                def.rust_name,
+                args.join(", ")
+            ))
+        }
+        ty => plain(ty).map(|_| "Default::default()".to_owned()),
+    }
+}

@@ -139,6 +139,12 @@ fn struct_item(
     } else {
         quote!()
     };
+    // Nor does it need one, except to answer with in a test of the `mock` feature.
+    let mock_default = if required.is_empty() && !built {
+        quote!(#[cfg_attr(feature = "mock", derive(Default))])
+    } else {
+        quote!()
+    };
 
     // A type only received keeps a constructor of its required fields (to build answers
     // in tests), but not an empty one: that would be `Default`.
@@ -180,6 +186,7 @@ fn struct_item(
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize #derive_deserialize)]
+        #mock_default
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
