@@ -121,8 +121,16 @@ fn error_answer(cx: &Cx<'_>) -> TokenStream {
     } else {
         quote!(status)
     };
+    // With some features off, every arm may be compiled out, and `status` unused.
+    let gated = cx
+        .api
+        .error_types
+        .iter()
+        .any(|id| !cx.cfg_of_type(*id).is_empty());
+    let allow = gated.then(|| quote!(#[allow(unused_variables)]));
     quote! {
         impl oagen_runtime::mock::ErrorAnswer for ErrorBody {
+            #allow
             fn answer(&self, #status: u16) -> Answer {
                 match *self {
                     #(#arms)*
