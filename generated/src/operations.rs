@@ -293,43 +293,7 @@ impl ListCustomers {
         self.search_name_external_id = Some(value.into());
         self
     }
-
-    /// Overrides the client's timeout for each attempt of this call.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout(Some(timeout));
-        self
-    }
-
-    /// Overrides the client's retry policy for this call (for example to retry a
-    /// `POST` that is safe to repeat).
-    pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// For a stream: the longest wait for more of it once it has begun (by default
-    /// the call's timeout).
-    pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
-        self.options.idle_timeout(Some(idle));
-        self
-    }
-
-    /// Sends this header with the call (on every attempt and page), in place of one
-    /// of the same name; never in place of a credential. A header that frames the
-    /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
-    /// with `Error::InvalidRequest`, sending nothing.
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
-    /// Sends this query parameter with the call (on every attempt and page), in place
-    /// of one of the same name.
-    pub fn with_query(mut self, name: &str, value: &str) -> Self {
-        self.options.query(name, value);
-        self
-    }
-
+    oagen_runtime::call_methods!();
     /// Sends the request and decodes the response: the same as `.await` on the
     /// request. The future owns the request (`Send + 'static`).
     pub fn send(
@@ -462,13 +426,7 @@ impl ListCustomers {
         if let Some(value) = &self.search_name_external_id {
             request.query("search_name_external_id", value);
         }
-        request
-            .send(|status, body| match status.as_u16() {
-                422 => {
-                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
-                }
-                _ => None,
-            })
+        request.send(DECODE_ERROR)
     }
 
     /// Walks every page: the first as this request describes it, then each next one,
@@ -523,42 +481,7 @@ pub struct CreateCustomer {
 }
 
 impl CreateCustomer {
-    /// Overrides the client's timeout for each attempt of this call.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout(Some(timeout));
-        self
-    }
-
-    /// Overrides the client's retry policy for this call (for example to retry a
-    /// `POST` that is safe to repeat).
-    pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// For a stream: the longest wait for more of it once it has begun (by default
-    /// the call's timeout).
-    pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
-        self.options.idle_timeout(Some(idle));
-        self
-    }
-
-    /// Sends this header with the call (on every attempt and page), in place of one
-    /// of the same name; never in place of a credential. A header that frames the
-    /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
-    /// with `Error::InvalidRequest`, sending nothing.
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
-    /// Sends this query parameter with the call (on every attempt and page), in place
-    /// of one of the same name.
-    pub fn with_query(mut self, name: &str, value: &str) -> Self {
-        self.options.query(name, value);
-        self
-    }
-
+    oagen_runtime::call_methods!();
     /// Sends the request and decodes the response: the same as `.await` on the
     /// request. The future owns the request (`Send + 'static`).
     pub fn send(
@@ -582,13 +505,7 @@ impl CreateCustomer {
         request.path("customers");
         request.validate(&self.body);
         request.json(&self.body);
-        request
-            .send(|status, body| match status.as_u16() {
-                422 => {
-                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
-                }
-                _ => None,
-            })
+        request.send(DECODE_ERROR)
     }
 }
 
@@ -618,42 +535,7 @@ pub struct GetCustomerById {
 }
 
 impl GetCustomerById {
-    /// Overrides the client's timeout for each attempt of this call.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout(Some(timeout));
-        self
-    }
-
-    /// Overrides the client's retry policy for this call (for example to retry a
-    /// `POST` that is safe to repeat).
-    pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// For a stream: the longest wait for more of it once it has begun (by default
-    /// the call's timeout).
-    pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
-        self.options.idle_timeout(Some(idle));
-        self
-    }
-
-    /// Sends this header with the call (on every attempt and page), in place of one
-    /// of the same name; never in place of a credential. A header that frames the
-    /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
-    /// with `Error::InvalidRequest`, sending nothing.
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
-    /// Sends this query parameter with the call (on every attempt and page), in place
-    /// of one of the same name.
-    pub fn with_query(mut self, name: &str, value: &str) -> Self {
-        self.options.query(name, value);
-        self
-    }
-
+    oagen_runtime::call_methods!();
     /// Sends the request and decodes the response: the same as `.await` on the
     /// request. The future owns the request (`Send + 'static`).
     pub fn send(
@@ -676,13 +558,7 @@ impl GetCustomerById {
         let mut request = self.client.core.request(endpoint, self.options);
         request.path("customers");
         request.path_param(&self.customer_id);
-        request
-            .send(|status, body| match status.as_u16() {
-                422 => {
-                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
-                }
-                _ => None,
-            })
+        request.send(DECODE_ERROR)
     }
 }
 
@@ -713,42 +589,7 @@ pub struct UpdateCustomer {
 }
 
 impl UpdateCustomer {
-    /// Overrides the client's timeout for each attempt of this call.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout(Some(timeout));
-        self
-    }
-
-    /// Overrides the client's retry policy for this call (for example to retry a
-    /// `POST` that is safe to repeat).
-    pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// For a stream: the longest wait for more of it once it has begun (by default
-    /// the call's timeout).
-    pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
-        self.options.idle_timeout(Some(idle));
-        self
-    }
-
-    /// Sends this header with the call (on every attempt and page), in place of one
-    /// of the same name; never in place of a credential. A header that frames the
-    /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
-    /// with `Error::InvalidRequest`, sending nothing.
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
-    /// Sends this query parameter with the call (on every attempt and page), in place
-    /// of one of the same name.
-    pub fn with_query(mut self, name: &str, value: &str) -> Self {
-        self.options.query(name, value);
-        self
-    }
-
+    oagen_runtime::call_methods!();
     /// Sends the request and decodes the response: the same as `.await` on the
     /// request. The future owns the request (`Send + 'static`).
     pub fn send(
@@ -773,13 +614,7 @@ impl UpdateCustomer {
         request.path_param(&self.customer_id);
         request.validate(&self.body);
         request.json(&self.body);
-        request
-            .send(|status, body| match status.as_u16() {
-                422 => {
-                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
-                }
-                _ => None,
-            })
+        request.send(DECODE_ERROR)
     }
 }
 
@@ -794,3 +629,12 @@ impl ::std::future::IntoFuture for UpdateCustomer {
         self.send()
     }
 }
+
+/// Decodes the error body of a response, by status, for the operations
+/// that declare these error responses.
+const DECODE_ERROR: oagen_runtime::ErrorDecoder<ErrorBody> = |status, body| match status
+    .as_u16()
+{
+    422 => oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError),
+    _ => None,
+};

@@ -265,7 +265,13 @@ impl Generator {
             },
         ];
         let step = Instant::now();
-        let emitted = emit::emit_with(&api, &derives, features, self.settings.types.deserialize);
+        let emitted = emit::emit_with(
+            &api,
+            &derives,
+            features,
+            self.settings.types.deserialize,
+            self.settings.types.serialize,
+        );
         progress(Progress::Emitted {
             files: emitted.len(),
             took: step.elapsed(),

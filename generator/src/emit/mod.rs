@@ -19,6 +19,7 @@ mod client;
 mod decode;
 mod defaults;
 mod derives;
+mod errors;
 mod fields;
 mod gates;
 mod manifest;
@@ -105,23 +106,49 @@ impl Decoder {
     }
 }
 
+/// Which types implement `Serialize` (`serialize` of `[types]` in `oagen.toml`: `"sent"` or
+/// `"all"`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Encoder {
+    /// Only the types a request sends (and those the configuration derives `Serialize` for),
+    /// with every type they hold: what is only received is only decoded, and `rustc` checks
+    /// no encoder for it (issue 27: half of a large API's types are only received).
+    #[default]
+    Sent,
+    /// Every type, for users who re-encode what they receive (to store or forward it).
+    All,
+}
+
+impl Encoder {
+    /// The value in `oagen.toml` and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoder::Sent => "sent",
+            Encoder::All => "all",
+        }
+    }
+}
+
 /// Whether `api` gets features: asked for, and more than one group to choose from.
 pub fn has_features(api: &Api, features: Features) -> bool {
     features == Features::PerGroup && api.groups.len() > 1
 }
 
 /// Emits the Rust files of the crate, with derives added to some types (from
-/// [`crate::tailor`]), a feature per resource group or none, and structs decoded as
-/// `decoder` says.
+/// [`crate::tailor`]), a feature per resource group or none, structs decoded as `decoder`
+/// says, and `Serialize` where `encoder` says.
 pub fn emit_with(
     api: &Api,
     derives: &ExtraDerives,
     features: Features,
     decoder: Decoder,
+    encoder: Encoder,
 ) -> Vec<RustFile> {
     let mut cx = Cx::new(api);
     cx.derives = derives;
     cx.decoder = decoder;
+    cx.serialized = serialized(api, derives, encoder);
     if has_features(api, features) {
         cx.gates = Some(gates::Gates::new(api));
     }
@@ -173,6 +200,8 @@ struct Cx<'a> {
     gates: Option<gates::Gates>,
     /// How structs implement `Deserialize`.
     decoder: Decoder,
+    /// By type id: whether the type implements `Serialize` (see [`serialized`]).
+    serialized: Vec<bool>,
 }
 
 static NO_DERIVES: ExtraDerives = ExtraDerives::new();
@@ -191,7 +220,13 @@ impl<'a> Cx<'a> {
             derives: &NO_DERIVES,
             gates: None,
             decoder: Decoder::Runtime,
+            serialized: vec![true; api.types.len()],
         }
+    }
+
+    /// Whether the type implements `Serialize`.
+    fn serializes(&self, id: crate::ir::TypeId) -> bool {
+        self.serialized.get(id.0).copied().unwrap_or(true)
     }
 
     /// A prelude type as it must be written in `types.rs`.
@@ -431,6 +466,38 @@ fn sanitize_markdown(text: &str) -> Vec<String> {
             line.to_owned()
         })
         .collect()
+}
+
+/// Which types implement `Serialize`: with [`Encoder::All`] every one; with
+/// [`Encoder::Sent`] those sent (`Direction::Request` or `Both`) or given a `Serialize` derive
+/// by the configuration, and every type they hold, so a `Serialize` impl never needs one that
+/// is missing. Requests serialize only their body and parameters, which are sent types.
+fn serialized(api: &Api, derives: &ExtraDerives, encoder: Encoder) -> Vec<bool> {
+    use crate::ir::{Direction, TypeId};
+
+    if encoder == Encoder::All {
+        return vec![true; api.types.len()];
+    }
+    let mut roots: Vec<TypeId> = api
+        .types
+        .iter()
+        .enumerate()
+        .filter(|(index, def)| {
+            matches!(def.direction, Direction::Request | Direction::Both)
+                || derives.get(&TypeId(*index)).is_some_and(|paths| {
+                    paths
+                        .iter()
+                        .any(|p| p.rsplit("::").next() == Some("Serialize"))
+                })
+        })
+        .map(|(index, _)| TypeId(index))
+        .collect();
+    for op in &api.operations {
+        op.request_refs()
+            .into_iter()
+            .for_each(|ty| ty.named_ids(&mut roots));
+    }
+    api.reached_from(roots)
 }
 
 /// Which types can fail `validate()`: those with constraints of their own (a constrained

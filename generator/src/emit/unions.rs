@@ -14,6 +14,7 @@ pub(super) fn union_item(
     docs: &TokenStream,
     name: &proc_macro2::Ident,
     u: &Union,
+    serialize: bool,
 ) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
@@ -44,10 +45,15 @@ pub(super) fn union_item(
         let ident = format_ident!("{}", v.rust_name);
         quote!(|v| oagen_runtime::union::variant(v).map(Self::#ident),)
     });
+    let (derive_serialize, untagged) = if serialize {
+        (quote!(, serde::Serialize), quote!(#[serde(untagged)]))
+    } else {
+        (quote!(), quote!())
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq #derive_serialize)]
+        #untagged
         #large
         pub enum #name {
             #(#variants)*
@@ -69,6 +75,7 @@ pub(super) fn tagged_item(
     docs: &TokenStream,
     name: &proc_macro2::Ident,
     t: &Tagged,
+    serialize: bool,
 ) -> TokenStream {
     let result = cx.prelude(Place::Types, "Result");
     let fallback = format_ident!("{}", t.fallback);
@@ -88,7 +95,7 @@ pub(super) fn tagged_item(
         ));
         quote!(#[doc = #doc] #ident(#ty),)
     });
-    let serialize = t.variants.iter().map(|v| {
+    let arms: Vec<TokenStream> = t.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         match (t.origin, v.tag_values.as_slice()) {
             (TagOrigin::Discriminator, [value, ..]) => quote!(
@@ -97,11 +104,23 @@ pub(super) fn tagged_item(
             // The variant's own tag field says which value it is.
             _ => quote!(Self::#ident(value) => serde::Serialize::serialize(value, serializer),),
         }
-    });
+    }).collect();
     let deserialize = t.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         let values = &v.tag_values;
         quote!(Some(#(#values)|*) => oagen_runtime::tagged::variant(&value).map(Self::#ident),)
+    });
+    let serialize_impl = serialize.then(|| {
+        quote! {
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                    match self {
+                        #(#arms)*
+                        Self::#fallback(value) => serde::Serialize::serialize(value, serializer),
+                    }
+                }
+            }
+        }
     });
     let large = allow_large(t.variants.iter().any(|v| cx.large(&v.ty, v.boxing)));
     let fallback_doc = super::escape_controls(&format!(
@@ -118,14 +137,7 @@ pub(super) fn tagged_item(
             #fallback(serde_json::Value),
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize)*
-                    Self::#fallback(value) => serde::Serialize::serialize(value, serializer),
-                }
-            }
-        }
+        #serialize_impl
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {

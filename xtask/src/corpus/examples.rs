@@ -94,6 +94,11 @@ pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Report {
         },
         runtime: oagen::Runtime::Path(crate::workspace_root().join("runtime")),
         command: Some("cargo xtask corpus --examples".to_owned()),
+        // Each example is decoded and encoded again, responses too.
+        types: oagen::TypeSettings {
+            serialize: oagen::Encoder::All,
+            ..oagen::TypeSettings::default()
+        },
         ..oagen::Settings::default()
     });
     let source = oagen::Document::Bytes {
