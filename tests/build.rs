@@ -63,17 +63,25 @@ fn main() {
             let spec_name = path.display().to_string();
             // Its README example runs once, with the default decoder.
             let mut no_runs = String::new();
-            if let Err(message) = emit(&module, &out_dir, &mut modules, &mut no_runs, |generator| {
-                let mut settings = generator.settings().clone();
-                settings.types.deserialize = oagen::Decoder::Derive;
-                generate_with_ir(
-                    &oagen::Generator::new(settings),
-                    oagen::Document::Bytes {
-                        name: &spec_name,
-                        bytes: &bytes,
-                    },
-                )
-            }) {
+            let encoder = oagen::Encoder::All;
+            if let Err(message) = emit(
+                &module,
+                &out_dir,
+                &mut modules,
+                &mut no_runs,
+                encoder,
+                |generator| {
+                    let mut settings = generator.settings().clone();
+                    settings.types.deserialize = oagen::Decoder::Derive;
+                    generate_with_ir(
+                        &oagen::Generator::new(settings),
+                        oagen::Document::Bytes {
+                            name: &spec_name,
+                            bytes: &bytes,
+                        },
+                    )
+                },
+            ) {
                 panic!(
                     "{} must generate with the derive:\n{message}",
                     path.display()
@@ -87,9 +95,15 @@ fn main() {
         let root = dir.join("openapi.yaml");
         let module = fixture_module(&dir, "fixture");
         let spec_name = root.display().to_string();
-        if let Err(message) = emit(&module, &out_dir, &mut modules, &mut runs, |generator| {
-            generate_with_ir(generator, oagen::Document::File(Path::new(&spec_name)))
-        }) {
+        let encoder = oagen::Encoder::All;
+        if let Err(message) = emit(
+            &module,
+            &out_dir,
+            &mut modules,
+            &mut runs,
+            encoder,
+            |generator| generate_with_ir(generator, oagen::Document::File(Path::new(&spec_name))),
+        ) {
             panic!(
                 "the multi-file fixture {} must generate:\n{message}",
                 dir.display()
@@ -105,15 +119,23 @@ fn main() {
         let module = format!("hostile_{index}");
         let spec_name = format!("tests/hostile.rs (seed {seed})");
         let document = hostile::document(seed);
-        if let Err(message) = emit(&module, &out_dir, &mut modules, &mut runs, |generator| {
-            generate_with_ir(
-                generator,
-                oagen::Document::Bytes {
-                    name: &spec_name,
-                    bytes: document.as_bytes(),
-                },
-            )
-        }) {
+        let encoder = oagen::Encoder::Sent;
+        if let Err(message) = emit(
+            &module,
+            &out_dir,
+            &mut modules,
+            &mut runs,
+            encoder,
+            |generator| {
+                generate_with_ir(
+                    generator,
+                    oagen::Document::Bytes {
+                        name: &spec_name,
+                        bytes: document.as_bytes(),
+                    },
+                )
+            },
+        ) {
             panic!("hostile names must always generate; seed {seed}:\n{message}\n{document}");
         }
     }
@@ -238,15 +260,32 @@ fn emit_module(
     let module = fixture_module(path, prefix);
     let bytes = fs::read(path).map_err(|err| err.to_string())?;
     let name = path.display().to_string();
-    emit(&module, out_dir, modules, runs, |generator| {
-        generate_with_ir(
-            generator,
-            oagen::Document::Bytes {
-                name: &name,
-                bytes: &bytes,
-            },
-        )
-    })
+    emit(
+        &module,
+        out_dir,
+        modules,
+        runs,
+        encoder(prefix),
+        |generator| {
+            generate_with_ir(
+                generator,
+                oagen::Document::Bytes {
+                    name: &name,
+                    bytes: &bytes,
+                },
+            )
+        },
+    )
+}
+
+/// Which types implement `Serialize` in the modules of `prefix`: every one in the fixtures,
+/// whose examples `tests/examples.rs` decodes and encodes again (`serialize = "all"`); only
+/// those sent in the corpus and hostile documents, as users get them by default.
+fn encoder(prefix: &str) -> oagen::Encoder {
+    match prefix {
+        "fixture" => oagen::Encoder::All,
+        _ => oagen::Encoder::Sent,
+    }
 }
 
 /// The crate generated from `document`, with the IR it was emitted from.
@@ -275,6 +314,7 @@ fn emit(
     out_dir: &Path,
     modules: &mut String,
     runs: &mut String,
+    encoder: oagen::Encoder,
     generate: impl FnOnce(&oagen::Generator) -> Result<(oagen::Output, oagen::ir::Api), oagen::Error>,
 ) -> Result<(), String> {
     let settings = oagen::Settings {
@@ -290,6 +330,10 @@ fn emit(
         features: oagen::FeatureSettings {
             enabled: false,
             ..oagen::FeatureSettings::default()
+        },
+        types: oagen::TypeSettings {
+            serialize: encoder,
+            ..oagen::TypeSettings::default()
         },
         ..oagen::Settings::default()
     };

@@ -293,43 +293,7 @@ impl ListCustomers {
         self.search_name_external_id = Some(value.into());
         self
     }
-
-    /// Overrides the client's timeout for each attempt of this call.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout(Some(timeout));
-        self
-    }
-
-    /// Overrides the client's retry policy for this call (for example to retry a
-    /// `POST` that is safe to repeat).
-    pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// For a stream: the longest wait for more of it once it has begun (by default
-    /// the call's timeout).
-    pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
-        self.options.idle_timeout(Some(idle));
-        self
-    }
-
-    /// Sends this header with the call (on every attempt and page), in place of one
-    /// of the same name; never in place of a credential. A header that frames the
-    /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
-    /// with `Error::InvalidRequest`, sending nothing.
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
-    /// Sends this query parameter with the call (on every attempt and page), in place
-    /// of one of the same name.
-    pub fn with_query(mut self, name: &str, value: &str) -> Self {
-        self.options.query(name, value);
-        self
-    }
-
+    oagen_runtime::call_methods!();
     /// Sends the request and decodes the response: the same as `.await` on the
     /// request. The future owns the request (`Send + 'static`).
     pub fn send(
@@ -343,13 +307,7 @@ impl ListCustomers {
     pub fn send_with_response(
         self,
     ) -> oagen_runtime::ResponseFuture<types::CustomerListResponse, ErrorBody> {
-        oagen_runtime::Build::build(self, false)
-            .send(|status, body| match status.as_u16() {
-                422 => {
-                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
-                }
-                _ => None,
-            })
+        oagen_runtime::Build::build(self, false).send(DECODE_ERROR)
     }
 
     /// Walks every page: the first as this request describes it, then each next one,
@@ -529,42 +487,7 @@ pub struct CreateCustomer {
 }
 
 impl CreateCustomer {
-    /// Overrides the client's timeout for each attempt of this call.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout(Some(timeout));
-        self
-    }
-
-    /// Overrides the client's retry policy for this call (for example to retry a
-    /// `POST` that is safe to repeat).
-    pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// For a stream: the longest wait for more of it once it has begun (by default
-    /// the call's timeout).
-    pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
-        self.options.idle_timeout(Some(idle));
-        self
-    }
-
-    /// Sends this header with the call (on every attempt and page), in place of one
-    /// of the same name; never in place of a credential. A header that frames the
-    /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
-    /// with `Error::InvalidRequest`, sending nothing.
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
-    /// Sends this query parameter with the call (on every attempt and page), in place
-    /// of one of the same name.
-    pub fn with_query(mut self, name: &str, value: &str) -> Self {
-        self.options.query(name, value);
-        self
-    }
-
+    oagen_runtime::call_methods!();
     /// Sends the request and decodes the response: the same as `.await` on the
     /// request. The future owns the request (`Send + 'static`).
     pub fn send(
@@ -578,13 +501,7 @@ impl CreateCustomer {
     pub fn send_with_response(
         self,
     ) -> oagen_runtime::ResponseFuture<types::CreateCustomerResponseSchema, ErrorBody> {
-        oagen_runtime::Build::build(self, false)
-            .send(|status, body| match status.as_u16() {
-                422 => {
-                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
-                }
-                _ => None,
-            })
+        oagen_runtime::Build::build(self, false).send(DECODE_ERROR)
     }
 }
 
@@ -630,42 +547,7 @@ pub struct GetCustomerById {
 }
 
 impl GetCustomerById {
-    /// Overrides the client's timeout for each attempt of this call.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout(Some(timeout));
-        self
-    }
-
-    /// Overrides the client's retry policy for this call (for example to retry a
-    /// `POST` that is safe to repeat).
-    pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// For a stream: the longest wait for more of it once it has begun (by default
-    /// the call's timeout).
-    pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
-        self.options.idle_timeout(Some(idle));
-        self
-    }
-
-    /// Sends this header with the call (on every attempt and page), in place of one
-    /// of the same name; never in place of a credential. A header that frames the
-    /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
-    /// with `Error::InvalidRequest`, sending nothing.
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
-    /// Sends this query parameter with the call (on every attempt and page), in place
-    /// of one of the same name.
-    pub fn with_query(mut self, name: &str, value: &str) -> Self {
-        self.options.query(name, value);
-        self
-    }
-
+    oagen_runtime::call_methods!();
     /// Sends the request and decodes the response: the same as `.await` on the
     /// request. The future owns the request (`Send + 'static`).
     pub fn send(
@@ -679,13 +561,7 @@ impl GetCustomerById {
     pub fn send_with_response(
         self,
     ) -> oagen_runtime::ResponseFuture<types::CustomerResponseSchema, ErrorBody> {
-        oagen_runtime::Build::build(self, false)
-            .send(|status, body| match status.as_u16() {
-                422 => {
-                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
-                }
-                _ => None,
-            })
+        oagen_runtime::Build::build(self, false).send(DECODE_ERROR)
     }
 }
 
@@ -731,42 +607,7 @@ pub struct UpdateCustomer {
 }
 
 impl UpdateCustomer {
-    /// Overrides the client's timeout for each attempt of this call.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout(Some(timeout));
-        self
-    }
-
-    /// Overrides the client's retry policy for this call (for example to retry a
-    /// `POST` that is safe to repeat).
-    pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// For a stream: the longest wait for more of it once it has begun (by default
-    /// the call's timeout).
-    pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
-        self.options.idle_timeout(Some(idle));
-        self
-    }
-
-    /// Sends this header with the call (on every attempt and page), in place of one
-    /// of the same name; never in place of a credential. A header that frames the
-    /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
-    /// with `Error::InvalidRequest`, sending nothing.
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
-    /// Sends this query parameter with the call (on every attempt and page), in place
-    /// of one of the same name.
-    pub fn with_query(mut self, name: &str, value: &str) -> Self {
-        self.options.query(name, value);
-        self
-    }
-
+    oagen_runtime::call_methods!();
     /// Sends the request and decodes the response: the same as `.await` on the
     /// request. The future owns the request (`Send + 'static`).
     pub fn send(
@@ -780,13 +621,7 @@ impl UpdateCustomer {
     pub fn send_with_response(
         self,
     ) -> oagen_runtime::ResponseFuture<types::CustomerResponseSchema, ErrorBody> {
-        oagen_runtime::Build::build(self, false)
-            .send(|status, body| match status.as_u16() {
-                422 => {
-                    oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError)
-                }
-                _ => None,
-            })
+        oagen_runtime::Build::build(self, false).send(DECODE_ERROR)
     }
 }
 
@@ -818,3 +653,12 @@ impl ::std::future::IntoFuture for UpdateCustomer {
         self.send()
     }
 }
+
+/// Decodes the error body of a response, by status, for the operations
+/// that declare these error responses.
+const DECODE_ERROR: oagen_runtime::ErrorDecoder<ErrorBody> = |status, body| match status
+    .as_u16()
+{
+    422 => oagen_runtime::decode_json(body).map(ErrorBody::HttpValidationError),
+    _ => None,
+};

@@ -311,7 +311,13 @@ impl Generator {
             },
         ];
         let step = Instant::now();
-        let plan = emit::Plan::new(&api, &derives, features, self.settings.types.deserialize);
+        let plan = emit::Plan::new(
+            &api,
+            &derives,
+            features,
+            self.settings.types.deserialize,
+            self.settings.types.serialize,
+        );
         progress(Progress::Emitted {
             files: plan.files().len(),
             took: step.elapsed(),

@@ -80,7 +80,7 @@ pub use generator::{Document, Generator, Lowered, Output, Progress, Read};
 pub use run::{Mode, Outcome, Report, exit_code, recorded_command, split_command};
 pub use settings::Derives;
 pub use settings::{
-    Decoder, DocumentSettings, FeatureSettings, GitReference, Operations, Package, Renames,
-    Runtime, SETTINGS_FILE, Settings, SettingsFile, TypeSettings, Workspace,
+    Decoder, DocumentSettings, Encoder, FeatureSettings, GitReference, Operations, Package,
+    Renames, Runtime, SETTINGS_FILE, Settings, SettingsFile, TypeSettings, Workspace,
 };
 pub use write::{OutputFile, Staleness};

@@ -210,6 +210,7 @@ mod tests {
             &derives,
             crate::emit::Features::PerGroup,
             Default::default(),
+            Default::default(),
         );
         let texts = |threads| -> Vec<String> {
             render_on(&plan, "h", threads)

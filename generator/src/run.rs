@@ -217,6 +217,17 @@ fn reproducing_command(
             settings.types.deserialize.as_str()
         ));
     }
+    let file_serialize = settings
+        .file
+        .as_ref()
+        .map(|f| f.serialize)
+        .unwrap_or_default();
+    if settings.types.serialize != file_serialize {
+        command.push_str(&format!(
+            " --serialize {}",
+            settings.types.serialize.as_str()
+        ));
+    }
     match &settings.file {
         Some(file) => command.push_str(&format!(" --config {}", quote_arg(&relative(&file.path)))),
         None => command.push_str(" --no-config"),

@@ -48,6 +48,8 @@
 //! [types]                      # how generated types are written
 //! deserialize = "runtime"      # "runtime" (default) or "derive": serde's derive, the
 //!                              # most code to compile, for those who want exactly it
+//! serialize = "sent"           # "sent" (default): `Serialize` only on types requests send;
+//!                              # "all": on every type, to re-encode what is received
 //!
 //! [document]                   # how the document is read
 //! strict = false               # true: a broken item fails the run instead of being left out
@@ -61,7 +63,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
-pub use crate::emit::Decoder;
+pub use crate::emit::{Decoder, Encoder};
 
 /// The name of the configuration file that is found beside the document or in the current
 /// folder ([`Settings::find`]).
@@ -223,6 +225,9 @@ pub struct TypeSettings {
     /// How structs implement `Deserialize`: through `oagen_runtime::de` (the default) or
     /// serde's derive ([`Decoder::Derive`]; `--deserialize derive`).
     pub deserialize: Decoder,
+    /// Which types implement `Serialize`: those sent (the default) or all
+    /// ([`Encoder::All`]; `--serialize all`).
+    pub serialize: Encoder,
 }
 
 impl Default for FeatureSettings {
@@ -246,6 +251,7 @@ pub struct SettingsFile {
     pub(crate) name: Option<String>,
     pub(crate) strict: bool,
     pub(crate) deserialize: Decoder,
+    pub(crate) serialize: Encoder,
 }
 
 impl Settings {
@@ -280,6 +286,7 @@ impl Settings {
             name: None,
             strict: false,
             deserialize: Decoder::default(),
+            serialize: Encoder::default(),
         };
         let raw: file::RawFile = match toml::from_str(text) {
             Ok(raw) => raw,
@@ -308,6 +315,7 @@ impl Settings {
             name: settings.package.name.clone(),
             strict: settings.document.strict,
             deserialize: settings.types.deserialize,
+            serialize: settings.types.serialize,
             ..file
         });
         settings.check_into(&mut diags);

@@ -6,6 +6,7 @@
 //! written, reviewed and tested once.
 
 mod base64;
+mod builder;
 mod call;
 mod client;
 mod date;

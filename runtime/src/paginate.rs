@@ -7,7 +7,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use serde::Serialize;
 
 use crate::error::Error;
 use crate::future::ResponseFuture;
@@ -98,20 +97,29 @@ impl<P, I, B> fmt::Debug for Pages<P, I, B> {
     }
 }
 
-/// A digest of a page, to notice a server that ignores the page number.
-fn fingerprint<P: Serialize>(page: &P) -> u64 {
-    // Fixed keys: the digest is compared within one walk only.
-    let mut hasher =
-        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
-            .build_hasher();
-    match serde_json::to_vec(page) {
-        Ok(bytes) => hasher.write(&bytes),
-        Err(_) => hasher.write_u8(0),
+/// A digest of a page, to notice a server that ignores the page number: of its `Debug` text,
+/// which every generated type has (a page type only received need not be `Serialize`), fed
+/// to the hasher as it is written, never held whole.
+fn fingerprint<P: fmt::Debug>(page: &P) -> u64 {
+    struct Digest<H>(H);
+    impl<H: Hasher> fmt::Write for Digest<H> {
+        fn write_str(&mut self, text: &str) -> fmt::Result {
+            self.0.write(text.as_bytes());
+            Ok(())
+        }
     }
-    hasher.finish()
+    // Fixed keys: the digest is compared within one walk only.
+    let mut digest = Digest(
+        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+            .build_hasher(),
+    );
+    if fmt::write(&mut digest, format_args!("{page:?}")).is_err() {
+        digest.0.write_u8(0);
+    }
+    digest.0.finish()
 }
 
-impl<P: Serialize, I, B> Pages<P, I, B> {
+impl<P: fmt::Debug, I, B> Pages<P, I, B> {
     /// Used by generated code: `fetch` sends the operation for the given page (or, for
     /// `None`, as the builder was set up); `paging` says how the next page is found;
     /// `items` takes a page's items out of it and `count` counts them.

@@ -21,9 +21,10 @@ usage:
   cargo xtask codegen [--check]
       Regenerate generated/ from spec/openapi.yaml, configured by spec/oagen.toml (--check: fail,
       naming each stale file, if it differs). The `oagen` command does the same for any repository.
-  cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--check] [--explain] [--deserialize HOW]
+  cargo xtask generate <SPEC> --out <DIR> [--name <CRATE>] [--check] [--explain] [--deserialize HOW] [--serialize WHICH]
       Generate a standalone client crate for any OpenAPI 3.0/3.1 document (YAML or JSON).
       --deserialize derive: structs decode through serde's derive (default: runtime).
+      --serialize all: every type implements Serialize (default: sent, only what requests send).
       --explain: also print notes on what was not generated where it might be expected
       (operations that look paginated but match no pagination style).
   cargo xtask corpus [--filter NAME] [--dir DIR] [--examples | --pagination]
@@ -103,6 +104,7 @@ fn parse_generate(args: &[String]) -> Result<(Task, Mode), String> {
     let mut out = None;
     let mut name = None;
     let mut decoder = None;
+    let mut encoder = None;
     let mut mode = Mode::Write;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -119,6 +121,13 @@ fn parse_generate(args: &[String]) -> Result<(Task, Mode), String> {
                     Some("derive") => oagen::Decoder::Derive,
                     Some("runtime") => oagen::Decoder::Runtime,
                     _ => return Err("`--deserialize` needs `derive` or `runtime`".to_owned()),
+                })
+            }
+            "--serialize" => {
+                encoder = Some(match iter.next().map(String::as_str) {
+                    Some("sent") => oagen::Encoder::Sent,
+                    Some("all") => oagen::Encoder::All,
+                    _ => return Err("`--serialize` needs `sent` or `all`".to_owned()),
                 })
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
@@ -141,6 +150,9 @@ fn parse_generate(args: &[String]) -> Result<(Task, Mode), String> {
     let mut task = xtask::generate_task(&spec, &out, name);
     if let Some(decoder) = decoder {
         task.settings.types.deserialize = decoder;
+    }
+    if let Some(encoder) = encoder {
+        task.settings.types.serialize = encoder;
     }
     Ok((task, mode))
 }

@@ -86,6 +86,16 @@ fn arguments(command: Command) -> Command {
                 ),
         )
         .arg(
+            Arg::new("serialize")
+                .long("serialize")
+                .value_name("WHICH")
+                .value_parser(["sent", "all"])
+                .help(
+                    "Which types implement `Serialize`: `sent` (default; those requests send) \
+                     or `all` (to re-encode responses; over `serialize` in `[types]`)",
+                ),
+        )
+        .arg(
             Arg::new("explain")
                 .long("explain")
                 .action(ArgAction::SetTrue)
@@ -168,6 +178,7 @@ struct Invocation {
     no_config: bool,
     strict: bool,
     deserialize: Option<String>,
+    serialize: Option<String>,
 }
 
 impl Invocation {
@@ -180,6 +191,7 @@ impl Invocation {
             no_config: args.get_flag("no-config"),
             strict: args.get_flag("strict"),
             deserialize: args.get_one::<String>("deserialize").cloned(),
+            serialize: args.get_one::<String>("serialize").cloned(),
         }
     }
 
@@ -225,6 +237,9 @@ impl Invocation {
         if let Some(how) = args.get_one::<String>("deserialize") {
             invocation.deserialize = Some(how.clone());
         }
+        if let Some(which) = args.get_one::<String>("serialize") {
+            invocation.serialize = Some(which.clone());
+        }
         if let Some(config) = args.get_one::<PathBuf>("config") {
             invocation.config = Some(config.clone());
             invocation.no_config = false;
@@ -253,6 +268,11 @@ impl Invocation {
             Some("runtime") => settings.types.deserialize = oagen::Decoder::Runtime,
             _ => {}
         }
+        match self.serialize.as_deref() {
+            Some("sent") => settings.types.serialize = oagen::Encoder::Sent,
+            Some("all") => settings.types.serialize = oagen::Encoder::All,
+            _ => {}
+        }
         settings.check()?;
         Ok(settings)
     }
@@ -279,6 +299,9 @@ impl Invocation {
         }
         if let Some(how) = &self.deserialize {
             command.push_str(&format!(" --deserialize {how}"));
+        }
+        if let Some(which) = &self.serialize {
+            command.push_str(&format!(" --serialize {which}"));
         }
         command
     }

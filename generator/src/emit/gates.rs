@@ -77,6 +77,25 @@ impl Cx<'_> {
         gate(self.cfg_of_type(id), items)
     }
 
+    /// The group whose feature compiles the operation, when the crate has features.
+    pub(super) fn gated(&self, op: &Operation) -> Option<usize> {
+        self.gates.as_ref()?;
+        self.api.group_index(&op.group)
+    }
+
+    /// `items` each compiled only when one of `groups` is on (the groups of the
+    /// operations that use them).
+    pub(super) fn gate_groups(&self, groups: &[usize], items: TokenStream) -> TokenStream {
+        match &self.gates {
+            Some(gates) => {
+                let mut groups = groups.to_vec();
+                groups.sort_unstable();
+                gate(gates.attrs(&groups), items)
+            }
+            None => items,
+        }
+    }
+
     /// `items` each compiled only with the operation's feature.
     pub(super) fn gate_operation(&self, op: &Operation, items: TokenStream) -> TokenStream {
         gate(self.cfg_of_operation(op), items)

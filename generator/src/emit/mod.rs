@@ -20,6 +20,7 @@ mod client;
 mod decode;
 mod defaults;
 mod derives;
+mod errors;
 mod fields;
 mod gates;
 mod manifest;
@@ -101,14 +102,38 @@ impl Decoder {
     }
 }
 
+/// Which types implement `Serialize` (`serialize` of `[types]` in `oagen.toml`: `"sent"` or
+/// `"all"`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Encoder {
+    /// Only the types a request sends (and those the configuration derives `Serialize` for),
+    /// with every type they hold: what is only received is only decoded, and `rustc` checks
+    /// no encoder for it (issue 27: half of a large API's types are only received).
+    #[default]
+    Sent,
+    /// Every type, for users who re-encode what they receive (to store or forward it).
+    All,
+}
+
+impl Encoder {
+    /// The value in `oagen.toml` and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoder::Sent => "sent",
+            Encoder::All => "all",
+        }
+    }
+}
+
 /// Whether `api` gets features: asked for, and more than one group to choose from.
 pub fn has_features(api: &Api, features: Features) -> bool {
     features == Features::PerGroup && api.groups.len() > 1
 }
 
 /// Emits the Rust files of the crate, with derives added to some types (from
-/// [`crate::tailor`]), a feature per resource group or none, and structs decoded as
-/// `decoder` says: [`Plan::files`] lists them, [`Plan::emit`] emits any run of a file's
+/// [`crate::tailor`]), a feature per resource group or none, structs decoded as `decoder`
+/// says, and `Serialize` where `encoder` says: [`Plan::files`] lists them, [`Plan::emit`] emits any run of a file's
 /// parts, on any thread (`crate::parts` runs them on every core). A plan holds what
 /// emitting any part of any file needs, worked out once: plain data that threads share
 /// (tokens are not `Send`, so each thread makes its own from this).
@@ -122,6 +147,8 @@ pub struct Plan<'a> {
     can_fail: Vec<bool>,
     /// Which groups reach each type, when the crate has a feature per group.
     reach: Option<Vec<crate::ir::Reach>>,
+    /// [`serialized`], by type id.
+    serialized: Vec<bool>,
 }
 
 /// One file of the crate and the number of parts it can be emitted in: each part is whole
@@ -159,6 +186,7 @@ impl<'a> Plan<'a> {
         derives: &'a ExtraDerives,
         features: Features,
         decoder: Decoder,
+        encoder: Encoder,
     ) -> Self {
         Plan {
             api,
@@ -171,6 +199,7 @@ impl<'a> Plan<'a> {
                 .collect(),
             can_fail: can_fail(api),
             reach: has_features(api, features).then(|| api.type_reach()),
+            serialized: serialized(api, derives, encoder),
         }
     }
 
@@ -218,7 +247,54 @@ impl<'a> Plan<'a> {
                 .as_deref()
                 .map(|reach| gates::Gates::new(self.api, reach)),
             decoder: self.decoder,
+            serialized: &self.serialized,
         }
+    }
+}
+
+/// `attrs` (outer attributes, `#[serde(..)]` and the like) each written only with the
+/// generated crate's `mock` feature: a type that is only received implements `Serialize`
+/// there alone, so the typed mock server can answer with it.
+fn mock_only(attrs: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut out = TokenStream::new();
+    let mut trees = attrs.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        let is_pound = matches!(&tree, TokenTree::Punct(p) if p.as_char() == '#');
+        match trees.peek() {
+            Some(TokenTree::Group(group))
+                if is_pound && group.delimiter() == Delimiter::Bracket =>
+            {
+                let inner = group.stream();
+                trees.next();
+                out.extend(quote!(#[cfg_attr(feature = "mock", #inner)]));
+            }
+            _ => out.extend([tree]),
+        }
+    }
+    out
+}
+
+/// The `Serialize` derive of a type: in the derive list when the type is sent, else an
+/// attribute of its own that only the `mock` feature turns on ([`mock_only`]).
+fn serialize_derive(serialize: bool) -> (TokenStream, TokenStream) {
+    if serialize {
+        (quote!(serde::Serialize,), quote!())
+    } else {
+        (
+            quote!(),
+            quote!(#[cfg_attr(feature = "mock", derive(serde::Serialize))]),
+        )
+    }
+}
+
+/// A hand-written `impl Serialize`: as it is when the type is sent, else only with the
+/// `mock` feature.
+fn serialize_impl(serialize: bool, item: TokenStream) -> TokenStream {
+    if serialize {
+        item
+    } else {
+        quote!(#[cfg(feature = "mock")] #item)
     }
 }
 
@@ -243,9 +319,16 @@ struct Cx<'a> {
     gates: Option<gates::Gates<'a>>,
     /// How structs implement `Deserialize`.
     decoder: Decoder,
+    /// By type id: whether the type implements `Serialize` (see [`serialized`]).
+    serialized: &'a [bool],
 }
 
 impl Cx<'_> {
+    /// Whether the type implements `Serialize`.
+    fn serializes(&self, id: crate::ir::TypeId) -> bool {
+        self.serialized.get(id.0).copied().unwrap_or(true)
+    }
+
     /// A prelude type as it must be written in `types.rs`.
     fn prelude(&self, from: Place, name: &'static str) -> TokenStream {
         let ident = format_ident!("{}", name);
@@ -483,6 +566,38 @@ fn sanitize_markdown(text: &str) -> Vec<String> {
             line.to_owned()
         })
         .collect()
+}
+
+/// Which types implement `Serialize`: with [`Encoder::All`] every one; with
+/// [`Encoder::Sent`] those sent (`Direction::Request` or `Both`) or given a `Serialize` derive
+/// by the configuration, and every type they hold, so a `Serialize` impl never needs one that
+/// is missing. Requests serialize only their body and parameters, which are sent types.
+fn serialized(api: &Api, derives: &ExtraDerives, encoder: Encoder) -> Vec<bool> {
+    use crate::ir::{Direction, TypeId};
+
+    if encoder == Encoder::All {
+        return vec![true; api.types.len()];
+    }
+    let mut roots: Vec<TypeId> = api
+        .types
+        .iter()
+        .enumerate()
+        .filter(|(index, def)| {
+            matches!(def.direction, Direction::Request | Direction::Both)
+                || derives.get(&TypeId(*index)).is_some_and(|paths| {
+                    paths
+                        .iter()
+                        .any(|p| p.rsplit("::").next() == Some("Serialize"))
+                })
+        })
+        .map(|(index, _)| TypeId(index))
+        .collect();
+    for op in &api.operations {
+        op.request_refs()
+            .into_iter()
+            .for_each(|ty| ty.named_ids(&mut roots));
+    }
+    api.reached_from(roots)
 }
 
 /// Which types can fail `validate()`: those with constraints of their own (a constrained

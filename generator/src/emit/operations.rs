@@ -4,35 +4,40 @@
 
 use std::ops::Range;
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::errors::{ErrorDecoders, status_pattern};
 use super::signature::{body_argument, body_type, ordered_required, struct_fields};
 use super::{Cx, Place, doc_attrs};
 use crate::ir::{
-    Api, BodyKind, Boxing, ErrorResponse, EventStream, HttpMethod, Operation, Param, ParamEncoding,
-    ParamLocation, PathPart, Presence, QueryStringFormat, QueryStyle, ResponseBody, StatusMatch,
-    TypeRef,
+    Api, BodyKind, Boxing, EventStream, HttpMethod, Operation, Param, ParamEncoding, ParamLocation,
+    PathPart, Presence, QueryStringFormat, QueryStyle, ResponseBody, StatusMatch, TypeRef,
 };
 
-/// The parts `operations.rs` is emitted in: its head, then one per operation.
+/// The parts `operations.rs` is emitted in: its head, one per operation, then the error
+/// decoders the operations share.
 pub(super) fn parts(api: &Api) -> usize {
-    api.operations.len() + 1
+    api.operations.len() + 2
 }
 
 /// Parts `parts` of `operations.rs` ([`parts`]).
 pub(super) fn operations_rs(cx: &Cx<'_>, parts: Range<usize>) -> TokenStream {
+    let count = cx.api.operations.len();
+    let decoders = ErrorDecoders::new(cx);
     let builders = cx
         .api
         .operations
         .iter()
         .enumerate()
         .filter(|(index, _)| parts.contains(&(index + 1)))
-        .map(|(_, op)| cx.gate_operation(op, builder(cx, op)));
+        .map(|(index, op)| cx.gate_operation(op, builder(cx, op, &decoders.names[index])));
     let head = parts.contains(&0).then(|| head(cx));
+    let shared = (count > 0 && parts.contains(&(count + 1))).then(|| decoders.items(cx));
     quote! {
         #head
         #(#builders)*
+        #shared
     }
 }
 
@@ -64,19 +69,19 @@ fn mentions_types(op: &Operation) -> bool {
     op.refs().into_iter().any(TypeRef::mentions_named)
 }
 
-fn builder(cx: &Cx<'_>, op: &Operation) -> TokenStream {
+fn builder(cx: &Cx<'_>, op: &Operation, decode_error: &proc_macro2::Ident) -> TokenStream {
     let docs = doc_attrs(&op.docs);
     let name = format_ident!("{}", op.builder_name);
 
     let (fields, mut setters) = fields_and_setters(cx, op);
     setters.push(call_option_setters());
     let output = output_type(cx, &op.response.body);
-    let send_whole = send_body(cx, op, None);
+    let send_whole = send_body(cx, op, None, decode_error);
     let build = build_request(cx, op);
     let paginate = super::paginate::paginate(cx, op);
     let stream = match &op.stream {
         Some(stream) => {
-            let body = send_body(cx, op, Some(stream));
+            let body = send_body(cx, op, Some(stream), decode_error);
             super::stream::stream_method(cx, op, body)
         }
         None => quote!(),
@@ -222,45 +227,10 @@ fn fields_and_setters(cx: &Cx<'_>, op: &Operation) -> (Vec<TokenStream>, Vec<Tok
     (fields, setters)
 }
 
-/// The per-call settings every builder has.
+/// The per-call settings every builder has (`with_timeout`, `with_retry`...): written once,
+/// in the runtime's `call_methods!`, which each builder's `impl` expands.
 fn call_option_setters() -> TokenStream {
-    quote! {
-        /// Overrides the client's timeout for each attempt of this call.
-        pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.timeout(Some(timeout));
-            self
-        }
-
-        /// Overrides the client's retry policy for this call (for example to retry a
-        /// `POST` that is safe to repeat).
-        pub fn with_retry(mut self, policy: oagen_runtime::RetryPolicy) -> Self {
-            self.options.retry(policy);
-            self
-        }
-
-        /// For a stream: the longest wait for more of it once it has begun (by default
-        /// the call's timeout).
-        pub fn with_idle_timeout(mut self, idle: ::std::time::Duration) -> Self {
-            self.options.idle_timeout(Some(idle));
-            self
-        }
-
-        /// Sends this header with the call (on every attempt and page), in place of one
-        /// of the same name; never in place of a credential. A header that frames the
-        /// message (`Host`, `Content-Length`...) or an invalid name or value fails the call
-        /// with `Error::InvalidRequest`, sending nothing.
-        pub fn with_header(mut self, name: &str, value: &str) -> Self {
-            self.options.header(name, value);
-            self
-        }
-
-        /// Sends this query parameter with the call (on every attempt and page), in place
-        /// of one of the same name.
-        pub fn with_query(mut self, name: &str, value: &str) -> Self {
-            self.options.query(name, value);
-            self
-        }
-    }
+    quote!(oagen_runtime::call_methods!();)
 }
 
 /// Builds a multipart body from the fields of the struct `body` (a place of type `T`): one
@@ -386,22 +356,6 @@ fn status_enum(cx: &Cx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-/// The `match` pattern for a status: `404`, `400..=499`, or `_` for `default`.
-fn status_pattern(status: StatusMatch) -> TokenStream {
-    match status {
-        StatusMatch::Code(code) => {
-            let code = Literal::u16_unsuffixed(code);
-            quote!(#code)
-        }
-        StatusMatch::Range(digit) => {
-            let low = Literal::u16_unsuffixed(digit * 100);
-            let high = Literal::u16_unsuffixed(digit * 100 + 99);
-            quote!(#low..=#high)
-        }
-        StatusMatch::Default => quote!(_),
-    }
-}
-
 /// Decodes a `Response<Bytes>` named `response` into the status enum (the body of a closure
 /// that captures nothing, given to `Request::send_with`).
 fn decode_statuses(statuses: &crate::ir::StatusEnum) -> TokenStream {
@@ -483,8 +437,12 @@ fn method(method: &HttpMethod) -> TokenStream {
 
 /// The body of `send_with_response`, which builds the request (`Build::build`) and returns
 /// the runtime's future for it (`stream` set: of the streaming method, which awaits it).
-fn send_body(cx: &Cx<'_>, op: &Operation, stream: Option<&EventStream>) -> TokenStream {
-    let decode_error = decode_error(cx, &op.errors);
+fn send_body(
+    cx: &Cx<'_>,
+    op: &Operation,
+    stream: Option<&EventStream>,
+    decode_error: &proc_macro2::Ident,
+) -> TokenStream {
     if let Some(stream) = stream {
         let format = super::stream::stream_format(stream);
         let event_error = super::stream::event_error(cx, &op.errors);
@@ -746,63 +704,6 @@ fn send_param(param: &Param) -> TokenStream {
                     #inner
                 }
             }
-        }
-    }
-}
-
-/// The closure that decodes a non-success body into `ErrorBody`, by status: exact codes
-/// first, then ranges, then `default`.
-fn decode_error(cx: &Cx<'_>, errors: &[ErrorResponse]) -> TokenStream {
-    if errors.iter().all(|e| e.body.is_none()) {
-        return quote!(|_, _| None);
-    }
-    let mut sorted: Vec<&ErrorResponse> = errors.iter().collect();
-    sorted.sort_by_key(|e| e.status);
-    // An arm without a body matters only when a broader arm after it would decode.
-    let covered_later = |index: usize, status: StatusMatch| {
-        sorted[index + 1..].iter().any(|later| {
-            later.body.is_some()
-                && match (status, later.status) {
-                    (_, StatusMatch::Default) => true,
-                    (StatusMatch::Code(code), StatusMatch::Range(digit)) => code / 100 == digit,
-                    _ => false,
-                }
-        })
-    };
-    let mut has_default = false;
-    let arms: Vec<TokenStream> = sorted
-        .iter()
-        .enumerate()
-        .filter(|(index, error)| error.body.is_some() || covered_later(*index, error.status))
-        .map(|(_, error)| {
-            has_default |= error.status == StatusMatch::Default;
-            let pattern = status_pattern(error.status);
-            let value = match error.body {
-                Some(id) => {
-                    let variant = format_ident!("{}", cx.api.type_def(id).rust_name);
-                    quote!(oagen_runtime::decode_json(body).map(ErrorBody::#variant))
-                }
-                None => quote!(None),
-            };
-            quote!(#pattern => #value,)
-        })
-        .collect();
-    // Only `default` declares a body: no status to tell apart.
-    if let [only] = sorted.as_slice() {
-        if let (StatusMatch::Default, Some(id)) = (only.status, only.body) {
-            let variant = format_ident!("{}", cx.api.type_def(id).rust_name);
-            return quote!(|_, body| oagen_runtime::decode_json(body).map(ErrorBody::#variant));
-        }
-    }
-    let fallback = if has_default {
-        quote!()
-    } else {
-        quote!(_ => None,)
-    };
-    quote! {
-        |status, body| match status.as_u16() {
-            #(#arms)*
-            #fallback
         }
     }
 }

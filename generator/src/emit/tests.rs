@@ -1,7 +1,7 @@
 //! What a type can do follows its direction, checked on the code emitted for small
 //! documents: a type only received is decoded, never built.
 
-use super::{Decoder, Features, Plan, types};
+use super::{Decoder, Encoder, Features, Plan, types};
 use crate::diag::Diagnostics;
 use crate::ir::{Api, Boxing, TypeRef};
 
@@ -56,7 +56,7 @@ fn api() -> Api {
 /// The emitted `types.rs`, as `quote` spells tokens.
 fn types_text(api: &Api) -> String {
     let derives = crate::tailor::ExtraDerives::new();
-    let plan = Plan::new(api, &derives, Features::Off, Decoder::Runtime);
+    let plan = Plan::new(api, &derives, Features::Off, Decoder::Runtime, Encoder::All);
     types::types_rs(&plan.cx(), 0..types::parts(api)).to_string()
 }
 
@@ -116,7 +116,13 @@ fn only_an_enum_holding_a_struct_by_value_allows_a_large_variant() {
     assert!(item(&text, "Shape").contains("large_enum_variant"));
     assert!(!item(&text, "Small").contains("large_enum_variant"));
     let derives = crate::tailor::ExtraDerives::new();
-    let plan = Plan::new(&api, &derives, Features::Off, Decoder::Runtime);
+    let plan = Plan::new(
+        &api,
+        &derives,
+        Features::Off,
+        Decoder::Runtime,
+        Encoder::All,
+    );
     let cx = plan.cx();
     let id = |name: &str| {
         let index = api.types.iter().position(|t| t.rust_name == name).unwrap();
@@ -127,4 +133,56 @@ fn only_an_enum_holding_a_struct_by_value_allows_a_large_variant() {
     assert!(cx.large(&TypeRef::Nullable(Box::new(id("Seen"))), Boxing::Inline));
     assert!(!cx.large(&TypeRef::Array(Box::new(id("Seen"))), Boxing::Inline));
     assert!(!cx.large(&TypeRef::Scalar(crate::ir::Scalar::String), Boxing::Inline));
+}
+
+/// The emitted `types.rs` with `Serialize` where `encoder` says.
+fn types_text_with(api: &Api, encoder: super::Encoder) -> String {
+    let derives = crate::tailor::ExtraDerives::new();
+    let plan = Plan::new(api, &derives, Features::Off, Decoder::Runtime, encoder);
+    types::types_rs(&plan.cx(), 0..types::parts(api)).to_string()
+}
+
+#[test]
+fn only_what_is_sent_is_serialize_unless_all_are_asked_for() {
+    let api = api();
+    let sent = types_text_with(&api, super::Encoder::Sent);
+    let place = item(&sent, "Place");
+    assert!(place.contains("serde :: Serialize"), "{place}");
+    assert!(place.contains("skip_serializing_if"), "{place}");
+    for name in ["Seen", "Empty", "Shape", "Small"] {
+        let received = item(&sent, name);
+        // `Serialize` only with the `mock` feature (for the typed mock server's answers).
+        assert!(!received.contains("serde :: Serialize ,"), "{received}");
+        assert!(
+            !received.contains("Serialize") || received.contains("feature = \"mock\""),
+            "{received}"
+        );
+        // No `#[serde]` attribute is left without a derive to read it.
+        assert!(!received.contains("# [serde"), "{received}");
+    }
+    let all = types_text_with(&api, super::Encoder::All);
+    for name in ["Place", "Seen", "Empty", "Shape", "Small"] {
+        assert!(item(&all, name).contains("serde :: Serialize"), "{name}");
+    }
+}
+
+/// What a sent type holds is `Serialize` too, whatever its own direction says.
+#[test]
+fn what_a_sent_type_holds_is_serialize() {
+    let paths = r#"
+  /orders:
+    post:
+      operationId: createOrder
+      requestBody: { required: true, content: { application/json: { schema: { $ref: '#/components/schemas/Order' } } } }
+      responses: { '204': { description: done } }"#;
+    let schemas = r#"
+    Order: { type: object, properties: { line: { $ref: '#/components/schemas/Line' }, kind: { type: string, enum: [a, b] } } }
+    Line: { type: object, properties: { note: { type: string } } }"#;
+    let api = lower(paths, schemas);
+    let sent = types_text_with(&api, super::Encoder::Sent);
+    assert!(item(&sent, "Line").contains("serde :: Serialize"), "{sent}");
+    assert!(
+        sent.contains("impl serde :: Serialize for OrderKind"),
+        "{sent}"
+    );
 }

@@ -42,10 +42,10 @@ fn type_item(cx: &Cx<'_>, id: TypeId, def: &TypeDef) -> TokenStream {
     let deprecated = deprecated_attr(def.docs.deprecated);
     let docs = quote!(#docs #deprecated);
     let name = format_ident!("{}", def.rust_name);
-    let mut item = type_definition(cx, def, &docs, &name);
+    let mut item = type_definition(cx, id, def, &docs, &name);
     if let Some(derives) = super::derives::extra(cx, id, &item) {
         // After the docs, in a `#[derive]` of their own.
-        item = type_definition(cx, def, &quote!(#docs #derives), &name);
+        item = type_definition(cx, id, def, &quote!(#docs #derives), &name);
     }
     let validate = super::validate::validate_item(cx, def, &name);
     cx.gate_type(id, quote!(#item #validate))
@@ -53,20 +53,24 @@ fn type_item(cx: &Cx<'_>, id: TypeId, def: &TypeDef) -> TokenStream {
 
 fn type_definition(
     cx: &Cx<'_>,
+    id: TypeId,
     def: &TypeDef,
     docs: &TokenStream,
     name: &proc_macro2::Ident,
 ) -> TokenStream {
+    let serialize = cx.serializes(id);
     match &def.kind {
-        TypeKind::Struct(s) => struct_item(cx, docs, name, s, def.direction),
-        TypeKind::Enum(e) => enum_item(cx, docs, name, e),
-        TypeKind::Union(u) => union_item(cx, docs, name, u),
-        TypeKind::Tagged(t) => tagged_item(cx, docs, name, t),
+        TypeKind::Struct(s) => struct_item(cx, docs, name, s, def.direction, serialize),
+        TypeKind::Enum(e) => enum_item(cx, docs, name, e, serialize),
+        TypeKind::Union(u) => union_item(cx, docs, name, u, serialize),
+        TypeKind::Tagged(t) => tagged_item(cx, docs, name, t, serialize),
         TypeKind::Newtype(inner) => {
             let inner = cx.ty(Place::Types, inner, crate::ir::Boxing::Inline);
+            let (serialize, mock) = super::serialize_derive(serialize);
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Default, #serialize serde::Deserialize)]
+                #mock
                 #[serde(transparent)]
                 pub struct #name(pub #inner);
             }
@@ -87,13 +91,20 @@ fn struct_item(
     name: &proc_macro2::Ident,
     s: &Struct,
     direction: Direction,
+    serialize: bool,
 ) -> TokenStream {
     let derive = cx.decoder == super::Decoder::Derive;
+    // Without a serde derive, no `#[serde]` attribute may be written.
+    let serde_attrs = derive || serialize;
     let fields = s.fields.iter().map(|field| {
         let docs = doc_attrs(&field.docs);
         let deprecated = deprecated_attr(field.docs.deprecated);
         let docs = quote!(#docs #deprecated);
-        let attrs = field_attrs(direction, field, derive);
+        let attrs = if serde_attrs {
+            field_attrs(direction, field, derive)
+        } else {
+            super::mock_only(field_attrs(direction, field, derive))
+        };
         let ident = format_ident!("{}", field.rust_name);
         let ty = field_type(cx, direction, field);
         quote! {
@@ -110,10 +121,15 @@ fn struct_item(
                 &TypeRef::Map(Box::new(additional.ty.clone())),
                 crate::ir::Boxing::Inline,
             );
+            let flatten = if serde_attrs {
+                quote!(#[serde(flatten)])
+            } else {
+                super::mock_only(quote!(#[serde(flatten)]))
+            };
             (
                 quote! {
                     /// The properties not named above (`additionalProperties`).
-                    #[serde(flatten)]
+                    #flatten
                     pub #ident: #map,
                 },
                 quote!(#ident: ::std::default::Default::default(),),
@@ -178,15 +194,17 @@ fn struct_item(
         quote!()
     };
     let (derive_deserialize, decode) = if derive {
-        (quote!(, serde::Deserialize), quote!())
+        (quote!(serde::Deserialize,), quote!())
     } else {
         let decode = super::decode::deserialize_impl(cx, name, s, direction);
         (quote!(), decode)
     };
+    let (derive_serialize, mock_serialize) = super::serialize_derive(serialize);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize #derive_deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default #derive_serialize #derive_deserialize)]
         #mock_default
+        #mock_serialize
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -288,12 +306,28 @@ fn fixed_value(cx: &Cx<'_>, field: &Field) -> Option<TokenStream> {
     }
 }
 
-fn enum_item(cx: &Cx<'_>, docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {
+fn enum_item(
+    cx: &Cx<'_>,
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    e: &Enum,
+    serialize: bool,
+) -> TokenStream {
     if e.repr == EnumRepr::Integer {
-        return integer_enum_item(docs, name, e);
+        return integer_enum_item(docs, name, e, serialize);
     }
     let string = cx.prelude(Place::Types, "String");
     let fallback = format_ident!("{}", e.fallback);
+    let serialize = super::serialize_impl(
+        serialize,
+        quote! {
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+        },
+    );
     let variants = e.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         let value = if v.wire_value.is_empty() {
@@ -350,11 +384,7 @@ fn enum_item(cx: &Cx<'_>, docs: &TokenStream, name: &proc_macro2::Ident, e: &Enu
             }
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
+        #serialize
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -376,8 +406,23 @@ fn integer(value: &str) -> TokenStream {
     if n < 0 { quote!(-#abs) } else { quote!(#abs) }
 }
 
-fn integer_enum_item(docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {
+fn integer_enum_item(
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    e: &Enum,
+    serialize: bool,
+) -> TokenStream {
     let fallback = format_ident!("{}", e.fallback);
+    let serialize = super::serialize_impl(
+        serialize,
+        quote! {
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_i64(self.value())
+                }
+            }
+        },
+    );
     let variants = e.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         let mut docs = v.docs.clone();
@@ -429,11 +474,7 @@ fn integer_enum_item(docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) ->
             }
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
+        #serialize
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {

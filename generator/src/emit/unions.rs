@@ -14,6 +14,7 @@ pub(super) fn union_item(
     docs: &TokenStream,
     name: &proc_macro2::Ident,
     u: &Union,
+    serialize: bool,
 ) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
@@ -44,10 +45,18 @@ pub(super) fn union_item(
         let ident = format_ident!("{}", v.rust_name);
         quote!(|v| oagen_runtime::union::variant(v).map(Self::#ident),)
     });
+    let (derive_serialize, untagged) = if serialize {
+        (quote!(, serde::Serialize), quote!(#[serde(untagged)]))
+    } else {
+        (
+            quote!(),
+            super::mock_only(quote!(#[derive(serde::Serialize)] #[serde(untagged)])),
+        )
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq #derive_serialize)]
+        #untagged
         #large
         pub enum #name {
             #(#variants)*
@@ -69,6 +78,7 @@ pub(super) fn tagged_item(
     docs: &TokenStream,
     name: &proc_macro2::Ident,
     t: &Tagged,
+    serialize: bool,
 ) -> TokenStream {
     let result = cx.prelude(Place::Types, "Result");
     let fallback = format_ident!("{}", t.fallback);
@@ -79,7 +89,7 @@ pub(super) fn tagged_item(
         let doc = super::escape_controls(&variant_doc(t, index));
         quote!(#[doc = #doc] #ident(#ty),)
     });
-    let serialize = t.variants.iter().enumerate().map(|(index, v)| {
+    let arms: Vec<TokenStream> = t.variants.iter().enumerate().map(|(index, v)| {
         let ident = format_ident!("{}", v.rust_name);
         match (t.origin, v.tag_values.as_slice()) {
             // The default keeps a tag it was received with.
@@ -92,7 +102,7 @@ pub(super) fn tagged_item(
             // The variant's own tag field says which value it is.
             _ => quote!(Self::#ident(value) => serde::Serialize::serialize(value, serializer),),
         }
-    });
+    }).collect();
     let deserialize = t
         .variants
         .iter()
@@ -114,6 +124,18 @@ pub(super) fn tagged_item(
         }
         None => quote!(oagen_runtime::tagged::unknown(value).map(Self::#fallback)),
     };
+    let serialize_impl = super::serialize_impl(serialize, {
+        quote! {
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                    match self {
+                        #(#arms)*
+                        Self::#fallback(value) => serde::Serialize::serialize(value, serializer),
+                    }
+                }
+            }
+        }
+    });
     let large = allow_large(t.variants.iter().any(|v| cx.large(&v.ty, v.boxing)));
     let fallback_doc = super::escape_controls(&format!(
         " A value whose `{}` this client does not know (the API added it later), kept as received{}.",
@@ -134,14 +156,7 @@ pub(super) fn tagged_item(
             #fallback(serde_json::Value),
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize)*
-                    Self::#fallback(value) => serde::Serialize::serialize(value, serializer),
-                }
-            }
-        }
+        #serialize_impl
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {

@@ -42,6 +42,8 @@ pub(super) struct RawFile {
 struct RawTypes {
     #[serde(default)]
     deserialize: super::Decoder,
+    #[serde(default)]
+    serialize: super::Encoder,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -179,6 +181,7 @@ impl RawFile {
             },
             types: super::TypeSettings {
                 deserialize: self.types.deserialize,
+                serialize: self.types.serialize,
             },
             command: None,
             file: None,

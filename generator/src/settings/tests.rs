@@ -196,3 +196,17 @@ fn the_file_is_found_beside_the_document() {
     assert_eq!(Settings::find(&document), Some(dir.join("api/oagen.toml")));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `[types] serialize` reads `sent` or `all`; anything else is an error at its key.
+#[test]
+fn serialize_reads_sent_or_all() {
+    assert_eq!(parse("").unwrap().types.serialize, Encoder::Sent);
+    let all = parse("[types]\nserialize = \"all\"\n").unwrap();
+    assert_eq!(all.types.serialize, Encoder::All);
+    assert_eq!(all.file.as_ref().map(|f| f.serialize), Some(Encoder::All));
+    let wrong = errors("[types]\nserialize = \"some\"\n");
+    assert!(
+        wrong.iter().any(|e| e.contains("oagen.toml:2")),
+        "{wrong:?}"
+    );
+}

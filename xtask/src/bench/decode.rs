@@ -238,6 +238,8 @@ fn prepare(payload: &Payload, document: &Path, dir: &Path) -> Result<Prepared, S
         settings.runtime = oagen::Runtime::Path(crate::workspace_root().join("runtime"));
         settings.command = Some("cargo xtask bench --decode".to_owned());
         settings.types.deserialize = decoder;
+        // The payloads are encoded again (the `encode` lines), responses as they are.
+        settings.types.serialize = oagen::Encoder::All;
         let output = oagen::Generator::new(settings)
             .generate(oagen::Document::File(document))
             .map_err(|err| err.to_string())?;

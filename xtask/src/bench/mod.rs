@@ -65,7 +65,8 @@ usage: cargo xtask bench [--phases] [--scaling] [--compare] [--check-cost] [--de
                 spec/ and Stripe, `issues` GitHub, `instances` nexus, `chat` OpenAI)
   --progenitor PATH  the `cargo-progenitor` executable (else OAGEN_BENCH_PROGENITOR, else PATH)
   --runs N      measured runs after one warm-up (default 5; --compare and --check-cost use at most 3)
-  --filter NAME only documents whose file name contains NAME (--decode: payloads whose name does)";
+  --filter NAME only documents whose file name contains NAME, or one of NAME,NAME... (--decode:
+                payloads whose name does)";
 
 /// The large corpus documents the issue names, in the order they are reported.
 const LARGE: &[&str] = &[
@@ -592,8 +593,10 @@ fn phase_documents(filter: Option<&str>) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Whether the document's file name contains the filter, or one of its comma-separated names.
 fn matches_filter(path: &Path, filter: Option<&str>) -> bool {
-    filter.is_none_or(|f| file_name(path).contains(f))
+    let name = file_name(path);
+    filter.is_none_or(|f| f.split(',').any(|f| name.contains(f)))
 }
 
 /// The name a document is reported (and filtered) by: its file name, or `spec/openapi.yaml`

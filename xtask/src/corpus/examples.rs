@@ -89,6 +89,11 @@ pub fn run_one(path: &Path, scratch: &Path, target_dir: &Path) -> Report {
             allow_outside_root: true,
             ..oagen::DocumentSettings::default()
         },
+        // Each example is decoded and encoded again, responses too.
+        types: oagen::TypeSettings {
+            serialize: oagen::Encoder::All,
+            ..oagen::TypeSettings::default()
+        },
         ..oagen::Settings::default()
     });
     let source = oagen::Document::File(path);
