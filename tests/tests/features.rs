@@ -110,15 +110,38 @@ paths:
             "src/types.rs",
         ] {
             // The one feature every crate has: `mock`, off by default.
-            let text = file(output, path)
-                .replace(MOCK_FEATURE, "")
-                .replace("#[cfg(feature = \"mock\")]", "")
-                .replace("#[cfg_attr(feature = \"mock\", derive(Default))]", "");
+            let text = without_mock_attributes(
+                &file(output, path)
+                    .replace(MOCK_FEATURE, "")
+                    .replace("#[cfg(feature = \"mock\")]", ""),
+            );
             for word in ["[features]", "feature =", "## Features", "docsrs"] {
                 assert!(!text.contains(word), "{path}:\n{text}");
             }
         }
     }
+}
+
+/// `text` without the `#[cfg_attr(feature = "mock", ..)]` attributes (a `Default` or a
+/// `Serialize` that only the `mock` feature adds, and their serde attributes).
+fn without_mock_attributes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("#[cfg_attr(") {
+        let end = rest[at..].find(")]").map(|e| at + e + 2);
+        match end {
+            Some(end) if rest[at..end].contains("feature = \"mock\"") => {
+                out.push_str(&rest[..at]);
+                rest = &rest[end..];
+            }
+            _ => {
+                out.push_str(&rest[..at + 2]);
+                rest = &rest[at + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[test]
@@ -143,12 +166,13 @@ fn the_configuration_regroups() {
     assert_eq!(gate_of("get_invoice"), "#[cfg(feature = \"billing\")]");
     assert_eq!(gate_of("get_customer"), "#[cfg(feature = \"analytics\")]");
     assert_eq!(gate_of("get_report"), "#[cfg(feature = \"admin\")]");
-    // `Customer` is now reached by two groups (and only received: no `Serialize`).
+    // `Customer` is now reached by two groups (and only received: `Serialize` only for the
+    // mock).
     let types = file(&output, "src/types.rs");
     let at = types.find("pub struct Customer {").expect("Customer");
     assert!(
         types[..at].ends_with(
-            "#[cfg(any(feature = \"analytics\", feature = \"billing\"))]\n#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\n"
+            "#[cfg(any(feature = \"analytics\", feature = \"billing\"))]\n#[derive(Debug, Clone, PartialEq)]\n#[cfg_attr(feature = \"mock\", derive(serde::Serialize))]\n#[non_exhaustive]\n"
         ),
         "{}",
         &types[at.saturating_sub(300)..at]
