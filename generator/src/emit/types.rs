@@ -94,49 +94,8 @@ fn struct_item(
     serialize: bool,
 ) -> TokenStream {
     let derive = cx.decoder == super::Decoder::Derive;
-    // Without a serde derive, no `#[serde]` attribute may be written.
-    let serde_attrs = derive || serialize;
-    let fields = s.fields.iter().map(|field| {
-        let docs = doc_attrs(&field.docs);
-        let deprecated = deprecated_attr(field.docs.deprecated);
-        let docs = quote!(#docs #deprecated);
-        let attrs = if serde_attrs {
-            field_attrs(direction, field, derive)
-        } else {
-            super::mock_only(field_attrs(direction, field, derive))
-        };
-        let ident = format_ident!("{}", field.rust_name);
-        let ty = field_type(cx, direction, field);
-        quote! {
-            #docs
-            #attrs
-            pub #ident: #ty,
-        }
-    });
-    let (additional_field, additional_init) = match &s.additional {
-        Some(additional) => {
-            let ident = format_ident!("{}", additional.rust_name);
-            let map = cx.ty(
-                Place::Types,
-                &TypeRef::Map(Box::new(additional.ty.clone())),
-                crate::ir::Boxing::Inline,
-            );
-            let flatten = if serde_attrs {
-                quote!(#[serde(flatten)])
-            } else {
-                super::mock_only(quote!(#[serde(flatten)]))
-            };
-            (
-                quote! {
-                    /// The properties not named above (`additionalProperties`).
-                    #flatten
-                    pub #ident: #map,
-                },
-                quote!(#ident: ::std::default::Default::default(),),
-            )
-        }
-        None => (quote!(), quote!()),
-    };
+    let (fields, additional_field, additional_init) =
+        struct_fields(cx, s, direction, derive, serialize);
     let required: Vec<&Field> = s
         .fields
         .iter()
@@ -207,7 +166,7 @@ fn struct_item(
         #mock_serialize
         #[non_exhaustive]
         pub struct #name {
-            #(#fields)*
+            #fields
             #additional_field
         }
 
@@ -216,6 +175,62 @@ fn struct_item(
         #methods
 
         #default_impl
+    }
+}
+
+/// A struct's fields, its `additionalProperties` field, and that field's initializer in
+/// `new()`. Without a serde derive, `#[serde]` attributes are written only for the `mock`
+/// feature's `Serialize`.
+fn struct_fields(
+    cx: &Cx<'_>,
+    s: &Struct,
+    direction: Direction,
+    derive: bool,
+    serialize: bool,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let serde_attrs = derive || serialize;
+    let fields = s.fields.iter().map(|field| {
+        let docs = doc_attrs(&field.docs);
+        let deprecated = deprecated_attr(field.docs.deprecated);
+        let docs = quote!(#docs #deprecated);
+        let attrs = if serde_attrs {
+            field_attrs(direction, field, derive)
+        } else {
+            super::mock_only(field_attrs(direction, field, derive))
+        };
+        let ident = format_ident!("{}", field.rust_name);
+        let ty = field_type(cx, direction, field);
+        quote! {
+            #docs
+            #attrs
+            pub #ident: #ty,
+        }
+    });
+    let fields = quote!(#(#fields)*);
+    match &s.additional {
+        Some(additional) => {
+            let ident = format_ident!("{}", additional.rust_name);
+            let map = cx.ty(
+                Place::Types,
+                &TypeRef::Map(Box::new(additional.ty.clone())),
+                crate::ir::Boxing::Inline,
+            );
+            let flatten = if serde_attrs {
+                quote!(#[serde(flatten)])
+            } else {
+                super::mock_only(quote!(#[serde(flatten)]))
+            };
+            (
+                fields,
+                quote! {
+                    /// The properties not named above (`additionalProperties`).
+                    #flatten
+                    pub #ident: #map,
+                },
+                quote!(#ident: ::std::default::Default::default(),),
+            )
+        }
+        None => (fields, quote!(), quote!()),
     }
 }
 
