@@ -96,17 +96,7 @@ fn struct_item(
     let derive = cx.decoder == super::Decoder::Derive;
     let (fields, additional_field, additional_init) =
         struct_fields(cx, s, direction, derive, serialize);
-    let required: Vec<&Field> = s
-        .fields
-        .iter()
-        .filter(|f| f.presence == Presence::Required)
-        .collect();
-    // Required fields with a single possible value (`const`) are filled in, not asked for.
-    let params_of: Vec<&Field> = required
-        .iter()
-        .copied()
-        .filter(|f| fixed_value(cx, f).is_none())
-        .collect();
+    let (required, params_of) = required_fields(cx, s);
     // A type only received is never built by the user: no `Default`, no setters.
     let built = direction != Direction::Response;
     let derive_default = if required.is_empty() && built {
@@ -234,6 +224,22 @@ fn struct_fields(
     }
 }
 
+/// A struct's required fields, and those of them `new()` asks for: required fields with a
+/// single possible value (`const`) are filled in, not asked for.
+fn required_fields<'s>(cx: &Cx<'_>, s: &'s Struct) -> (Vec<&'s Field>, Vec<&'s Field>) {
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .collect();
+    let params_of = required
+        .iter()
+        .copied()
+        .filter(|f| fixed_value(cx, f).is_none())
+        .collect();
+    (required, params_of)
+}
+
 /// `new()`: the required fields as arguments, except those with a single possible value
 /// (`const`), which are filled in.
 fn constructor(
@@ -242,16 +248,7 @@ fn constructor(
     direction: Direction,
     additional_init: &TokenStream,
 ) -> TokenStream {
-    let required: Vec<&Field> = s
-        .fields
-        .iter()
-        .filter(|f| f.presence == Presence::Required)
-        .collect();
-    let params_of: Vec<&Field> = required
-        .iter()
-        .copied()
-        .filter(|f| fixed_value(cx, f).is_none())
-        .collect();
+    let (required, params_of) = required_fields(cx, s);
     let params = params_of.iter().map(|field| {
         let ident = format_ident!("{}", field.rust_name);
         let (ty, _) = cx.argument(Place::Types, &field.ty, field.boxing);
