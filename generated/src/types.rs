@@ -43,6 +43,22 @@ pub struct Address {
 impl oagen_runtime::de::Object for Address {
     const NAME: &'static str = "Address";
 
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "line1" => Some(0),
+            "line2" => Some(1),
+            "line3" => Some(2),
+            "city" => Some(3),
+            "state" => Some(4),
+            "zipCode" => Some(5),
+            "country" => Some(6),
+            "country_code" => Some(7),
+            "validation_status" => Some(8),
+            "connector_validation" => Some(9),
+            _ => None,
+        }
+    }
+
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -57,20 +73,7 @@ impl oagen_runtime::de::Object for Address {
         let mut country_code = None;
         let mut validation_status = None;
         let mut connector_validation = None;
-        let mut keys = de::Keys::new(
-            &[
-                "line1",
-                "line2",
-                "line3",
-                "city",
-                "state",
-                "zipCode",
-                "country",
-                "country_code",
-                "validation_status",
-                "connector_validation",
-            ],
-        );
+        let mut keys = de::Keys::<Self>::new();
         loop {
             match keys.next(&mut map)? {
                 Some(0) => de::put(&mut map, &mut line1, "line1")?,
@@ -246,6 +249,22 @@ pub struct AddressResponse {
 impl oagen_runtime::de::Object for AddressResponse {
     const NAME: &'static str = "AddressResponse";
 
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "line1" => Some(0),
+            "line2" => Some(1),
+            "line3" => Some(2),
+            "city" => Some(3),
+            "state" => Some(4),
+            "zipCode" => Some(5),
+            "country" => Some(6),
+            "country_code" => Some(7),
+            "validation_status" => Some(8),
+            "connector_validation" => Some(9),
+            _ => None,
+        }
+    }
+
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -260,20 +279,7 @@ impl oagen_runtime::de::Object for AddressResponse {
         let mut country_code = None;
         let mut validation_status = None;
         let mut connector_validation = None;
-        let mut keys = de::Keys::new(
-            &[
-                "line1",
-                "line2",
-                "line3",
-                "city",
-                "state",
-                "zipCode",
-                "country",
-                "country_code",
-                "validation_status",
-                "connector_validation",
-            ],
-        );
+        let mut keys = de::Keys::<Self>::new();
         loop {
             match keys.next(&mut map)? {
                 Some(0) => de::put(&mut map, &mut line1, "line1")?,
@@ -331,13 +337,21 @@ pub struct Connector {
 impl oagen_runtime::de::Object for Connector {
     const NAME: &'static str = "Connector";
 
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "name" => Some(0),
+            "reference_id" => Some(1),
+            _ => None,
+        }
+    }
+
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use oagen_runtime::de;
         let mut name = None;
         let mut reference_id = None;
-        let mut keys = de::Keys::new(&["name", "reference_id"]);
+        let mut keys = de::Keys::<Self>::new();
         loop {
             match keys.next(&mut map)? {
                 Some(0) => de::put(&mut map, &mut name, "name")?,
@@ -412,6 +426,19 @@ pub struct ContactResponseSchema {
 impl oagen_runtime::de::Object for ContactResponseSchema {
     const NAME: &'static str = "ContactResponseSchema";
 
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "id" => Some(0),
+            "customer" => Some(1),
+            "email" => Some(2),
+            "first_name" => Some(3),
+            "last_name" => Some(4),
+            "send_contract" => Some(5),
+            "send_invoice" => Some(6),
+            _ => None,
+        }
+    }
+
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -423,17 +450,7 @@ impl oagen_runtime::de::Object for ContactResponseSchema {
         let mut last_name = None;
         let mut send_contract = None;
         let mut send_invoice = None;
-        let mut keys = de::Keys::new(
-            &[
-                "id",
-                "customer",
-                "email",
-                "first_name",
-                "last_name",
-                "send_contract",
-                "send_invoice",
-            ],
-        );
+        let mut keys = de::Keys::<Self>::new();
         loop {
             match keys.next(&mut map)? {
                 Some(0) => de::put(&mut map, &mut id, "id")?,
@@ -532,6 +549,24 @@ pub struct CreateCustomerRequestSchema {
 impl oagen_runtime::de::Object for CreateCustomerRequestSchema {
     const NAME: &'static str = "CreateCustomerRequestSchema";
 
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "customer_name" => Some(0),
+            "external_id" => Some(1),
+            "custom_data" => Some(2),
+            "address" => Some(3),
+            "ship_to_address" => Some(4),
+            "tax_info" => Some(5),
+            "email" => Some(6),
+            "phone_number" => Some(7),
+            "connector" => Some(8),
+            "communications_enabled" => Some(9),
+            "auto_charge_enabled" => Some(10),
+            "business_entity_id" => Some(11),
+            _ => None,
+        }
+    }
+
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -548,22 +583,7 @@ impl oagen_runtime::de::Object for CreateCustomerRequestSchema {
         let mut communications_enabled = None;
         let mut auto_charge_enabled = None;
         let mut business_entity_id = None;
-        let mut keys = de::Keys::new(
-            &[
-                "customer_name",
-                "external_id",
-                "custom_data",
-                "address",
-                "ship_to_address",
-                "tax_info",
-                "email",
-                "phone_number",
-                "connector",
-                "communications_enabled",
-                "auto_charge_enabled",
-                "business_entity_id",
-            ],
-        );
+        let mut keys = de::Keys::<Self>::new();
         loop {
             match keys.next(&mut map)? {
                 Some(0) => de::put(&mut map, &mut customer_name, "customer_name")?,
@@ -777,6 +797,25 @@ pub struct CreateCustomerResponseSchema {
 impl oagen_runtime::de::Object for CreateCustomerResponseSchema {
     const NAME: &'static str = "CreateCustomerResponseSchema";
 
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "id" => Some(0),
+            "external_id" => Some(1),
+            "customer_name" => Some(2),
+            "custom_data" => Some(3),
+            "address" => Some(4),
+            "ship_to_address" => Some(5),
+            "tax_info" => Some(6),
+            "email" => Some(7),
+            "custom_attributes" => Some(8),
+            "phone_number" => Some(9),
+            "communications_enabled" => Some(10),
+            "auto_charge_enabled" => Some(11),
+            "business_entity_id" => Some(12),
+            _ => None,
+        }
+    }
+
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -794,23 +833,7 @@ impl oagen_runtime::de::Object for CreateCustomerResponseSchema {
         let mut communications_enabled = None;
         let mut auto_charge_enabled = None;
         let mut business_entity_id = None;
-        let mut keys = de::Keys::new(
-            &[
-                "id",
-                "external_id",
-                "customer_name",
-                "custom_data",
-                "address",
-                "ship_to_address",
-                "tax_info",
-                "email",
-                "custom_attributes",
-                "phone_number",
-                "communications_enabled",
-                "auto_charge_enabled",
-                "business_entity_id",
-            ],
-        );
+        let mut keys = de::Keys::<Self>::new();
         loop {
             match keys.next(&mut map)? {
                 Some(0) => de::put(&mut map, &mut id, "id")?,
@@ -921,6 +944,16 @@ pub struct CustomerListResponse {
 impl oagen_runtime::de::Object for CustomerListResponse {
     const NAME: &'static str = "CustomerListResponse";
 
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "results" => Some(0),
+            "next" => Some(1),
+            "previous" => Some(2),
+            "total_count" => Some(3),
+            _ => None,
+        }
+    }
+
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -929,7 +962,7 @@ impl oagen_runtime::de::Object for CustomerListResponse {
         let mut next = None;
         let mut previous = None;
         let mut total_count = None;
-        let mut keys = de::Keys::new(&["results", "next", "previous", "total_count"]);
+        let mut keys = de::Keys::<Self>::new();
         loop {
             match keys.next(&mut map)? {
                 Some(0) => de::put(&mut map, &mut results, "results")?,
@@ -1034,6 +1067,31 @@ pub struct CustomerResponseSchema {
 impl oagen_runtime::de::Object for CustomerResponseSchema {
     const NAME: &'static str = "CustomerResponseSchema";
 
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "id" => Some(0),
+            "external_id" => Some(1),
+            "customer_name" => Some(2),
+            "custom_data" => Some(3),
+            "address" => Some(4),
+            "ship_to_address" => Some(5),
+            "tax_info" => Some(6),
+            "phone_number" => Some(7),
+            "email" => Some(8),
+            "contacts" => Some(9),
+            "custom_attributes" => Some(10),
+            "communications_enabled" => Some(11),
+            "auto_charge_enabled" => Some(12),
+            "invoice_details" => Some(13),
+            "created_at" => Some(14),
+            "updated_at" => Some(15),
+            "default_payment_method" => Some(16),
+            "business_entity_id" => Some(17),
+            "business_entity" => Some(18),
+            _ => None,
+        }
+    }
+
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1057,29 +1115,7 @@ impl oagen_runtime::de::Object for CustomerResponseSchema {
         let mut default_payment_method = None;
         let mut business_entity_id = None;
         let mut business_entity = None;
-        let mut keys = de::Keys::new(
-            &[
-                "id",
-                "external_id",
-                "customer_name",
-                "custom_data",
-                "address",
-                "ship_to_address",
-                "tax_info",
-                "phone_number",
-                "email",
-                "contacts",
-                "custom_attributes",
-                "communications_enabled",
-                "auto_charge_enabled",
-                "invoice_details",
-                "created_at",
-                "updated_at",
-                "default_payment_method",
-                "business_entity_id",
-                "business_entity",
-            ],
-        );
+        let mut keys = de::Keys::<Self>::new();
         loop {
             match keys.next(&mut map)? {
                 Some(0) => de::put(&mut map, &mut id, "id")?,
@@ -1203,12 +1239,19 @@ pub struct HttpValidationError {
 impl oagen_runtime::de::Object for HttpValidationError {
     const NAME: &'static str = "HttpValidationError";
 
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "detail" => Some(0),
+            _ => None,
+        }
+    }
+
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         use oagen_runtime::de;
         let mut detail = None;
-        let mut keys = de::Keys::new(&["detail"]);
+        let mut keys = de::Keys::<Self>::new();
         loop {
             match keys.next(&mut map)? {
                 Some(0) => de::put(&mut map, &mut detail, "detail")?,
@@ -1249,6 +1292,15 @@ pub struct TaxId {
 impl oagen_runtime::de::Object for TaxId {
     const NAME: &'static str = "TaxId";
 
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "country_code" => Some(0),
+            "tax_code" => Some(1),
+            "tax_id" => Some(2),
+            _ => None,
+        }
+    }
+
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1256,7 +1308,7 @@ impl oagen_runtime::de::Object for TaxId {
         let mut country_code = None;
         let mut tax_code = None;
         let mut tax_id = None;
-        let mut keys = de::Keys::new(&["country_code", "tax_code", "tax_id"]);
+        let mut keys = de::Keys::<Self>::new();
         loop {
             match keys.next(&mut map)? {
                 Some(0) => de::put(&mut map, &mut country_code, "country_code")?,
@@ -1358,6 +1410,24 @@ pub struct UpdateCustomerRequestSchema {
 impl oagen_runtime::de::Object for UpdateCustomerRequestSchema {
     const NAME: &'static str = "UpdateCustomerRequestSchema";
 
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "external_id" => Some(0),
+            "customer_name" => Some(1),
+            "custom_data" => Some(2),
+            "address" => Some(3),
+            "ship_to_address" => Some(4),
+            "tax_info" => Some(5),
+            "phone_number" => Some(6),
+            "email" => Some(7),
+            "connector" => Some(8),
+            "communications_enabled" => Some(9),
+            "auto_charge_enabled" => Some(10),
+            "business_entity_id" => Some(11),
+            _ => None,
+        }
+    }
+
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1374,22 +1444,7 @@ impl oagen_runtime::de::Object for UpdateCustomerRequestSchema {
         let mut communications_enabled = None;
         let mut auto_charge_enabled = None;
         let mut business_entity_id = None;
-        let mut keys = de::Keys::new(
-            &[
-                "external_id",
-                "customer_name",
-                "custom_data",
-                "address",
-                "ship_to_address",
-                "tax_info",
-                "phone_number",
-                "email",
-                "connector",
-                "communications_enabled",
-                "auto_charge_enabled",
-                "business_entity_id",
-            ],
-        );
+        let mut keys = de::Keys::<Self>::new();
         loop {
             match keys.next(&mut map)? {
                 Some(0) => de::put(&mut map, &mut external_id, "external_id")?,
@@ -1573,6 +1628,15 @@ pub struct ValidationError {
 impl oagen_runtime::de::Object for ValidationError {
     const NAME: &'static str = "ValidationError";
 
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "loc" => Some(0),
+            "msg" => Some(1),
+            "type" => Some(2),
+            _ => None,
+        }
+    }
+
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1580,7 +1644,7 @@ impl oagen_runtime::de::Object for ValidationError {
         let mut loc = None;
         let mut msg = None;
         let mut r#type = None;
-        let mut keys = de::Keys::new(&["loc", "msg", "type"]);
+        let mut keys = de::Keys::<Self>::new();
         loop {
             match keys.next(&mut map)? {
                 Some(0) => de::put(&mut map, &mut loc, "loc")?,

@@ -4,12 +4,14 @@
 //! serde's derive writes, for every struct, a field enum with its own visitor and
 //! `Deserialize` impl, and a struct visitor with `visit_map` and `visit_seq`: most of what
 //! `rustc` spends checking a large generated crate (issue 15's profile). Here a struct
-//! implements [`Object`]: one `visit` function, a loop that matches each key's index among
-//! its wire names ([`Keys`], no allocation, no field enum) and reads the value straight into
-//! a local slot ([`put`], `MapAccess::next_value`, with no dynamic dispatch), then builds the
-//! struct. The visitor, the key seed and the error paths exist once, here; the per-struct
-//! code is generic over the `MapAccess`, so decoding runs as fast as the derive's (a shared
-//! visitor reached through `erased-serde`, as before, ran at a fifth of its speed).
+//! implements [`Object`]: a `field` function (a `match` of each wire name to its index, no
+//! field enum) and one `visit` function, a loop that takes each key's index ([`Keys`], no
+//! allocation) and reads the value straight into a local slot ([`put`],
+//! `MapAccess::next_value`, with no dynamic dispatch), then builds the struct. The visitor,
+//! the key seed and the error paths are written once, here, generic over the struct, so the
+//! compiler specializes and inlines them per struct as it does the derive's, and decoding
+//! runs as fast (a shared visitor reached through `erased-serde`, as before, ran at a fifth
+//! of its speed).
 //!
 //! What a derive does that callers rely on is kept: keys match wire names exactly, unknown
 //! keys are skipped as `IgnoredAny` (so `serde_ignored`, and the union tally of
@@ -29,9 +31,17 @@
 //! impl de::Object for Pet {
 //!     const NAME: &'static str = "Pet";
 //!
+//!     fn field(key: &str) -> Option<usize> {
+//!         match key {
+//!             "id" => Some(0),
+//!             "tag" => Some(1),
+//!             _ => None,
+//!         }
+//!     }
+//!
 //!     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
 //!         let (mut id, mut tag) = (None, None);
-//!         let mut keys = de::Keys::new(&["id", "tag"]);
+//!         let mut keys = de::Keys::<Self>::new();
 //!         loop {
 //!             match keys.next(&mut map)? {
 //!                 Some(0) => de::put(&mut map, &mut id, "id")?,
@@ -66,6 +76,11 @@ pub trait Object: Sized {
     /// The struct's name, for error messages (`expected struct Pet`).
     const NAME: &'static str;
 
+    /// The index of `key` among the struct's wire names (`match key { "id" => Some(0), .. }`,
+    /// which the compiler turns into comparisons of constants, as in the derive's field
+    /// visitor); `None` for a key no field takes.
+    fn field(key: &str) -> Option<usize>;
+
     /// Reads every key of `map` (through [`Keys`]) and builds the struct.
     fn visit<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
@@ -90,117 +105,131 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// The keys of one object, each read as its index among a struct's wire names, without
-/// allocating (the key is borrowed from the input, or from the parser's scratch buffer when
-/// it has escapes). Keys usually arrive in the order the document lists them, so the name
-/// after the last one found is tried first.
-pub struct Keys {
-    names: &'static [&'static str],
-    /// Where the next key is looked for first.
-    expected: usize,
-    /// Whether keys no name matches are kept (their text in `other`), for
-    /// `additionalProperties`.
-    keeping: bool,
-    other: Option<String>,
-}
+/// The index [`Keys::next`] gives a key no field takes.
+pub const OTHER: usize = u32::MAX as usize;
 
-impl Keys {
-    /// The keys of a struct whose fields have these wire names; other keys are skipped.
-    pub fn new(names: &'static [&'static str]) -> Self {
-        Keys {
-            names,
-            expected: 0,
-            keeping: false,
-            other: None,
-        }
+/// The keys of one `T` object, each read as its index among the struct's wire names
+/// ([`Object::field`]), without allocating (the key is borrowed from the input, or from the
+/// parser's scratch buffer when it has escapes). The key is read as the derive reads its
+/// field enum (`next_key` of a type with no state), generic over `T`, so each struct's key
+/// matching is compiled, and inlined, for that struct alone; the index is a `u32`, so the
+/// result fits in two registers, as the derive's does.
+pub struct Keys<T>(PhantomData<fn() -> T>);
+
+impl<T: Object> Keys<T> {
+    /// The keys of a `T`; other keys are skipped ([`skip`]).
+    #[allow(clippy::new_without_default)]
+    #[inline]
+    pub fn new() -> Self {
+        Keys(PhantomData)
     }
 
-    /// Like [`Keys::new`], for a struct that keeps the other keys ([`keep`]).
-    pub fn keeping(names: &'static [&'static str]) -> Self {
-        Keys {
-            keeping: true,
-            ..Keys::new(names)
-        }
-    }
-
-    /// The index of the next key among the names (the number of names for another key,
-    /// whose value must then be read, by [`skip`] or [`keep`]); `None` after the last key.
+    /// The index of the next key among the names ([`OTHER`] for another key, whose value
+    /// must then be read by [`skip`]); `None` after the last key.
     #[inline]
     pub fn next<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<Option<usize>, A::Error> {
-        let seed = KeySeed {
-            names: self.names,
-            expected: self.expected,
-            keeping: self.keeping,
+        Ok(map.next_key::<Index<T>>()?.map(|index| index.0 as usize))
+    }
+}
+
+/// Like [`Keys`], for a struct that keeps the keys no field takes, with their values
+/// (`additionalProperties`, [`keep`]).
+pub struct KeptKeys<T> {
+    /// The text of the last key no field takes.
+    other: Option<String>,
+    object: PhantomData<fn() -> T>,
+}
+
+impl<T: Object> KeptKeys<T> {
+    /// The keys of a `T` that keeps the others.
+    #[allow(clippy::new_without_default)]
+    #[inline]
+    pub fn new() -> Self {
+        KeptKeys {
+            other: None,
+            object: PhantomData,
+        }
+    }
+
+    /// The index of the next key among the names ([`OTHER`] for another key, whose value
+    /// must then be read by [`keep`]); `None` after the last key.
+    #[inline]
+    pub fn next<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<Option<usize>, A::Error> {
+        let seed = KeySeed::<T> {
+            other: Some(&mut self.other),
+            object: PhantomData,
         };
-        Ok(match map.next_key_seed(seed)? {
-            None => None,
-            Some(Found::Field(index)) => {
-                self.expected = index + 1;
-                Some(index)
-            }
-            Some(Found::Other(text)) => {
-                self.other = text;
-                Some(self.names.len())
-            }
-        })
+        Ok(map.next_key_seed(seed)?.map(|index| index as usize))
     }
 }
 
-/// What a key turned out to be.
-enum Found {
-    Field(usize),
-    /// Another key: its text when the keys are kept.
-    Other(Option<String>),
-}
+/// A key read as its index among a `T`'s wire names (`u32::MAX` for another key).
+struct Index<T>(u32, PhantomData<fn() -> T>);
 
-#[derive(Clone, Copy)]
-struct KeySeed {
-    names: &'static [&'static str],
-    expected: usize,
-    keeping: bool,
-}
-
-impl KeySeed {
+impl<'de, T: Object> Deserialize<'de> for Index<T> {
     #[inline]
-    fn find(self, key: &str) -> Found {
-        if self.names.get(self.expected) == Some(&key) {
-            return Found::Field(self.expected);
-        }
-        match self.names.iter().position(|name| *name == key) {
-            Some(index) => Found::Field(index),
-            None => Found::Other(self.keeping.then(|| key.to_owned())),
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let seed = KeySeed::<T> {
+            other: None,
+            object: PhantomData,
+        };
+        Ok(Index(seed.deserialize(deserializer)?, PhantomData))
+    }
+}
+
+/// Reads a key as its index among a `T`'s wire names (`u32::MAX` for another key, whose
+/// text it writes in `other` when the keys are kept).
+struct KeySeed<'a, T> {
+    other: Option<&'a mut Option<String>>,
+    object: PhantomData<fn() -> T>,
+}
+
+impl<T: Object> KeySeed<'_, T> {
+    #[inline]
+    fn find(self, key: &str) -> u32 {
+        match T::field(key) {
+            // A struct's fields are far fewer than `u32::MAX`.
+            Some(index) => index as u32,
+            None => {
+                if let Some(other) = self.other {
+                    *other = Some(key.to_owned());
+                }
+                u32::MAX
+            }
         }
     }
 }
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Found;
+impl<'de, T: Object> DeserializeSeed<'de> for KeySeed<'_, T> {
+    type Value = u32;
 
     #[inline]
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Found, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<u32, D::Error> {
         deserializer.deserialize_identifier(self)
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Found;
+impl<'de, T: Object> Visitor<'de> for KeySeed<'_, T> {
+    type Value = u32;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a field name")
     }
 
     #[inline]
-    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Found, E> {
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<u32, E> {
         Ok(self.find(key))
     }
 
-    fn visit_bytes<E: serde::de::Error>(self, key: &[u8]) -> Result<Found, E> {
+    fn visit_bytes<E: serde::de::Error>(self, key: &[u8]) -> Result<u32, E> {
         match std::str::from_utf8(key) {
             Ok(key) => Ok(self.find(key)),
-            Err(_) => Ok(Found::Other(
-                self.keeping
-                    .then(|| String::from_utf8_lossy(key).into_owned()),
-            )),
+            Err(_) => {
+                if let Some(other) = self.other {
+                    *other = Some(String::from_utf8_lossy(key).into_owned());
+                }
+                Ok(u32::MAX)
+            }
         }
     }
 }
@@ -226,11 +255,11 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 }
 
 /// Keeps the value of a key no field takes in `rest` (`additionalProperties`), under the
-/// key's text ([`Keys::keeping`]).
-pub fn keep<'de, A: MapAccess<'de>, V: Deserialize<'de>>(
+/// key's text ([`KeptKeys`]).
+pub fn keep<'de, A: MapAccess<'de>, V: Deserialize<'de>, T>(
     map: &mut A,
     rest: &mut BTreeMap<String, V>,
-    keys: &mut Keys,
+    keys: &mut KeptKeys<T>,
 ) -> Result<(), A::Error> {
     let value = map.next_value()?;
     if let Some(key) = keys.other.take() {
@@ -257,7 +286,7 @@ mod tests {
     use serde::de::MapAccess;
     use serde_json::json;
 
-    use super::{Keys, Object, keep, object, put, skip, take};
+    use super::{KeptKeys, Keys, Object, keep, object, put, skip, take};
 
     #[derive(Debug, PartialEq, Deserialize)]
     struct Tag {
@@ -283,10 +312,16 @@ mod tests {
     impl Object for Pet {
         const NAME: &'static str = "Pet";
 
+        fn field(key: &str) -> Option<usize> {
+            ["petId", "tag", "nickname", "legs"]
+                .iter()
+                .position(|name| *name == key)
+        }
+
         fn visit<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
             let (mut pet_id, mut tag, mut nickname, mut legs) = (None, None, None, None);
             let mut extra = BTreeMap::new();
-            let mut keys = Keys::keeping(&["petId", "tag", "nickname", "legs"]);
+            let mut keys = KeptKeys::<Self>::new();
             loop {
                 match keys.next(&mut map)? {
                     Some(0) => put(&mut map, &mut pet_id, "petId")?,
@@ -378,9 +413,13 @@ mod tests {
         impl Object for Owner {
             const NAME: &'static str = "Owner";
 
+            fn field(key: &str) -> Option<usize> {
+                (key == "tag").then_some(0)
+            }
+
             fn visit<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 let mut tag = None;
-                let mut keys = Keys::new(&["tag"]);
+                let mut keys = Keys::<Self>::new();
                 while let Some(index) = keys.next(&mut map)? {
                     match index {
                         0 => put(&mut map, &mut tag, "tag")?,

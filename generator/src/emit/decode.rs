@@ -1,5 +1,6 @@
-//! The `Deserialize` impl of a struct: an `oagen_runtime::de::Object` impl (one `visit`
-//! function: a loop matching each key's index among the wire names, a line per field) and a
+//! The `Deserialize` impl of a struct: an `oagen_runtime::de::Object` impl (a `field`
+//! function matching each wire name to its index, and one `visit` function: a loop over the
+//! keys' indexes, a line per field) and a
 //! `Deserialize` that calls `oagen_runtime::de::object`, instead of serde's derive (issue
 //! 15: the derive was most of `rustc`'s time on a generated crate; issue 27: a shared
 //! visitor through `erased-serde` decoded at a fifth of the derive's speed). It decodes what
@@ -68,9 +69,9 @@ pub(super) fn deserialize_impl(
     for (index, field) in s.fields.iter().enumerate() {
         let ident = format_ident!("{}", field.rust_name);
         let wire = &field.wire_name;
-        wires.push(wire);
         slots.push(quote!(let mut #ident = None;));
         let index = Literal::usize_unsuffixed(index);
+        wires.push(quote!(#wire => Some(#index),));
         arms.push(quote!(Some(#index) => de::put(&mut #map, &mut #ident, #wire)?,));
         values.push(field_value(field, direction, &ident, &access));
     }
@@ -86,15 +87,32 @@ pub(super) fn deserialize_impl(
             values.push(quote!(#ident));
             (
                 quote!(Some(_) => de::keep(&mut #map, &mut #ident, &mut #keys)?,),
-                quote!(de::Keys::keeping),
+                quote!(de::KeptKeys::<Self>::new),
             )
         }
         None => (
             quote!(Some(_) => de::skip(&mut #map)?,),
-            quote!(de::Keys::new),
+            quote!(de::Keys::<Self>::new),
         ),
     };
     let struct_name = name.to_string();
+    // The key's index, by a `match` the compiler turns into comparisons of constants.
+    let field = if wires.is_empty() {
+        quote!(
+            fn field(_: &str) -> ::std::option::Option<usize> {
+                None
+            }
+        )
+    } else {
+        quote! {
+            fn field(key: &str) -> ::std::option::Option<usize> {
+                match key {
+                    #(#wires)*
+                    _ => None,
+                }
+            }
+        }
+    };
     // Without fields or other keys to keep, every key is skipped (as clippy would write it).
     let read_keys = if arms.is_empty() && s.additional.is_none() {
         quote! {
@@ -117,10 +135,12 @@ pub(super) fn deserialize_impl(
         impl oagen_runtime::de::Object for #name {
             const NAME: &'static str = #struct_name;
 
+            #field
+
             fn visit<'de, #access: serde::de::MapAccess<'de>>(mut #map: #access) -> ::std::result::Result<Self, #access::Error> {
                 use oagen_runtime::de;
                 #(#slots)*
-                let mut #keys = #new_keys(&[#(#wires),*]);
+                let mut #keys = #new_keys();
                 #read_keys
                 Ok(Self { #(#values),* })
             }
