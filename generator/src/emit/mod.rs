@@ -30,6 +30,7 @@ mod operations;
 mod paginate;
 mod readme;
 mod readme_sections;
+mod shared;
 mod signature;
 mod stream;
 #[cfg(test)]
@@ -149,6 +150,8 @@ pub struct Plan<'a> {
     reach: Option<Vec<crate::ir::Reach>>,
     /// [`serialized`], by type id.
     serialized: Vec<bool>,
+    /// By type id: the enum whose definition it shares ([`shared::shared_enums`]).
+    shared: Vec<Option<crate::ir::TypeId>>,
 }
 
 /// One file of the crate and the number of parts it can be emitted in: each part is whole
@@ -188,6 +191,10 @@ impl<'a> Plan<'a> {
         decoder: Decoder,
         encoder: Encoder,
     ) -> Self {
+        let shared = shared::shared_enums(api, derives);
+        let mut reach = has_features(api, features).then(|| api.type_reach());
+        let mut serialized = serialized(api, derives, encoder);
+        shared::widen(&shared, &mut serialized, reach.as_deref_mut());
         Plan {
             api,
             derives,
@@ -198,8 +205,9 @@ impl<'a> Plan<'a> {
                 .filter(|name| api.types.iter().any(|t| t.rust_name == *name))
                 .collect(),
             can_fail: can_fail(api),
-            reach: has_features(api, features).then(|| api.type_reach()),
-            serialized: serialized(api, derives, encoder),
+            reach,
+            serialized,
+            shared,
         }
     }
 
@@ -248,6 +256,7 @@ impl<'a> Plan<'a> {
                 .map(|reach| gates::Gates::new(self.api, reach)),
             decoder: self.decoder,
             serialized: &self.serialized,
+            shared: &self.shared,
         }
     }
 }
@@ -321,6 +330,8 @@ struct Cx<'a> {
     decoder: Decoder,
     /// By type id: whether the type implements `Serialize` (see [`serialized`]).
     serialized: &'a [bool],
+    /// By type id: the enum whose definition it shares, written as a `pub type` of it.
+    shared: &'a [Option<crate::ir::TypeId>],
 }
 
 impl Cx<'_> {

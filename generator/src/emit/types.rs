@@ -37,7 +37,10 @@ pub(super) fn types_rs(cx: &Cx<'_>, parts: Range<usize>) -> TokenStream {
     }
 }
 
-fn type_item(cx: &Cx<'_>, id: TypeId, def: &TypeDef) -> TokenStream {
+pub(super) fn type_item(cx: &Cx<'_>, id: TypeId, def: &TypeDef) -> TokenStream {
+    if let Some(canonical) = cx.shared.get(id.0).copied().flatten() {
+        return cx.gate_type(id, shared_alias(cx, def, canonical));
+    }
     let docs = doc_attrs(&def.docs);
     let deprecated = deprecated_attr(def.docs.deprecated);
     let docs = quote!(#docs #deprecated);
@@ -49,6 +52,25 @@ fn type_item(cx: &Cx<'_>, id: TypeId, def: &TypeDef) -> TokenStream {
     }
     let validate = super::validate::validate_item(cx, def, &name);
     cx.gate_type(id, quote!(#item #validate))
+}
+
+/// An enum written as another's name: its own docs, with a line that says which.
+fn shared_alias(cx: &Cx<'_>, def: &TypeDef, canonical: TypeId) -> TokenStream {
+    let target = &cx.api.type_def(canonical).rust_name;
+    let mut docs = def.docs.clone();
+    docs.notes.push(format!(
+        "The same type as [`{}`], which has the same values: one definition for both.",
+        target.trim_start_matches("r#")
+    ));
+    let docs = doc_attrs(&docs);
+    let deprecated = deprecated_attr(def.docs.deprecated);
+    let name = format_ident!("{}", def.rust_name);
+    let target = format_ident!("{}", target);
+    quote! {
+        #docs
+        #deprecated
+        pub type #name = #target;
+    }
 }
 
 fn type_definition(
