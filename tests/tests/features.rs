@@ -4,9 +4,9 @@
 //! The build test generates real crates (the `resource_groups` and form fixtures, and every corpus
 //! document under 1 MB with several groups) as members of one workspace under
 //! `target/features/`, and checks each with no features, each feature alone, a few pairs,
-//! and all (clippy, `-D warnings`, on the first and the last). Builds use
-//! `target/features/target` (kept between runs), `--offline` and this workspace's
-//! `Cargo.lock`, as `adopt.rs` does.
+//! and all (clippy, `-D warnings`, on the first and the last). Builds use `target/outside`
+//! (kept between runs, and shared with `adopt.rs`: `support/commands.rs`), `--offline` and
+//! this workspace's `Cargo.lock`, as `adopt.rs` does.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,6 +17,9 @@ use oagen::{Document, Generator, Settings};
 
 #[path = "../documents.rs"]
 mod documents;
+
+#[path = "support/commands.rs"]
+mod commands;
 
 fn root() -> PathBuf {
     xtask::workspace_root()
@@ -217,13 +220,8 @@ fn regrouping_errors_name_their_key() {
 // Real builds.
 
 fn cargo(dir: &Path, target: &Path) -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    command
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("RUSTFLAGS", "-D warnings")
-        .env("CARGO_TERM_COLOR", "never")
-        .arg("--offline");
+    let mut command = commands::cargo(dir, target);
+    command.arg("--offline");
     command
 }
 
@@ -274,7 +272,7 @@ fn every_combination_of_features_compiles_without_warnings() {
     let started = Instant::now();
     let base = root().join("target/features");
     let ws = base.join("ws");
-    let target = base.join("target");
+    let target = commands::target(&root());
     fs::create_dir_all(&ws).expect("writable");
     let mut crates = Vec::new();
     crates.extend(member(&ws, "fixture-resource-groups", &fixture()));
