@@ -1,4 +1,4 @@
-//! Shared by `tests/fuzz.rs` and `tests/coverage.rs`: a document's JSON value, read with
+//! Shared by `tests/fuzz.rs` and `tests/it/coverage.rs`: a document's JSON value, read with
 //! serde (JSON, or YAML turned into JSON) rather than by the generator, which keeps its
 //! loader to itself.
 

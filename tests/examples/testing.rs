@@ -1,6 +1,6 @@
 //! The README's example of the `mock` feature: code under test, and the expectations of
 //! its calls, answered with the operation's own types. A program here (examples have a
-//! `main`); in a crate of yours it is a `#[tokio::test]`. `tests/tests/mock_e2e.rs` runs
+//! `main`); in a crate of yours it is a `#[tokio::test]`. `tests/tests/it/mock_e2e.rs` runs
 //! the same kind of test.
 
 use std::time::Duration;

@@ -5,8 +5,9 @@
 //! the user's own xtask (which uses the `oagen` library by path), and build the user's app
 //! (the example of the generated README) against the client.
 //!
-//! The user repository's builds use `target/adopt/target` (kept between runs, so that only
-//! what changed is rebuilt), `--offline` and this workspace's `Cargo.lock`, so they resolve
+//! The user repository's builds use `target/outside` (kept between runs, so that only what
+//! changed is rebuilt, and shared with the other tests that build outside this workspace:
+//! `support/commands.rs`), `--offline` and this workspace's `Cargo.lock`, so they resolve
 //! the same versions without the network.
 
 use std::fs;
@@ -395,7 +396,7 @@ fn installed_oagen() -> PathBuf {
             let root = root();
             let install = root.join("target/adopt/install");
             run(
-                cargo(&root, &root.join("target/adopt/target"))
+                cargo(&root, &commands::target(&root))
                     .args([
                         "install",
                         "--quiet",
@@ -604,7 +605,7 @@ fn every_configuration_mistake_is_located_in_it_and_exits_as_one() {
 #[test]
 fn a_user_installs_oagen_generates_into_their_workspace_and_builds_an_app() {
     let root = root();
-    let target = root.join("target/adopt/target");
+    let target = commands::target(&root);
     // Outside this workspace, so nothing of it (workspace, lock file, config) applies. The
     // same folder on each run of this checkout (named from its path), so that cargo's
     // fingerprints of the user's crates stay valid and only changes are rebuilt.

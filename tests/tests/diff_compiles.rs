@@ -5,14 +5,17 @@
 //! Every module compiles against OLD; a pair judged minor must compile against NEW; a pair
 //! judged major is shown to break (its module alone, against NEW, fails to compile).
 //!
-//! Builds share `target/adopt/target` with `tests/adopt.rs`, run `--offline` with this
+//! Builds share `target/outside` with `tests/adopt.rs`, run `--offline` with this
 //! workspace's `Cargo.lock`, and only `cargo check`, so they cost little after the first.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use oagen::diff::{self, Level};
+
+#[path = "support/commands.rs"]
+mod commands;
 use oagen::{Document, Generator, Package, Runtime, Settings, Workspace};
 
 /// A pair, and the code using OLD's API (`api` is the crate under test).
@@ -123,13 +126,8 @@ fn generate(document: &Path, name: &str, out: &Path) {
 }
 
 fn check(project: &Path, features: &[&str]) -> Output {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    command
-        .current_dir(project)
-        .env("CARGO_TARGET_DIR", root().join("target/adopt/target"))
-        .env_remove("RUSTFLAGS")
-        .env("CARGO_TERM_COLOR", "never")
-        .args(["check", "--offline", "--quiet", "--lib"]);
+    let mut command = commands::cargo(project, &commands::target(&root()));
+    command.args(["check", "--offline", "--quiet", "--lib"]);
     if !features.is_empty() {
         command.args(["--features", &features.join(",")]);
     }

@@ -4,9 +4,9 @@
 //! The build test generates real crates (the `resource_groups` and form fixtures, and every corpus
 //! document under 1 MB with several groups) as members of one workspace under
 //! `target/features/`, and checks each with no features, each feature alone, a few pairs,
-//! and all (clippy, `-D warnings`, on the first and the last). Builds use
-//! `target/features/target` (kept between runs), `--offline` and this workspace's
-//! `Cargo.lock`, as `adopt.rs` does.
+//! and all (clippy, `-D warnings`, on the first and the last). Builds use `target/outside`
+//! (kept between runs, and shared with `adopt.rs`: `support/commands.rs`), `--offline` and
+//! this workspace's `Cargo.lock`, as `adopt.rs` does.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,6 +17,9 @@ use oagen::{Document, Generator, Settings};
 
 #[path = "../documents.rs"]
 mod documents;
+
+#[path = "support/commands.rs"]
+mod commands;
 
 fn root() -> PathBuf {
     xtask::workspace_root()
@@ -217,13 +220,8 @@ fn regrouping_errors_name_their_key() {
 // Real builds.
 
 fn cargo(dir: &Path, target: &Path) -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    command
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("RUSTFLAGS", "-D warnings")
-        .env("CARGO_TERM_COLOR", "never")
-        .arg("--offline");
+    let mut command = commands::cargo(dir, target);
+    command.arg("--offline");
     command
 }
 
@@ -269,12 +267,79 @@ fn member(ws: &Path, name: &str, bytes: &[u8]) -> Option<Crate> {
     })
 }
 
+/// One build of the test: a crate, `clippy` or `check`, and the features it turns on
+/// (`None`: its default ones).
+struct Build<'a> {
+    name: &'a str,
+    tool: &'static str,
+    features: Option<Vec<&'a str>>,
+}
+
+impl Build<'_> {
+    /// What the builds of one cargo run share: the tool, default features or not, and the
+    /// `mock` feature (which turns on the runtime's: cargo unifies the dependencies' features
+    /// over the packages of one run, so each build sees the dependencies it would alone).
+    fn batch_key(&self) -> (&'static str, bool, bool) {
+        let mock = self.features.as_ref().is_some_and(|f| f.contains(&"mock"));
+        (self.tool, self.features.is_none(), mock)
+    }
+}
+
+/// The builds of one crate: clippy with no features, the default ones, and the `mock`
+/// module with every group and with none; `check` of each feature alone and of a few pairs.
+fn builds<'a>(krate: &'a Crate) -> Vec<Build<'a>> {
+    let name = krate.name.as_str();
+    let features: Vec<&str> = krate.features.iter().map(String::as_str).collect();
+    let build = |tool, features: Option<Vec<&'a str>>| Build {
+        name,
+        tool,
+        features,
+    };
+    let mut all = features.clone();
+    all.push("mock");
+    let mut builds = vec![
+        build("clippy", Some(vec![])),
+        build("clippy", None),
+        build("clippy", Some(all)),
+        build("clippy", Some(vec!["mock"])),
+    ];
+    for feature in &features {
+        builds.push(build("check", Some(vec![feature])));
+    }
+    // A few pairs: neighbours at both ends, and the first with the last.
+    let last = features.len() - 1;
+    let mut pairs = vec![vec![features[0], features[last]]];
+    if features.len() > 2 {
+        pairs.push(vec![features[0], features[1]]);
+        pairs.push(vec![features[last - 1], features[last]]);
+    }
+    builds.extend(pairs.into_iter().map(|pair| build("check", Some(pair))));
+    builds
+}
+
+/// The builds as few cargo runs: each run holds builds of one batch key and at most one
+/// build per crate (a package is selected once per run), so cargo checks several crates at
+/// once where one run per build would check one crate at a time.
+fn batches(builds: Vec<Build<'_>>) -> Vec<Vec<Build<'_>>> {
+    let mut batches: Vec<Vec<Build>> = Vec::new();
+    for build in builds {
+        let fits = |batch: &&mut Vec<Build>| {
+            batch[0].batch_key() == build.batch_key() && batch.iter().all(|b| b.name != build.name)
+        };
+        match batches.iter_mut().find(fits) {
+            Some(batch) => batch.push(build),
+            None => batches.push(vec![build]),
+        }
+    }
+    batches
+}
+
 #[test]
 fn every_combination_of_features_compiles_without_warnings() {
     let started = Instant::now();
     let base = root().join("target/features");
     let ws = base.join("ws");
-    let target = base.join("target");
+    let target = commands::target(&root());
     fs::create_dir_all(&ws).expect("writable");
     let mut crates = Vec::new();
     crates.extend(member(&ws, "fixture-resource-groups", &fixture()));
@@ -312,52 +377,50 @@ fn every_combination_of_features_compiles_without_warnings() {
     fs::write(ws.join("Cargo.toml"), manifest).expect("writable");
     fs::copy(root().join("Cargo.lock"), ws.join("Cargo.lock")).expect("lock file");
 
+    let builds: Vec<Build> = crates.iter().flat_map(builds).collect();
+    let runs = builds.len();
+    let batches = batches(builds);
     let mut failures = Vec::new();
-    let mut runs = 0;
-    let mut check = |name: &str, tool: &str, features: Option<&[&str]>| {
+    for batch in &batches {
+        let (tool, default, _) = batch[0].batch_key();
         let mut command = cargo(&ws, &target);
-        command.args([tool, "-p", name]);
-        if let Some(features) = features {
+        // Every error of the batch, not the first crate's only.
+        command.args([tool, "--keep-going"]);
+        for build in batch {
+            command.args(["-p", build.name]);
+        }
+        if !default {
             command.arg("--no-default-features");
+            let features: Vec<String> = batch
+                .iter()
+                .flat_map(|b| {
+                    b.features
+                        .iter()
+                        .flatten()
+                        .map(|f| format!("{}/{f}", b.name))
+                })
+                .collect();
             if !features.is_empty() {
                 command.args(["--features", &features.join(",")]);
             }
         }
-        runs += 1;
         let output = command.output().expect("cargo runs");
         if !output.status.success() {
+            let what: Vec<String> = batch
+                .iter()
+                .map(|b| format!("{} {:?}", b.name, b.features))
+                .collect();
             failures.push(format!(
-                "{name} {tool} {features:?}:\n{}",
+                "{tool} of {}:\n{}",
+                what.join(", "),
                 String::from_utf8_lossy(&output.stderr)
             ));
         }
-    };
-    for krate in &crates {
-        let features: Vec<&str> = krate.features.iter().map(String::as_str).collect();
-        check(&krate.name, "clippy", Some(&[]));
-        check(&krate.name, "clippy", None);
-        // The `mock` module, with every group and with none.
-        let mut all = features.clone();
-        all.push("mock");
-        check(&krate.name, "clippy", Some(&all));
-        check(&krate.name, "clippy", Some(&["mock"]));
-        for feature in &features {
-            check(&krate.name, "check", Some(&[feature]));
-        }
-        // A few pairs: neighbours at both ends, and the first with the last.
-        let last = features.len() - 1;
-        let mut pairs = vec![[features[0], features[last]]];
-        if features.len() > 2 {
-            pairs.push([features[0], features[1]]);
-            pairs.push([features[last - 1], features[last]]);
-        }
-        for pair in pairs {
-            check(&krate.name, "check", Some(&pair));
-        }
     }
     eprintln!(
-        "{} crates, {runs} builds, {:.0} s",
+        "{} crates, {runs} builds in {} cargo runs, {:.0} s",
         crates.len(),
+        batches.len(),
         started.elapsed().as_secs_f64()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -6,7 +6,7 @@
 //! server (the documents' servers are the loopback servers, as a user's staging server
 //! would be).
 //!
-//! Built like `adopt.rs`, whose target folder it shares (`target/adopt/target`, so the
+//! Built like `adopt.rs`, whose target folder it shares (`target/outside`, so the
 //! dependencies are compiled once for both), offline, with this workspace's `Cargo.lock`.
 
 use std::fs;
@@ -140,7 +140,7 @@ async fn mail_server() -> MockServer {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_first_hour_two_clients_one_app_readme_examples_that_run() {
     let root = xtask::workspace_root();
-    let target = root.join("target/adopt/target");
+    let target = commands::target(&root);
     let install = root.join("target/adopt/install");
     let user = user_folder(&root);
     let _ = fs::remove_dir_all(&user);

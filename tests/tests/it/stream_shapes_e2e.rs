@@ -10,8 +10,7 @@ use oagen_runtime::{Framing, RetryPolicy};
 use oagen_tests::fixture_stream_shapes::types::{ChatRequest, GenerateBody};
 use oagen_tests::fixture_stream_shapes::{Client, Error, ErrorBody};
 
-#[path = "support/loopback.rs"]
-mod loopback;
+use crate::support::loopback;
 use loopback::{EVENT_STREAM_HEAD, pause, serve, write};
 
 const TOKEN: &str = "sk-live-secret-token";

@@ -9,8 +9,7 @@ use oagen_runtime::RetryPolicy;
 use oagen_tests::fixture_event_streams::types::{ChatRequest, Message};
 use oagen_tests::fixture_event_streams::{Client, Error, ErrorBody};
 
-#[path = "support/loopback.rs"]
-mod loopback;
+use crate::support::loopback;
 use loopback::{EVENT_STREAM_HEAD, pause, serve, write};
 
 fn client(url: &str) -> Client {

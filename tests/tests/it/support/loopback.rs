@@ -1,6 +1,6 @@
 //! A small tokio server on 127.0.0.1 that writes a response in the chunks a test chooses
 //! (split mid-line, mid-character, mid-CRLF), pauses between them, and keeps the requests
-//! it read. Shared by the stream tests (`#[path]`-included).
+//! it read. Shared by the stream tests (`crate::support::loopback`).
 
 #![allow(dead_code)]
 

@@ -8,10 +8,10 @@ use std::path::Path;
 use oagen::ir::Api;
 use serde_json::Value;
 
-#[path = "../documents.rs"]
+#[path = "../../documents.rs"]
 mod documents;
 
-#[path = "../value.rs"]
+#[path = "../../value.rs"]
 mod value;
 
 /// Documents larger than this are left out (lowering the three largest, 3 to 4 MB each, in
