@@ -1,6 +1,6 @@
 //! Most of the tests of this crate, as modules of one test binary: each former
 //! `tests/tests/NAME.rs` is the module `NAME` (`cargo test -p oagen-tests --test it NAME::`).
-//! One binary instead of 26 compiles and links tokio, reqwest, hyper and wiremock's code once.
+//! One binary instead of 27 compiles and links tokio, reqwest, hyper and wiremock's code once.
 //!
 //! The tests run in parallel threads of one process, so none may change process-wide state
 //! (environment variables, the current folder, a global tracing subscriber) or use fixed
@@ -36,6 +36,7 @@ mod query_e2e;
 mod redirects_e2e;
 mod schema_shapes;
 mod shapes_e2e;
+mod shared_enums_e2e;
 mod spawn_e2e;
 mod stream_shapes_e2e;
 mod streams_e2e;
