@@ -43,6 +43,7 @@ pub struct Address {
 impl oagen_runtime::de::Object for Address {
     const NAME: &'static str = "Address";
 
+    #[inline(never)]
     fn field(key: &str) -> ::std::option::Option<usize> {
         match key {
             "line1" => Some(0),
@@ -249,6 +250,7 @@ pub struct AddressResponse {
 impl oagen_runtime::de::Object for AddressResponse {
     const NAME: &'static str = "AddressResponse";
 
+    #[inline(never)]
     fn field(key: &str) -> ::std::option::Option<usize> {
         match key {
             "line1" => Some(0),
@@ -337,6 +339,7 @@ pub struct Connector {
 impl oagen_runtime::de::Object for Connector {
     const NAME: &'static str = "Connector";
 
+    #[inline(never)]
     fn field(key: &str) -> ::std::option::Option<usize> {
         match key {
             "name" => Some(0),
@@ -426,6 +429,7 @@ pub struct ContactResponseSchema {
 impl oagen_runtime::de::Object for ContactResponseSchema {
     const NAME: &'static str = "ContactResponseSchema";
 
+    #[inline(never)]
     fn field(key: &str) -> ::std::option::Option<usize> {
         match key {
             "id" => Some(0),
@@ -549,6 +553,7 @@ pub struct CreateCustomerRequestSchema {
 impl oagen_runtime::de::Object for CreateCustomerRequestSchema {
     const NAME: &'static str = "CreateCustomerRequestSchema";
 
+    #[inline(never)]
     fn field(key: &str) -> ::std::option::Option<usize> {
         match key {
             "customer_name" => Some(0),
@@ -797,6 +802,7 @@ pub struct CreateCustomerResponseSchema {
 impl oagen_runtime::de::Object for CreateCustomerResponseSchema {
     const NAME: &'static str = "CreateCustomerResponseSchema";
 
+    #[inline(never)]
     fn field(key: &str) -> ::std::option::Option<usize> {
         match key {
             "id" => Some(0),
@@ -944,6 +950,7 @@ pub struct CustomerListResponse {
 impl oagen_runtime::de::Object for CustomerListResponse {
     const NAME: &'static str = "CustomerListResponse";
 
+    #[inline(never)]
     fn field(key: &str) -> ::std::option::Option<usize> {
         match key {
             "results" => Some(0),
@@ -1067,6 +1074,7 @@ pub struct CustomerResponseSchema {
 impl oagen_runtime::de::Object for CustomerResponseSchema {
     const NAME: &'static str = "CustomerResponseSchema";
 
+    #[inline(never)]
     fn field(key: &str) -> ::std::option::Option<usize> {
         match key {
             "id" => Some(0),
@@ -1239,6 +1247,7 @@ pub struct HttpValidationError {
 impl oagen_runtime::de::Object for HttpValidationError {
     const NAME: &'static str = "HttpValidationError";
 
+    #[inline(never)]
     fn field(key: &str) -> ::std::option::Option<usize> {
         match key {
             "detail" => Some(0),
@@ -1292,6 +1301,7 @@ pub struct TaxId {
 impl oagen_runtime::de::Object for TaxId {
     const NAME: &'static str = "TaxId";
 
+    #[inline(never)]
     fn field(key: &str) -> ::std::option::Option<usize> {
         match key {
             "country_code" => Some(0),
@@ -1410,6 +1420,7 @@ pub struct UpdateCustomerRequestSchema {
 impl oagen_runtime::de::Object for UpdateCustomerRequestSchema {
     const NAME: &'static str = "UpdateCustomerRequestSchema";
 
+    #[inline(never)]
     fn field(key: &str) -> ::std::option::Option<usize> {
         match key {
             "external_id" => Some(0),
@@ -1628,6 +1639,7 @@ pub struct ValidationError {
 impl oagen_runtime::de::Object for ValidationError {
     const NAME: &'static str = "ValidationError";
 
+    #[inline(never)]
     fn field(key: &str) -> ::std::option::Option<usize> {
         match key {
             "loc" => Some(0),

@@ -156,54 +156,59 @@ impl<T: Object> KeptKeys<T> {
     #[inline]
     pub fn next<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<Option<usize>, A::Error> {
         let seed = KeySeed::<T> {
-            other: Some(&mut self.other),
+            other: &mut self.other,
             object: PhantomData,
         };
         Ok(map.next_key_seed(seed)?.map(|index| index as usize))
     }
 }
 
-/// A key read as its index among a `T`'s wire names (`u32::MAX` for another key).
+/// A key read as its index among a `T`'s wire names (`u32::MAX` for another key). Its
+/// visitor does nothing else, so the code reading a key stays small enough for the compiler
+/// to inline into each struct's loop, as it does the derive's.
 struct Index<T>(u32, PhantomData<fn() -> T>);
 
 impl<'de, T: Object> Deserialize<'de> for Index<T> {
     #[inline]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let seed = KeySeed::<T> {
-            other: None,
-            object: PhantomData,
-        };
-        Ok(Index(seed.deserialize(deserializer)?, PhantomData))
+        deserializer.deserialize_identifier(IndexVisitor::<T>(PhantomData))
+    }
+}
+
+struct IndexVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: Object> Visitor<'de> for IndexVisitor<T> {
+    type Value = Index<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    #[inline]
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Index<T>, E> {
+        // A struct's fields are far fewer than `u32::MAX`.
+        let index = T::field(key).map_or(u32::MAX, |index| index as u32);
+        Ok(Index(index, PhantomData))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, key: &[u8]) -> Result<Index<T>, E> {
+        match std::str::from_utf8(key) {
+            Ok(key) => self.visit_str(key),
+            Err(_) => Ok(Index(u32::MAX, PhantomData)),
+        }
     }
 }
 
 /// Reads a key as its index among a `T`'s wire names (`u32::MAX` for another key, whose
-/// text it writes in `other` when the keys are kept).
+/// text it writes in `other`), for [`KeptKeys`].
 struct KeySeed<'a, T> {
-    other: Option<&'a mut Option<String>>,
+    other: &'a mut Option<String>,
     object: PhantomData<fn() -> T>,
-}
-
-impl<T: Object> KeySeed<'_, T> {
-    #[inline]
-    fn find(self, key: &str) -> u32 {
-        match T::field(key) {
-            // A struct's fields are far fewer than `u32::MAX`.
-            Some(index) => index as u32,
-            None => {
-                if let Some(other) = self.other {
-                    *other = Some(key.to_owned());
-                }
-                u32::MAX
-            }
-        }
-    }
 }
 
 impl<'de, T: Object> DeserializeSeed<'de> for KeySeed<'_, T> {
     type Value = u32;
 
-    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<u32, D::Error> {
         deserializer.deserialize_identifier(self)
     }
@@ -216,18 +221,21 @@ impl<'de, T: Object> Visitor<'de> for KeySeed<'_, T> {
         f.write_str("a field name")
     }
 
-    #[inline]
     fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<u32, E> {
-        Ok(self.find(key))
+        Ok(match T::field(key) {
+            Some(index) => index as u32,
+            None => {
+                *self.other = Some(key.to_owned());
+                u32::MAX
+            }
+        })
     }
 
     fn visit_bytes<E: serde::de::Error>(self, key: &[u8]) -> Result<u32, E> {
         match std::str::from_utf8(key) {
-            Ok(key) => Ok(self.find(key)),
+            Ok(key) => self.visit_str(key),
             Err(_) => {
-                if let Some(other) = self.other {
-                    *other = Some(String::from_utf8_lossy(key).into_owned());
-                }
+                *self.other = Some(String::from_utf8_lossy(key).into_owned());
                 Ok(u32::MAX)
             }
         }

