@@ -276,6 +276,16 @@ pub fn keep<'de, A: MapAccess<'de>, V: Deserialize<'de>, T>(
     Ok(())
 }
 
+/// `missing_field` for the first of the required `fields` (whether it is missing, its wire
+/// name) that is missing, in the order of the struct's fields, as the derive reports it.
+pub fn missing<'de, A: MapAccess<'de>>(fields: &[(bool, &'static str)]) -> A::Error {
+    let first = fields
+        .iter()
+        .find(|(missing, _)| *missing)
+        .or(fields.first());
+    A::Error::missing_field(first.map_or("", |(_, name)| name))
+}
+
 /// The value of a required field once every key was read: `missing_field` when its key
 /// was not there.
 #[inline]

@@ -56,6 +56,8 @@ pub use validate::{Validate, ValidationError};
 #[doc(hidden)]
 pub mod de;
 #[doc(hidden)]
+pub mod ser;
+#[doc(hidden)]
 pub mod tagged;
 #[doc(hidden)]
 pub mod union;

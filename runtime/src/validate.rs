@@ -108,6 +108,26 @@ impl<T: Validate> Validate for BTreeMap<String, T> {
     }
 }
 
+/// `result`, its error seen from the object that holds the value under `field`. Generated
+/// `validate()` bodies call these plain functions rather than `map_err` with a closure per
+/// check: each closure is one more body for `rustc` to type-check and borrow-check.
+pub fn within(result: Result<(), ValidationError>, field: &str) -> Result<(), ValidationError> {
+    result.map_err(|e| e.within(field))
+}
+
+/// `result`, its error seen from the list that holds the value at `index`.
+pub fn at_index(result: Result<(), ValidationError>, index: usize) -> Result<(), ValidationError> {
+    result.map_err(|e| e.at_index(index))
+}
+
+/// The error of an enum's value that is not one of the values the API allows (a value the
+/// client keeps as received, or one the user wrote).
+pub fn unknown_value(value: impl fmt::Display) -> Result<(), ValidationError> {
+    Err(ValidationError::new(format!(
+        "`{value}`, which is not one of the values the API allows (enum)"
+    )))
+}
+
 /// `maxLength`, in characters (Unicode code points, as JSON Schema counts them).
 pub fn max_length(value: &str, max: u64) -> Result<(), ValidationError> {
     if value.chars().count() as u64 > max {

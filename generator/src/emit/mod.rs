@@ -20,6 +20,7 @@ mod client;
 mod decode;
 mod defaults;
 mod derives;
+mod encode;
 mod errors;
 mod fields;
 mod gates;
@@ -150,6 +151,8 @@ pub struct Plan<'a> {
     reach: Option<Vec<crate::ir::Reach>>,
     /// [`serialized`], by type id.
     serialized: Vec<bool>,
+    /// [`validated`], by type id (widened to every name of a shared enum).
+    validated: Vec<bool>,
     /// By type id: the enum whose definition it shares ([`shared::shared_enums`]).
     shared: Vec<Option<crate::ir::TypeId>>,
 }
@@ -195,6 +198,8 @@ impl<'a> Plan<'a> {
         let mut reach = has_features(api, features).then(|| api.type_reach());
         let mut serialized = serialized(api, derives, encoder);
         shared::widen(&shared, &mut serialized, reach.as_deref_mut());
+        let mut validated = validated(api);
+        shared::widen(&shared, &mut validated, None);
         Plan {
             api,
             derives,
@@ -204,9 +209,10 @@ impl<'a> Plan<'a> {
                 .copied()
                 .filter(|name| api.types.iter().any(|t| t.rust_name == *name))
                 .collect(),
-            can_fail: can_fail(api),
+            can_fail: can_fail(api, &validated),
             reach,
             serialized,
+            validated,
             shared,
         }
     }
@@ -256,6 +262,7 @@ impl<'a> Plan<'a> {
                 .map(|reach| gates::Gates::new(self.api, reach)),
             decoder: self.decoder,
             serialized: &self.serialized,
+            validated: &self.validated,
             shared: &self.shared,
         }
     }
@@ -330,6 +337,8 @@ struct Cx<'a> {
     decoder: Decoder,
     /// By type id: whether the type implements `Serialize` (see [`serialized`]).
     serialized: &'a [bool],
+    /// By type id: whether the type implements `Validate` (see [`validated`]).
+    validated: &'a [bool],
     /// By type id: the enum whose definition it shares, written as a `pub type` of it.
     shared: &'a [Option<crate::ir::TypeId>],
 }
@@ -338,6 +347,11 @@ impl Cx<'_> {
     /// Whether the type implements `Serialize`.
     fn serializes(&self, id: crate::ir::TypeId) -> bool {
         self.serialized.get(id.0).copied().unwrap_or(true)
+    }
+
+    /// Whether the type implements `Validate`.
+    fn validated(&self, id: crate::ir::TypeId) -> bool {
+        self.validated.get(id.0).copied().unwrap_or(true)
     }
 
     /// A prelude type as it must be written in `types.rs`.
@@ -611,17 +625,37 @@ fn serialized(api: &Api, derives: &ExtraDerives, encoder: Encoder) -> Vec<bool> 
     api.reached_from(roots)
 }
 
+/// Which types implement `Validate`: every type but those only received, and every type
+/// those hold (so a `validate()` never calls one that is missing). Nothing calls
+/// `validate()` on a value only received: decoding never checks constraints, and nothing
+/// sent holds it. Half of Stripe's `validate` bodies were of such types.
+fn validated(api: &Api) -> Vec<bool> {
+    use crate::ir::{Direction, TypeId};
+
+    let roots = api
+        .types
+        .iter()
+        .enumerate()
+        .filter(|(_, def)| def.direction != Direction::Response)
+        .map(|(index, _)| TypeId(index))
+        .collect();
+    api.reached_from(roots)
+}
+
 /// Which types can fail `validate()`: those with constraints of their own (a constrained
 /// field, required-field alternatives, an enum's unknown values), and
 /// every type that holds one of those, found by walking the references backwards (linear in
-/// the size of the type table).
-fn can_fail(api: &Api) -> Vec<bool> {
+/// the size of the type table). A type without `validate()` ([`validated`]) fails nothing.
+fn can_fail(api: &Api, validated: &[bool]) -> Vec<bool> {
     use crate::ir::TypeKind;
 
     let count = api.types.len();
     let mut fails = vec![false; count];
     let mut held_by: Vec<Vec<usize>> = vec![Vec::new(); count];
     for (index, def) in api.types.iter().enumerate() {
+        if !validated.get(index).copied().unwrap_or(true) {
+            continue;
+        }
         fails[index] = match &def.kind {
             TypeKind::Struct(s) => {
                 s.alternatives.is_some() || s.fields.iter().any(|f| !f.constraints.is_empty())

@@ -19,9 +19,8 @@ pub(super) fn shared_enums(api: &Api, derives: &ExtraDerives) -> Vec<Option<Type
     let mut canonical = vec![None; api.types.len()];
     // What `types::enum_item` and `validate::validate_item` read of an enum, apart from its
     // name and docs: the values and their variants (names, docs), the fallback, whether it
-    // is deprecated and the derives the configuration adds. Its direction only matters to an
-    // item whose `validate` has nothing to check, which an enum never is. Whether it
-    // implements `Serialize`, and its `#[cfg]`, are made to cover every name of the set
+    // is deprecated and the derives the configuration adds. Whether it implements
+    // `Serialize` and `Validate`, and its `#[cfg]`, are made to cover every name of the set
     // ([`widen`]).
     let mut sets: BTreeMap<Key<'_>, Vec<(TypeId, Same<'_>)>> = BTreeMap::new();
     for (index, def) in api.types.iter().enumerate() {
@@ -67,8 +66,9 @@ struct Same<'a> {
     derives: Option<&'a [String]>,
 }
 
-/// Widens each canonical enum's `Serialize` and `#[cfg]` to those of every type that shares
-/// it: it implements `Serialize` when any of them must, and exists whenever any of them does.
+/// Widens each canonical enum's `serialized` (or `validated`) flag and `#[cfg]` to those of
+/// every type that shares it: it implements the trait when any of them must, and exists
+/// whenever any of them does.
 pub(super) fn widen(
     shared: &[Option<TypeId>],
     serialized: &mut [bool],
@@ -171,8 +171,11 @@ mod tests {
             Encoder::All,
         );
         let unshared = vec![None; api.types.len()];
+        // Every type validated too (a shared definition is when any of its names is).
+        let validated = vec![true; api.types.len()];
         let mut cx = plan.cx();
         cx.shared = &unshared;
+        cx.validated = &validated;
         let mut aliases = Vec::new();
         for (index, canonical) in plan.shared.iter().enumerate() {
             let Some(canonical) = canonical else { continue };

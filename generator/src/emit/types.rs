@@ -50,7 +50,7 @@ pub(super) fn type_item(cx: &Cx<'_>, id: TypeId, def: &TypeDef) -> TokenStream {
         // After the docs, in a `#[derive]` of their own.
         item = type_definition(cx, id, def, &quote!(#docs #derives), &name);
     }
-    let validate = super::validate::validate_item(cx, def, &name);
+    let validate = super::validate::validate_item(cx, id, def, &name);
     cx.gate_type(id, quote!(#item #validate))
 }
 
@@ -82,7 +82,16 @@ fn type_definition(
 ) -> TokenStream {
     let serialize = cx.serializes(id);
     match &def.kind {
-        TypeKind::Struct(s) => struct_item(cx, docs, name, s, def.direction, serialize),
+        TypeKind::Struct(s) => {
+            // serde's derive writes `Serialize` with the derive decoder, and when the
+            // configuration adds derives (which may read its `#[serde]` attributes).
+            let encode = if cx.decoder == super::Decoder::Derive || cx.derives.contains_key(&id) {
+                Encode::Derive
+            } else {
+                Encode::Calls
+            };
+            struct_item(cx, docs, name, s, def.direction, (serialize, encode))
+        }
         TypeKind::Enum(e) => enum_item(cx, docs, name, e, serialize),
         TypeKind::Union(u) => union_item(cx, docs, name, u, serialize),
         TypeKind::Tagged(t) => tagged_item(cx, docs, name, t, serialize),
@@ -107,17 +116,28 @@ fn type_definition(
     }
 }
 
+/// How a struct implements `Serialize`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Encode {
+    /// serde's derive, with `#[serde]` field attributes.
+    Derive,
+    /// `encode.rs`'s impl, without attributes.
+    Calls,
+}
+
+/// A struct, its `Deserialize` and `Serialize` (`serialize`: whether it is sent, else only
+/// with the `mock` feature; and how), its constructor and setters.
 fn struct_item(
     cx: &Cx<'_>,
     docs: &TokenStream,
     name: &proc_macro2::Ident,
     s: &Struct,
     direction: Direction,
-    serialize: bool,
+    (serialize, encode): (bool, Encode),
 ) -> TokenStream {
     let derive = cx.decoder == super::Decoder::Derive;
     let (fields, additional_field, additional_init) =
-        struct_fields(cx, s, direction, derive, serialize);
+        struct_fields(cx, s, direction, derive, (serialize, encode));
     let (required, params_of) = required_fields(cx, s);
     // A type only received is never built by the user: no `Default`, no setters.
     let built = direction != Direction::Response;
@@ -170,7 +190,16 @@ fn struct_item(
         let decode = super::decode::deserialize_impl(cx, name, s, direction);
         (quote!(), decode)
     };
-    let (derive_serialize, mock_serialize) = super::serialize_derive(serialize);
+    let (derive_serialize, mock_serialize, encode) = match encode {
+        Encode::Derive => {
+            let (derive, mock) = super::serialize_derive(serialize);
+            (derive, mock, quote!())
+        }
+        Encode::Calls => {
+            let item = super::encode::serialize_impl(cx, name, s, direction);
+            (quote!(), quote!(), super::serialize_impl(serialize, item))
+        }
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive_default #derive_serialize #derive_deserialize)]
@@ -184,6 +213,8 @@ fn struct_item(
 
         #decode
 
+        #encode
+
         #methods
 
         #default_impl
@@ -191,25 +222,26 @@ fn struct_item(
 }
 
 /// A struct's fields, its `additionalProperties` field, and that field's initializer in
-/// `new()`. Without a serde derive, `#[serde]` attributes are written only for the `mock`
-/// feature's `Serialize`.
+/// `new()`. `#[serde]` attributes are written for serde's derives only: for its
+/// `Deserialize` (`derive`), and for its `Serialize`, only with the `mock` feature when the
+/// type is not sent.
 fn struct_fields(
     cx: &Cx<'_>,
     s: &Struct,
     direction: Direction,
     derive: bool,
-    serialize: bool,
+    (serialize, encode): (bool, Encode),
 ) -> (TokenStream, TokenStream, TokenStream) {
-    let serde_attrs = derive || serialize;
+    let attrs_of = |attrs: TokenStream| match (derive, encode, serialize) {
+        (true, _, _) | (false, Encode::Derive, true) => attrs,
+        (false, Encode::Derive, false) => super::mock_only(attrs),
+        (false, Encode::Calls, _) => quote!(),
+    };
     let fields = s.fields.iter().map(|field| {
         let docs = doc_attrs(&field.docs);
         let deprecated = deprecated_attr(field.docs.deprecated);
         let docs = quote!(#docs #deprecated);
-        let attrs = if serde_attrs {
-            field_attrs(direction, field, derive)
-        } else {
-            super::mock_only(field_attrs(direction, field, derive))
-        };
+        let attrs = attrs_of(field_attrs(direction, field, derive));
         let ident = format_ident!("{}", field.rust_name);
         let ty = field_type(cx, direction, field);
         quote! {
@@ -227,11 +259,7 @@ fn struct_fields(
                 &TypeRef::Map(Box::new(additional.ty.clone())),
                 crate::ir::Boxing::Inline,
             );
-            let flatten = if serde_attrs {
-                quote!(#[serde(flatten)])
-            } else {
-                super::mock_only(quote!(#[serde(flatten)]))
-            };
+            let flatten = attrs_of(quote!(#[serde(flatten)]));
             (
                 fields,
                 quote! {

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{Cx, Place};
-use crate::ir::{Constraint, Direction, Field, Presence, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Constraint, Field, Presence, Struct, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// Whether `validate()` of a value of `ty` can fail, so that it is worth calling: named
 /// types that can (aliases through their target), and lists, maps and options of those.
@@ -19,7 +19,16 @@ pub(super) fn validates(cx: &Cx<'_>, ty: &TypeRef) -> bool {
 }
 
 /// `impl oagen_runtime::Validate`: the constraints of each field, then the values inside.
-pub(super) fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Ident) -> TokenStream {
+pub(super) fn validate_item(
+    cx: &Cx<'_>,
+    id: TypeId,
+    def: &TypeDef,
+    name: &proc_macro2::Ident,
+) -> TokenStream {
+    // A type only received has no `validate()` (`Cx::validated`).
+    if !cx.validated(id) {
+        return quote!();
+    }
     let result = cx.prelude(Place::Types, "Result");
     let body = match &def.kind {
         TypeKind::Alias(_) => return quote!(),
@@ -58,9 +67,7 @@ pub(super) fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Iden
             let fallback = format_ident!("{}", e.fallback);
             quote! {
                 match self {
-                    Self::#fallback(value) => Err(oagen_runtime::ValidationError::new(
-                        format!("`{value}`, which is not one of the values the API allows (enum)"),
-                    )),
+                    Self::#fallback(value) => oagen_runtime::validate::unknown_value(value),
                     _ => Ok(()),
                 }
             }
@@ -91,12 +98,8 @@ pub(super) fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Iden
             quote!(match self { #(#arms)* Self::#fallback(_) => Ok(()), })
         }
     };
-    // Nothing to check: nothing calls `validate()` on a value of a type only received
-    // (`validates` is false for it), and for one the user builds the trait's default
-    // method (always valid) does.
-    if body.is_empty() && def.direction == Direction::Response {
-        return quote!();
-    }
+    // For a type the user builds, nothing to check: the trait's default method (always
+    // valid) does.
     if body.is_empty() {
         return quote!(impl oagen_runtime::Validate for #name {});
     }
@@ -109,11 +112,12 @@ pub(super) fn validate_item(cx: &Cx<'_>, def: &TypeDef, name: &proc_macro2::Iden
     }
 }
 
-/// Checks of `value` (a reference), each error turned by `wrap` (an expression of `e`).
-/// `depth` counts the lists around `value` (each has its own index binding).
+/// Checks of `value` (a reference), each result turned by `wrap` (from the check's result
+/// to the result seen from the value checked). `depth` counts the lists around `value`
+/// (each has its own index binding).
 fn constraint_checks(
     constraints: &[Constraint],
-    wrap: &TokenStream,
+    wrap: &dyn Fn(TokenStream) -> TokenStream,
     depth: usize,
 ) -> Vec<TokenStream> {
     constraints
@@ -150,7 +154,7 @@ fn constraint_checks(
                     let index = format_ident!("index{}", depth);
                     let checks = constraint_checks(
                         inner,
-                        &quote!({ let e = e.at_index(#index); #wrap }),
+                        &|result| wrap(quote!(oagen_runtime::validate::at_index(#result, #index))),
                         depth + 1,
                     );
                     return quote! {
@@ -160,7 +164,8 @@ fn constraint_checks(
                     };
                 }
             };
-            quote!(oagen_runtime::validate::#call.map_err(|e| #wrap)?;)
+            let checked = wrap(quote!(oagen_runtime::validate::#call));
+            quote!(#checked?;)
         })
         .collect()
 }
@@ -230,14 +235,16 @@ fn alternatives_check(
 fn field_checks(cx: &Cx<'_>, field: &Field) -> TokenStream {
     let ident = format_ident!("{}", field.rust_name);
     let wire = &field.wire_name;
-    let checks = constraint_checks(&field.constraints, &quote!(e.within(#wire)), 0);
+    let within = |result| quote!(oagen_runtime::validate::within(#result, #wire));
+    let checks = constraint_checks(&field.constraints, &within, 0);
     let own = if checks.is_empty() {
         quote!()
     } else {
         super::fields::with_value(field, quote!(self.#ident), quote!(#(#checks)*))
     };
     let inner = if validates(cx, &field.ty) {
-        quote!(oagen_runtime::Validate::validate(&self.#ident).map_err(|e| e.within(#wire))?;)
+        let checked = within(quote!(oagen_runtime::Validate::validate(&self.#ident)));
+        quote!(#checked?;)
     } else {
         quote!()
     };
