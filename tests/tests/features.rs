@@ -354,12 +354,14 @@ fn every_combination_of_features_compiles_without_warnings() {
     let mut crates = Vec::new();
     crates.extend(member(&ws, "fixture-resource-groups", &fixture()));
     // Form bodies at their edges once emitted a `let mut` never mutated: kept as a crate
-    // checked with `-D warnings`. An enum shared by several groups' types must exist with
-    // each of their features (`shared_enums`).
+    // checked with `-D warnings`. An enum or struct shared by several groups' types, and
+    // what a shared struct holds, must exist with each of their features (`shared_enums`,
+    // `shared_structs`).
     for name in [
         "form_edge_cases",
         "swagger2_form_duplicates",
         "shared_enums",
+        "shared_structs",
     ] {
         let bytes = fs::read(root().join(format!("tests/fixtures/{name}.yaml"))).expect("fixture");
         crates.extend(member(

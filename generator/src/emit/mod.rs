@@ -153,7 +153,7 @@ pub struct Plan<'a> {
     serialized: Vec<bool>,
     /// [`validated`], by type id (widened to every name of a shared enum).
     validated: Vec<bool>,
-    /// By type id: the enum whose definition it shares ([`shared::shared_enums`]).
+    /// By type id: the enum or struct whose definition it shares ([`shared::shared_types`]).
     shared: Vec<Option<crate::ir::TypeId>>,
 }
 
@@ -194,12 +194,12 @@ impl<'a> Plan<'a> {
         decoder: Decoder,
         encoder: Encoder,
     ) -> Self {
-        let shared = shared::shared_enums(api, derives);
+        let shared = shared::shared_types(api, derives);
         let mut reach = has_features(api, features).then(|| api.type_reach());
         let mut serialized = serialized(api, derives, encoder);
-        shared::widen(&shared, &mut serialized, reach.as_deref_mut());
+        shared::widen(api, &shared, &mut serialized, reach.as_deref_mut());
         let mut validated = validated(api);
-        shared::widen(&shared, &mut validated, None);
+        shared::widen(api, &shared, &mut validated, None);
         Plan {
             api,
             derives,

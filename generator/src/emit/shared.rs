@@ -1,15 +1,17 @@
-//! Enums written once: two enums whose items would be the same but for their name and
-//! docs share one definition, and every other name is a `pub type` of it. A large API
-//! repeats the same enum under many names (the values of a `status` or `type` field declared
-//! inline in each schema), and `rustc` checks each definition's dozen impls again; a type
-//! alias costs it almost nothing, and every name a user can write still names a type.
+//! Types written once: two enums, or two structs, whose items would be the same but for
+//! their name and docs share one definition, and every other name is a `pub type` of it. A
+//! large API repeats the same enum under many names (the values of a `status` or `type`
+//! field declared inline in each schema) and the same object under many names (an address
+//! or a set of options declared inline in each request body), and `rustc` checks each
+//! definition's impls again; a type alias costs it almost nothing, and every name a user
+//! can write still names a type.
 //!
 //! The choice is made once, in [`super::Plan::new`], from the IR alone, so every part of
 //! `types.rs`, emitted on any thread, agrees on it.
 
 use std::collections::BTreeMap;
 
-use crate::ir::{Api, Deprecation, Enum, EnumRepr, Reach, TypeId, TypeKind};
+use crate::ir::{Api, Deprecation, Enum, EnumRepr, Reach, TypeId, TypeKind, TypeRef};
 use crate::tailor::ExtraDerives;
 
 /// By type id: the enum whose definition the type shares (`pub type Name = Canonical;`),
@@ -43,6 +45,72 @@ pub(super) fn shared_enums(api: &Api, derives: &ExtraDerives) -> Vec<Option<Type
     canonical
 }
 
+/// By type id: the type whose definition it shares (`pub type Name = Canonical;`), or
+/// `None` for every type written in full: enums ([`shared_enums`]), then structs
+/// ([`shared_structs`]).
+pub(super) fn shared_types(api: &Api, derives: &ExtraDerives) -> Vec<Option<TypeId>> {
+    let mut canonical = shared_enums(api, derives);
+    shared_structs(api, derives, &mut canonical);
+    canonical
+}
+
+/// Structs written once. Two structs share a definition when everything the emitter reads
+/// of them but their name and docs is the same (direction, deprecation, configured derives,
+/// and each field: names, setter, docs, type, presence, boxing, default, constraints,
+/// access; the map of other keys; the required-field alternatives), where a field's type
+/// is compared by the definition it names: two structs whose fields name two enums or
+/// structs that share a definition are the same. Sharing one set can make their holders
+/// the same, so the sets are found again until nothing changes (each round only merges;
+/// Stripe takes four). Structs that hold themselves stay apart (conservative). A field
+/// default names a function of its own struct, so a struct with one is never shared.
+fn shared_structs(api: &Api, derives: &ExtraDerives, canonical: &mut [Option<TypeId>]) {
+    loop {
+        let mut first: BTreeMap<String, TypeId> = BTreeMap::new();
+        let mut changed = false;
+        for (index, def) in api.types.iter().enumerate() {
+            let TypeKind::Struct(s) = &def.kind else {
+                continue;
+            };
+            let mut kind = TypeKind::Struct(s.clone());
+            for ty in kind.refs_mut() {
+                by_definition(ty, canonical);
+            }
+            let id = TypeId(index);
+            let key = format!(
+                "{:?} {:?} {:?} {:?}",
+                def.direction,
+                def.docs.deprecated,
+                derives.get(&id),
+                kind
+            );
+            let to = *first.entry(key).or_insert(id);
+            let now = (to != id).then_some(to);
+            if canonical[index] != now {
+                canonical[index] = now;
+                changed = true;
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
+}
+
+/// `ty` with every named type replaced by the definition it shares.
+fn by_definition(ty: &mut TypeRef, canonical: &[Option<TypeId>]) {
+    match ty {
+        TypeRef::Named(id) => {
+            if let Some(Some(to)) = canonical.get(id.0) {
+                *id = *to;
+            }
+        }
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            by_definition(inner, canonical)
+        }
+        TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => {}
+    }
+}
+
 /// What sorts enums into sets cheaply: the representation, fallback and each variant's
 /// name and value.
 type Key<'a> = (bool, &'a str, Vec<(&'a str, &'a str)>);
@@ -66,24 +134,41 @@ struct Same<'a> {
     derives: Option<&'a [String]>,
 }
 
-/// Widens each canonical enum's `serialized` (or `validated`) flag and `#[cfg]` to those of
-/// every type that shares it: it implements the trait when any of them must, and exists
-/// whenever any of them does.
+/// Widens each shared definition's `serialized` (or `validated`) flag and `#[cfg]` to those
+/// of every type that shares it: it implements the trait when any of them must, and exists
+/// whenever any of them does. Then what a widened definition holds is widened too (a shared
+/// struct's fields name its own field types, which must exist, and implement the trait,
+/// wherever it does), down to the leaves.
 pub(super) fn widen(
+    api: &Api,
     shared: &[Option<TypeId>],
-    serialized: &mut [bool],
+    flags: &mut [bool],
     reach: Option<&mut [Reach]>,
 ) {
+    let mut changed = Vec::new();
     for (index, canonical) in shared.iter().enumerate() {
         let Some(canonical) = canonical else {
             continue;
         };
-        if serialized.get(index).copied().unwrap_or(true) {
-            if let Some(s) = serialized.get_mut(canonical.0) {
-                *s = true;
+        if flags.get(index).copied().unwrap_or(true) {
+            if let Some(s) = flags.get_mut(canonical.0) {
+                if !*s {
+                    *s = true;
+                    changed.push(*canonical);
+                }
             }
         }
     }
+    down(api, shared, &mut changed, |from, to| {
+        let on = flags.get(from.0).copied().unwrap_or(true);
+        match flags.get_mut(to.0) {
+            Some(flag) if on && !*flag => {
+                *flag = true;
+                true
+            }
+            _ => false,
+        }
+    });
     let Some(reach) = reach else {
         return;
     };
@@ -93,7 +178,48 @@ pub(super) fn widen(
         };
         let alias = reach.get(index).cloned().unwrap_or(Reach::Always);
         if let Some(target) = reach.get_mut(canonical.0) {
-            *target = union(target, &alias);
+            let wider = union(target, &alias);
+            if wider != *target {
+                *target = wider;
+                changed.push(*canonical);
+            }
+        }
+    }
+    down(api, shared, &mut changed, |from, to| {
+        let outer = reach.get(from.0).cloned().unwrap_or(Reach::Always);
+        match reach.get_mut(to.0) {
+            Some(target) => {
+                let wider = union(target, &outer);
+                let grew = wider != *target;
+                *target = wider;
+                grew
+            }
+            None => false,
+        }
+    });
+}
+
+/// From each type in `pending`, `widen_into(holder, held)` for each type its definition
+/// names (and the definition an alias shares), and on from each that grew.
+fn down(
+    api: &Api,
+    shared: &[Option<TypeId>],
+    pending: &mut Vec<TypeId>,
+    mut widen_into: impl FnMut(TypeId, TypeId) -> bool,
+) {
+    while let Some(holder) = pending.pop() {
+        let mut held = Vec::new();
+        if let Some(def) = api.types.get(holder.0) {
+            def.kind
+                .refs()
+                .into_iter()
+                .for_each(|ty| ty.named_ids(&mut held));
+        }
+        held.extend(shared.get(holder.0).copied().flatten());
+        for held in held {
+            if widen_into(holder, held) {
+                pending.push(held);
+            }
         }
     }
 }
@@ -126,8 +252,9 @@ mod tests {
         api.expect("lowers")
     }
 
-    /// `tokens` without doc attributes (at any depth), and with `from` renamed `to`.
-    fn normalized(tokens: TokenStream, from: &str, to: &str) -> TokenStream {
+    /// `tokens` without doc attributes (at any depth), with each name in `names` (and the
+    /// string literal of it) renamed to what it maps to.
+    fn normalized(tokens: TokenStream, names: &BTreeMap<String, String>) -> TokenStream {
         let mut out = Vec::new();
         let mut trees = tokens.into_iter().peekable();
         while let Some(tree) = trees.next() {
@@ -142,11 +269,21 @@ mod tests {
                         out.push(TokenTree::Punct(p));
                     }
                 }
-                TokenTree::Ident(i) if i == from => {
-                    out.push(TokenTree::Ident(Ident::new(to, i.span())));
+                TokenTree::Ident(i) => match names.get(&i.to_string()) {
+                    Some(to) => out.push(TokenTree::Ident(Ident::new(to, i.span()))),
+                    None => out.push(TokenTree::Ident(i)),
+                },
+                TokenTree::Literal(l) => {
+                    let text = l.to_string();
+                    match names.get(text.trim_matches('"')) {
+                        Some(to) if text.starts_with('"') => {
+                            out.push(TokenTree::Literal(proc_macro2::Literal::string(to)))
+                        }
+                        _ => out.push(TokenTree::Literal(l)),
+                    }
                 }
                 TokenTree::Group(g) => {
-                    let inner = normalized(g.stream(), from, to);
+                    let inner = normalized(g.stream(), names);
                     out.push(TokenTree::Group(Group::new(g.delimiter(), inner)));
                 }
                 other => out.push(other),
@@ -155,28 +292,31 @@ mod tests {
         out.into_iter().collect()
     }
 
-    /// The key is what the emitter reads: each enum that shares another's definition,
-    /// emitted in full on its own, is the same item as that one but for its name and docs;
-    /// and the fixture's enums that must stay apart do.
-    #[test]
-    fn shared_enums_would_be_emitted_identically() {
-        let api = lower(include_str!("../../../tests/fixtures/shared_enums.yaml"));
+    /// The names of the types that share a definition, sorted, after checking that each,
+    /// emitted in full on its own, is the same item as its definition but for its name and
+    /// docs (and the names of what it holds, which may be shared in turn).
+    fn shared_and_emitted_identically(api: &Api) -> Vec<String> {
         let derives = ExtraDerives::new();
-        // Every type serialized, so that only the key can tell two enums apart.
-        let plan = Plan::new(
-            &api,
-            &derives,
-            Features::Off,
-            Decoder::Runtime,
-            Encoder::All,
-        );
+        // Every type serialized, so that only the key can tell two types apart.
+        let plan = Plan::new(api, &derives, Features::Off, Decoder::Runtime, Encoder::All);
         let unshared = vec![None; api.types.len()];
         // Every type validated too (a shared definition is when any of its names is).
         let validated = vec![true; api.types.len()];
         let mut cx = plan.cx();
         cx.shared = &unshared;
         cx.validated = &validated;
-        let mut aliases = Vec::new();
+        let names: BTreeMap<String, String> = plan
+            .shared
+            .iter()
+            .enumerate()
+            .filter_map(|(index, canonical)| {
+                let canonical = (*canonical)?;
+                Some((
+                    api.type_def(TypeId(index)).rust_name.clone(),
+                    api.type_def(canonical).rust_name.clone(),
+                ))
+            })
+            .collect();
         for (index, canonical) in plan.shared.iter().enumerate() {
             let Some(canonical) = canonical else { continue };
             assert!(canonical.0 < index && plan.shared[canonical.0].is_none());
@@ -185,17 +325,23 @@ mod tests {
             let own = types::type_item(&cx, TypeId(index), alias);
             let shared = types::type_item(&cx, *canonical, target);
             assert_eq!(
-                normalized(own, &alias.rust_name, &target.rust_name).to_string(),
-                normalized(shared, "", "").to_string(),
+                normalized(own, &names).to_string(),
+                normalized(shared, &names).to_string(),
                 "{} shares {}",
                 alias.rust_name,
                 target.rust_name
             );
-            aliases.push(alias.rust_name.as_str());
         }
-        aliases.sort_unstable();
+        names.into_keys().collect()
+    }
+
+    /// The key is what the emitter reads: each enum that shares another's definition is
+    /// emitted as that one would be; and the fixture's enums that must stay apart do.
+    #[test]
+    fn shared_enums_would_be_emitted_identically() {
+        let api = lower(include_str!("../../../tests/fixtures/shared_enums.yaml"));
         assert_eq!(
-            aliases,
+            shared_and_emitted_identically(&api),
             [
                 "NewRefundChannel",
                 "NewRefundStatus",
@@ -205,6 +351,24 @@ mod tests {
                 "RefundPriority",
                 "RefundReason",
                 "RefundStatus"
+            ]
+        );
+    }
+
+    /// The same for structs: shared through what they hold (the addresses share because
+    /// their `geo` objects do), and the fixture's structs that must stay apart (a field's
+    /// docs, a constraint, a default, the direction, holding themselves) do.
+    #[test]
+    fn shared_structs_would_be_emitted_identically() {
+        let api = lower(include_str!("../../../tests/fixtures/shared_structs.yaml"));
+        assert_eq!(
+            shared_and_emitted_identically(&api),
+            [
+                "CreateShopBodyAddress",
+                "CreateShopBodyAddressGeo",
+                "ShopManagerKind",
+                "ShopOwner",
+                "ShopOwnerKind"
             ]
         );
     }

@@ -58,8 +58,12 @@ pub(super) fn type_item(cx: &Cx<'_>, id: TypeId, def: &TypeDef) -> TokenStream {
 fn shared_alias(cx: &Cx<'_>, def: &TypeDef, canonical: TypeId) -> TokenStream {
     let target = &cx.api.type_def(canonical).rust_name;
     let mut docs = def.docs.clone();
+    let same = match def.kind {
+        TypeKind::Struct(_) => "fields",
+        _ => "values",
+    };
     docs.notes.push(format!(
-        "The same type as [`{}`], which has the same values: one definition for both.",
+        "The same type as [`{}`], which has the same {same}: one definition for both.",
         target.trim_start_matches("r#")
     ));
     let docs = doc_attrs(&docs);

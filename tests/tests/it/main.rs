@@ -37,6 +37,7 @@ mod redirects_e2e;
 mod schema_shapes;
 mod shapes_e2e;
 mod shared_enums_e2e;
+mod shared_structs_e2e;
 mod spawn_e2e;
 mod stream_shapes_e2e;
 mod streams_e2e;
