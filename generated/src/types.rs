@@ -53,23 +53,72 @@ impl oagen_runtime::de::Object for Address {
         use oagen_runtime::de;
         let mut slots = (None, None, None, None, None, None, None, None, None, None);
         let mut keys = de::Keys::<Self>::new();
-        loop {
-            let Some(index) = keys.next(&mut map)? else {
-                break;
-            };
+        while let Some(index) = keys.next(&mut map)? {
             match index {
-                0 => de::put(&mut map, &mut slots.0, "line1"),
-                1 => de::put(&mut map, &mut slots.1, "line2"),
-                2 => de::put(&mut map, &mut slots.2, "line3"),
-                3 => de::put(&mut map, &mut slots.3, "city"),
-                4 => de::put(&mut map, &mut slots.4, "state"),
-                5 => de::put(&mut map, &mut slots.5, "zipCode"),
-                6 => de::put(&mut map, &mut slots.6, "country"),
-                7 => de::put(&mut map, &mut slots.7, "country_code"),
-                8 => de::put(&mut map, &mut slots.8, "validation_status"),
-                9 => de::put(&mut map, &mut slots.9, "connector_validation"),
-                _ => de::skip(&mut map),
-            }?;
+                0 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.0, "line1") {
+                        return Err(error);
+                    }
+                }
+                1 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.1, "line2") {
+                        return Err(error);
+                    }
+                }
+                2 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.2, "line3") {
+                        return Err(error);
+                    }
+                }
+                3 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.3, "city") {
+                        return Err(error);
+                    }
+                }
+                4 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.4, "state") {
+                        return Err(error);
+                    }
+                }
+                5 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.5, "zipCode") {
+                        return Err(error);
+                    }
+                }
+                6 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.6, "country") {
+                        return Err(error);
+                    }
+                }
+                7 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.7, "country_code") {
+                        return Err(error);
+                    }
+                }
+                8 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.8,
+                        "validation_status",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                9 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.9,
+                        "connector_validation",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                _ => {
+                    if let Err(error) = de::skip(&mut map) {
+                        return Err(error);
+                    }
+                }
+            }
         }
         Ok(Self {
             line1: slots.0.unwrap_or_default(),
@@ -276,23 +325,72 @@ impl oagen_runtime::de::Object for AddressResponse {
         use oagen_runtime::de;
         let mut slots = (None, None, None, None, None, None, None, None, None, None);
         let mut keys = de::Keys::<Self>::new();
-        loop {
-            let Some(index) = keys.next(&mut map)? else {
-                break;
-            };
+        while let Some(index) = keys.next(&mut map)? {
             match index {
-                0 => de::put(&mut map, &mut slots.0, "line1"),
-                1 => de::put(&mut map, &mut slots.1, "line2"),
-                2 => de::put(&mut map, &mut slots.2, "line3"),
-                3 => de::put(&mut map, &mut slots.3, "city"),
-                4 => de::put(&mut map, &mut slots.4, "state"),
-                5 => de::put(&mut map, &mut slots.5, "zipCode"),
-                6 => de::put(&mut map, &mut slots.6, "country"),
-                7 => de::put(&mut map, &mut slots.7, "country_code"),
-                8 => de::put(&mut map, &mut slots.8, "validation_status"),
-                9 => de::put(&mut map, &mut slots.9, "connector_validation"),
-                _ => de::skip(&mut map),
-            }?;
+                0 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.0, "line1") {
+                        return Err(error);
+                    }
+                }
+                1 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.1, "line2") {
+                        return Err(error);
+                    }
+                }
+                2 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.2, "line3") {
+                        return Err(error);
+                    }
+                }
+                3 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.3, "city") {
+                        return Err(error);
+                    }
+                }
+                4 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.4, "state") {
+                        return Err(error);
+                    }
+                }
+                5 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.5, "zipCode") {
+                        return Err(error);
+                    }
+                }
+                6 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.6, "country") {
+                        return Err(error);
+                    }
+                }
+                7 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.7, "country_code") {
+                        return Err(error);
+                    }
+                }
+                8 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.8,
+                        "validation_status",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                9 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.9,
+                        "connector_validation",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                _ => {
+                    if let Err(error) = de::skip(&mut map) {
+                        return Err(error);
+                    }
+                }
+            }
         }
         Ok(Self {
             line1: slots.0.flatten(),
@@ -382,15 +480,24 @@ impl oagen_runtime::de::Object for Connector {
         use oagen_runtime::de;
         let mut slots = (None, None);
         let mut keys = de::Keys::<Self>::new();
-        loop {
-            let Some(index) = keys.next(&mut map)? else {
-                break;
-            };
+        while let Some(index) = keys.next(&mut map)? {
             match index {
-                0 => de::put(&mut map, &mut slots.0, "name"),
-                1 => de::put(&mut map, &mut slots.1, "reference_id"),
-                _ => de::skip(&mut map),
-            }?;
+                0 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.0, "name") {
+                        return Err(error);
+                    }
+                }
+                1 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.1, "reference_id") {
+                        return Err(error);
+                    }
+                }
+                _ => {
+                    if let Err(error) = de::skip(&mut map) {
+                        return Err(error);
+                    }
+                }
+            }
         }
         match (slots.0,) {
             (Some(name),) => {
@@ -495,20 +602,53 @@ impl oagen_runtime::de::Object for ContactResponseSchema {
         use oagen_runtime::de;
         let mut slots = (None, None, None, None, None, None, None);
         let mut keys = de::Keys::<Self>::new();
-        loop {
-            let Some(index) = keys.next(&mut map)? else {
-                break;
-            };
+        while let Some(index) = keys.next(&mut map)? {
             match index {
-                0 => de::put(&mut map, &mut slots.0, "id"),
-                1 => de::put(&mut map, &mut slots.1, "customer"),
-                2 => de::put(&mut map, &mut slots.2, "email"),
-                3 => de::put(&mut map, &mut slots.3, "first_name"),
-                4 => de::put(&mut map, &mut slots.4, "last_name"),
-                5 => de::put(&mut map, &mut slots.5, "send_contract"),
-                6 => de::put(&mut map, &mut slots.6, "send_invoice"),
-                _ => de::skip(&mut map),
-            }?;
+                0 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.0, "id") {
+                        return Err(error);
+                    }
+                }
+                1 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.1, "customer") {
+                        return Err(error);
+                    }
+                }
+                2 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.2, "email") {
+                        return Err(error);
+                    }
+                }
+                3 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.3, "first_name") {
+                        return Err(error);
+                    }
+                }
+                4 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.4, "last_name") {
+                        return Err(error);
+                    }
+                }
+                5 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.5,
+                        "send_contract",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                6 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.6, "send_invoice") {
+                        return Err(error);
+                    }
+                }
+                _ => {
+                    if let Err(error) = de::skip(&mut map) {
+                        return Err(error);
+                    }
+                }
+            }
         }
         match (slots.0, slots.1, slots.2) {
             (Some(id), Some(customer), Some(email)) => {
@@ -670,25 +810,94 @@ impl oagen_runtime::de::Object for CreateCustomerRequestSchema {
             None,
         );
         let mut keys = de::Keys::<Self>::new();
-        loop {
-            let Some(index) = keys.next(&mut map)? else {
-                break;
-            };
+        while let Some(index) = keys.next(&mut map)? {
             match index {
-                0 => de::put(&mut map, &mut slots.0, "customer_name"),
-                1 => de::put(&mut map, &mut slots.1, "external_id"),
-                2 => de::put(&mut map, &mut slots.2, "custom_data"),
-                3 => de::put(&mut map, &mut slots.3, "address"),
-                4 => de::put(&mut map, &mut slots.4, "ship_to_address"),
-                5 => de::put(&mut map, &mut slots.5, "tax_info"),
-                6 => de::put(&mut map, &mut slots.6, "email"),
-                7 => de::put(&mut map, &mut slots.7, "phone_number"),
-                8 => de::put(&mut map, &mut slots.8, "connector"),
-                9 => de::put(&mut map, &mut slots.9, "communications_enabled"),
-                10 => de::put(&mut map, &mut slots.10, "auto_charge_enabled"),
-                11 => de::put(&mut map, &mut slots.11, "business_entity_id"),
-                _ => de::skip(&mut map),
-            }?;
+                0 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.0,
+                        "customer_name",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                1 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.1, "external_id") {
+                        return Err(error);
+                    }
+                }
+                2 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.2, "custom_data") {
+                        return Err(error);
+                    }
+                }
+                3 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.3, "address") {
+                        return Err(error);
+                    }
+                }
+                4 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.4,
+                        "ship_to_address",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                5 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.5, "tax_info") {
+                        return Err(error);
+                    }
+                }
+                6 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.6, "email") {
+                        return Err(error);
+                    }
+                }
+                7 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.7, "phone_number") {
+                        return Err(error);
+                    }
+                }
+                8 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.8, "connector") {
+                        return Err(error);
+                    }
+                }
+                9 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.9,
+                        "communications_enabled",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                10 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.10,
+                        "auto_charge_enabled",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                11 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.11,
+                        "business_entity_id",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                _ => {
+                    if let Err(error) = de::skip(&mut map) {
+                        return Err(error);
+                    }
+                }
+            }
         }
         match (slots.0,) {
             (Some(customer_name),) => {
@@ -957,26 +1166,103 @@ impl oagen_runtime::de::Object for CreateCustomerResponseSchema {
             None,
         );
         let mut keys = de::Keys::<Self>::new();
-        loop {
-            let Some(index) = keys.next(&mut map)? else {
-                break;
-            };
+        while let Some(index) = keys.next(&mut map)? {
             match index {
-                0 => de::put(&mut map, &mut slots.0, "id"),
-                1 => de::put(&mut map, &mut slots.1, "external_id"),
-                2 => de::put(&mut map, &mut slots.2, "customer_name"),
-                3 => de::put(&mut map, &mut slots.3, "custom_data"),
-                4 => de::put(&mut map, &mut slots.4, "address"),
-                5 => de::put(&mut map, &mut slots.5, "ship_to_address"),
-                6 => de::put(&mut map, &mut slots.6, "tax_info"),
-                7 => de::put(&mut map, &mut slots.7, "email"),
-                8 => de::put(&mut map, &mut slots.8, "custom_attributes"),
-                9 => de::put(&mut map, &mut slots.9, "phone_number"),
-                10 => de::put(&mut map, &mut slots.10, "communications_enabled"),
-                11 => de::put(&mut map, &mut slots.11, "auto_charge_enabled"),
-                12 => de::put(&mut map, &mut slots.12, "business_entity_id"),
-                _ => de::skip(&mut map),
-            }?;
+                0 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.0, "id") {
+                        return Err(error);
+                    }
+                }
+                1 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.1, "external_id") {
+                        return Err(error);
+                    }
+                }
+                2 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.2,
+                        "customer_name",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                3 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.3, "custom_data") {
+                        return Err(error);
+                    }
+                }
+                4 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.4, "address") {
+                        return Err(error);
+                    }
+                }
+                5 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.5,
+                        "ship_to_address",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                6 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.6, "tax_info") {
+                        return Err(error);
+                    }
+                }
+                7 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.7, "email") {
+                        return Err(error);
+                    }
+                }
+                8 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.8,
+                        "custom_attributes",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                9 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.9, "phone_number") {
+                        return Err(error);
+                    }
+                }
+                10 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.10,
+                        "communications_enabled",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                11 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.11,
+                        "auto_charge_enabled",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                12 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.12,
+                        "business_entity_id",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                _ => {
+                    if let Err(error) = de::skip(&mut map) {
+                        return Err(error);
+                    }
+                }
+            }
         }
         match (slots.0, slots.2, slots.3, slots.4) {
             (Some(id), Some(customer_name), Some(custom_data), Some(address)) => {
@@ -1130,17 +1416,34 @@ impl oagen_runtime::de::Object for CustomerListResponse {
         use oagen_runtime::de;
         let mut slots = (None, None, None, None);
         let mut keys = de::Keys::<Self>::new();
-        loop {
-            let Some(index) = keys.next(&mut map)? else {
-                break;
-            };
+        while let Some(index) = keys.next(&mut map)? {
             match index {
-                0 => de::put(&mut map, &mut slots.0, "results"),
-                1 => de::put(&mut map, &mut slots.1, "next"),
-                2 => de::put(&mut map, &mut slots.2, "previous"),
-                3 => de::put(&mut map, &mut slots.3, "total_count"),
-                _ => de::skip(&mut map),
-            }?;
+                0 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.0, "results") {
+                        return Err(error);
+                    }
+                }
+                1 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.1, "next") {
+                        return Err(error);
+                    }
+                }
+                2 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.2, "previous") {
+                        return Err(error);
+                    }
+                }
+                3 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.3, "total_count") {
+                        return Err(error);
+                    }
+                }
+                _ => {
+                    if let Err(error) = de::skip(&mut map) {
+                        return Err(error);
+                    }
+                }
+            }
         }
         match (slots.0,) {
             (Some(results),) => {
@@ -1304,32 +1607,145 @@ impl oagen_runtime::de::Object for CustomerResponseSchema {
             None,
         );
         let mut keys = de::Keys::<Self>::new();
-        loop {
-            let Some(index) = keys.next(&mut map)? else {
-                break;
-            };
+        while let Some(index) = keys.next(&mut map)? {
             match index {
-                0 => de::put(&mut map, &mut slots.0, "id"),
-                1 => de::put(&mut map, &mut slots.1, "external_id"),
-                2 => de::put(&mut map, &mut slots.2, "customer_name"),
-                3 => de::put(&mut map, &mut slots.3, "custom_data"),
-                4 => de::put(&mut map, &mut slots.4, "address"),
-                5 => de::put(&mut map, &mut slots.5, "ship_to_address"),
-                6 => de::put(&mut map, &mut slots.6, "tax_info"),
-                7 => de::put(&mut map, &mut slots.7, "phone_number"),
-                8 => de::put(&mut map, &mut slots.8, "email"),
-                9 => de::put(&mut map, &mut slots.9, "contacts"),
-                10 => de::put(&mut map, &mut slots.10, "custom_attributes"),
-                11 => de::put(&mut map, &mut slots.11, "communications_enabled"),
-                12 => de::put(&mut map, &mut slots.12, "auto_charge_enabled"),
-                13 => de::put(&mut map, &mut slots.13, "invoice_details"),
-                14 => de::put(&mut map, &mut slots.14, "created_at"),
-                15 => de::put(&mut map, &mut slots.15, "updated_at"),
-                16 => de::put(&mut map, &mut slots.16, "default_payment_method"),
-                17 => de::put(&mut map, &mut slots.17, "business_entity_id"),
-                18 => de::put(&mut map, &mut slots.18, "business_entity"),
-                _ => de::skip(&mut map),
-            }?;
+                0 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.0, "id") {
+                        return Err(error);
+                    }
+                }
+                1 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.1, "external_id") {
+                        return Err(error);
+                    }
+                }
+                2 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.2,
+                        "customer_name",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                3 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.3, "custom_data") {
+                        return Err(error);
+                    }
+                }
+                4 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.4, "address") {
+                        return Err(error);
+                    }
+                }
+                5 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.5,
+                        "ship_to_address",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                6 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.6, "tax_info") {
+                        return Err(error);
+                    }
+                }
+                7 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.7, "phone_number") {
+                        return Err(error);
+                    }
+                }
+                8 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.8, "email") {
+                        return Err(error);
+                    }
+                }
+                9 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.9, "contacts") {
+                        return Err(error);
+                    }
+                }
+                10 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.10,
+                        "custom_attributes",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                11 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.11,
+                        "communications_enabled",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                12 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.12,
+                        "auto_charge_enabled",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                13 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.13,
+                        "invoice_details",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                14 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.14, "created_at") {
+                        return Err(error);
+                    }
+                }
+                15 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.15, "updated_at") {
+                        return Err(error);
+                    }
+                }
+                16 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.16,
+                        "default_payment_method",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                17 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.17,
+                        "business_entity_id",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                18 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.18,
+                        "business_entity",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                _ => {
+                    if let Err(error) = de::skip(&mut map) {
+                        return Err(error);
+                    }
+                }
+            }
         }
         match (slots.0, slots.2, slots.3, slots.4) {
             (Some(id), Some(customer_name), Some(custom_data), Some(address)) => {
@@ -1497,14 +1913,19 @@ impl oagen_runtime::de::Object for HttpValidationError {
         use oagen_runtime::de;
         let mut slots = (None,);
         let mut keys = de::Keys::<Self>::new();
-        loop {
-            let Some(index) = keys.next(&mut map)? else {
-                break;
-            };
+        while let Some(index) = keys.next(&mut map)? {
             match index {
-                0 => de::put(&mut map, &mut slots.0, "detail"),
-                _ => de::skip(&mut map),
-            }?;
+                0 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.0, "detail") {
+                        return Err(error);
+                    }
+                }
+                _ => {
+                    if let Err(error) = de::skip(&mut map) {
+                        return Err(error);
+                    }
+                }
+            }
         }
         Ok(Self { detail: slots.0.flatten() })
     }
@@ -1567,16 +1988,29 @@ impl oagen_runtime::de::Object for TaxId {
         use oagen_runtime::de;
         let mut slots = (None, None, None);
         let mut keys = de::Keys::<Self>::new();
-        loop {
-            let Some(index) = keys.next(&mut map)? else {
-                break;
-            };
+        while let Some(index) = keys.next(&mut map)? {
             match index {
-                0 => de::put(&mut map, &mut slots.0, "country_code"),
-                1 => de::put(&mut map, &mut slots.1, "tax_code"),
-                2 => de::put(&mut map, &mut slots.2, "tax_id"),
-                _ => de::skip(&mut map),
-            }?;
+                0 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.0, "country_code") {
+                        return Err(error);
+                    }
+                }
+                1 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.1, "tax_code") {
+                        return Err(error);
+                    }
+                }
+                2 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.2, "tax_id") {
+                        return Err(error);
+                    }
+                }
+                _ => {
+                    if let Err(error) = de::skip(&mut map) {
+                        return Err(error);
+                    }
+                }
+            }
         }
         Ok(Self {
             country_code: slots.0.flatten(),
@@ -1719,25 +2153,94 @@ impl oagen_runtime::de::Object for UpdateCustomerRequestSchema {
             None,
         );
         let mut keys = de::Keys::<Self>::new();
-        loop {
-            let Some(index) = keys.next(&mut map)? else {
-                break;
-            };
+        while let Some(index) = keys.next(&mut map)? {
             match index {
-                0 => de::put(&mut map, &mut slots.0, "external_id"),
-                1 => de::put(&mut map, &mut slots.1, "customer_name"),
-                2 => de::put(&mut map, &mut slots.2, "custom_data"),
-                3 => de::put(&mut map, &mut slots.3, "address"),
-                4 => de::put(&mut map, &mut slots.4, "ship_to_address"),
-                5 => de::put(&mut map, &mut slots.5, "tax_info"),
-                6 => de::put(&mut map, &mut slots.6, "phone_number"),
-                7 => de::put(&mut map, &mut slots.7, "email"),
-                8 => de::put(&mut map, &mut slots.8, "connector"),
-                9 => de::put(&mut map, &mut slots.9, "communications_enabled"),
-                10 => de::put(&mut map, &mut slots.10, "auto_charge_enabled"),
-                11 => de::put(&mut map, &mut slots.11, "business_entity_id"),
-                _ => de::skip(&mut map),
-            }?;
+                0 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.0, "external_id") {
+                        return Err(error);
+                    }
+                }
+                1 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.1,
+                        "customer_name",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                2 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.2, "custom_data") {
+                        return Err(error);
+                    }
+                }
+                3 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.3, "address") {
+                        return Err(error);
+                    }
+                }
+                4 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.4,
+                        "ship_to_address",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                5 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.5, "tax_info") {
+                        return Err(error);
+                    }
+                }
+                6 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.6, "phone_number") {
+                        return Err(error);
+                    }
+                }
+                7 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.7, "email") {
+                        return Err(error);
+                    }
+                }
+                8 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.8, "connector") {
+                        return Err(error);
+                    }
+                }
+                9 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.9,
+                        "communications_enabled",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                10 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.10,
+                        "auto_charge_enabled",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                11 => {
+                    if let Err(error) = de::put(
+                        &mut map,
+                        &mut slots.11,
+                        "business_entity_id",
+                    ) {
+                        return Err(error);
+                    }
+                }
+                _ => {
+                    if let Err(error) = de::skip(&mut map) {
+                        return Err(error);
+                    }
+                }
+            }
         }
         Ok(Self {
             external_id: slots.0.unwrap_or_default(),
@@ -1953,16 +2456,29 @@ impl oagen_runtime::de::Object for ValidationError {
         use oagen_runtime::de;
         let mut slots = (None, None, None);
         let mut keys = de::Keys::<Self>::new();
-        loop {
-            let Some(index) = keys.next(&mut map)? else {
-                break;
-            };
+        while let Some(index) = keys.next(&mut map)? {
             match index {
-                0 => de::put(&mut map, &mut slots.0, "loc"),
-                1 => de::put(&mut map, &mut slots.1, "msg"),
-                2 => de::put(&mut map, &mut slots.2, "type"),
-                _ => de::skip(&mut map),
-            }?;
+                0 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.0, "loc") {
+                        return Err(error);
+                    }
+                }
+                1 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.1, "msg") {
+                        return Err(error);
+                    }
+                }
+                2 => {
+                    if let Err(error) = de::put(&mut map, &mut slots.2, "type") {
+                        return Err(error);
+                    }
+                }
+                _ => {
+                    if let Err(error) = de::skip(&mut map) {
+                        return Err(error);
+                    }
+                }
+            }
         }
         match (slots.0, slots.1, slots.2) {
             (Some(loc), Some(msg), Some(r#type)) => Ok(Self { loc, msg, r#type }),

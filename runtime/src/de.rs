@@ -6,8 +6,9 @@
 //! `rustc` spends checking a large generated crate (issue 15's profile). Here a struct
 //! implements [`Object`]: a `field` function (a `match` of each wire name to its index, no
 //! field enum) and one `visit` function, a loop that takes each key's index ([`Keys`], no
-//! allocation) and reads the value straight into a local slot ([`put`],
-//! `MapAccess::next_value`, with no dynamic dispatch), then builds the struct. The visitor,
+//! allocation) and reads the value straight into its slot ([`put`],
+//! `MapAccess::next_value`, with no dynamic dispatch), then builds the struct, a missing
+//! required field named by [`missing`]. The visitor,
 //! the key seed and the error paths are written once, here, generic over the struct, so the
 //! compiler specializes and inlines them per struct as it does the derive's, and decoding
 //! runs as fast (a shared visitor reached through `erased-serde`, as before, ran at a fifth
@@ -40,17 +41,25 @@
 //!     }
 //!
 //!     fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-//!         let (mut id, mut tag) = (None, None);
+//!         let mut slots = (None, None);
 //!         let mut keys = de::Keys::<Self>::new();
-//!         loop {
-//!             match keys.next(&mut map)? {
-//!                 Some(0) => de::put(&mut map, &mut id, "id")?,
-//!                 Some(1) => de::put(&mut map, &mut tag, "tag")?,
-//!                 Some(_) => de::skip(&mut map)?,
-//!                 None => break,
+//!         while let Some(index) = keys.next(&mut map)? {
+//!             match index {
+//!                 0 => if let Err(error) = de::put(&mut map, &mut slots.0, "id") {
+//!                     return Err(error);
+//!                 },
+//!                 1 => if let Err(error) = de::put(&mut map, &mut slots.1, "tag") {
+//!                     return Err(error);
+//!                 },
+//!                 _ => if let Err(error) = de::skip(&mut map) {
+//!                     return Err(error);
+//!                 },
 //!             }
 //!         }
-//!         Ok(Self { id: de::take::<A, _>(id, "id")?, tag: tag.flatten() })
+//!         match (slots.0,) {
+//!             (Some(id),) => Ok(Self { id, tag: slots.1.flatten() }),
+//!             (id,) => Err(de::missing::<A>(&[(id.is_none(), "id")])),
+//!         }
 //!     }
 //! }
 //!
@@ -278,22 +287,13 @@ pub fn keep<'de, A: MapAccess<'de>, V: Deserialize<'de>, T>(
 
 /// `missing_field` for the first of the required `fields` (whether it is missing, its wire
 /// name) that is missing, in the order of the struct's fields, as the derive reports it.
+#[cold]
 pub fn missing<'de, A: MapAccess<'de>>(fields: &[(bool, &'static str)]) -> A::Error {
     let first = fields
         .iter()
         .find(|(missing, _)| *missing)
         .or(fields.first());
     A::Error::missing_field(first.map_or("", |(_, name)| name))
-}
-
-/// The value of a required field once every key was read: `missing_field` when its key
-/// was not there.
-#[inline]
-pub fn take<'de, A: MapAccess<'de>, T>(
-    value: Option<T>,
-    name: &'static str,
-) -> Result<T, A::Error> {
-    value.ok_or_else(|| A::Error::missing_field(name))
 }
 
 #[cfg(test)]
@@ -304,7 +304,7 @@ mod tests {
     use serde::de::MapAccess;
     use serde_json::json;
 
-    use super::{KeptKeys, Keys, Object, keep, object, put, skip, take};
+    use super::{KeptKeys, Keys, Object, keep, missing, object, put, skip};
 
     #[derive(Debug, PartialEq, Deserialize)]
     struct Tag {
@@ -350,8 +350,11 @@ mod tests {
                     None => break,
                 }
             }
+            let Some(pet_id) = pet_id else {
+                return Err(missing::<A>(&[(true, "petId")]));
+            };
             Ok(Self {
-                pet_id: take::<A, _>(pet_id, "petId")?,
+                pet_id,
                 tag: tag.flatten(),
                 nickname,
                 legs: legs.unwrap_or_else(four),
@@ -444,9 +447,10 @@ mod tests {
                         _ => skip(&mut map)?,
                     }
                 }
-                Ok(Self {
-                    tag: take::<A, _>(tag, "tag")?,
-                })
+                match tag {
+                    Some(tag) => Ok(Self { tag }),
+                    None => Err(missing::<A>(&[(true, "tag")])),
+                }
             }
         }
         impl<'de> Deserialize<'de> for Owner {
@@ -459,5 +463,53 @@ mod tests {
         let _: Owner =
             serde_ignored::deserialize(&value, |path| unused.push(path.to_string())).unwrap();
         assert_eq!(unused, ["age", "tag.colour"]);
+    }
+
+    /// With several required fields missing, the error names the first in the order of the
+    /// struct's fields, as the derive's does.
+    #[test]
+    fn the_first_missing_field_is_named() {
+        #[derive(Debug)]
+        struct Pair {
+            #[allow(dead_code)]
+            a: i64,
+            #[allow(dead_code)]
+            b: i64,
+        }
+        impl Object for Pair {
+            const NAME: &'static str = "Pair";
+
+            fn field(key: &str) -> Option<usize> {
+                ["a", "b"].iter().position(|name| *name == key)
+            }
+
+            fn visit<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                let mut slots = (None, None);
+                let mut keys = Keys::<Self>::new();
+                while let Some(index) = keys.next(&mut map)? {
+                    match index {
+                        0 => put(&mut map, &mut slots.0, "a")?,
+                        1 => put(&mut map, &mut slots.1, "b")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                match (slots.0, slots.1) {
+                    (Some(a), Some(b)) => Ok(Self { a, b }),
+                    (a, b) => Err(missing::<A>(&[(a.is_none(), "a"), (b.is_none(), "b")])),
+                }
+            }
+        }
+        impl<'de> Deserialize<'de> for Pair {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                object(deserializer)
+            }
+        }
+        for (json, field) in [(r#"{}"#, "a"), (r#"{"a": 1}"#, "b"), (r#"{"b": 1}"#, "a")] {
+            let err = serde_json::from_str::<Pair>(json).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("missing field `{field}`")),
+                "{json}: {err}"
+            );
+        }
     }
 }
