@@ -47,6 +47,7 @@ impl oagen_runtime::de::Object for Address {
         }
     }
 
+    #[allow(clippy::question_mark)]
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -319,6 +320,7 @@ impl oagen_runtime::de::Object for AddressResponse {
         }
     }
 
+    #[allow(clippy::question_mark)]
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -474,6 +476,7 @@ impl oagen_runtime::de::Object for Connector {
         }
     }
 
+    #[allow(clippy::question_mark)]
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -596,6 +599,7 @@ impl oagen_runtime::de::Object for ContactResponseSchema {
         }
     }
 
+    #[allow(clippy::question_mark)]
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -791,6 +795,7 @@ impl oagen_runtime::de::Object for CreateCustomerRequestSchema {
         }
     }
 
+    #[allow(clippy::question_mark)]
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1146,6 +1151,7 @@ impl oagen_runtime::de::Object for CreateCustomerResponseSchema {
         }
     }
 
+    #[allow(clippy::question_mark)]
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1410,6 +1416,7 @@ impl oagen_runtime::de::Object for CustomerListResponse {
         }
     }
 
+    #[allow(clippy::question_mark)]
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1581,6 +1588,7 @@ impl oagen_runtime::de::Object for CustomerResponseSchema {
         }
     }
 
+    #[allow(clippy::question_mark)]
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1907,6 +1915,7 @@ impl oagen_runtime::de::Object for HttpValidationError {
         }
     }
 
+    #[allow(clippy::question_mark)]
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1982,6 +1991,7 @@ impl oagen_runtime::de::Object for TaxId {
         }
     }
 
+    #[allow(clippy::question_mark)]
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -2134,6 +2144,7 @@ impl oagen_runtime::de::Object for UpdateCustomerRequestSchema {
         }
     }
 
+    #[allow(clippy::question_mark)]
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -2450,6 +2461,7 @@ impl oagen_runtime::de::Object for ValidationError {
         }
     }
 
+    #[allow(clippy::question_mark)]
     fn visit<'de, A: serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {

@@ -143,7 +143,8 @@ pub(super) fn deserialize_impl(
         }
     };
     // Without fields or other keys to keep, every key is skipped (as clippy would write it).
-    let read_keys = if arms.is_empty() && s.additional.is_none() {
+    let by_hand = !(arms.is_empty() && s.additional.is_none());
+    let read_keys = if !by_hand {
         quote! {
             while #keys.next(&mut #map)?.is_some() {
                 de::skip(&mut #map)?;
@@ -166,12 +167,19 @@ pub(super) fn deserialize_impl(
         }
     };
     let build = build(&required, &values, &access);
+    // clippy suggests the `?` the arms do without on purpose (above).
+    let allow = if by_hand {
+        quote!(#[allow(clippy::question_mark)])
+    } else {
+        quote!()
+    };
     quote! {
         impl oagen_runtime::de::Object for #name {
             const NAME: &'static str = #struct_name;
 
             #field
 
+            #allow
             fn visit<'de, #access: serde::de::MapAccess<'de>>(mut #map: #access) -> ::std::result::Result<Self, #access::Error> {
                 use oagen_runtime::de;
                 #slots_local

@@ -64,29 +64,46 @@ pub(super) fn shared_types(api: &Api, derives: &ExtraDerives) -> Vec<Option<Type
 /// Stripe takes four). Structs that hold themselves stay apart (conservative). A field
 /// default names a function of its own struct, so a struct with one is never shared.
 fn shared_structs(api: &Api, derives: &ExtraDerives, canonical: &mut [Option<TypeId>]) {
+    // Each struct's key in two parts: what never changes, written once with every named
+    // type blanked out (interned to a number), and the types it names, in order, which are
+    // looked up again each round.
+    let mut shapes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut structs: Vec<(usize, usize, Vec<TypeId>)> = Vec::new();
+    for (index, def) in api.types.iter().enumerate() {
+        let TypeKind::Struct(s) = &def.kind else {
+            continue;
+        };
+        let mut kind = TypeKind::Struct(s.clone());
+        let mut named = Vec::new();
+        for ty in kind.refs_mut() {
+            ty.named_ids(&mut named);
+            blank(ty);
+        }
+        let id = TypeId(index);
+        let shape = format!(
+            "{:?} {:?} {:?} {:?}",
+            def.direction,
+            def.docs.deprecated,
+            derives.get(&id),
+            kind
+        );
+        let next = shapes.len();
+        let shape = *shapes.entry(shape).or_insert(next);
+        structs.push((index, shape, named));
+    }
     loop {
-        let mut first: BTreeMap<String, TypeId> = BTreeMap::new();
+        let mut first: BTreeMap<(usize, Vec<TypeId>), TypeId> = BTreeMap::new();
         let mut changed = false;
-        for (index, def) in api.types.iter().enumerate() {
-            let TypeKind::Struct(s) = &def.kind else {
-                continue;
-            };
-            let mut kind = TypeKind::Struct(s.clone());
-            for ty in kind.refs_mut() {
-                by_definition(ty, canonical);
-            }
-            let id = TypeId(index);
-            let key = format!(
-                "{:?} {:?} {:?} {:?}",
-                def.direction,
-                def.docs.deprecated,
-                derives.get(&id),
-                kind
-            );
-            let to = *first.entry(key).or_insert(id);
+        for (index, shape, named) in &structs {
+            let named = named
+                .iter()
+                .map(|id| canonical.get(id.0).copied().flatten().unwrap_or(*id))
+                .collect();
+            let id = TypeId(*index);
+            let to = *first.entry((*shape, named)).or_insert(id);
             let now = (to != id).then_some(to);
-            if canonical[index] != now {
-                canonical[index] = now;
+            if canonical[*index] != now {
+                canonical[*index] = now;
                 changed = true;
             }
         }
@@ -96,17 +113,12 @@ fn shared_structs(api: &Api, derives: &ExtraDerives, canonical: &mut [Option<Typ
     }
 }
 
-/// `ty` with every named type replaced by the definition it shares.
-fn by_definition(ty: &mut TypeRef, canonical: &[Option<TypeId>]) {
+/// `ty` with every named type the same placeholder (the types a key names are compared
+/// apart, by definition).
+fn blank(ty: &mut TypeRef) {
     match ty {
-        TypeRef::Named(id) => {
-            if let Some(Some(to)) = canonical.get(id.0) {
-                *id = *to;
-            }
-        }
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            by_definition(inner, canonical)
-        }
+        TypeRef::Named(id) => *id = TypeId(usize::MAX),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => blank(inner),
         TypeRef::Scalar(_) | TypeRef::JsonObject | TypeRef::Any => {}
     }
 }
