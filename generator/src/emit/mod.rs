@@ -151,7 +151,7 @@ pub struct Plan<'a> {
     reach: Option<Vec<crate::ir::Reach>>,
     /// [`serialized`], by type id.
     serialized: Vec<bool>,
-    /// [`validated`], by type id (widened to every name of a shared enum).
+    /// [`validated`], by type id (widened over shared definitions: [`shared::widen`]).
     validated: Vec<bool>,
     /// By type id: the enum or struct whose definition it shares ([`shared::shared_types`]).
     shared: Vec<Option<crate::ir::TypeId>>,
@@ -339,7 +339,8 @@ struct Cx<'a> {
     serialized: &'a [bool],
     /// By type id: whether the type implements `Validate` (see [`validated`]).
     validated: &'a [bool],
-    /// By type id: the enum whose definition it shares, written as a `pub type` of it.
+    /// By type id: the enum or struct whose definition it shares, written as a `pub type`
+    /// of it.
     shared: &'a [Option<crate::ir::TypeId>],
 }
 
